@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import type { EventStore } from '../event-store.js';
+import { appendEvents, type AppendHooks } from './append.js';
+import { translateConnectionErrors } from './connection-errors.js';
+import { readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
+import { migrateEventStore } from './schema.js';
+import type { SqlConnection } from './sql-connection.js';
+import { subscribeByPaging } from './subscribe.js';
+
+export type PostgresEventStoreOptions = {
+  connection: SqlConnection;
+  /** PostgreSQL schema holding the log; default `caretrack_events` */
+  schema?: string;
+  /** events per subscription page; default 500 */
+  pageSize?: number;
+  /** longest a live subscription waits without a notification before re-reading; default 5000 */
+  idleMs?: number;
+  logger?: { warn(obj: object, msg: string): void };
+  /** test seams (see `AppendHooks`); never set in production */
+  appendHooks?: AppendHooks;
+};
+
+/**
+ * The event log in PostgreSQL, on the server (pg) or embedded (PGlite) alike. Runs its
+ * migration before returning.
+ *
+ * @example
+ * const store = await createPostgresEventStore({ connection: await openDatabase({ kind: 'embedded', dataDir: './data' }) });
+ */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
+  const { connection } = options;
+  const db = connection.db;
+  const schema = options.schema ?? 'caretrack_events';
+  const channel = `${schema}_appended`;
+  await translateConnectionErrors(() => migrateEventStore(db, schema));
+
+  return {
+    appendToStream: (stream, events, append = {}) =>
+      translateConnectionErrors(() => appendEvents(db, schema, channel, stream, events, append.expectedRevision ?? 'any', options.appendHooks)),
+    readStream: (stream, read) => translateConnectionErrors(() => readStreamEvents(db, schema, stream, read)),
+    readAll: (read) => translateConnectionErrors(() => readAllEvents(db, schema, read)),
+    headPosition: () => translateConnectionErrors(() => readHeadPosition(db, schema)),
+    subscribeToAll: (subscribe) =>
+      subscribeByPaging(
+        {
+          readPage: (after, maxCount, eventTypes) => readAllEvents(db, schema, { fromPosition: after, maxCount, eventTypes }),
+          listen: (onWake) => connection.listen(channel, onWake),
+          onRetry: (error, attempt) =>
+            options.logger?.warn({ err: String(error), attempt }, 'subscription lost the database; retrying'),
+          pageSize: options.pageSize ?? 500,
+          idleMs: options.idleMs ?? 5000,
+        },
+        subscribe,
+      ),
+    ping: () => translateConnectionErrors(async () => void (await sql`SELECT 1`.execute(db))),
+    // The connection belongs to whoever opened it.
+    close: async () => undefined,
+  };
+}
