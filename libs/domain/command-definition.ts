@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { DecideContext, Decider, DomainEvent } from './shared/decider.js';
+import { validationErrorFromZod, type Command } from './shared/command.js';
+
+/** Facts a handler reads from other streams: true when that stream has at least one event. */
+export type FactName = 'patientRegistered' | 'doctorRegistered';
+
+/** One stream the handler must check before deciding, and the context fact it feeds. */
+export type FactRequirement = { fact: FactName; streamId: string };
+
+/**
+ * Everything a handler may pass to any decider: the moment, a fresh UUID, the facts the
+ * command `requires`, and for LogSymptom `isKnownSymptom` (the keys of triage_map.yaml).
+ */
+export type CommandContext = DecideContext &
+  Partial<Record<FactName, boolean>> & { isKnownSymptom?: (symptomId: string) => boolean };
+
+/** An event as decided, with its business time (`metadata.occurredAt`). */
+export type DecidedEvent = DomainEvent & { occurredAt: Date };
+
+/** A command validated and bound to its definition: all a generic handler needs, no casts. */
+export type PreparedCommand = {
+  name: string;
+  /** the validated fields */
+  command: object;
+  streamId: string;
+  requires: FactRequirement[];
+  /** folds the stream's events and decides; throws the domain's errors */
+  decide: (pastEvents: readonly DomainEvent[], context: CommandContext) => DecidedEvent[];
+};
+
+/** How one command is validated, routed and decided. */
+export type CommandDefinition<Name extends string, C extends object, E extends DomainEvent, S> = {
+  name: Name;
+  /** the zod schema (validation at the edge and OpenAPI) */
+  schema: z.ZodType<C>;
+  /** the stream the command writes to */
+  streamId: (command: C) => string;
+  /** other streams whose existence the decider needs, keyed by the fact they feed */
+  requires?: (command: C) => FactRequirement[];
+  /** the aggregate's decider */
+  decider: Decider<Command<Name, C>, E, S, CommandContext>;
+  /** true for the aggregate's own events (others in a stream are skipped) */
+  isEvent: (event: DomainEvent) => event is E;
+  /** business time of an event this command emits */
+  occurredAt: (event: E, now: Date) => Date;
+  /** validates a body (ValidationError with paths) and binds it to this definition */
+  prepare: (body: unknown) => PreparedCommand;
+};
+
+/**
+ * Folds past events with `evolve` and decides the command.
+ *
+ * @example decideCommand(commandRegistry.RegisterDoctor, { doctorId: 'd1', name: 'Dr Ada' }, [], ctx)
+ */
+export function decideCommand<Name extends string, C extends object, E extends DomainEvent, S>(
+  def: CommandDefinition<Name, C, E, S>,
+  command: C,
+  pastEvents: readonly DomainEvent[],
+  context: CommandContext,
+): E[] {
+  const state = pastEvents.filter(def.isEvent).reduce(def.decider.evolve, def.decider.initialState());
+  return def.decider.decide({ type: def.name, data: command }, state, context);
+}
+
+/** Builds a registry entry and its `prepare`, checking that schema, name and decider agree. */
+export function defineCommand<Name extends string, C extends object, E extends DomainEvent, S>(
+  def: Omit<CommandDefinition<Name, C, E, S>, 'prepare'>,
+): CommandDefinition<Name, C, E, S> {
+  const full: CommandDefinition<Name, C, E, S> = {
+    ...def,
+    prepare: (body) => {
+      const parsed = def.schema.safeParse(body);
+      if (!parsed.success) throw validationErrorFromZod(parsed.error);
+      const command = parsed.data;
+      return {
+        name: def.name,
+        command,
+        streamId: def.streamId(command),
+        requires: def.requires?.(command) ?? [],
+        decide: (pastEvents, context) =>
+          decideCommand(full, command, pastEvents, context).map((event) => ({
+            ...event,
+            occurredAt: def.occurredAt(event, context.now),
+          })),
+      };
+    },
+  };
+  return full;
+}

@@ -1,0 +1,215 @@
+import { commandNames, commandRegistry, decideCommand, isCommandName, type CommandName } from './commands.js';
+import { eventOccurredAt, isCaretrackEvent } from './events.js';
+import type { DomainEvent } from './shared/decider.js';
+import { ValidationError } from './shared/errors.js';
+import { contextWith, NOW } from './shared/test-context.js';
+
+/** The command table of SPEC §2, in order. */
+const SPEC_COMMANDS = [
+  'RegisterPatient',
+  'UpdatePatientProfile',
+  'RegisterDoctor',
+  'AssignDoctor',
+  'EndDoctorAssignment',
+  'RecordConsultation',
+  'ChangeConsultationStatus',
+  'UploadScan',
+  'RecordPrediction',
+  'RequestReport',
+  'StartReportGeneration',
+  'CompleteReport',
+  'FailReport',
+  'LogSymptom',
+  'StartSession',
+  'CompleteSession',
+  'FailSession',
+];
+
+type Case = { body: object; streamId: string; requires: Record<string, string>; past?: DomainEvent[]; emits: string };
+const patientP1: DomainEvent = { type: 'PatientRegistered', data: { patientId: 'p1', firstName: 'A', lastName: 'B' } };
+const sha256 = 'f'.repeat(64);
+
+/** One valid body per command, the stream it writes and the streams it reads (fact → stream). */
+const CASES: Record<CommandName, Case> = {
+  RegisterPatient: { body: { patientId: 'p1', firstName: 'A', lastName: 'B' }, streamId: 'patient-p1', requires: {}, emits: 'PatientRegistered' },
+  UpdatePatientProfile: { body: { patientId: 'p1', lastName: 'C' }, streamId: 'patient-p1', requires: {}, past: [patientP1], emits: 'PatientProfileUpdated' },
+  RegisterDoctor: { body: { doctorId: 'd1', name: 'Dr D' }, streamId: 'doctor-d1', requires: {}, emits: 'DoctorRegistered' },
+  AssignDoctor: {
+    body: { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary' },
+    streamId: 'patient-p1',
+    requires: { doctorRegistered: 'doctor-d1' },
+    past: [patientP1],
+    emits: 'DoctorAssigned',
+  },
+  EndDoctorAssignment: {
+    body: { patientId: 'p1', doctorId: 'd1' },
+    streamId: 'patient-p1',
+    requires: {},
+    past: [patientP1, { type: 'DoctorAssigned', data: { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary' } }],
+    emits: 'DoctorAssignmentEnded',
+  },
+  RecordConsultation: {
+    body: { consultationId: 'c1', patientId: 'p1', doctorId: 'd1', consultationType: 'emergency', consultationDate: '2025-05-01' },
+    streamId: 'consultation-c1',
+    requires: { patientRegistered: 'patient-p1', doctorRegistered: 'doctor-d1' },
+    emits: 'ConsultationRecorded',
+  },
+  ChangeConsultationStatus: {
+    body: { consultationId: 'c1', status: 'completed' },
+    streamId: 'consultation-c1',
+    requires: {},
+    past: [
+      {
+        type: 'ConsultationRecorded',
+        data: { consultationId: 'c1', patientId: 'p1', doctorId: 'd1', consultationType: 'emergency', consultationDate: '2025-05-01', status: 'scheduled' },
+      },
+    ],
+    emits: 'ConsultationStatusChanged',
+  },
+  UploadScan: {
+    body: { scanId: 's1', patientId: 'p1', fileUri: 'file:///s1', sha256, sizeBytes: 1 },
+    streamId: 'scan-s1',
+    requires: { patientRegistered: 'patient-p1' },
+    emits: 'ScanUploaded',
+  },
+  RecordPrediction: {
+    body: { scanId: 's1', predictionId: 'x1', result: 'negative', confidence: 0.5, modelVersion: 'm1' },
+    streamId: 'scan-s1',
+    requires: {},
+    past: [{ type: 'ScanUploaded', data: { scanId: 's1', patientId: 'p1', fileUri: 'f', sha256, sizeBytes: 1, modality: 'MRI' } }],
+    emits: 'PredictionRecorded',
+  },
+  RequestReport: {
+    body: { reportId: 'r1', patientId: 'p1', reportType: 'summary' },
+    streamId: 'report-r1',
+    requires: { patientRegistered: 'patient-p1' },
+    emits: 'ReportRequested',
+  },
+  StartReportGeneration: {
+    body: { reportId: 'r1' },
+    streamId: 'report-r1',
+    requires: {},
+    past: [{ type: 'ReportRequested', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', priority: 3 } }],
+    emits: 'ReportGenerationStarted',
+  },
+  CompleteReport: {
+    body: { reportId: 'r1', reportUri: 'file:///r1.pdf' },
+    streamId: 'report-r1',
+    requires: {},
+    past: [
+      { type: 'ReportRequested', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', priority: 3 } },
+      { type: 'ReportGenerationStarted', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', retryCount: 0 } },
+    ],
+    emits: 'ReportGenerated',
+  },
+  FailReport: {
+    body: { reportId: 'r1', errorMessage: 'boom' },
+    streamId: 'report-r1',
+    requires: {},
+    past: [
+      { type: 'ReportRequested', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', priority: 3 } },
+      { type: 'ReportGenerationStarted', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', retryCount: 0 } },
+    ],
+    emits: 'ReportGenerationFailed',
+  },
+  LogSymptom: {
+    body: { patientId: 'p1', symptomId: 'dizziness', severity: 2, loggedAt: '2025-06-01T10:00:00Z' },
+    streamId: 'tracker-p1',
+    requires: { patientRegistered: 'patient-p1' },
+    emits: 'SymptomLogged',
+  },
+  StartSession: {
+    body: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' },
+    streamId: 'session-se1',
+    requires: { patientRegistered: 'patient-p1' },
+    emits: 'SessionStarted',
+  },
+  CompleteSession: {
+    body: { sessionId: 'se1', endTime: '2025-06-01T11:00:00Z', kpis: {} },
+    streamId: 'session-se1',
+    requires: {},
+    past: [{ type: 'SessionStarted', data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' } }],
+    emits: 'SessionCompleted',
+  },
+  FailSession: {
+    body: { sessionId: 'se1', reason: 'no video' },
+    streamId: 'session-se1',
+    requires: {},
+    past: [{ type: 'SessionStarted', data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' } }],
+    emits: 'SessionFailed',
+  },
+};
+
+const isKnownSymptom = (symptomId: string) => symptomId === 'dizziness';
+
+describe('commandRegistry', () => {
+  it('holds exactly the commands of SPEC §2, each under its own name', () => {
+    expect([...commandNames]).toEqual(SPEC_COMMANDS);
+    for (const name of commandNames) expect(commandRegistry[name].name).toBe(name);
+    expect(isCommandName('RecordConsultation')).toBe(true);
+    expect(isCommandName('toString')).toBe(false);
+  });
+
+  describe.each(SPEC_COMMANDS.filter(isCommandName))('%s', (name) => {
+    const { body, streamId, requires, past = [], emits } = CASES[name];
+    const prepared = commandRegistry[name].prepare(body);
+    const allFacts = Object.fromEntries(Object.keys(requires).map((fact) => [fact, true]));
+
+    it('routes to its stream and names the streams it reads', () => {
+      expect(prepared.streamId).toBe(streamId);
+      expect(Object.fromEntries(prepared.requires.map((r) => [r.fact, r.streamId]))).toEqual(requires);
+    });
+
+    it('decides from the past events with the facts it requires', () => {
+      const events = prepared.decide(past, contextWith({ ...allFacts, isKnownSymptom }));
+      expect(events.map((event) => event.type)).toEqual([emits]);
+      expect(events[0].occurredAt).toEqual(eventOccurredAt(events[0], NOW));
+    });
+
+    for (const fact of Object.keys(requires))
+      it(`cannot decide without the fact ${fact}`, () => {
+        const { [fact]: _missing, ...others } = allFacts;
+        expect(() => prepared.decide(past, contextWith({ ...others, isKnownSymptom }))).toThrow(fact);
+      });
+
+    it('rejects an unknown field with 400 on its path', () => {
+      const run = () => commandRegistry[name].prepare({ ...body, sneaky: 1 });
+      expect(run).toThrow(ValidationError);
+      try {
+        run();
+      } catch (error) {
+        expect(error).toMatchObject({ errors: [{ path: 'sneaky', message: 'unknown field' }] });
+      }
+    });
+  });
+});
+
+describe('decideCommand', () => {
+  it('folds the past events and skips events of other aggregates', () => {
+    const foreign: DomainEvent = { type: 'SomethingElse', data: {} };
+    const events = decideCommand(
+      commandRegistry.RecordPrediction,
+      { scanId: 's1', predictionId: 'x2', result: 'positive', stage: 4, confidence: 0.99, modelVersion: 'm1' },
+      [foreign, ...(CASES.RecordPrediction.past ?? [])],
+      contextWith({}),
+    );
+    expect(events).toEqual([
+      {
+        type: 'PredictionRecorded',
+        data: { scanId: 's1', predictionId: 'x2', result: 'positive', stage: 4, confidence: 0.99, modelVersion: 'm1', patientId: 'p1' },
+      },
+    ]);
+  });
+});
+
+describe('eventOccurredAt', () => {
+  it('gives business time where an event has one, else now', () => {
+    const at = (type: string, data: object) => eventOccurredAt({ type, data }, NOW).toISOString();
+    expect(at('SymptomLogged', { loggedAt: '2025-05-31T23:00:00-01:00' })).toBe('2025-06-01T00:00:00.000Z');
+    expect(at('ConsultationRecorded', { consultationDate: '2025-05-02T10:00:00Z' })).toBe('2025-05-02T10:00:00.000Z');
+    expect(at('ReportRequested', {})).toBe(NOW.toISOString());
+    expect(at('Unknown', {})).toBe(NOW.toISOString());
+    expect(isCaretrackEvent({ type: 'SessionFailed', data: {} })).toBe(true);
+    expect(isCaretrackEvent({ type: 'Unknown', data: {} })).toBe(false);
+  });
+});
