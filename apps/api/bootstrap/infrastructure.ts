@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { EventStore } from '../../../libs/event-store/index.js';
+import { createPostgresEventStore } from '../../../libs/event-store/postgres/postgres-event-store.js';
+import { openDatabase, type DatabaseConnection } from '../../../libs/read-store/connection.js';
+import type { AppConfig } from '../config/app-config.js';
+
+/** The stores the app runs on, opened from the configuration. */
+export type Infrastructure = {
+  database: DatabaseConnection;
+  eventStore: EventStore;
+  /** e.g. `embedded PGlite (/srv/data/pg)` or `PostgreSQL server (db:5432/caretrack)` */
+  describe: string;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the read database (server when DATABASE_URL is set, else PGlite under DATA_DIR)
+ * and the event log on it.
+ */
+export async function openInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
+  if (config.eventStoreUrl) {
+    throw new Error('EVENTSTORE_URL is set, but this build has no EventStoreDB adapter yet; unset it to keep events in PostgreSQL');
+  }
+  const database = config.databaseUrl
+    ? await openDatabase({ kind: 'server', url: config.databaseUrl, logger })
+    : await openDatabase({ kind: 'embedded', dataDir: join(config.dataDir, 'pg'), logger });
+  const eventStore = await createPostgresEventStore({ connection: database, logger });
+  const where = config.databaseUrl ? `PostgreSQL server (${safeHost(config.databaseUrl)})` : `embedded PGlite (${join(config.dataDir, 'pg')})`;
+  return {
+    database,
+    eventStore,
+    describe: where,
+    close: async () => {
+      await eventStore.close();
+      await database.close();
+    },
+  };
+}
+
+/** host:port/db of a URL, without credentials, for logs. */
+function safeHost(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname}`;
+}
