@@ -1,24 +1,50 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AuthModule } from './auth/auth.module.js';
+import type { KeyRing } from './auth/key-ring.js';
 import type { Infrastructure } from './bootstrap/infrastructure.js';
+import type { TrackerRules } from './bootstrap/tracker-rules.js';
+import { CommandsModule } from './commands/commands.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
-import { APP_CONFIG, INFRASTRUCTURE, LOGGER } from './tokens.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
+import type { IdempotencyStore } from './idempotency/idempotency.store.js';
+import { APP_CONFIG, EVENT_STORE, IDEMPOTENCY_STORE, INFRASTRUCTURE, LOGGER, SYMPTOM_CATALOG } from './tokens.js';
 
-export type AppDependencies = { config: AppConfig; infrastructure: Infrastructure; logger: Logger };
+export type AppDependencies = {
+  config: AppConfig;
+  infrastructure: Infrastructure;
+  logger: Logger;
+  keyRing: KeyRing;
+  trackerRules: TrackerRules;
+  idempotency: IdempotencyStore;
+};
 
 /** The HTTP application; everything stateful is built outside and handed in. */
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
-    return {
-      module: AppModule,
-      controllers: [HealthController],
+    const shared: DynamicModule = {
+      module: SharedModule,
+      global: true,
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: INFRASTRUCTURE, useValue: deps.infrastructure },
+        { provide: EVENT_STORE, useValue: deps.infrastructure.eventStore },
         { provide: LOGGER, useValue: deps.logger },
+        { provide: SYMPTOM_CATALOG, useValue: deps.trackerRules.isKnownSymptom },
+        { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
       ],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE],
+    };
+    return {
+      module: AppModule,
+      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, OpenApiModule],
+      controllers: [HealthController],
     };
   }
 }
+
+/** Carries the values built at start to every module. */
+@Module({})
+class SharedModule {}

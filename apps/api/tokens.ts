@@ -2,3 +2,7 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
 export const LOGGER = Symbol('LOGGER');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+/** `(symptomId) => boolean`: the keys of triage_map.yaml */
+export const SYMPTOM_CATALOG = Symbol('SYMPTOM_CATALOG');
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');

@@ -58,6 +58,10 @@ export class PgListener {
       try {
         await client.connect();
         for (const channel of this.callbacks.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        if (this.closed) {
+          await client.end().catch(() => undefined);
+          return;
+        }
         this.client = client;
         return;
       } catch (error) {

@@ -8,6 +8,7 @@ export function collect(subscription: Subscription, count = Number.POSITIVE_INFI
   const events: StoredEvent[] = [];
   let lastArrival = Date.now();
   let failure: unknown;
+  let stopped = false;
   const done = (async () => {
     try {
       for await (const event of subscription) {
@@ -26,15 +27,17 @@ export function collect(subscription: Subscription, count = Number.POSITIVE_INFI
       const deadline = Date.now() + timeoutMs;
       while (events.length < n) {
         if (failure) throw failure;
+        if (stopped) throw new Error(`subscription stopped after ${events.length} of ${n} events`);
         if (Date.now() > deadline) throw new Error(`subscription delivered ${events.length} of ${n} events in ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
     /** Resolves once nothing new arrived for `idleMs`. */
     async settled(idleMs: number): Promise<void> {
-      while (Date.now() - lastArrival < idleMs) await new Promise((r) => setTimeout(r, idleMs / 4));
+      while (!stopped && Date.now() - lastArrival < idleMs) await new Promise((r) => setTimeout(r, idleMs / 4));
     },
     async stop(): Promise<void> {
+      stopped = true;
       await subscription.close();
       await done;
       if (failure) throw failure;

@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProblemFilter } from '../errors/problem.filter.js';
-import { toProblem } from '../errors/problem.js';
 import { NestPinoLogger } from '../logging/logger.js';
+import { loadKeyRing } from '../auth/api-keys.js';
+import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { loadTrackerRules } from './tracker-rules.js';
 
 /** The largest request body accepted; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -22,22 +24,24 @@ export type RunningApp = { app: NestFastifyApplication; infrastructure: Infrastr
  * const { app } = await createApp(loadConfig(process.env), createLogger(config));
  * await app.listen({ port: config.port, host: '0.0.0.0' });
  */
-export async function createApp(config: AppConfig, logger: Logger): Promise<RunningApp> {
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+  options: { print?: (text: string) => void } = {},
+): Promise<RunningApp> {
+  const trackerRules = await loadTrackerRules(config);
+  const { keyRing, source } = await loadKeyRing(config, { print: options.print ?? ((text) => process.stdout.write(text)) });
+  logger.info({ source }, 'api keys loaded');
   const infrastructure = await openInfrastructure(config, logger);
   try {
+    const idempotency = await IdempotencyStore.open(infrastructure.database.db);
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
     app.useGlobalFilters(new ProblemFilter(logger));
     const fastify = app.getHttpAdapter().getInstance();
-    // Errors raised by Fastify before a route runs (body limit, bad JSON) get the same problem shape.
-    fastify.setErrorHandler((error, request, reply) => {
-      const { problem, internal } = toProblem(error);
-      if (internal) logger.error({ err: error, url: request.url }, 'request failed');
-      void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
-    });
     fastify.addHook('onResponse', (request, reply, done) => {
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
       done();

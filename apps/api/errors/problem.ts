@@ -39,6 +39,14 @@ const fastifyErrors: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'the body is not valid JSON'],
 };
 
+/** Nest's and Fastify's own client errors (routing, body parsing), with fixed safe messages. */
+const httpStatuses: Record<number, [string, string]> = {
+  400: ['invalid_json', 'the body is not valid JSON'],
+  404: ['not_found', 'no such resource'],
+  413: ['body_too_large', 'the request body exceeds 256 KB'],
+  415: ['unsupported_media_type', 'send the body as application/json'],
+};
+
 /**
  * Maps any thrown value to a problem. Unknown errors become a bare 500: no stack trace, SQL
  * or internal message reaches a client (`internal` tells the caller to log it).
@@ -62,7 +70,9 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    if (status < 500) return { problem: problem(status, status === 404 ? 'not_found' : 'http_error', status === 404 ? 'no such resource' : error.message), internal: false };
+    const known = httpStatuses[status];
+    if (known) return { problem: problem(status, known[0], known[1]), internal: false };
+    if (status < 500) return { problem: problem(status, 'http_error', titles[status] ?? 'request rejected'), internal: false };
   }
   return { problem: problem(500, 'internal_error', 'an internal error occurred'), internal: true };
 }

@@ -1,0 +1,65 @@
+import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Forbidden, Unauthorized } from '../errors/http-errors.js';
+import { KEY_RING } from './auth.tokens.js';
+import { KeyRing } from './key-ring.js';
+import type { Role } from './roles.js';
+
+export { Principal } from './principal.js';
+export { ADMIN_ROLES, AUDIT_ROLES, COMMAND_ROLES, QUERY_ROLES, type Role } from './roles.js';
+
+/** Metadata key under which `@Roles(...)` stores the roles a route accepts. */
+export const ROLES_METADATA = 'caretrack:roles';
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * Restricts a route (or every route of a controller) to keys of the given roles. Routes
+ * without it are public (`/health`, `/ready`, `/docs`). A method's `@Roles` overrides its
+ * controller's.
+ *
+ * @example
+ * @Get('patients/:id')
+ * @Roles(...QUERY_ROLES)
+ * patient(@Param('id') id: string) { … }
+ */
+export function Roles(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator {
+  return SetMetadata(ROLES_METADATA, roles);
+}
+
+/**
+ * The global guard (registered by `AuthModule`): on a route with `@Roles`, a missing or
+ * unknown `Authorization: Bearer <key>` is 401 and a known key of another role is 403;
+ * otherwise the caller's principal is put on `request.principal`.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(KEY_RING) private readonly keyRing: KeyRing,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const roles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [context.getHandler(), context.getClass()]);
+    if (!roles) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    if (!match) {
+      void reply.header('www-authenticate', 'Bearer realm="caretrack"');
+      throw new Unauthorized('send a key as "Authorization: Bearer <key>"');
+    }
+    const principal = this.keyRing.lookup(match[1]);
+    if (!principal) {
+      void reply.header('www-authenticate', 'Bearer realm="caretrack", error="invalid_token"');
+      throw new Unauthorized('the Bearer key is not recognised');
+    }
+    if (!roles.includes(principal.role)) {
+      throw new Forbidden(`this route needs a key with role ${roles.join(' or ')}; this key has role ${principal.role}`);
+    }
+    request.principal = principal;
+    return true;
+  }
+}

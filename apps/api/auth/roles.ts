@@ -1,0 +1,28 @@
+/** Every role a key can hold (SPEC §8). */
+export const ROLES = ['service', 'reader', 'admin', 'auditor'] as const;
+
+/** The role of an API key: what its holder may do. */
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Narrows a string to a {@link Role}.
+ *
+ * @example
+ * isRole('reader'); // true
+ * isRole('root'); // false
+ */
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Who may send commands (`POST /commands/*`). */
+export const COMMAND_ROLES = ['service'] as const satisfies readonly Role[];
+
+/** Who may read the query endpoints (`GET /patients`, `/sessions`, `/exports`, …). */
+export const QUERY_ROLES = ['service', 'reader', 'admin'] as const satisfies readonly Role[];
+
+/** Who may operate projections (`/admin/*`). */
+export const ADMIN_ROLES = ['admin'] as const satisfies readonly Role[];
+
+/** Who may replay the history (`/audit/*`). */
+export const AUDIT_ROLES = ['auditor'] as const satisfies readonly Role[];
