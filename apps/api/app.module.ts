@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import { BenchModule } from './bench/bench.module.js';
 import type { KeyRing } from './auth/key-ring.js';
 import type { Infrastructure } from './bootstrap/infrastructure.js';
 import type { TrackerRules } from './bootstrap/tracker-rules.js';
@@ -9,7 +10,19 @@ import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import type { IdempotencyStore } from './idempotency/idempotency.store.js';
-import { APP_CONFIG, EVENT_STORE, IDEMPOTENCY_STORE, INFRASTRUCTURE, LOGGER, SYMPTOM_CATALOG } from './tokens.js';
+import type { ProjectionRunner } from '../../libs/projection-engine/runner.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import type { ReadModels } from './projections/read-models.js';
+import {
+  APP_CONFIG,
+  EVENT_STORE,
+  IDEMPOTENCY_STORE,
+  INFRASTRUCTURE,
+  LOGGER,
+  PROJECTION_RUNNER,
+  READ_MODELS,
+  SYMPTOM_CATALOG,
+} from './tokens.js';
 
 export type AppDependencies = {
   config: AppConfig;
@@ -18,6 +31,8 @@ export type AppDependencies = {
   keyRing: KeyRing;
   trackerRules: TrackerRules;
   idempotency: IdempotencyStore;
+  runner: ProjectionRunner;
+  readModels: ReadModels;
 };
 
 /** The HTTP application; everything stateful is built outside and handed in. */
@@ -34,12 +49,14 @@ export class AppModule {
         { provide: LOGGER, useValue: deps.logger },
         { provide: SYMPTOM_CATALOG, useValue: deps.trackerRules.isKnownSymptom },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
+        { provide: PROJECTION_RUNNER, useValue: deps.runner },
+        { provide: READ_MODELS, useValue: deps.readModels },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS],
     };
     return {
       module: AppModule,
-      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, OpenApiModule],
+      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, OpenApiModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
       controllers: [HealthController],
     };
   }

@@ -13,11 +13,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config);
-  const { app, infrastructure } = await createApp(config, logger);
+  const { app, infrastructure, close } = await createApp(config, logger);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    await app.close();
-    await infrastructure.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

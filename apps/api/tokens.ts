@@ -6,3 +6,5 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 /** `(symptomId) => boolean`: the keys of triage_map.yaml */
 export const SYMPTOM_CATALOG = Symbol('SYMPTOM_CATALOG');
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
+export const READ_MODELS = Symbol('READ_MODELS');
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');

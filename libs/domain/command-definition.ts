@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { DecideContext, Decider, DomainEvent } from './shared/decider.js';
 import { validationErrorFromZod, type Command } from './shared/command.js';
+import { ValidationError } from './shared/errors.js';
+import { unstorableStrings } from './shared/storable-text.js';
 
 /** Facts a handler reads from other streams: true when that stream has at least one event. */
 export type FactName = 'patientRegistered' | 'doctorRegistered';
@@ -71,7 +73,12 @@ export function defineCommand<Name extends string, C extends object, E extends D
     ...def,
     prepare: (body) => {
       const parsed = def.schema.safeParse(body);
-      if (!parsed.success) throw validationErrorFromZod(parsed.error);
+      const unstorable = unstorableStrings(body);
+      if (!parsed.success) {
+        const error = validationErrorFromZod(parsed.error);
+        throw new ValidationError(error.message, [...error.errors, ...unstorable.filter((u) => !error.errors.some((e) => e.path === u.path))]);
+      }
+      if (unstorable.length) throw new ValidationError('the command has invalid fields', unstorable);
       const command = parsed.data;
       return {
         name: def.name,

@@ -49,7 +49,7 @@ const toReport = (command: { reportId: string }) => `report-${command.reportId}`
 const toSession = (command: { sessionId: string }) => `session-${command.sessionId}`;
 
 /**
- * The 19 commands of SPEC §2, keyed by name: the one thing the HTTP layer uses.
+ * The 17 commands of SPEC §2, keyed by name: the one thing the HTTP layer uses.
  *
  * @example
  * const prepared = commandRegistry[name].prepare(body);      // 400 on a bad body

@@ -86,6 +86,11 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+  /**
+   * How many events lie strictly after `after` (of `eventTypes` when given), counting at most
+   * `limit` (default 1,000,000): a projection's lag.
+   */
+  countEvents(options: { after: FromPosition; eventTypes?: readonly string[]; limit?: number }): Promise<number>;
   /** The position of the last event in the log, or `null` when the log is empty. */
   headPosition(): Promise<Position | null>;
   /** Resolves when the store answers; throws `EventStoreUnavailable` otherwise. */

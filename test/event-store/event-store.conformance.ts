@@ -204,6 +204,17 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         expect(afterFirst[0]!.data['n']).toBe(2);
       });
 
+      it('counts events after a position, by type, up to a limit', async () => {
+        const tag = uid();
+        const head = (await store.headPosition()) ?? 'start';
+        await store.appendToStream(`count-${tag}`, [ev(`CountA${tag}`), ev(`CountB${tag}`), ev(`CountA${tag}`)]);
+        expect(await store.countEvents({ after: head })).toBe(3);
+        expect(await store.countEvents({ after: head, eventTypes: [`CountA${tag}`] })).toBe(2);
+        expect(await store.countEvents({ after: head, limit: 2 })).toBe(2);
+        const [first] = await store.readStream(`count-${tag}`);
+        expect(await store.countEvents({ after: first!.position, eventTypes: [`CountA${tag}`] })).toBe(1);
+      });
+
       it('positions serialise to decimal strings and parse back to the same order', async () => {
         const stream = `pos-${uid()}`;
         const { position } = await store.appendToStream(stream, [ev('A'), ev('B')]);

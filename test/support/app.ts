@@ -38,6 +38,7 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
     topology,
     close: async () => {
       try {
+        await running.runner.stop().catch(() => undefined);
         await running.app.close();
         await running.infrastructure.close().catch(() => undefined); // a test may have closed it already
       } finally {

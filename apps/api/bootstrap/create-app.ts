@@ -8,13 +8,22 @@ import { ProblemFilter } from '../errors/problem.filter.js';
 import { NestPinoLogger } from '../logging/logger.js';
 import { loadKeyRing } from '../auth/api-keys.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
+import { allProjections } from '../../../projections/index.js';
+import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
+import { ReadModels } from '../projections/read-models.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
 /** The largest request body accepted; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-export type RunningApp = { app: NestFastifyApplication; infrastructure: Infrastructure };
+export type RunningApp = {
+  app: NestFastifyApplication;
+  infrastructure: Infrastructure;
+  runner: ProjectionRunner;
+  /** stops the projections (giving their leases back), the HTTP app, then the stores */
+  close(): Promise<void>;
+};
 
 /**
  * Builds the whole service from its configuration: stores, then the Nest app. The caller
@@ -35,8 +44,19 @@ export async function createApp(
   const infrastructure = await openInfrastructure(config, logger);
   try {
     const idempotency = await IdempotencyStore.open(infrastructure.database.db);
+    const runner = new ProjectionRunner({
+      db: infrastructure.database.db,
+      store: infrastructure.eventStore,
+      projections: allProjections,
+      context: { triageMap: trackerRules.triageMap, stages: trackerRules.stages },
+      configTexts: { triageMap: trackerRules.triageMapText, stages: trackerRules.stagesText },
+      logger,
+      leaseTtlMs: config.projectionLeaseMs,
+      leaseRenewMs: Math.max(200, Math.floor(config.projectionLeaseMs / 5)),
+    });
+    const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -46,9 +66,14 @@ export async function createApp(
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
       done();
     });
-    app.enableShutdownHooks();
     await app.init();
-    return { app, infrastructure };
+    await runner.start();
+    const close = async () => {
+      await runner.stop();
+      await app.close();
+      await infrastructure.close();
+    };
+    return { app, infrastructure, runner, close };
   } catch (error) {
     await infrastructure.close();
     throw error;

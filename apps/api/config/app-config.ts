@@ -19,6 +19,8 @@ const envSchema = z.object({
   API_KEYS_FILE: z.string().optional(),
   TRIAGE_MAP_PATH: z.string().default('projections/config/triage_map.yaml'),
   STAGES_PATH: z.string().default('projections/config/stages.yaml'),
+  PROJECTION_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+  BENCH_ENDPOINTS: z.enum(['0', '1', 'true', 'false']).default('0'),
 });
 
 /** The service's configuration: read once from the environment at start, then passed down. */
@@ -34,6 +36,10 @@ export type AppConfig = {
   apiKeysFile?: string;
   triageMapPath: string;
   stagesPath: string;
+  /** how long a projection lease lives without renewal: another instance takes over after it */
+  projectionLeaseMs: number;
+  /** serve the benchmark baseline endpoints (bench/ only; never in production) */
+  benchEndpoints: boolean;
 };
 
 /** A bad environment: every bad variable with its message. */
@@ -67,5 +73,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     apiKeysFile: e.API_KEYS_FILE,
     triageMapPath: resolve(e.TRIAGE_MAP_PATH),
     stagesPath: resolve(e.STAGES_PATH),
+    projectionLeaseMs: e.PROJECTION_LEASE_MS,
+    benchEndpoints: e.BENCH_ENDPOINTS === '1' || e.BENCH_ENDPOINTS === 'true',
   };
 }

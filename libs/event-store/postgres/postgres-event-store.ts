@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EventStore } from '../event-store.js';
 import { appendEvents, type AppendHooks } from './append.js';
 import { translateConnectionErrors } from './connection-errors.js';
-import { readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
+import { countEventsAfter, readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
 import { migrateEventStore } from './schema.js';
 import type { SqlConnection } from './sql-connection.js';
 import { subscribeByPaging } from './subscribe.js';
@@ -39,6 +39,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       translateConnectionErrors(() => appendEvents(db, schema, channel, stream, events, append.expectedRevision ?? 'any', options.appendHooks)),
     readStream: (stream, read) => translateConnectionErrors(() => readStreamEvents(db, schema, stream, read)),
     readAll: (read) => translateConnectionErrors(() => readAllEvents(db, schema, read)),
+    countEvents: (count) => translateConnectionErrors(() => countEventsAfter(db, schema, count)),
     headPosition: () => translateConnectionErrors(() => readHeadPosition(db, schema)),
     subscribeToAll: (subscribe) =>
       subscribeByPaging(

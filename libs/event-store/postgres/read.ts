@@ -49,3 +49,16 @@ export async function readHeadPosition(db: Kysely<unknown>, schema: string): Pro
   const { rows } = await sql<{ head: string | null }>`SELECT max(position)::text AS head FROM ${sql.id(schema, 'events')}`.execute(db);
   return rows[0]?.head == null ? null : BigInt(rows[0].head);
 }
+
+/** Counts events after a position (optionally of some types), stopping at `limit`. */
+export async function countEventsAfter(
+  db: Kysely<unknown>,
+  schema: string,
+  options: { after: 'start' | bigint; eventTypes?: readonly string[]; limit?: number },
+): Promise<number> {
+  const bound = options.after === 'start' ? sql`` : sql`AND position > ${String(options.after)}::bigint`;
+  const types = options.eventTypes ? sql`AND type = ANY(${[...options.eventTypes]}::text[])` : sql``;
+  const { rows } = await sql<{ n: string }>`SELECT count(*)::text AS n FROM (SELECT 1 FROM ${sql.id(schema, 'events')}
+    WHERE true ${bound} ${types} LIMIT ${options.limit ?? 1_000_000}) s`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}

@@ -1,0 +1,536 @@
+#!/usr/bin/env node
+// Commands per second and latency (p50, p99) at 1, 8 and 32 concurrent HTTP clients on the
+// PostgreSQL server, against POST /bench/baseline (one plain INSERT) in the same app and run.
+// Plain ESM JavaScript so it runs without a build step: `node bench/commands/run.mjs --help`.
+// See bench/README.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MAIN = join(ROOT, 'dist/apps/api/main.js');
+const SOURCE_DIRS = ['apps', 'libs', 'projections'];
+const SYMPTOMS = ['headache', 'dizziness', 'pressure_in_head', 'nausea_or_vomiting', 'balance_problems', 'feeling_in_a_fog', 'blurred_vision', 'neck_pain'];
+const LOGS_PER_PATIENT = 9;
+const REQUEST_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 60_000;
+
+const USAGE = `usage: node bench/commands/run.mjs [options]
+
+  --duration <s>     measured seconds per workload and level (default 10)
+  --warmup <s>       unmeasured seconds before each measurement (default 2)
+  --clients <list>   concurrency levels, comma-separated (default 1,8,32)
+  --server <url>     PostgreSQL server, any database the user may CREATE DATABASE from
+                     (default postgres://postgres@127.0.0.1:5432/postgres)
+  --out <dir>        where the JSON results go (default bench/results)
+  --no-build         never run \`npm run build\` (fail if dist/ is missing)
+  -h, --help`;
+
+// ---------------------------------------------------------------- options
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      clients: { type: 'string', default: '1,8,32' },
+      server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      out: { type: 'string', default: join(ROOT, 'bench/results') },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const seconds = (name, min) => {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n) || n < min || n > 600) fail(`--${name} must be a number of seconds in [${min}, 600]`);
+    return n;
+  };
+  const clients = values.clients.split(',').map((s) => Number(s.trim()));
+  if (clients.length === 0 || clients.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail('--clients must be integers in [1, 256]');
+  if (!/^postgres(ql)?:\/\//.test(values.server)) fail('--server must be a postgres:// URL');
+  return {
+    durationS: seconds('duration', 1),
+    warmupS: seconds('warmup', 0),
+    clients,
+    server: values.server,
+    outDir: resolve(values.out),
+    build: !values['no-build'],
+  };
+}
+
+function fail(message) {
+  console.error(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- cleanup and signals
+
+let aborted = false;
+const cleanups = [];
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (!aborted) console.error(`\nbench: ${signal}: stopping clients, then cleaning up`);
+    aborted = true;
+  });
+}
+
+async function runCleanups() {
+  while (cleanups.length > 0) {
+    const { name, run } = cleanups.pop();
+    try {
+      await run();
+    } catch (error) {
+      console.error(`bench: cleanup "${name}" failed: ${error.message}`);
+    }
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- build
+
+async function newestSourceMtime(dir, depth = 0) {
+  if (depth > 12) return 0;
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(path, depth + 1));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, (await stat(path)).mtimeMs);
+  }
+  return newest;
+}
+
+async function ensureBuilt(build) {
+  const sources = Math.max(
+    ...(await Promise.all(SOURCE_DIRS.map((d) => newestSourceMtime(join(ROOT, d))))),
+    ...(await Promise.all(['tsconfig.json', 'tsconfig.build.json'].map(async (f) => (existsSync(join(ROOT, f)) ? (await stat(join(ROOT, f))).mtimeMs : 0)))),
+  );
+  const built = existsSync(MAIN) ? (await stat(MAIN)).mtimeMs : 0;
+  if (built >= sources) return 'up to date';
+  if (!build) {
+    if (built === 0) throw new Error('dist/apps/api/main.js is missing and --no-build was given');
+    console.error('bench: dist/ is older than the sources; using it anyway (--no-build)');
+    return 'stale (--no-build)';
+  }
+  console.error(`bench: ${built === 0 ? 'dist/ missing' : 'dist/ older than the sources'}: npm run build`);
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
+  if (result.status !== 0) throw new Error(`npm run build failed (status ${result.status ?? result.signal})`);
+  return 'built now';
+}
+
+// ---------------------------------------------------------------- database
+
+async function admin(server, query) {
+  const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(server, database) {
+  const url = new URL(server);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+// ---------------------------------------------------------------- the API child
+
+function freePort() {
+  return new Promise((ok, ko) => {
+    const server = net.createServer();
+    server.once('error', ko);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+function startApi({ url, port, apiKey, dataDir }) {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    API_KEYS: `service:${apiKey}`,
+    BENCH_ENDPOINTS: '1',
+  };
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { lines: 0, tail: [] };
+  const keep = (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      output.lines += 1;
+      output.tail.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      if (output.tail.length > 20) output.tail.shift();
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
+  let exit;
+  void exited.then((e) => (exit = e));
+  return {
+    child,
+    output,
+    exited: () => exit,
+    async stop() {
+      if (exit) return;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exited, sleep(10_000).then(() => null)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await Promise.race([exited, sleep(5_000)]);
+      }
+    },
+  };
+}
+
+async function waitReady(api, port) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    while (Date.now() < deadline && !aborted) {
+      if (api.exited()) throw new Error(`the API exited while starting (${JSON.stringify(api.exited())}):\n${api.output.tail.join('\n')}`);
+      const res = await request(agent, port, 'GET', '/ready').catch(() => null);
+      if (res?.status === 200) return;
+      await sleep(200);
+    }
+  } finally {
+    agent.destroy();
+  }
+  throw new Error(aborted ? 'aborted' : `the API was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${api.output.tail.join('\n')}`);
+}
+
+// ---------------------------------------------------------------- HTTP
+
+/** One request; resolves with status and body text, rejects on a network error or timeout. */
+function request(agent, port, method, path, body, apiKey) {
+  return new Promise((ok, ko) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = {};
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(payload);
+    }
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', ko);
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', ko);
+    req.end(payload);
+  });
+}
+
+// ---------------------------------------------------------------- workloads
+
+/** Each client inserts rows with its own id and a sequence number. */
+function baselineWorkload(tag) {
+  return (client) => {
+    let seq = 0;
+    return () => ({ kind: 'baseline', path: '/bench/baseline', body: { clientId: `${tag}-c${client}`, seq: seq++, note: 'baseline' } });
+  };
+}
+
+/**
+ * Each client registers its own patients (a new stream) and logs 9 symptoms for each (reads
+ * the tracker stream and the patient fact, then appends): 1 RegisterPatient : 9 LogSymptom.
+ */
+function commandWorkload(tag) {
+  return (client) => {
+    let patient = 0;
+    let step = 0;
+    return () => {
+      const patientId = `${tag}-c${client}-p${patient}`;
+      let next;
+      if (step === 0) {
+        next = {
+          kind: 'RegisterPatient',
+          path: '/commands/RegisterPatient',
+          body: { patientId, firstName: 'Bench', lastName: `Client ${client}`, dateOfBirth: '2008-04-12', sportType: 'football', teamId: `${tag}-team` },
+        };
+      } else {
+        next = {
+          kind: 'LogSymptom',
+          path: '/commands/LogSymptom',
+          body: {
+            patientId,
+            symptomId: SYMPTOMS[(patient + step) % SYMPTOMS.length],
+            severity: (patient * 7 + step) % 7,
+            loggedAt: new Date().toISOString(),
+            reporterType: 'self',
+            incidentContext: 'training',
+          },
+        };
+      }
+      step += 1;
+      if (step > LOGS_PER_PATIENT) {
+        step = 0;
+        patient += 1;
+      }
+      return next;
+    };
+  };
+}
+
+/**
+ * Runs `clients` concurrent keep-alive clients for warmup + duration seconds. Only requests
+ * that start inside the measured window count; each client stops starting requests at its end.
+ */
+async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, api }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
+  const start = performance.now();
+  const windowStart = start + warmupS * 1000;
+  const windowEnd = windowStart + durationS * 1000;
+  const samples = new Map(); // kind -> latencies (ms) of 201s in the window
+  const statuses = {}; // non-201 statuses in the window
+  let errors = 0;
+  let firstFailure;
+  let lastEnd = windowEnd;
+  const created = { total: 0 }; // every 201, warm-up included (checked against the rows)
+
+  const loop = async (client) => {
+    const next = workload(client);
+    while (!aborted && performance.now() < windowEnd) {
+      const { kind, path, body } = next();
+      const t0 = performance.now();
+      let status;
+      try {
+        const res = await request(agent, port, 'POST', path, body, apiKey);
+        status = res.status;
+        if (status !== 201) firstFailure ??= `${kind} -> ${status}: ${res.body.slice(0, 300)}`;
+      } catch (error) {
+        status = 'error';
+        firstFailure ??= `${kind} -> ${error.message}`;
+      }
+      const t1 = performance.now();
+      if (status === 201) created.total += 1;
+      if (t0 >= windowStart && t0 < windowEnd) {
+        if (status === 201) {
+          if (!samples.has(kind)) samples.set(kind, []);
+          samples.get(kind).push(t1 - t0);
+          lastEnd = Math.max(lastEnd, t1);
+        } else if (status === 'error') errors += 1;
+        else statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+      if (status === 'error') {
+        if (api.exited()) {
+          aborted = true;
+          throw new Error(`the API exited during the run (${JSON.stringify(api.exited())}):\n${api.output.tail.join('\n')}`);
+        }
+        await sleep(50); // a refused connection must not become a hot loop
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: clients }, (_, i) => loop(i)));
+  } finally {
+    agent.destroy();
+  }
+  const measuredS = (lastEnd - windowStart) / 1000;
+  const all = [...samples.values()].flat();
+  const byKind = Object.fromEntries([...samples.entries()].map(([kind, l]) => [kind, summarize(l, measuredS)]));
+  return { ...summarize(all, measuredS), byKind, non201: statuses, errors, firstFailure, created: created.total };
+}
+
+function summarize(latencies, seconds) {
+  const sorted = Float64Array.from(latencies).sort();
+  const pct = (p) => (sorted.length === 0 ? null : round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]));
+  return {
+    count: sorted.length,
+    seconds: round(seconds, 3),
+    perSecond: round(sorted.length / seconds, 1),
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    maxMs: sorted.length === 0 ? null : round(sorted[sorted.length - 1]),
+  };
+}
+
+const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
+
+// ---------------------------------------------------------------- report
+
+function markdown(levels) {
+  const f = (n) => (n == null ? '–' : String(n));
+  const rows = [
+    '| clients | baseline req/s | baseline p50 ms | baseline p99 ms | commands/s | command p50 ms | command p99 ms | throughput ratio | p50 ratio | p99 ratio | non-201 |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const l of levels) {
+    const b = l.baseline;
+    const c = l.commands;
+    const bad = sumBad(b) + sumBad(c);
+    rows.push(
+      `| ${l.clients} | ${f(b.perSecond)} | ${f(b.p50Ms)} | ${f(b.p99Ms)} | ${f(c.perSecond)} | ${f(c.p50Ms)} | ${f(c.p99Ms)} | ${f(l.ratio.throughput)} | ${f(l.ratio.p50)} | ${f(l.ratio.p99)} | ${bad} |`,
+    );
+  }
+  rows.push('', '| clients | RegisterPatient /s | p50 ms | p99 ms | LogSymptom /s | p50 ms | p99 ms |', '|---:|---:|---:|---:|---:|---:|---:|');
+  for (const l of levels) {
+    const r = l.commands.byKind.RegisterPatient ?? {};
+    const s = l.commands.byKind.LogSymptom ?? {};
+    rows.push(`| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} |`);
+  }
+  return rows.join('\n');
+}
+
+const sumBad = (phase) => phase.errors + Object.values(phase.non201).reduce((a, b) => a + b, 0);
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const opts = options();
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((n) => round(n));
+  const stamp = startedAt.toISOString().replace(/\D/g, '').slice(0, 14);
+  const database = `caretrack_bench_${stamp}_${process.pid}`;
+  const apiKey = randomBytes(24).toString('hex');
+
+  const dist = await ensureBuilt(opts.build);
+  const serverVersion = (await admin(opts.server, 'SHOW server_version')).rows[0].server_version;
+
+  await admin(opts.server, `CREATE DATABASE "${database}"`);
+  cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
+  const url = databaseUrl(opts.server, database);
+
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
+  cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
+
+  const port = await freePort();
+  const api = startApi({ url, port, apiKey, dataDir });
+  cleanups.push({ name: 'stop the API', run: () => api.stop() });
+  console.error(`bench: database ${database}, API pid ${api.child.pid} on 127.0.0.1:${port}, dist ${dist}`);
+  await waitReady(api, port);
+
+  // Preflight: both workloads answer 201, or there is no point measuring.
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    for (const { path, body } of [
+      baselineWorkload('preflight')(0)(),
+      ...(() => {
+        const next = commandWorkload('preflight')(0);
+        return [next(), next()];
+      })(),
+    ]) {
+      const res = await request(agent, port, 'POST', path, body, apiKey);
+      if (res.status !== 201) throw new Error(`preflight ${path} answered ${res.status}: ${res.body.slice(0, 500)}`);
+    }
+  } finally {
+    agent.destroy();
+  }
+
+  const levels = [];
+  const created = { baseline: 1, commands: 2 }; // the preflight's
+  for (const clients of opts.clients) {
+    if (aborted) break;
+    const phase = (name, workload) => {
+      console.error(`bench: ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
+      return runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
+    };
+    const baseline = await phase('baseline', baselineWorkload(`n${clients}`));
+    if (aborted) break;
+    const commands = await phase('commands', commandWorkload(`n${clients}`));
+    created.baseline += baseline.created;
+    created.commands += commands.created;
+    for (const [name, p] of [['baseline', baseline], ['commands', commands]]) {
+      if (sumBad(p) > 0) console.error(`bench: ${clients} client(s), ${name}: ${sumBad(p)} non-201, first: ${p.firstFailure}`);
+    }
+    levels.push({
+      clients,
+      baseline,
+      commands,
+      ratio: {
+        throughput: ratio(commands.perSecond, baseline.perSecond),
+        p50: ratio(commands.p50Ms, baseline.p50Ms),
+        p99: ratio(commands.p99Ms, baseline.p99Ms),
+      },
+    });
+  }
+  if (aborted) throw new Error('aborted');
+
+  // Every 201 is a row or an event in the database.
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  let check;
+  try {
+    const rows = Number((await db.query('SELECT count(*) FROM caretrack_bench.baseline_rows')).rows[0].count);
+    const events = Number((await db.query('SELECT count(*) FROM caretrack_events.events')).rows[0].count);
+    check = { baselineRows: rows, baseline201: created.baseline, events, command201: created.commands, ok: rows === created.baseline && events === created.commands };
+    // What else the app ran against the database (e.g. projection read models in the same process).
+    const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') ORDER BY 1`);
+    check.schemas = schemas.rows.map((r) => r.nspname);
+  } finally {
+    await db.end();
+  }
+  if (!check.ok) console.error(`bench: WARNING: 201s and stored rows differ: ${JSON.stringify(check)}`);
+
+  const result = {
+    benchmark: 'commands',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      postgres: serverVersion,
+      // 1/5/15-minute load averages: anything else running on the machine shows here
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) },
+    },
+    settings: {
+      durationS: opts.durationS,
+      warmupS: opts.warmupS,
+      clients: opts.clients,
+      workload: `per client: 1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient`,
+      baseline: 'POST /bench/baseline: auth + zod + one INSERT into caretrack_bench.baseline_rows',
+      server: 'PostgreSQL server on loopback; API child process, LOG_LEVEL=warn',
+    },
+    check,
+    levels,
+  };
+  const table = markdown(levels);
+  await mkdir(opts.outDir, { recursive: true });
+  const file = join(opts.outDir, `commands-${startedAt.toISOString().slice(0, 10)}.json`);
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\n${table}\n`);
+  console.log(`ratios: commands / baseline (throughput < 1 and latency > 1 mean commands cost more)`);
+  console.log(`stored-row check: ${check.ok ? 'ok' : 'MISMATCH'} (${check.baselineRows} baseline rows, ${check.events} events)`);
+  console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
+  console.log(`results: ${relative(process.cwd(), file) || file}`);
+  if (api.output.lines > 0) console.error(`bench: the API logged ${api.output.lines} line(s) at warn or above; last:\n${api.output.tail.join('\n')}`);
+  const bad = levels.reduce((n, l) => n + sumBad(l.baseline) + sumBad(l.commands), 0);
+  if (bad > 0 || !check.ok) process.exitCode = 1;
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await runCleanups();
+}
+process.exit();

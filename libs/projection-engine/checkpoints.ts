@@ -1,0 +1,76 @@
+import { sql, type Kysely } from 'kysely';
+import type { Position } from '../event-store/index.js';
+import { inSchema } from './apply-in-schema.js';
+import { ENGINE_SCHEMA, LIVE_SCHEMA } from './engine-schema.js';
+import type { Projection } from './projection.js';
+
+const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
+
+/** A runner wrote with a fence it no longer holds: another runner has taken the projection. */
+export class LostTurn extends Error {
+  constructor(readonly projection: string) {
+    super(`projection ${projection}: another runner holds it now`);
+    this.name = 'LostTurn';
+  }
+}
+
+/**
+ * Registers a projection: a new one gets its checkpoint row and its tables in the live
+ * schema, in one transaction. An existing one is left as it is (its fingerprint may differ:
+ * stale).
+ */
+export async function registerProjection(db: Kysely<unknown>, projection: Projection, fingerprint: string): Promise<void> {
+  await inSchema(db, LIVE_SCHEMA, async (trx) => {
+    // class 1886547818 = "proj" (hex literals need PostgreSQL 16)
+    await sql`SELECT pg_advisory_xact_lock(1886547818, hashtext(${projection.name}))`.execute(trx);
+    const inserted = await sql`INSERT INTO ${checkpoints} (name, fingerprint) VALUES (${projection.name}, ${fingerprint})
+      ON CONFLICT (name) DO NOTHING`.execute(trx);
+    if (Number(inserted.numAffectedRows ?? 0n) === 0) return;
+    for (const ddl of projection.tables) await sql.raw(ddl).execute(trx);
+  });
+}
+
+/** The checkpoints of some projections (`null`: nothing applied yet). */
+export async function loadPositions(db: Kysely<unknown>, names: readonly string[]): Promise<Map<string, Position | null>> {
+  const { rows } = await sql<{ name: string; position: string | null }>`SELECT name, position::text AS position
+    FROM ${checkpoints} WHERE name = ANY(${[...names]}::text[])`.execute(db);
+  return new Map(rows.map((r) => [r.name, r.position === null ? null : BigInt(r.position)]));
+}
+
+/**
+ * Moves a checkpoint from `previous` to `next` inside the caller's transaction, only while
+ * `fence` is current and the checkpoint is where the caller thinks: otherwise `LostTurn`,
+ * and the transaction (rows included) rolls back.
+ */
+export async function advanceCheckpoint(
+  trx: Kysely<unknown>,
+  name: string,
+  fence: bigint,
+  previous: Position | null,
+  next: Position,
+): Promise<void> {
+  const result = await sql`UPDATE ${checkpoints} SET position = ${next.toString()}::numeric, updated_at = now()
+    WHERE name = ${name} AND fence = ${fence.toString()}::bigint
+      AND position IS NOT DISTINCT FROM ${previous === null ? null : previous.toString()}::numeric`.execute(trx);
+  if (Number(result.numAffectedRows ?? 0n) !== 1) throw new LostTurn(name);
+}
+
+/** Records that `eventId` made the projection throw; it stops until the next start. */
+export async function markFaulted(db: Kysely<unknown>, name: string, eventId: string, error: unknown): Promise<void> {
+  const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
+  await sql`UPDATE ${checkpoints} SET faulted_event_id = ${eventId}, last_error = ${message}, faulted_at = now()
+    WHERE name = ${name}`.execute(db);
+}
+
+/** Clears every fault: a restart retries faulted projections. */
+export async function clearFaults(db: Kysely<unknown>, names: readonly string[]): Promise<void> {
+  await sql`UPDATE ${checkpoints} SET faulted_event_id = NULL, faulted_at = NULL
+    WHERE name = ANY(${[...names]}::text[]) AND faulted_event_id IS NOT NULL`.execute(db);
+}
+
+/** Names of the projections currently marked faulted. */
+export async function faultedNames(db: Kysely<unknown>, names: readonly string[]): Promise<Set<string>> {
+  const { rows } = await sql<{ name: string }>`SELECT name FROM ${checkpoints}
+    WHERE name = ANY(${[...names]}::text[]) AND faulted_event_id IS NOT NULL`.execute(db);
+  return new Set(rows.map((r) => r.name));
+}

@@ -1,0 +1,45 @@
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+
+/** Where the engine keeps its own tables; read tables live in `public`. */
+export const ENGINE_SCHEMA = 'caretrack_projections';
+/** The schema of the live read tables (what the seed's queries and dashboards see). */
+export const LIVE_SCHEMA = 'public';
+
+const migrations: Record<string, Migration> = {
+  '0001_checkpoints_and_leases': {
+    async up(db: Kysely<unknown>) {
+      // position: the full log position (EventStoreDB's can exceed 2^64), NULL before the first event.
+      await sql`CREATE TABLE ${sql.id(ENGINE_SCHEMA, 'checkpoints')} (
+        name             text PRIMARY KEY,
+        position         numeric(40, 0),
+        fingerprint      text NOT NULL,
+        fence            bigint NOT NULL DEFAULT 0,
+        faulted_event_id text,
+        last_error       text,
+        faulted_at       timestamptz,
+        updated_at       timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+      await sql`CREATE TABLE ${sql.id(ENGINE_SCHEMA, 'leases')} (
+        name       text PRIMARY KEY,
+        owner      text,
+        fence      bigint NOT NULL DEFAULT 0,
+        expires_at timestamptz
+      )`.execute(db);
+    },
+  },
+};
+
+/** Creates the engine's tables (safe to run twice, or from two processes at once). */
+export async function migrateEngine(db: Kysely<unknown>): Promise<void> {
+  await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(ENGINE_SCHEMA)}`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: ENGINE_SCHEMA,
+    migrationTableName: 'migrations',
+    migrationLockTableName: 'migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new Error('projection engine migration failed', { cause: error });
+}

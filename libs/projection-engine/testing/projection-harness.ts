@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sql, type Kysely } from 'kysely';
+import { parseStagesConfig, parseTriageMap } from '../../domain/tracker/tracker-config.js';
+import type { JsonObject, StoredEvent } from '../../event-store/index.js';
+import { openDatabase, type DatabaseConnection } from '../../read-store/connection.js';
+import { inSchema } from '../apply-in-schema.js';
+import type { Projection, ProjectionContext } from '../projection.js';
+
+/** The shipped tracker rules (projections/config/*.yaml). */
+export function defaultProjectionContext(): ProjectionContext {
+  return {
+    triageMap: parseTriageMap(readFileSync(new URL('../../../projections/config/triage_map.yaml', import.meta.url), 'utf8')),
+    stages: parseStagesConfig(readFileSync(new URL('../../../projections/config/stages.yaml', import.meta.url), 'utf8')),
+  };
+}
+
+/** Builds stored events with increasing positions: the "given" of a projection spec. */
+export class EventLog {
+  private position = 0n;
+  private readonly revisions = new Map<string, bigint>();
+
+  /**
+   * @example log.event('PatientRegistered', { patientId: 'p1', firstName: 'Ada', lastName: 'L' },
+   *   { streamId: 'patient-p1', occurredAt: '2026-01-01T10:00:00Z' })
+   */
+  event(type: string, data: JsonObject, options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {}): StoredEvent {
+    const streamId = options.streamId ?? `test-${type}`;
+    const revision = (this.revisions.get(streamId) ?? -1n) + 1n;
+    this.revisions.set(streamId, revision);
+    this.position += 1n;
+    const occurredAt = options.occurredAt ?? new Date(Date.UTC(2026, 0, 1) + Number(this.position) * 60_000).toISOString();
+    return {
+      id: randomUUID(),
+      type,
+      data,
+      metadata: {
+        actor: options.actor ?? { id: 'key000000000', role: 'service' },
+        correlationId: randomUUID(),
+        causationId: randomUUID(),
+        commandName: 'Test',
+        occurredAt,
+        schemaVersion: 1,
+      },
+      streamId,
+      revision,
+      position: this.position,
+      recordedAt: new Date(occurredAt),
+    };
+  }
+}
+
+/**
+ * A projection on a fresh schema of a shared in-memory PGlite: apply events, read rows.
+ *
+ * @example
+ * const harness = projectionHarness();           // once per spec file
+ * afterAll(() => harness.close());
+ * const t = await harness.fresh(patientsProjection);
+ * await t.apply([log.event('PatientRegistered', {...})]);
+ * expect(await t.rows('patients', 'patient_id')).toEqual([...]);
+ */
+export function projectionHarness() {
+  let connection: Promise<DatabaseConnection> | null = null;
+  const open = () => (connection ??= openDatabase({ kind: 'embedded', dataDir: null }));
+  let n = 0;
+  return {
+    async fresh(projection: Projection, context: ProjectionContext = defaultProjectionContext()) {
+      const db = (await open()).db;
+      const schema = `spec_${projection.name}_${++n}`;
+      await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db);
+      await inSchema(db, schema, async (trx) => {
+        for (const ddl of projection.tables) await sql.raw(ddl).execute(trx);
+      });
+      return projectionUnderTest(db, schema, projection, context);
+    },
+    async close() {
+      await (await connection)?.close();
+    },
+  };
+}
+
+function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Projection, context: ProjectionContext) {
+  return {
+    schema,
+    /** Applies events as one batch (or in batches of `batchSize`), each batch in one transaction. */
+    async apply(events: readonly StoredEvent[], batchSize = events.length): Promise<void> {
+      const handled = events.filter((e) => projection.eventTypes.includes(e.type));
+      for (let i = 0; i < handled.length; i += Math.max(1, batchSize)) {
+        const batch = handled.slice(i, i + Math.max(1, batchSize));
+        await inSchema(db, schema, (trx) => projection.apply(batch, trx, context));
+      }
+    },
+    /** Every row of a table as JSON (dates `YYYY-MM-DD`, times ISO), ordered by `orderBy`. */
+    async rows(table: string, orderBy: string): Promise<Record<string, unknown>[]> {
+      const { rows } = await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(schema, table)} t
+        ORDER BY t.${sql.ref(orderBy)}`.execute(db);
+      return rows.map((r) => r.row);
+    },
+    /** Runs SQL with the projection's schema first on the search path (for the seed's queries). */
+    async query<R>(text: string, parameters: unknown[] = []): Promise<R[]> {
+      return inSchema(db, schema, async (trx) => (await sql.raw<R>(bind(text, parameters)).execute(trx)).rows);
+    },
+  };
+}
+
+/** Inlines `$1…` parameters as SQL literals (tests only). */
+function bind(text: string, parameters: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, i: string) => {
+    const value = parameters[Number(i) - 1];
+    return value === null || value === undefined ? 'NULL' : typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+  });
+}

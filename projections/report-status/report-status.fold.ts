@@ -1,0 +1,93 @@
+import type { StoredEvent } from '../../libs/event-store/index.js';
+import type { EventData } from '../../libs/domain/index.js';
+
+/** The event types the `report_status` projection handles. */
+export const reportStatusEventTypes = ['ReportRequested', 'ReportGenerationStarted', 'ReportGenerated', 'ReportGenerationFailed'] as const;
+
+/** A row of `report_status` as JSON (times ISO strings). */
+export type ReportStatusRow = {
+  report_id: string;
+  patient_id: string;
+  report_type: string;
+  status: 'pending' | 'generating' | 'generated' | 'failed';
+  priority: number;
+  requested_by: string | null;
+  requested_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  failed_at: string | null;
+  error_message: string | null;
+  retry_count: number;
+  report_uri: string | null;
+};
+
+type ReportStatusEvent =
+  | { type: 'ReportRequested'; data: EventData<'ReportRequested'> }
+  | { type: 'ReportGenerationStarted'; data: EventData<'ReportGenerationStarted'> }
+  | { type: 'ReportGenerated'; data: EventData<'ReportGenerated'> }
+  | { type: 'ReportGenerationFailed'; data: EventData<'ReportGenerationFailed'> };
+
+const handled: ReadonlySet<string> = new Set(reportStatusEventTypes);
+
+/** The event as one the projection handles, or `undefined` for any other type. */
+export function asReportStatusEvent(event: StoredEvent): ReportStatusEvent | undefined {
+  return handled.has(event.type) ? ({ type: event.type, data: event.data } as ReportStatusEvent) : undefined;
+}
+
+/** The id of the actor who sent the command, from `metadata.actor.id`. */
+function actorId(event: StoredEvent): string | null {
+  const actor = event.metadata.actor;
+  if (typeof actor !== 'object' || actor === null || !('id' in actor)) return null;
+  return typeof actor.id === 'string' ? actor.id : null;
+}
+
+/**
+ * Applies one event to a report's row (pure).
+ *
+ * - ReportRequested defines the row: `pending`, retry count 0, requested by the actor.
+ * - ReportGenerationStarted: `generating`, `started_at` = this (latest) attempt.
+ * - ReportGenerated: `generated`, `completed_at`, `report_uri`.
+ * - ReportGenerationFailed: `failed`, `failed_at`, `error_message`, `retry_count` from the event.
+ *
+ * `failed_at` and `error_message` describe the latest failure and stay through a retry, so a
+ * report being retried (or generated after retries) still shows why it failed before.
+ * Events of a report never requested are ignored.
+ *
+ * @example foldReportStatus(undefined, requested) // { report_id: 'r1', status: 'pending', retry_count: 0, … }
+ */
+export function foldReportStatus(row: ReportStatusRow | undefined, stored: StoredEvent): ReportStatusRow | undefined {
+  const event = asReportStatusEvent(stored);
+  if (!event) return row;
+  const occurredAt = String(stored.metadata.occurredAt);
+  if (event.type === 'ReportRequested') {
+    const d = event.data;
+    return {
+      report_id: d.reportId,
+      patient_id: d.patientId,
+      report_type: d.reportType,
+      status: 'pending',
+      priority: d.priority,
+      requested_by: actorId(stored),
+      requested_at: occurredAt,
+      started_at: null,
+      completed_at: null,
+      failed_at: null,
+      error_message: null,
+      retry_count: 0,
+      report_uri: null,
+    };
+  }
+  if (!row) return row;
+  switch (event.type) {
+    case 'ReportGenerationStarted':
+      return { ...row, status: 'generating', started_at: occurredAt, retry_count: event.data.retryCount };
+    case 'ReportGenerated':
+      return { ...row, status: 'generated', completed_at: occurredAt, report_uri: event.data.reportUri };
+    case 'ReportGenerationFailed':
+      return { ...row, status: 'failed', failed_at: occurredAt, error_message: event.data.errorMessage, retry_count: event.data.retryCount };
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
