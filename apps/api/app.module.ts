@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import type { IdempotencyStore } from './idempotency/idempotency.store.js';
 import type { ProjectionRunner } from '../../libs/projection-engine/runner.js';
+import type { ProjectionAdmin } from '../../libs/projection-engine/rebuild/projection-admin.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import type { ReadModels } from './projections/read-models.js';
 import {
@@ -19,6 +20,7 @@ import {
   IDEMPOTENCY_STORE,
   INFRASTRUCTURE,
   LOGGER,
+  PROJECTION_ADMIN,
   PROJECTION_RUNNER,
   READ_MODELS,
   SYMPTOM_CATALOG,
@@ -33,6 +35,7 @@ export type AppDependencies = {
   idempotency: IdempotencyStore;
   runner: ProjectionRunner;
   readModels: ReadModels;
+  projectionAdmin: ProjectionAdmin;
 };
 
 /** The HTTP application; everything stateful is built outside and handed in. */
@@ -51,8 +54,9 @@ export class AppModule {
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PROJECTION_RUNNER, useValue: deps.runner },
         { provide: READ_MODELS, useValue: deps.readModels },
+        { provide: PROJECTION_ADMIN, useValue: deps.projectionAdmin },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN],
     };
     return {
       module: AppModule,

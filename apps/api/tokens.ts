@@ -8,3 +8,4 @@ export const SYMPTOM_CATALOG = Symbol('SYMPTOM_CATALOG');
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 export const READ_MODELS = Symbol('READ_MODELS');
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+export const PROJECTION_ADMIN = Symbol('PROJECTION_ADMIN');

@@ -28,6 +28,27 @@ const migrations: Record<string, Migration> = {
       )`.execute(db);
     },
   },
+  '0002_rebuilds': {
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE ${sql.id(ENGINE_SCHEMA, 'rebuilds')} (
+        name                 text PRIMARY KEY,
+        state                text NOT NULL,
+        owner                text NOT NULL,
+        started_at           timestamptz NOT NULL DEFAULT now(),
+        heartbeat_at         timestamptz NOT NULL DEFAULT now(),
+        finished_at          timestamptz,
+        processed            bigint NOT NULL DEFAULT 0,
+        total                bigint NOT NULL DEFAULT 0,
+        events_per_second    double precision,
+        eta_seconds          double precision,
+        position             numeric(40, 0),
+        previous_position    numeric(40, 0),
+        previous_fingerprint text,
+        differences          jsonb,
+        error                text
+      )`.execute(db);
+    },
+  },
 };
 
 /** Creates the engine's tables (safe to run twice, or from two processes at once). */

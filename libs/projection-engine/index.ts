@@ -5,3 +5,7 @@ export * from './progress.js';
 export * from './fingerprint.js';
 export { ENGINE_SCHEMA, LIVE_SCHEMA } from './engine-schema.js';
 export { inSchema } from './apply-in-schema.js';
+export { ProjectionAdmin, RebuildInProgress, UnknownProjection, type RebuildHooks, type VerifyReport } from './rebuild/projection-admin.js';
+export { NoPreviousTables } from './rebuild/swap.js';
+export type { RebuildProgress } from './rebuild/rebuild-state.js';
+export type { TableDifference } from './rebuild/compare.js';

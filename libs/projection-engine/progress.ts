@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position } from '../event-store/index.js';
 import { loadPositions } from './checkpoints.js';
+import { rebuildingNames } from './rebuild/rebuild-state.js';
 import type { Projection } from './projection.js';
 
 /**
@@ -104,6 +105,7 @@ export async function projectionStatuses(
         CASE WHEN l.expires_at > now() THEN l.owner END AS owner
       FROM caretrack_projections.checkpoints c LEFT JOIN caretrack_projections.leases l ON l.name = c.name`.execute(db);
   const byName = new Map(rows.map((r) => [r.name, r]));
+  const rebuilding = await rebuildingNames(db);
   const result: ProjectionStatus[] = [];
   for (const p of projections) {
     const row = byName.get(p.name);
@@ -114,7 +116,7 @@ export async function projectionStatuses(
     const faulted = row?.faulted_event_id != null;
     result.push({
       name: p.name,
-      status: faulted ? 'faulted' : stale ? 'stale' : lag > 0 ? 'catching_up' : 'running',
+      status: faulted ? 'faulted' : rebuilding.has(p.name) ? 'rebuilding' : stale ? 'stale' : lag > 0 ? 'catching_up' : 'running',
       position,
       lag,
       fingerprint,

@@ -10,6 +10,7 @@ import { loadKeyRing } from '../auth/api-keys.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
+import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
 import { ReadModels } from '../projections/read-models.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { loadTrackerRules } from './tracker-rules.js';
@@ -21,6 +22,7 @@ export type RunningApp = {
   app: NestFastifyApplication;
   infrastructure: Infrastructure;
   runner: ProjectionRunner;
+  projectionAdmin: ProjectionAdmin;
   /** stops the projections (giving their leases back), the HTTP app, then the stores */
   close(): Promise<void>;
 };
@@ -54,9 +56,18 @@ export async function createApp(
       leaseTtlMs: config.projectionLeaseMs,
       leaseRenewMs: Math.max(200, Math.floor(config.projectionLeaseMs / 5)),
     });
+    const projectionAdmin = new ProjectionAdmin({
+      db: infrastructure.database.db,
+      store: infrastructure.eventStore,
+      projections: allProjections,
+      context: { triageMap: trackerRules.triageMap, stages: trackerRules.stages },
+      fingerprintOf: (name) => runner.fingerprint(name),
+      owner: runner.owner,
+      logger,
+    });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -73,7 +84,7 @@ export async function createApp(
       await app.close();
       await infrastructure.close();
     };
-    return { app, infrastructure, runner, close };
+    return { app, infrastructure, runner, projectionAdmin, close };
   } catch (error) {
     await infrastructure.close();
     throw error;

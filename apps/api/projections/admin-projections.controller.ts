@@ -1,11 +1,19 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ADMIN_ROLES, Roles } from '../auth/auth.guard.js';
-import { projectionStatuses, type ProjectionRunner } from '../../../libs/projection-engine/index.js';
+import {
+  NoPreviousTables,
+  projectionStatuses,
+  RebuildInProgress,
+  UnknownProjection,
+  type ProjectionAdmin,
+  type ProjectionRunner,
+} from '../../../libs/projection-engine/index.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
-import { EVENT_STORE, PROJECTION_RUNNER, READ_MODELS } from '../tokens.js';
+import { HttpProblem, NotFound } from '../errors/http-errors.js';
+import { EVENT_STORE, PROJECTION_ADMIN, PROJECTION_RUNNER, READ_MODELS } from '../tokens.js';
 import type { ReadModels } from './read-models.js';
 
-/** Admin view of the projections (SPEC §6). */
+/** Admin view and operations of the projections (SPEC §6). */
 @Controller('admin/projections')
 @Roles(...ADMIN_ROLES)
 export class AdminProjectionsController {
@@ -13,6 +21,7 @@ export class AdminProjectionsController {
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_ADMIN) private readonly admin: ProjectionAdmin,
   ) {}
 
   /** name, status, position, lag, fingerprint and last error of every projection. */
@@ -22,5 +31,45 @@ export class AdminProjectionsController {
       this.runner.fingerprint(name),
     );
     return { projections };
+  }
+
+  /** Starts a zero-downtime rebuild (202); poll GET for progress. */
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  async rebuild(@Param('name') name: string) {
+    return translate(() => this.admin.startRebuild(name));
+  }
+
+  /** Progress of the latest rebuild: processed, total, events/s, ETA. */
+  @Get(':name/rebuild')
+  async progress(@Param('name') name: string) {
+    const progress = await translate(() => this.admin.progress(name));
+    if (!progress) throw new NotFound(`projection ${name} has never been rebuilt`);
+    return progress;
+  }
+
+  /** Replays the history and reports the rows that differ from the live table. */
+  @Post(':name/verify')
+  @HttpCode(200)
+  async verify(@Param('name') name: string) {
+    return translate(() => this.admin.verify(name));
+  }
+
+  /** Swaps the previous tables back in. */
+  @Post(':name/rollback')
+  @HttpCode(200)
+  async rollback(@Param('name') name: string) {
+    return translate(() => this.admin.rollback(name));
+  }
+}
+
+async function translate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UnknownProjection) throw new NotFound(error.message);
+    if (error instanceof RebuildInProgress) throw new HttpProblem(409, 'rebuild_in_progress', 'Conflict', error.message);
+    if (error instanceof NoPreviousTables) throw new HttpProblem(409, 'no_previous_tables', 'Conflict', error.message);
+    throw error;
   }
 }

@@ -1,0 +1,219 @@
+import { sql, type Kysely } from 'kysely';
+import type { EventStore, Position } from '../../event-store/index.js';
+import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
+import type { Projection, ProjectionContext } from '../projection.js';
+import { compareSchemas, type TableDifference } from './compare.js';
+import { claimRebuild, loadRebuild, saveProgress, type RebuildProgress } from './rebuild-state.js';
+import { createProjectionSchema, replayInto } from './replay.js';
+import { shadowSchema, swapBack, swapIn, verifySchema } from './swap.js';
+
+type Logger = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+
+export type ProjectionAdminOptions = {
+  db: Kysely<unknown>;
+  store: EventStore;
+  projections: readonly Projection[];
+  context: ProjectionContext;
+  fingerprintOf: (name: string) => string;
+  /** this process, as in the rebuild's row */
+  owner: string;
+  logger: Logger;
+  /** events per rebuild transaction; default 5000 */
+  batchSize?: number;
+  /** a rebuild silent this long is dead (its process was killed); default 15 s */
+  heartbeatTimeoutMs?: number;
+};
+
+/** Test seams for the rebuild (never set in production). */
+export type RebuildHooks = {
+  /** after the shadow is built and before verification (a test corrupts a shadow row here) */
+  afterBuild?: (shadowSchema: string) => Promise<void>;
+  /** after each shadow batch (a test stalls or fails a rebuild here) */
+  afterBatch?: (processed: number) => Promise<void>;
+};
+
+/** A rebuild is already running for this projection. */
+export class RebuildInProgress extends Error {
+  constructor(readonly projection: string) {
+    super(`a rebuild of ${projection} is already running`);
+    this.name = 'RebuildInProgress';
+  }
+}
+
+/** The outcome of a verification: the rows that differ from an independent replay. */
+export type VerifyReport = { name: string; position: string | null; matches: boolean; differences: TableDifference[] };
+
+/**
+ * Rebuild, verify and rollback of projections (SPEC §6). A rebuild builds the rows in a shadow
+ * schema from position 0 while the live tables keep serving, verifies them against an
+ * independent replay, and only then swaps them in, in one transaction.
+ */
+export class ProjectionAdmin {
+  private readonly byName: Map<string, Projection>;
+  private readonly tasks = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: ProjectionAdminOptions) {
+    this.byName = new Map(options.projections.map((p) => [p.name, p]));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Starts a rebuild in the background; resolves once it is claimed. */
+  async startRebuild(name: string, hooks: RebuildHooks = {}): Promise<RebuildProgress> {
+    const projection = this.projection(name);
+    if (!(await claimRebuild(this.options.db, name, this.options.owner, this.options.heartbeatTimeoutMs))) throw new RebuildInProgress(name);
+    const task = this.rebuild(projection, hooks).catch(async (error: unknown) => {
+      this.options.logger.error({ projection: name, err: String(error) }, 'rebuild failed');
+      await saveProgress(this.options.db, name, this.options.owner, { state: 'failed', error: String(error), finished: true }).catch(() => undefined);
+      await this.dropScratch(name).catch(() => undefined);
+    });
+    this.tasks.set(name, task);
+    return (await this.progress(name))!;
+  }
+
+  /** Resolves when this process's rebuild of `name` has ended (tests, CLI). */
+  async settled(name: string): Promise<void> {
+    await this.tasks.get(name);
+  }
+
+  /** The latest rebuild's progress, or null if there was none. */
+  async progress(name: string): Promise<RebuildProgress | null> {
+    this.projection(name);
+    const row = await loadRebuild(this.options.db, name, this.options.heartbeatTimeoutMs);
+    if (!row) return null;
+    const { previousPosition: _p, previousFingerprint: _f, ...progress } = row;
+    return progress;
+  }
+
+  /** Replays the history and reports every row that differs from the live table; changes nothing. */
+  async verify(name: string): Promise<VerifyReport> {
+    const projection = this.projection(name);
+    const { db, store, context } = this.options;
+    const scratch = `caretrack_check_${name}`;
+    await createProjectionSchema(db, scratch, projection);
+    try {
+      const live = await livePosition(db, name);
+      let position = await replayInto(db, store, projection, context, scratch, { from: 'start', upTo: live ?? undefined, batchSize: this.batchSize });
+      if (live === null) position = 'start';
+      // Compare at one position: hold the checkpoint so the live runner pauses meanwhile.
+      return await db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
+          WHERE name = ${name} FOR UPDATE`.execute(trx);
+        const now = rows[0]?.position ?? null;
+        if (now !== null) {
+          await replayInto(trx, store, projection, context, scratch, { from: position, upTo: BigInt(now), batchSize: this.batchSize });
+        }
+        const differences = await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableNames);
+        return { name, position: now, matches: differences.length === 0, differences };
+      });
+    } finally {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(scratch)} CASCADE`.execute(db);
+    }
+  }
+
+  /** Swaps the previous tables back in (one transaction); the runner catches them up. */
+  async rollback(name: string): Promise<{ name: string; position: string | null; fingerprint: string }> {
+    const projection = this.projection(name);
+    const running = await loadRebuild(this.options.db, name, this.options.heartbeatTimeoutMs);
+    if (running && ['building', 'verifying', 'swapping'].includes(running.state)) throw new RebuildInProgress(name);
+    const result = await swapBack(this.options.db, projection);
+    await saveProgressAnyOwner(this.options.db, name, 'rolled_back');
+    return { name, ...result };
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 5000;
+  }
+
+  private projection(name: string): Projection {
+    const projection = this.byName.get(name);
+    if (!projection) throw new UnknownProjection(name);
+    return projection;
+  }
+
+  private async rebuild(projection: Projection, hooks: RebuildHooks): Promise<void> {
+    const { db, store, context, owner } = this.options;
+    const name = projection.name;
+    const shadow = shadowSchema(name);
+    const total = await store.countEvents({ after: 'start', eventTypes: projection.eventTypes });
+    await createProjectionSchema(db, shadow, projection);
+    await saveProgress(db, name, owner, { total, processed: 0 });
+    const started = Date.now();
+    let processed = 0;
+    let lastSave = 0;
+    let position = await replayInto(db, store, projection, context, shadow, {
+      from: 'start',
+      batchSize: this.batchSize,
+      onBatch: async (count, at) => {
+        processed += count;
+        if (Date.now() - lastSave > 500) {
+          lastSave = Date.now();
+          const seconds = (Date.now() - started) / 1000;
+          const rate = seconds > 0 ? processed / seconds : null;
+          const grown = Math.max(total, processed);
+          await saveProgress(db, name, owner, {
+            processed,
+            total: grown,
+            eventsPerSecond: rate,
+            etaSeconds: rate ? (grown - processed) / rate : null,
+            position: at.toString(),
+          });
+        }
+        await hooks.afterBatch?.(processed);
+      },
+    });
+    await hooks.afterBuild?.(shadow);
+
+    await saveProgress(db, name, owner, { state: 'verifying', processed, total: Math.max(total, processed), etaSeconds: 0 });
+    const verify = verifySchema(name);
+    await createProjectionSchema(db, verify, projection);
+    // An independent replay: other transaction boundaries (odd-sized batches) over the same range.
+    await replayInto(db, store, projection, context, verify, { from: 'start', upTo: position === 'start' ? 0n : position, batchSize: 997 });
+    const differences = await compareSchemas(db, shadow, verify, projection.tableNames);
+    await sql`DROP SCHEMA ${sql.id(verify)} CASCADE`.execute(db);
+    if (differences.length > 0) {
+      await saveProgress(db, name, owner, { state: 'failed', differences, error: 'verification failed: the shadow differs from an independent replay; the live tables were kept', finished: true });
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(shadow)} CASCADE`.execute(db);
+      return;
+    }
+
+    await saveProgress(db, name, owner, { state: 'swapping' });
+    position = await swapIn(db, store, projection, context, position, this.options.fingerprintOf(name), this.batchSize);
+    const seconds = (Date.now() - started) / 1000;
+    await saveProgress(db, name, owner, {
+      state: 'swapped',
+      processed,
+      eventsPerSecond: seconds > 0 ? processed / seconds : null,
+      etaSeconds: 0,
+      position: position === 'start' ? null : position.toString(),
+      differences: [],
+      finished: true,
+    });
+    this.options.logger.info({ projection: name, processed, seconds }, 'projection rebuilt and swapped in');
+  }
+
+  private async dropScratch(name: string): Promise<void> {
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(shadowSchema(name))} CASCADE`.execute(this.options.db);
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(verifySchema(name))} CASCADE`.execute(this.options.db);
+  }
+}
+
+/** No projection of that name. */
+export class UnknownProjection extends Error {
+  constructor(readonly projection: string) {
+    super(`no projection named ${projection}`);
+    this.name = 'UnknownProjection';
+  }
+}
+
+async function livePosition(db: Kysely<unknown>, name: string): Promise<Position | null> {
+  const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
+    WHERE name = ${name}`.execute(db);
+  return rows[0]?.position ? BigInt(rows[0].position) : null;
+}
+
+async function saveProgressAnyOwner(db: Kysely<unknown>, name: string, state: string): Promise<void> {
+  await sql`UPDATE ${sql.id(ENGINE_SCHEMA, 'rebuilds')} SET state = ${state}, finished_at = now() WHERE name = ${name}`.execute(db);
+}
