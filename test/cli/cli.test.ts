@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EXIT, runCli } from '../../apps/cli/cli.js';
+import { renderProgress } from '../../apps/cli/progress-bar.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { apiKeysEnv, commandClient, TEST_KEYS } from '../support/commands.js';
+
+function capture(isTTY = false) {
+  let text = '';
+  return { write: (t: string) => void (text += t), isTTY, get text() { return text; } };
+}
+
+describe('caretrack CLI against a running API [PostgreSQL server]', () => {
+  let app: TestApp;
+  let url: string;
+  const run = async (argv: string[], key: string | null = TEST_KEYS.admin, tty = false) => {
+    const out = capture(tty);
+    const err = capture();
+    const code = await runCli(argv, { out, err, env: { CARETRACK_URL: url, ...(key ? { CARETRACK_ADMIN_KEY: key } : {}) } });
+    return { code, out: out.text, err: err.text };
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp('server', apiKeysEnv);
+    await app.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.app.getHttpServer().address() as { port: number };
+    url = `http://127.0.0.1:${address.port}`;
+    const client = commandClient(app);
+    for (let i = 0; i < 30; i++) await client.ok('RegisterPatient', { patientId: `cli${i}`, firstName: 'C', lastName: `L${i}` });
+  }, 60_000);
+  afterAll(async () => app?.close());
+
+  it('projections list prints every projection with its status', async () => {
+    const { code, out } = await run(['projections', 'list']);
+    expect(code).toBe(EXIT.ok);
+    expect(out).toMatch(/^NAME\s+STATUS/);
+    expect(out).toMatch(/\npatients\s+(running|catching_up)\s/);
+    expect(out.trim().split('\n')).toHaveLength(12);
+  });
+
+  it('projections rebuild draws progress and exits 0 once verified and swapped', async () => {
+    const { code, out } = await run(['projections', 'rebuild', 'patients'], TEST_KEYS.admin, true);
+    expect(code).toBe(EXIT.ok);
+    expect(out).toMatch(/\r\[[#-]{30}\]\s+\d+% [\d,]+\/[\d,]+ events/);
+    expect(out).toMatch(/rebuilt patients: 30 events, verified, swapped in/);
+  });
+
+  it('projections verify exits 0 on a matching table; rollback swaps the previous tables back', async () => {
+    expect((await run(['projections', 'verify', 'patients'])).code).toBe(EXIT.ok);
+    const rollback = await run(['projections', 'rollback', 'patients']);
+    expect(rollback.code).toBe(EXIT.ok);
+    expect(rollback.out).toMatch(/rolled back/);
+  });
+
+  it('clear exit codes: usage 2, refused or unknown 3', async () => {
+    expect((await run(['projections'])).code).toBe(EXIT.usage);
+    expect((await run(['projections', 'list'], null)).code).toBe(EXIT.usage);
+    const wrongRole = await run(['projections', 'list'], TEST_KEYS.reader);
+    expect(wrongRole).toMatchObject({ code: EXIT.api, err: expect.stringMatching(/403 forbidden/) });
+    const unknown = await run(['projections', 'verify', 'nope']);
+    expect(unknown).toMatchObject({ code: EXIT.api, err: expect.stringMatching(/404/) });
+  });
+
+  it('renders a progress line with events/s and ETA', () => {
+    expect(renderProgress({ processed: 500, total: 1000, eventsPerSecond: 2500, etaSeconds: 0.2, state: 'building' }, 10)).toBe(
+      '[#####-----]  50% 500/1,000 events  2,500 ev/s  ETA 1s  building',
+    );
+  });
+});
