@@ -23,6 +23,8 @@ export type StoredEvent = {
   revision: bigint;
   position: Position;
   recordedAt: Date;
+  /** SHA-256 chained to the previous event of the stream (see `integrity.ts`) */
+  hash?: string;
 };
 
 /** The revision an append expects its stream to be at. */
@@ -93,6 +95,8 @@ export interface EventStore {
   countEvents(options: { after: FromPosition; eventTypes?: readonly string[]; limit?: number }): Promise<number>;
   /** The position of the last event in the log, or `null` when the log is empty. */
   headPosition(): Promise<Position | null>;
+  /** The recorded last revision and hash of every stream (detects a removed last event); empty where the store keeps none. */
+  streamHeads?(): Promise<{ stream: string; revision: bigint; hash: string }[]>;
   /** Resolves when the store answers; throws `EventStoreUnavailable` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
 export * from './event-store.js';
 export * from './errors.js';
 export * from './position.js';
+export * from './integrity.js';
+export { canonicalJson, eventHash } from './integrity-hash.js';

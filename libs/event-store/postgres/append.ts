@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
 import { WrongExpectedVersion } from '../errors.js';
+import { eventHash } from '../integrity-hash.js';
 
 /** Advisory-lock class of the append lock ("care"); the object id is the schema's hash. */
 export const APPEND_LOCK_CLASS = 0x63617265;
@@ -20,7 +21,7 @@ export type AppendHooks = {
 };
 
 type Existing = { id: string; revision: string; position: string };
-type StreamState = { current: string | null; head: string; existing: Existing[] | null };
+type StreamState = { current: string | null; head: string; existing: Existing[] | null; last_hash: string | null };
 
 /**
  * Appends under one transaction-scoped advisory lock per log: appends are serialized, so
@@ -47,6 +48,7 @@ export async function appendEvents(
     const { rows } = await sql<StreamState>`SELECT
         (SELECT max(revision)::text FROM ${table} WHERE stream_id = ${stream}) AS current,
         (SELECT coalesce(max(position), 0)::text FROM ${table}) AS head,
+        (SELECT hash FROM ${table} WHERE stream_id = ${stream} ORDER BY revision DESC LIMIT 1) AS last_hash,
         (SELECT json_agg(json_build_object('id', event_id::text, 'revision', revision::text,
                  'position', position::text) ORDER BY revision)
            FROM ${table} WHERE stream_id = ${stream} AND event_id = ANY(${ids}::uuid[])) AS existing`.execute(trx);
@@ -63,15 +65,21 @@ export async function appendEvents(
     const positions = serialize
       ? events.map((_, i) => BigInt(state.head) + 1n + BigInt(i))
       : await reservePositions(trx, schema, events.length);
-    await sql`INSERT INTO ${table} (position, stream_id, revision, event_id, type, data, metadata)
-      SELECT p, ${stream}, r, i, t, d::jsonb, m::jsonb FROM unnest(
+    const hashes: string[] = [];
+    for (const e of events) hashes.push(eventHash(hashes[hashes.length - 1] ?? state.last_hash, { type: e.type, data: e.data, metadata: e.metadata ?? {} }));
+    await sql`INSERT INTO ${table} (position, stream_id, revision, event_id, type, data, metadata, hash)
+      SELECT p, ${stream}, r, i, t, d::jsonb, m::jsonb, h FROM unnest(
         ${positions.map(String)}::bigint[],
         ${events.map((_, i) => String(firstRevision + BigInt(i)))}::bigint[],
         ${ids}::uuid[],
         ${events.map((e) => e.type)}::text[],
         ${events.map((e) => JSON.stringify(e.data))}::text[],
-        ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[]
-      ) AS x(p, r, i, t, d, m)`.execute(trx);
+        ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
+        ${hashes}::text[]
+      ) AS x(p, r, i, t, d, m, h)`.execute(trx);
+    const lastRevision = firstRevision + BigInt(events.length - 1);
+    await sql`INSERT INTO ${sql.id(schema, 'streams')} (stream_id, revision, hash) VALUES (${stream}, ${String(lastRevision)}::bigint, ${hashes[hashes.length - 1]!})
+      ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash`.execute(trx);
     await hooks.beforeCommit?.();
     const last = positions[positions.length - 1]!;
     await sql`SELECT pg_notify(${channel}, ${String(last)})`.execute(trx);

@@ -53,6 +53,12 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
         },
         subscribe,
       ),
+    streamHeads: () =>
+      translateConnectionErrors(async () => {
+        const { rows } = await sql<{ stream_id: string; revision: string; hash: string }>`SELECT stream_id, revision::text AS revision, hash
+          FROM ${sql.id(schema, 'streams')}`.execute(db);
+        return rows.map((r) => ({ stream: r.stream_id, revision: BigInt(r.revision), hash: r.hash }));
+      }),
     ping: () => translateConnectionErrors(async () => void (await sql`SELECT 1`.execute(db))),
     // The connection belongs to whoever opened it.
     close: async () => undefined,

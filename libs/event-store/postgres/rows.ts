@@ -11,6 +11,7 @@ export type EventRow = {
   data: JsonObject;
   metadata: JsonObject;
   recorded_at: Date | string;
+  hash: string | null;
 };
 
 /**
@@ -18,7 +19,7 @@ export type EventRow = {
  * `revision`: ORDER BY would then sort by the text, not the number.
  */
 export const eventColumns: RawBuilder<unknown> = sql`position::text AS position_text, stream_id, revision::text AS revision_text,
-  event_id::text AS id, type, data, metadata, recorded_at`;
+  event_id::text AS id, type, data, metadata, recorded_at, hash`;
 
 export function toStoredEvent(row: EventRow): StoredEvent {
   return {
@@ -30,5 +31,6 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     revision: BigInt(row.revision_text),
     position: BigInt(row.position_text),
     recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+    ...(row.hash ? { hash: row.hash } : {}),
   };
 }

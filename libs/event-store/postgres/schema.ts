@@ -1,5 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { JsonObject } from '../event-store.js';
+import { eventHash } from '../integrity-hash.js';
 
 /** The event log's migrations, in order. Each runs once per schema; re-running is a no-op. */
 function migrations(schema: string): Record<string, Migration> {
@@ -27,7 +29,37 @@ function migrations(schema: string): Record<string, Migration> {
         await sql`CREATE SEQUENCE ${sql.id(schema, 'unserialized_positions')}`.execute(db);
       },
     },
+    '0002_hash_chain': {
+      async up(db: Kysely<unknown>) {
+        await sql`ALTER TABLE ${events} ADD COLUMN hash text`.execute(db);
+        // Each stream's last revision and hash: removing a stream's last event shows against it.
+        await sql`CREATE TABLE ${sql.id(schema, 'streams')} (
+          stream_id text PRIMARY KEY,
+          revision  bigint NOT NULL,
+          hash      text NOT NULL
+        )`.execute(db);
+        await backfillHashes(db, schema);
+      },
+    },
   };
+}
+
+/** Chains the hashes of events stored before the hash column existed, stream by stream. */
+async function backfillHashes(db: Kysely<unknown>, schema: string): Promise<void> {
+  const events = sql.id(schema, 'events');
+  const { rows } = await sql<{ position: string; stream_id: string; revision: string; type: string; data: JsonObject; metadata: JsonObject }>`
+    SELECT position::text AS position, stream_id, revision::text AS revision, type, data, metadata FROM ${events}
+    ORDER BY stream_id, revision`.execute(db);
+  let stream: string | null = null;
+  let previous: string | null = null;
+  for (const row of rows) {
+    if (row.stream_id !== stream) previous = null;
+    stream = row.stream_id;
+    previous = eventHash(previous, row);
+    await sql`UPDATE ${events} SET hash = ${previous} WHERE position = ${row.position}::bigint`.execute(db);
+    await sql`INSERT INTO ${sql.id(schema, 'streams')} (stream_id, revision, hash) VALUES (${row.stream_id}, ${row.revision}::bigint, ${previous})
+      ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash`.execute(db);
+  }
 }
 
 /**
