@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import type { AccessLog } from './audit/access-log.js';
+import { AuditModule } from './audit/audit.module.js';
 import { BenchModule } from './bench/bench.module.js';
 import type { KeyRing } from './auth/key-ring.js';
 import type { Infrastructure } from './bootstrap/infrastructure.js';
@@ -13,6 +15,8 @@ import type { IdempotencyStore } from './idempotency/idempotency.store.js';
 import type { ProjectionRunner } from '../../libs/projection-engine/runner.js';
 import type { ProjectionAdmin } from '../../libs/projection-engine/rebuild/projection-admin.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { QueriesModule } from './queries/queries.module.js';
+import { queryOpenApiPaths, queryOpenApiSchemas } from './queries/index.js';
 import type { ReadModels } from './projections/read-models.js';
 import {
   APP_CONFIG,
@@ -20,7 +24,9 @@ import {
   IDEMPOTENCY_STORE,
   INFRASTRUCTURE,
   LOGGER,
+  ACCESS_LOG,
   PROJECTION_ADMIN,
+  PROJECTION_CONTEXT,
   PROJECTION_RUNNER,
   READ_MODELS,
   SYMPTOM_CATALOG,
@@ -36,6 +42,7 @@ export type AppDependencies = {
   runner: ProjectionRunner;
   readModels: ReadModels;
   projectionAdmin: ProjectionAdmin;
+  accessLog: AccessLog;
 };
 
 /** The HTTP application; everything stateful is built outside and handed in. */
@@ -55,12 +62,14 @@ export class AppModule {
         { provide: PROJECTION_RUNNER, useValue: deps.runner },
         { provide: READ_MODELS, useValue: deps.readModels },
         { provide: PROJECTION_ADMIN, useValue: deps.projectionAdmin },
+        { provide: ACCESS_LOG, useValue: deps.accessLog },
+        { provide: PROJECTION_CONTEXT, useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages } },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
     };
     return {
       module: AppModule,
-      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, OpenApiModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
+      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas }), ...(deps.config.benchEndpoints ? [BenchModule] : [])],
       controllers: [HealthController],
     };
   }

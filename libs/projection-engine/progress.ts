@@ -27,6 +27,8 @@ export async function effectivePositions(
 
 /** True when every projection has applied every event it handles up to `position`. */
 export async function allPassed(db: Kysely<unknown>, store: EventStore, projections: readonly Projection[], position: Position): Promise<boolean> {
+  // A position the log has not reached yet has not been passed by anyone.
+  if (((await store.headPosition()) ?? 0n) < position) return false;
   const checkpoints = await loadPositions(db, projections.map((p) => p.name));
   for (const p of projections) {
     const checkpoint = checkpoints.get(p.name) ?? null;
