@@ -9,3 +9,6 @@ export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 export const READ_MODELS = Symbol('READ_MODELS');
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 export const PROJECTION_ADMIN = Symbol('PROJECTION_ADMIN');
+export const ACCESS_LOG = Symbol('ACCESS_LOG');
+/** The tracker rules the projections read (ProjectionContext). */
+export const PROJECTION_CONTEXT = Symbol('PROJECTION_CONTEXT');

@@ -1,5 +1,6 @@
 import { ApiClient, ApiError } from './api-client.js';
 import type { Output } from './progress-bar.js';
+import { auditAsOf, auditStream, auditVerify } from './audit-commands.js';
 import { listProjections, rebuildProjection, rollbackProjection, verifyProjection } from './projections-commands.js';
 
 /** Exit codes: 0 done, 1 the operation reported a problem, 2 usage, 3 the API refused or is unreachable. */
@@ -11,10 +12,14 @@ const usage = `usage: caretrack <command>
   projections rebuild <name>       rebuild beside the live tables, verify, swap (progress bar)
   projections verify <name>        compare the table with a replay of the history
   projections rollback <name>      swap the previous tables back
+  audit stream <streamId>          every event of a stream, with who and when
+  audit as-of <patientId> <time>   the patient's statistics, timeline and tracker row at that time
+  audit verify                     check every stream's hash chain (exit 1 on tampering)
 
 options (or environment):
-  --url <url>      CARETRACK_URL        default http://localhost:3000
-  --key <key>      CARETRACK_ADMIN_KEY  an admin key
+  --url <url>      CARETRACK_URL          default http://localhost:3000
+  --key <key>      CARETRACK_ADMIN_KEY    an admin key (projections)
+                   CARETRACK_AUDITOR_KEY  an auditor key (audit)
 `;
 
 export type CliIo = { out: Output; err: Output; env: Record<string, string | undefined>; fetch?: typeof fetch };
@@ -34,18 +39,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return value;
   };
   const url = option('--url') ?? io.env['CARETRACK_URL'] ?? 'http://localhost:3000';
-  const key = option('--key') ?? io.env['CARETRACK_ADMIN_KEY'];
-  const [group, action, name] = args;
-  if (group !== 'projections' || !action || (action !== 'list' && !name)) {
+  const [group, action, name, extra] = args;
+  const keyVariable = group === 'audit' ? 'CARETRACK_AUDITOR_KEY' : 'CARETRACK_ADMIN_KEY';
+  const key = option('--key') ?? io.env[keyVariable];
+  const valid =
+    (group === 'projections' && (action === 'list' || (['rebuild', 'verify', 'rollback'].includes(action ?? '') && name))) ||
+    (group === 'audit' && (action === 'verify' || (action === 'stream' && name) || (action === 'as-of' && name && extra)));
+  if (!valid) {
     io.err.write(usage);
     return EXIT.usage;
   }
   if (!key) {
-    io.err.write('an admin key is required: --key <key> or CARETRACK_ADMIN_KEY\n');
+    io.err.write(`a key is required: --key <key> or ${keyVariable}\n`);
     return EXIT.usage;
   }
   const api = new ApiClient(url, key, io.fetch);
   try {
+    if (group === 'audit') {
+      if (action === 'stream') return await auditStream(api, name!, io.out);
+      if (action === 'as-of') return await auditAsOf(api, name!, extra!, io.out);
+      return await auditVerify(api, io.out);
+    }
     switch (action) {
       case 'list':
         return await listProjections(api, io.out);

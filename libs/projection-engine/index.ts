@@ -9,3 +9,4 @@ export { ProjectionAdmin, RebuildInProgress, UnknownProjection, type RebuildHook
 export { NoPreviousTables } from './rebuild/swap.js';
 export type { RebuildProgress } from './rebuild/rebuild-state.js';
 export type { TableDifference } from './rebuild/compare.js';
+export { withScratchReplay } from './rebuild/scratch-replay.js';

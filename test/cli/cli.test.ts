@@ -60,6 +60,22 @@ describe('caretrack CLI against a running API [PostgreSQL server]', () => {
     expect(unknown).toMatchObject({ code: EXIT.api, err: expect.stringMatching(/404/) });
   });
 
+  it('audit stream, as-of and verify with an auditor key', async () => {
+    const auditorRun = async (argv: string[]) => {
+      const out = capture();
+      const err = capture();
+      const code = await runCli(argv, { out, err, env: { CARETRACK_URL: url, CARETRACK_AUDITOR_KEY: TEST_KEYS.auditor } });
+      return { code, out: out.text, err: err.text };
+    };
+    const stream = await auditorRun(['audit', 'stream', 'patient-cli3']);
+    expect(stream).toMatchObject({ code: EXIT.ok, out: expect.stringMatching(/^\s+0\s+\S+\s+PatientRegistered\s+by \w+ \(service\)/) });
+    const asOf = await auditorRun(['audit', 'as-of', 'cli3', new Date().toISOString()]);
+    expect(asOf.code).toBe(EXIT.ok);
+    expect(JSON.parse(asOf.out)).toMatchObject({ patientId: 'cli3', statistics: { patient_id: 'cli3', total_consultations: 0 } });
+    expect(await auditorRun(['audit', 'verify'])).toMatchObject({ code: EXIT.ok, out: expect.stringMatching(/^clean: 30 events in 30 streams/) });
+    expect((await auditorRun(['audit', 'as-of', 'cli3'])).code).toBe(EXIT.usage);
+  });
+
   it('renders a progress line with events/s and ETA', () => {
     expect(renderProgress({ processed: 500, total: 1000, eventsPerSecond: 2500, etaSeconds: 0.2, state: 'building' }, 10)).toBe(
       '[#####-----]  50% 500/1,000 events  2,500 ev/s  ETA 1s  building',

@@ -8,6 +8,7 @@ import { ProblemFilter } from '../errors/problem.filter.js';
 import { NestPinoLogger } from '../logging/logger.js';
 import { loadKeyRing } from '../auth/api-keys.js';
 import { IdempotencyStore } from '../idempotency/idempotency.store.js';
+import { AccessLog } from '../audit/access-log.js';
 import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
@@ -46,6 +47,7 @@ export async function createApp(
   const infrastructure = await openInfrastructure(config, logger);
   try {
     const idempotency = await IdempotencyStore.open(infrastructure.database.db);
+    const accessLog = await AccessLog.open(infrastructure.database.db);
     const runner = new ProjectionRunner({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
@@ -67,7 +69,7 @@ export async function createApp(
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../../libs/event-store/index.js';
+import { createEsdbEventStore } from '../../../libs/event-store/esdb/esdb-event-store.js';
 import { createPostgresEventStore } from '../../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase, type DatabaseConnection } from '../../../libs/read-store/connection.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -15,18 +16,24 @@ export type Infrastructure = {
 };
 
 /**
- * Opens the read database (server when DATABASE_URL is set, else PGlite under DATA_DIR)
- * and the event log on it.
+ * Opens the read database (server when DATABASE_URL is set, else PGlite under DATA_DIR) and
+ * the event log: in EventStoreDB when EVENTSTORE_URL is set, else in that same database.
  */
 export async function openInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
-  if (config.eventStoreUrl) {
-    throw new Error('EVENTSTORE_URL is set, but this build has no EventStoreDB adapter yet; unset it to keep events in PostgreSQL');
-  }
   const database = config.databaseUrl
     ? await openDatabase({ kind: 'server', url: config.databaseUrl, logger })
     : await openDatabase({ kind: 'embedded', dataDir: join(config.dataDir, 'pg'), logger });
-  const eventStore = await createPostgresEventStore({ connection: database, logger });
-  const where = config.databaseUrl ? `PostgreSQL server (${safeHost(config.databaseUrl)})` : `embedded PGlite (${join(config.dataDir, 'pg')})`;
+  let eventStore: EventStore;
+  try {
+    eventStore = config.eventStoreUrl
+      ? await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger })
+      : await createPostgresEventStore({ connection: database, logger });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const tables = config.databaseUrl ? `PostgreSQL server (${safeHost(config.databaseUrl)})` : `embedded PGlite (${join(config.dataDir, 'pg')})`;
+  const where = config.eventStoreUrl ? `events in EventStoreDB (${safeHost(config.eventStoreUrl)}), read tables in ${tables}` : tables;
   return {
     database,
     eventStore,
@@ -40,6 +47,6 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
 
 /** host:port/db of a URL, without credentials, for logs. */
 function safeHost(url: string): string {
-  const u = new URL(url);
-  return `${u.host}${u.pathname}`;
+  const u = new URL(url.replace(/^esdb(\+discover)?:/, 'http:'));
+  return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
 }

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { EventStore, StoredEvent } from '../../event-store/index.js';
+import { inSchema } from '../apply-in-schema.js';
+import type { Projection, ProjectionContext } from '../projection.js';
+
+/**
+ * Replays the chosen events through the projections' own code into a scratch schema, lets
+ * `read` query it, and drops it: the read tables as they would have been for that history
+ * (e.g. up to a past time). The same `apply` as the live projections, not a second copy.
+ *
+ * @example
+ * await withScratchReplay(db, store, [statistics], ctx, (e) => e.recordedAt <= at, (schema) => readRows(schema));
+ */
+export async function withScratchReplay<T>(
+  db: Kysely<unknown>,
+  store: EventStore,
+  projections: readonly Projection[],
+  context: ProjectionContext,
+  select: (event: StoredEvent) => boolean,
+  read: (schema: string) => Promise<T>,
+  pageSize = 2000,
+): Promise<T> {
+  const schema = `caretrack_scratch_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db);
+  try {
+    await inSchema(db, schema, async (trx) => {
+      for (const p of projections) for (const ddl of p.tables) await sql.raw(ddl).execute(trx);
+    });
+    const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
+    let from: 'start' | bigint = 'start';
+    for (;;) {
+      const page = await store.readAll({ fromPosition: from, maxCount: pageSize, eventTypes: types });
+      const chosen = page.filter(select);
+      if (chosen.length) {
+        await inSchema(db, schema, async (trx) => {
+          for (const p of projections) {
+            const mine = chosen.filter((e) => p.eventTypes.includes(e.type));
+            if (mine.length) await p.apply(mine, trx, context);
+          }
+        });
+      }
+      if (page.length < pageSize) break;
+      from = page[page.length - 1]!.position;
+    }
+    return await read(schema);
+  } finally {
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
+  }
+}
