@@ -1,0 +1,62 @@
+import { BACKWARDS, END } from '@eventstore/db-client';
+import type { EventStore, Subscription } from '../event-store.js';
+import { appendEvents } from './append.js';
+import { EsdbClient } from './client.js';
+import { translateErrors } from './errors.js';
+import { NON_SYSTEM_TYPES } from './events.js';
+import { countEventsAfter, readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
+import { subscribeToAll } from './subscribe.js';
+
+export type EsdbEventStoreOptions = {
+  /** `esdb://host:2113?tls=false`, `esdb+discover://…`: the client's connection string */
+  connectionString: string;
+  logger?: { warn(obj: object, msg: string): void };
+};
+
+/**
+ * The event log in EventStoreDB, over `@eventstore/db-client`. Positions are ESDB's full
+ * $all positions packed into one number (`(commit << 64) | prepare`, see `esdb-position.ts`);
+ * readAll, counts and subscriptions filter by event type on the server and never return
+ * system events. Pings the server before returning (throws `EventStoreUnavailable`).
+ *
+ * @example
+ * const store = await createEsdbEventStore({ connectionString: 'esdb://localhost:2113?tls=false' });
+ * await store.appendToStream('patient-p1', [{ type: 'PatientRegistered', data }], { expectedRevision: 'no_stream' });
+ * await store.close();
+ */
+export async function createEsdbEventStore(options: EsdbEventStoreOptions): Promise<EventStore> {
+  const client = EsdbClient.fromConnectionString(options.connectionString);
+  const subscriptions = new Set<Subscription>();
+
+  const store: EventStore = {
+    appendToStream: (stream, events, append = {}) => appendEvents(client, stream, events, append.expectedRevision ?? 'any'),
+    readStream: (stream, read) => translateErrors(() => readStreamEvents(client, stream, read), { stream }),
+    readAll: (read) => translateErrors(() => readAllEvents(client, read)),
+    countEvents: (count) => translateErrors(() => countEventsAfter(client, count)),
+    headPosition: () => translateErrors(() => readHeadPosition(client)),
+    subscribeToAll: (subscribe) => {
+      const subscription: Subscription = subscribeToAll(
+        { client, logger: options.logger, onEnd: () => subscriptions.delete(subscription) },
+        subscribe,
+      );
+      subscriptions.add(subscription);
+      return subscription;
+    },
+    ping: () =>
+      translateErrors(async () => {
+        await client.readAllFiltered({ direction: BACKWARDS, fromPosition: END, maxCount: 1, eventTypeRegex: NON_SYSTEM_TYPES, deadline: 5000 });
+      }),
+    close: async () => {
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      await client.dispose();
+    },
+  };
+
+  try {
+    await store.ping();
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
+  return store;
+}
