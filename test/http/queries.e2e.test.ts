@@ -197,7 +197,7 @@ const asCsvRecord = (row: Json, columns: string[]) =>
     return value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   });
 
-describe.each<Topology>(['embedded', 'server'])('query endpoints [%s store]', (topology) => {
+describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s store]', (topology) => {
   let app: TestApp;
   let s: Scenario;
 

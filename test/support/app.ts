@@ -5,8 +5,14 @@ import { pino } from 'pino';
 import { createApp, type RunningApp } from '../../apps/api/bootstrap/create-app.js';
 import { loadConfig, type AppConfig } from '../../apps/api/config/app-config.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from './databases.js';
+import { startEsdbBackend } from './esdb-double/backends.js';
 
-export type Topology = 'embedded' | 'server';
+/**
+ * `embedded`: PGlite for events and read tables. `server`: the PostgreSQL server for both.
+ * `esdb`: events in EventStoreDB (a real one via EVENTSTORE_URL or testcontainers, else the
+ * in-process gRPC test double), read tables on the PostgreSQL server.
+ */
+export type Topology = 'embedded' | 'server' | 'esdb';
 
 export type TestApp = RunningApp & {
   config: AppConfig;
@@ -22,14 +28,22 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
   const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-test-'));
   let dbName: string | null = null;
   let databaseUrl: string | undefined;
-  if (topology === 'server') {
+  const esdb = topology === 'esdb' && !env['EVENTSTORE_URL'] ? await startEsdbBackend() : null;
+  if (esdb) process.stdout.write(`test app events in: ${esdb.label}\n`);
+  if (topology !== 'embedded') {
     dbName = uniqueName('caretrack_test');
     await adminQuery(`CREATE DATABASE ${dbName}`);
     const url = new URL(testDatabaseUrl);
     url.pathname = `/${dbName}`;
     databaseUrl = url.toString();
   }
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(esdb ? { EVENTSTORE_URL: esdb.connectionString } : {}),
+    ...env,
+  });
   const running = await createApp(config, pino({ level: 'silent' }));
   await running.app.getHttpAdapter().getInstance().ready();
   return {
@@ -43,6 +57,7 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
         await running.infrastructure.close().catch(() => undefined); // a test may have closed it already
       } finally {
         if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await esdb?.stop();
         await rm(dataDir, { recursive: true, force: true });
       }
     },
