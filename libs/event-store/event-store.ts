@@ -66,11 +66,22 @@ export type SubscribeOptions = {
 };
 
 /**
+ * In a subscription with checkpoints: the store has looked at every event up to `checkpoint`
+ * and delivered each that matched the filter. Comes in order with the events.
+ */
+export type SubscriptionCheckpoint = { readonly checkpoint: Position };
+
+/** True for a checkpoint item of `subscribeToAllWithCheckpoints`. */
+export function isCheckpoint(item: StoredEvent | SubscriptionCheckpoint): item is SubscriptionCheckpoint {
+  return 'checkpoint' in item;
+}
+
+/**
  * A subscription to the whole log. Iterating catches up from `fromPosition`, then follows
  * live appends; the store reads a page only when the consumer asks for more, so a slow
  * consumer holds at most one page in memory. `close()` (or `break` in `for await`) ends it.
  */
-export interface Subscription extends AsyncIterable<StoredEvent> {
+export interface Subscription<T = StoredEvent> extends AsyncIterable<T> {
   close(): Promise<void>;
 }
 
@@ -88,6 +99,11 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+  /**
+   * As `subscribeToAll`, also yielding checkpoints: a filtered subscription over a long run of
+   * events it does not want still tells how far it has read, so a consumer's checkpoint moves.
+   */
+  subscribeToAllWithCheckpoints(options?: SubscribeOptions): Subscription<StoredEvent | SubscriptionCheckpoint>;
   /**
    * How many events lie strictly after `after` (of `eventTypes` when given), counting at most
    * `limit` (default 1,000,000): a projection's lag.

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
+import { migrateSchema } from '../read-store/migrate.js';
 
 /** Where the engine keeps its own tables; read tables live in `public`. */
 export const ENGINE_SCHEMA = 'caretrack_projections';
@@ -53,14 +54,5 @@ const migrations: Record<string, Migration> = {
 
 /** Creates the engine's tables (safe to run twice, or from two processes at once). */
 export async function migrateEngine(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(ENGINE_SCHEMA)}`.execute(db);
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: ENGINE_SCHEMA,
-    migrationTableName: 'migrations',
-    migrationLockTableName: 'migrations_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw new Error('projection engine migration failed', { cause: error });
+  await migrateSchema(db, ENGINE_SCHEMA, migrations, 'projection engine');
 }

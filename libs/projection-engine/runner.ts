@@ -27,6 +27,11 @@ export type RunnerOptions = {
   leaseRenewMs?: number;
   /** most events per batch; default 1000 */
   batchSize?: number;
+  /**
+   * Least time between two checkpoint-only writes of a projection (a store checkpoint past
+   * events it does not handle); default 5 s. They spare a restart from rescanning the log.
+   */
+  idleCheckpointMs?: number;
 };
 
 /**
@@ -41,7 +46,7 @@ export class ProjectionRunner {
   private held = new Map<string, bigint>();
   private readonly faulted = new Set<string>();
   private stopped = false;
-  private subscription: Subscription | null = null;
+  private subscription: Subscription<unknown> | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private wakeIdle: (() => void) | null = null;
@@ -143,7 +148,7 @@ export class ProjectionRunner {
     const projections = [...active.keys()].map((name) => this.byName.get(name)!);
     const from = lowest([...active.keys()].map((name) => positions.get(name) ?? null));
     const eventTypes = [...new Set(projections.flatMap((p) => p.eventTypes))];
-    const subscription = store.subscribeToAll({ fromPosition: from ?? 'start', eventTypes });
+    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes });
     this.subscription = subscription;
     // A stop or a lease change that came while this was being set up must end it too.
     if (this.stopped || generation !== this.generation) void subscription.close();
@@ -152,11 +157,17 @@ export class ProjectionRunner {
         for (const projection of projections) {
           if (!active.has(projection.name)) continue;
           const previous = positions.get(projection.name) ?? null;
-          const events = batch.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
-          if (events.length === 0) continue;
-          const outcome = await this.applyBatch(projection, active.get(projection.name)!, previous, events);
-          if (outcome.kind === 'applied') positions.set(projection.name, outcome.position);
-          else active.delete(projection.name);
+          const events = batch.events.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
+          if (events.length > 0) {
+            const outcome = await this.applyBatch(projection, active.get(projection.name)!, previous, events);
+            if (outcome.kind === 'applied') positions.set(projection.name, outcome.position);
+            else active.delete(projection.name);
+          }
+          const at = positions.get(projection.name) ?? null;
+          if (batch.checkpoint !== null && active.has(projection.name) && (at === null || batch.checkpoint > at)) {
+            if (await this.advanceIdle(projection.name, active.get(projection.name)!, at, batch.checkpoint)) positions.set(projection.name, batch.checkpoint);
+            else if (!this.held.has(projection.name)) active.delete(projection.name);
+          }
         }
         this.progressListeners.forEach((listener) => listener());
         if (active.size === 0 || this.stopped) break;
@@ -201,6 +212,25 @@ export class ProjectionRunner {
       await advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position);
       await projection.apply(events, trx, this.options.context);
     });
+  }
+
+  private readonly idleWrites = new Map<string, number>();
+
+  /** Moves a checkpoint past events the projection does not handle (at most every idleCheckpointMs). */
+  private async advanceIdle(name: string, fence: bigint, previous: Position | null, next: Position): Promise<boolean> {
+    const now = Date.now();
+    if (now - (this.idleWrites.get(name) ?? 0) < (this.options.idleCheckpointMs ?? 5000)) return false;
+    this.idleWrites.set(name, now);
+    try {
+      await this.options.db.transaction().execute((trx) => advanceCheckpoint(trx, name, fence, previous, next));
+      return true;
+    } catch (error) {
+      if (error instanceof LostTurn) {
+        this.held.delete(name);
+        return false;
+      }
+      throw error;
+    }
   }
 
   private lostTurn(projection: Projection): { kind: 'stopped' } {

@@ -4,6 +4,9 @@ import {
   StreamNotFound,
   WrongExpectedVersion,
   eventHash,
+  isCheckpoint,
+  type StoredEvent,
+  type SubscriptionCheckpoint,
   parsePosition,
   positionToString,
   type EventStore,
@@ -264,6 +267,29 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         await sub.settled(200);
         await sub.stop();
         expect(sub.events.map((e) => [e.type, e.data['n']])).toEqual([0, 1, 2, 3, 4].map((n) => [`Wanted${tag}`, n]));
+      });
+
+      it('with checkpoints, a filtered subscription says how far it has read past events it does not want', async () => {
+        const tag = uid();
+        const head = (await store.headPosition()) ?? 'start';
+        const wanted = await store.appendToStream(`cp-${tag}`, [ev(`CpWanted${tag}`)]);
+        for (let i = 0; i < 6; i++) await store.appendToStream(`cp-noise-${tag}`, Array.from({ length: 250 }, () => ev(`CpNoise${tag}`)));
+        const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: head, eventTypes: [`CpWanted${tag}`] });
+        const items: (StoredEvent | SubscriptionCheckpoint)[] = [];
+        const deadline = Date.now() + 15_000;
+        for await (const item of subscription) {
+          items.push(item);
+          if (isCheckpoint(item) && item.checkpoint > wanted.position) break;
+          if (Date.now() > deadline) break;
+        }
+        await subscription.close();
+        const events = items.filter((i): i is StoredEvent => !isCheckpoint(i));
+        const checkpoints = items.filter(isCheckpoint).map((c) => c.checkpoint);
+        expect(events.map((e) => e.type)).toEqual([`CpWanted${tag}`]);
+        expect(checkpoints.length).toBeGreaterThan(0);
+        expect(checkpoints[checkpoints.length - 1]!).toBeGreaterThan(wanted.position);
+        expect([...checkpoints].sort((a, b) => (a < b ? -1 : 1))).toEqual(checkpoints);
+        expect(items.indexOf(events[0]!)).toBeLessThan(items.findIndex((i) => isCheckpoint(i) && i.checkpoint > wanted.position));
       });
 
       it('a new subscription from the last delivered position resumes without repeats or gaps', async () => {

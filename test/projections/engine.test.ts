@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import { pino } from 'pino';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
+import { createEsdbEventStore } from '../../libs/event-store/esdb/esdb-event-store.js';
+import { startEsdbBackend } from '../support/esdb-double/backends.js';
 import type { EventStore } from '../../libs/event-store/index.js';
 import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
 import { projectionStatuses, ProjectionRunner, waitForPosition, type Projection } from '../../libs/projection-engine/index.js';
@@ -10,7 +12,7 @@ import { openDatabase, type DatabaseConnection } from '../../libs/read-store/con
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { countingProjection } from '../support/counting-projection.js';
 
-const logger = pino({ level: 'silent' });
+const logger = pino({ level: process.env['ENGINE_TEST_LOG'] ?? 'silent' });
 const configTexts = { triageMap: 'x', stages: 'y' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -141,6 +143,50 @@ describe.each([
     expect(retried!.status).toBe('running');
     await second.stop();
     expect(await count(world.db, 'fragile_applied')).toBe(4);
+  });
+});
+
+/** Events in EventStoreDB (real, container or the gRPC double), checkpoints and rows on the server. */
+async function esdbWorld(): Promise<World> {
+  const base = await serverWorld();
+  const esdb = await startEsdbBackend();
+  process.stdout.write(`engine checkpoint test events in: ${esdb.label}\n`);
+  const store = await createEsdbEventStore({ connectionString: esdb.connectionString });
+  return {
+    ...base,
+    store,
+    close: async () => {
+      await store.close();
+      await esdb.stop();
+      await base.close();
+    },
+  };
+}
+
+describe.each([
+  ['PostgreSQL server', serverWorld],
+  ['EventStoreDB', esdbWorld],
+] as const)('checkpoints past events a projection does not handle [%s]', (_name, makeWorld) => {
+  let world: World;
+  beforeAll(async () => {
+    world = await makeWorld();
+  });
+  afterAll(async () => world?.close());
+
+  it('a sparse projection\'s checkpoint moves past a long run of other events, so a restart does not rescan them', async () => {
+    const sparse = countingProjection('sparse', ['Rare']);
+    const rare = await world.store.appendToStream('rare', [{ type: 'Rare', data: {} }]);
+    await appendMany(world.store, 10, 300, 'Common');
+    // Well past the rare event (EventStoreDB reports checkpoints per scanned window, not at every event).
+    const last = (await world.store.readAll({ fromPosition: rare.position, maxCount: 2000, eventTypes: ['Common'] })).at(-1)!.position;
+    const r = runner(world, [sparse], { idleCheckpointMs: 0 });
+    await r.start();
+    await until(async () => {
+      const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM caretrack_projections.checkpoints WHERE name = 'sparse'`.execute(world.db);
+      return rows[0]?.position != null && BigInt(rows[0].position) >= last;
+    });
+    await r.stop();
+    expect(await count(world.db, 'sparse_applied')).toBe(1);
   });
 });
 

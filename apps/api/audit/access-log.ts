@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
+import { migrateSchema } from '../../../libs/read-store/migrate.js';
 
 const SCHEMA = 'caretrack_audit';
 const table = sql.id(SCHEMA, 'access_log');
@@ -40,16 +41,7 @@ export class AccessLog {
   private constructor(private readonly db: Kysely<unknown>) {}
 
   static async open(db: Kysely<unknown>): Promise<AccessLog> {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(SCHEMA)}`.execute(db);
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => migrations },
-      migrationTableSchema: SCHEMA,
-      migrationTableName: 'migrations',
-      migrationLockTableName: 'migrations_lock',
-    });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw new Error('access log migration failed', { cause: error });
+    await migrateSchema(db, SCHEMA, migrations, 'access log');
     return new AccessLog(db);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
+import { migrateSchema } from '../../../libs/read-store/migrate.js';
 
 /** How long a key is remembered (SPEC §2: 24 h). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -54,16 +55,7 @@ export class IdempotencyStore {
 
   /** Creates the table if needed (safe to run twice or concurrently). */
   static async open(db: Kysely<unknown>): Promise<IdempotencyStore> {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(SCHEMA)}`.execute(db);
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => migrations },
-      migrationTableSchema: SCHEMA,
-      migrationTableName: 'migrations',
-      migrationLockTableName: 'migrations_lock',
-    });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw new Error('idempotency table migration failed', { cause: error });
+    await migrateSchema(db, SCHEMA, migrations, 'idempotency keys');
     return new IdempotencyStore(db);
   }
 

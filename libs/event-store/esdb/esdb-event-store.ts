@@ -5,7 +5,7 @@ import { EsdbClient } from './client.js';
 import { translateErrors } from './errors.js';
 import { NON_SYSTEM_TYPES } from './events.js';
 import { countEventsAfter, readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
-import { subscribeToAll } from './subscribe.js';
+import { subscribeToAll, subscribeWithCheckpoints } from './subscribe.js';
 
 export type EsdbEventStoreOptions = {
   /** `esdb://host:2113?tls=false`, `esdb+discover://…`: the client's connection string */
@@ -26,7 +26,13 @@ export type EsdbEventStoreOptions = {
  */
 export async function createEsdbEventStore(options: EsdbEventStoreOptions): Promise<EventStore> {
   const client = EsdbClient.fromConnectionString(options.connectionString);
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = new Set<Subscription<unknown>>();
+  /** Keeps open subscriptions (close() ends them) until they end. */
+  function track<T>(make: (deps: { client: EsdbClient; logger: EsdbEventStoreOptions['logger']; onEnd: () => void }) => Subscription<T>): Subscription<T> {
+    const subscription: Subscription<T> = make({ client, logger: options.logger, onEnd: () => subscriptions.delete(subscription) });
+    subscriptions.add(subscription);
+    return subscription;
+  }
 
   const store: EventStore = {
     appendToStream: (stream, events, append = {}) => appendEvents(client, stream, events, append.expectedRevision ?? 'any'),
@@ -34,14 +40,8 @@ export async function createEsdbEventStore(options: EsdbEventStoreOptions): Prom
     readAll: (read) => translateErrors(() => readAllEvents(client, read)),
     countEvents: (count) => translateErrors(() => countEventsAfter(client, count)),
     headPosition: () => translateErrors(() => readHeadPosition(client)),
-    subscribeToAll: (subscribe) => {
-      const subscription: Subscription = subscribeToAll(
-        { client, logger: options.logger, onEnd: () => subscriptions.delete(subscription) },
-        subscribe,
-      );
-      subscriptions.add(subscription);
-      return subscription;
-    },
+    subscribeToAll: (subscribe) => track((deps) => subscribeToAll(deps, subscribe)),
+    subscribeToAllWithCheckpoints: (subscribe) => track((deps) => subscribeWithCheckpoints(deps, subscribe)),
     ping: () =>
       translateErrors(async () => {
         await client.readAllFiltered({ direction: BACKWARDS, fromPosition: END, maxCount: 1, eventTypeRegex: NON_SYSTEM_TYPES, deadline: 5000 });

@@ -1,6 +1,6 @@
 import { START, eventTypeFilter, type AllStreamResolvedEvent, type AllStreamSubscription } from '@eventstore/db-client';
 import { EventStoreUnavailable } from '../errors.js';
-import type { StoredEvent, SubscribeOptions, Subscription } from '../event-store.js';
+import type { StoredEvent, SubscribeOptions, Subscription, SubscriptionCheckpoint } from '../event-store.js';
 import type { FromPosition, Position } from '../position.js';
 import type { EsdbClient } from './client.js';
 import { isKnownPosition, packPosition, unpackPosition } from './esdb-position.js';
@@ -27,6 +27,19 @@ export type SubscriptionDeps = {
  * before the checkpoint has already been taken (so a sparse filter does not rescan the log).
  */
 export function subscribeToAll(deps: SubscriptionDeps, options: SubscribeOptions = {}): Subscription {
+  return subscribeWithCheckpoints(deps, options, false) as Subscription;
+}
+
+/**
+ * `subscribeToAll` that also yields the server's checkpoints, in order: one is yielded only
+ * once every event before it has been yielded (nothing left in the stream's buffer), while
+ * the stream is otherwise idle.
+ */
+export function subscribeWithCheckpoints(
+  deps: SubscriptionDeps,
+  options: SubscribeOptions = {},
+  yieldCheckpoints = true,
+): Subscription<StoredEvent | SubscriptionCheckpoint> {
   const regex = eventTypeRegex(options.eventTypes);
   let closed = false;
   let current: AllStreamSubscription | null = null;
@@ -47,9 +60,14 @@ export function subscribeToAll(deps: SubscriptionDeps, options: SubscribeOptions
       };
     });
 
-  async function* run(): AsyncGenerator<StoredEvent> {
+  // A checkpoint that arrives while the consumer is busy is latched, not lost.
+  let checkpointLatched = false;
+  let checkpointSignal: () => void = () => undefined;
+
+  async function* run(): AsyncGenerator<StoredEvent | SubscriptionCheckpoint> {
     let last: FromPosition = options.fromPosition ?? 'start';
     let checkpoint: Position | null = null;
+    let reported: Position | null = null;
     let attempt = 0;
     try {
       while (!closed) {
@@ -62,13 +80,25 @@ export function subscribeToAll(deps: SubscriptionDeps, options: SubscribeOptions
             checkpointInterval: 1,
             // Only when nothing before the checkpoint still waits in the stream's buffer.
             checkpointReached: (sub, position) => {
-              if (sub.readableLength === 0) checkpoint = packPosition(position);
+              if (sub.readableLength === 0) {
+                checkpoint = packPosition(position);
+                checkpointLatched = true;
+                checkpointSignal();
+              }
             },
           }),
         });
         current = subscription;
         try {
-          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+          for await (const resolved of withCheckpoints(subscription as AsyncIterable<AllStreamResolvedEvent>)) {
+            if (resolved === CHECKPOINT) {
+              const at = checkpoint;
+              if (yieldCheckpoints && at !== null && (last === 'start' || at > last) && (reported === null || at > reported)) {
+                reported = at;
+                yield { checkpoint: at };
+              }
+              continue;
+            }
             attempt = 0;
             const event = resolved.event;
             if (!event) continue;
@@ -98,6 +128,27 @@ export function subscribeToAll(deps: SubscriptionDeps, options: SubscribeOptions
     }
   }
 
+  /** The stream's events, with a CHECKPOINT item whenever a checkpoint arrives while it waits. */
+  async function* withCheckpoints(stream: AsyncIterable<AllStreamResolvedEvent>): AsyncGenerator<AllStreamResolvedEvent | typeof CHECKPOINT> {
+    const it = stream[Symbol.asyncIterator]();
+    let pending = it.next();
+    for (;;) {
+      const signalled = new Promise<typeof CHECKPOINT>((resolve) => {
+        checkpointSignal = () => resolve(CHECKPOINT);
+        if (checkpointLatched) resolve(CHECKPOINT);
+      });
+      const next = await Promise.race([pending, signalled]);
+      if (next === CHECKPOINT) {
+        checkpointLatched = false;
+        yield CHECKPOINT;
+        continue;
+      }
+      if (next.done) return;
+      pending = it.next();
+      yield next.value;
+    }
+  }
+
   const iterator = run();
   return {
     [Symbol.asyncIterator]: () => iterator,
@@ -109,6 +160,8 @@ export function subscribeToAll(deps: SubscriptionDeps, options: SubscribeOptions
     },
   };
 }
+
+const CHECKPOINT = Symbol('checkpoint');
 
 /** Cancels the gRPC call and ends the stream, so an iteration waiting on it finishes. */
 async function release(subscription: AllStreamSubscription): Promise<void> {

@@ -5,7 +5,7 @@ import { translateConnectionErrors } from './connection-errors.js';
 import { countEventsAfter, readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
 import { migrateEventStore } from './schema.js';
 import type { SqlConnection } from './sql-connection.js';
-import { subscribeByPaging } from './subscribe.js';
+import { subscribeByPaging, subscribeWithCheckpoints, type SubscriptionDeps } from './subscribe.js';
 
 export type PostgresEventStoreOptions = {
   connection: SqlConnection;
@@ -33,6 +33,14 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   const schema = options.schema ?? 'caretrack_events';
   const channel = `${schema}_appended`;
   await translateConnectionErrors(() => migrateEventStore(db, schema));
+  const subscriptionDeps: SubscriptionDeps = {
+    readPage: (after, maxCount, eventTypes) => readAllEvents(db, schema, { fromPosition: after, maxCount, eventTypes }),
+    readHead: () => readHeadPosition(db, schema),
+    listen: (onWake) => connection.listen(channel, onWake),
+    onRetry: (error, attempt) => options.logger?.warn({ err: String(error), attempt }, 'subscription lost the database; retrying'),
+    pageSize: options.pageSize ?? 500,
+    idleMs: options.idleMs ?? 5000,
+  };
 
   return {
     appendToStream: (stream, events, append = {}) =>
@@ -41,18 +49,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     readAll: (read) => translateConnectionErrors(() => readAllEvents(db, schema, read)),
     countEvents: (count) => translateConnectionErrors(() => countEventsAfter(db, schema, count)),
     headPosition: () => translateConnectionErrors(() => readHeadPosition(db, schema)),
-    subscribeToAll: (subscribe) =>
-      subscribeByPaging(
-        {
-          readPage: (after, maxCount, eventTypes) => readAllEvents(db, schema, { fromPosition: after, maxCount, eventTypes }),
-          listen: (onWake) => connection.listen(channel, onWake),
-          onRetry: (error, attempt) =>
-            options.logger?.warn({ err: String(error), attempt }, 'subscription lost the database; retrying'),
-          pageSize: options.pageSize ?? 500,
-          idleMs: options.idleMs ?? 5000,
-        },
-        subscribe,
-      ),
+    subscribeToAll: (subscribe) => subscribeByPaging(subscriptionDeps, subscribe),
+    subscribeToAllWithCheckpoints: (subscribe) => subscribeWithCheckpoints(subscriptionDeps, subscribe),
     streamHeads: () =>
       translateConnectionErrors(async () => {
         const { rows } = await sql<{ stream_id: string; revision: string; hash: string }>`SELECT stream_id, revision::text AS revision, hash

@@ -1,10 +1,12 @@
-import type { StoredEvent, SubscribeOptions, Subscription } from '../event-store.js';
+import type { StoredEvent, SubscribeOptions, Subscription, SubscriptionCheckpoint } from '../event-store.js';
 import type { Position } from '../position.js';
 import { isConnectionError } from './connection-errors.js';
 import { Wakeup } from './wakeup.js';
 
 export type SubscriptionDeps = {
   readPage(after: 'start' | Position, maxCount: number, eventTypes?: readonly string[]): Promise<StoredEvent[]>;
+  /** the log's head (for checkpoints): every event up to it is visible when read */
+  readHead?(): Promise<Position | null>;
   listen(onWake: () => void): Promise<() => Promise<void>>;
   onRetry?: (error: unknown, attempt: number) => void;
   pageSize: number;
@@ -18,22 +20,43 @@ export type SubscriptionDeps = {
  * lost connection it retries with backoff and resumes after the last event it delivered.
  */
 export function subscribeByPaging(deps: SubscriptionDeps, options: SubscribeOptions = {}): Subscription {
+  return subscribeWithCheckpoints(deps, options, false) as Subscription;
+}
+
+/**
+ * `subscribeByPaging` that also yields a checkpoint after each short page of a filtered read:
+ * the head read before the page, when it lies beyond the last event delivered (appends are
+ * serialized, so everything up to that head was visible to the page's query).
+ */
+export function subscribeWithCheckpoints(
+  deps: SubscriptionDeps,
+  options: SubscribeOptions = {},
+  checkpoints = true,
+): Subscription<StoredEvent | SubscriptionCheckpoint> {
   const wakeup = new Wakeup();
   let closed = false;
 
-  async function* run(): AsyncGenerator<StoredEvent> {
+  async function* run(): AsyncGenerator<StoredEvent | SubscriptionCheckpoint> {
     let last: 'start' | Position = options.fromPosition ?? 'start';
+    let reported: Position | null = null;
     const unlisten = await withRetry(() => deps.listen(() => wakeup.signal()));
     try {
       while (!closed) {
         wakeup.reset();
+        const head = checkpoints && options.eventTypes && deps.readHead ? await withRetry(() => deps.readHead!()) : null;
         const page = await withRetry(() => deps.readPage(last, deps.pageSize, options.eventTypes));
         for (const event of page) {
           if (closed) return;
           yield event;
           last = event.position;
         }
-        if (page.length < deps.pageSize && !closed) await wakeup.wait(deps.idleMs);
+        if (page.length < deps.pageSize && !closed) {
+          if (head !== null && (last === 'start' || head > last) && (reported === null || head > reported)) {
+            reported = head;
+            yield { checkpoint: head };
+          }
+          await wakeup.wait(deps.idleMs);
+        }
       }
     } finally {
       await unlisten().catch(() => undefined);
