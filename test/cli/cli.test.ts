@@ -9,7 +9,7 @@ function capture(isTTY = false) {
   return { write: (t: string) => void (text += t), isTTY, get text() { return text; } };
 }
 
-describe('caretrack CLI against a running API [PostgreSQL server]', () => {
+describe.each(['embedded', 'server'] as const)('caretrack CLI against a running API [%s store]', (topology) => {
   let app: TestApp;
   let url: string;
   const run = async (argv: string[], key: string | null = TEST_KEYS.admin, tty = false) => {
@@ -20,7 +20,7 @@ describe('caretrack CLI against a running API [PostgreSQL server]', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp('server', apiKeysEnv);
+    app = await startTestApp(topology, apiKeysEnv);
     await app.app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.app.getHttpServer().address() as { port: number };
     url = `http://127.0.0.1:${address.port}`;

@@ -94,20 +94,24 @@ export class ProjectionAdmin {
     const scratch = `caretrack_check_${name}`;
     await createProjectionSchema(db, scratch, projection);
     try {
-      const live = await livePosition(db, name);
-      let position = await replayInto(db, store, projection, context, scratch, { from: 'start', upTo: live ?? undefined, batchSize: this.batchSize });
-      if (live === null) position = 'start';
-      // Compare at one position: hold the checkpoint so the live runner pauses meanwhile.
-      return await db.transaction().execute(async (trx) => {
-        const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
-          WHERE name = ${name} FOR UPDATE`.execute(trx);
-        const now = rows[0]?.position ?? null;
-        if (now !== null) {
-          await replayInto(trx, store, projection, context, scratch, { from: position, upTo: BigInt(now), batchSize: this.batchSize });
-        }
-        const differences = await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableNames);
-        return { name, position: now, matches: differences.length === 0, differences };
-      });
+      let replayed: 'start' | Position = 'start';
+      for (let attempt = 0; attempt < 50; attempt++) {
+        // Replay (outside any transaction: the store may share this database's one connection)
+        // exactly up to the live checkpoint, then compare while holding it still.
+        const live = await livePosition(db, name);
+        if (live !== null) replayed = await replayInto(db, store, projection, context, scratch, { from: replayed, upTo: live, batchSize: this.batchSize });
+        const target = live;
+        const report = await db.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
+            WHERE name = ${name} FOR UPDATE`.execute(trx);
+          const now = rows[0]?.position ?? null;
+          if (now !== (target === null ? null : target.toString())) return null; // moved on: replay further
+          const differences = await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableNames);
+          return { name, position: now, matches: differences.length === 0, differences };
+        });
+        if (report) return report;
+      }
+      throw new Error(`projection ${name} kept moving; retry the verification`);
     } finally {
       await sql`DROP SCHEMA IF EXISTS ${sql.id(scratch)} CASCADE`.execute(db);
     }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position } from '../../event-store/index.js';
+import { replayInto } from './replay.js';
 import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { savePrevious } from './rebuild-state.js';
@@ -12,11 +13,11 @@ export const previousSchema = (name: string) => `caretrack_previous_${name}`;
 export const verifySchema = (name: string) => `caretrack_verify_${name}`;
 
 /**
- * In ONE transaction: locks the projection's checkpoint (the live runner waits), applies the
- * events that arrived since the shadow's position to the shadow, moves the live tables to the
- * previous schema and the shadow's into the live schema, and sets the checkpoint to the
- * shadow's position and fingerprint. Readers see the old rows until commit, the new after.
- * Returns the new position.
+ * Catches the shadow up to the log's head, then in ONE transaction locks the projection's
+ * checkpoint (the live runner waits) and — when the live rows are not ahead of the shadow —
+ * moves the live tables to the previous schema and the shadow's into the live schema, and
+ * sets the checkpoint to the shadow's position and fingerprint. Readers see the old rows
+ * until the commit, the new after. Returns the new position.
  */
 export async function swapIn(
   db: Kysely<unknown>,
@@ -29,32 +30,33 @@ export async function swapIn(
 ): Promise<'start' | Position> {
   const shadow = shadowSchema(projection.name);
   const previous = previousSchema(projection.name);
-  return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ position: string | null; fingerprint: string }>`SELECT position::text AS position, fingerprint
-      FROM ${checkpoints} WHERE name = ${projection.name} FOR UPDATE`.execute(trx);
-    const live = rows[0];
-    if (!live) throw new Error(`projection ${projection.name} is not registered`);
-    let position = shadowPosition;
-    await sql`SELECT set_config('search_path', ${`"${shadow}", public`}, true)`.execute(trx);
-    for (;;) {
-      const page = await store.readAll({ fromPosition: position, maxCount: batchSize, eventTypes: projection.eventTypes });
-      if (page.length === 0) break;
-      await projection.apply(page, trx, context);
-      position = page[page.length - 1]!.position;
-      if (page.length < batchSize) break;
-    }
-    await sql`SELECT set_config('search_path', ${LIVE_SCHEMA}, true)`.execute(trx);
-    await sql`DROP SCHEMA IF EXISTS ${sql.id(previous)} CASCADE`.execute(trx);
-    await sql`CREATE SCHEMA ${sql.id(previous)}`.execute(trx);
-    await moveTables(trx, projection.tableNames, LIVE_SCHEMA, previous);
-    await moveTables(trx, projection.tableNames, shadow, LIVE_SCHEMA);
-    await sql`UPDATE ${checkpoints} SET position = ${position === 'start' ? null : position.toString()}::numeric,
-        fingerprint = ${fingerprint}, faulted_event_id = NULL, updated_at = now()
-      WHERE name = ${projection.name}`.execute(trx);
-    await savePrevious(trx, projection.name, live.position, live.fingerprint);
-    await sql`DROP SCHEMA ${sql.id(shadow)} CASCADE`.execute(trx);
-    return position;
-  });
+  let position = shadowPosition;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // Catch the shadow up outside the transaction: the store may share this database's single
+    // connection (PGlite), so it cannot be read while the transaction holds it.
+    position = await replayInto(db, store, projection, context, shadow, { from: position, batchSize });
+    const target = position;
+    const swapped = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ position: string | null; fingerprint: string }>`SELECT position::text AS position, fingerprint
+        FROM ${checkpoints} WHERE name = ${projection.name} FOR UPDATE`.execute(trx);
+      const live = rows[0];
+      if (!live) throw new Error(`projection ${projection.name} is not registered`);
+      // The live runner got further than the shadow meanwhile: catch up again, then retry.
+      if (live.position !== null && (target === 'start' || BigInt(live.position) > target)) return false;
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(previous)} CASCADE`.execute(trx);
+      await sql`CREATE SCHEMA ${sql.id(previous)}`.execute(trx);
+      await moveTables(trx, projection.tableNames, LIVE_SCHEMA, previous);
+      await moveTables(trx, projection.tableNames, shadow, LIVE_SCHEMA);
+      await sql`UPDATE ${checkpoints} SET position = ${target === 'start' ? null : target.toString()}::numeric,
+          fingerprint = ${fingerprint}, faulted_event_id = NULL, updated_at = now()
+        WHERE name = ${projection.name}`.execute(trx);
+      await savePrevious(trx, projection.name, live.position, live.fingerprint);
+      await sql`DROP SCHEMA ${sql.id(shadow)} CASCADE`.execute(trx);
+      return true;
+    });
+    if (swapped) return target;
+  }
+  throw new Error(`projection ${projection.name} kept moving ahead of its shadow; retry the rebuild`);
 }
 
 /**
