@@ -174,7 +174,14 @@ export class ProjectionAdmin {
     const verify = verifySchema(name);
     await createProjectionSchema(db, verify, projection);
     // An independent replay: other transaction boundaries (odd-sized batches) over the same range.
-    await replayInto(db, store, projection, context, verify, { from: 'start', upTo: position === 'start' ? 0n : position, batchSize: 997 });
+    let lastBeat = Date.now();
+    const heartbeat = async () => {
+      // The verification replay is as long as the build: keep showing this rebuild is alive.
+      if (Date.now() - lastBeat < 500) return;
+      lastBeat = Date.now();
+      await saveProgress(db, name, owner, {});
+    };
+    await replayInto(db, store, projection, context, verify, { from: 'start', upTo: position === 'start' ? 0n : position, batchSize: 997, onBatch: heartbeat });
     const differences = await compareSchemas(db, shadow, verify, projection.tableNames);
     await sql`DROP SCHEMA ${sql.id(verify)} CASCADE`.execute(db);
     if (differences.length > 0) {

@@ -1,0 +1,358 @@
+// Child process of bench/projections/run.mjs: does ONE measured piece of work in a fresh
+// process, so that its peak RSS is that work's alone, and reports over IPC.
+//
+//   mode "projections":   a ProjectionRunner over allProjections catches up from zero;
+//                         done when every projection has passed the log's head (waitForPosition).
+//   mode "rebuild":       after the catch-up, a ProjectionAdmin (as apps/api/bootstrap/create-app.ts
+//                         builds one) rebuilds ONE projection: startRebuild + settled, timed,
+//                         with the build / verify / swap split.
+//   mode "seed-triggers": reads the same log in batches and writes the facts as plain rows into
+//                         the seeds/001 design (seed-design.mjs), whose triggers do the rest.
+//
+// Memory: process.memoryUsage().rss sampled every 100 ms, and VmHWM of /proc/self/status at
+// the end (the kernel's high-water mark); the larger is reported.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { SEED_SCHEMA, seedDdl, statementsFor } from './seed-design.mjs';
+
+const { mode, root, url, events: expectedEvents, batch, timeoutS, sqlProfile, only, projection: rebuildName } = JSON.parse(process.argv[2]);
+const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+
+let peakSampled = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakSampled = Math.max(peakSampled, process.memoryUsage().rss);
+}, 100);
+
+function vmHwmBytes() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function memory() {
+  peakSampled = Math.max(peakSampled, process.memoryUsage().rss);
+  const hwm = vmHwmBytes();
+  return { peakRssBytes: Math.max(peakSampled, hwm ?? 0), sampledPeakRssBytes: peakSampled, vmHwmBytes: hwm };
+}
+
+// --sql-profile: wall time of every query this process sends, by statement shape.
+const sqlTimes = new Map();
+if (sqlProfile) {
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function timedQuery(config, values, callback) {
+    const text = typeof config === 'string' ? config : config?.text;
+    const result = query.call(this, config, values, callback);
+    if (typeof text !== 'string' || typeof result?.then !== 'function') return result;
+    const key = text.replace(/\$\d+/g, '$').replace(/\s+/g, ' ').trim().slice(0, 140);
+    const t0 = performance.now();
+    const done = () => {
+      const entry = sqlTimes.get(key) ?? { calls: 0, seconds: 0 };
+      entry.calls += 1;
+      entry.seconds += (performance.now() - t0) / 1000;
+      sqlTimes.set(key, entry);
+    };
+    result.then(done, done);
+    return result;
+  };
+}
+
+function sqlProfileResult() {
+  if (!sqlProfile) return undefined;
+  return [...sqlTimes.entries()]
+    .sort((a, b) => b[1].seconds - a[1].seconds)
+    .slice(0, 40)
+    .map(([statement, { calls, seconds }]) => ({ statement, calls, seconds: Math.round(seconds * 1000) / 1000 }));
+}
+
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function openStore() {
+  const { openDatabase } = await dist('libs/read-store/connection.js');
+  const { createPostgresEventStore } = await dist('libs/event-store/postgres/postgres-event-store.js');
+  const connection = await openDatabase({ kind: 'server', url });
+  const store = await createPostgresEventStore({ connection });
+  return { connection, store };
+}
+
+// ---------------------------------------------------------------- projections
+
+async function projections() {
+  const { ProjectionRunner, waitForPosition } = await dist('libs/projection-engine/index.js');
+  const { faultedNames } = await dist('libs/projection-engine/checkpoints.js');
+  const { allProjections: every } = await dist('projections/index.js');
+  // only: catch up just these projections (--only rebuild: the ones to rebuild).
+  const allProjections = only ? every.filter((p) => only.includes(p.name)) : every;
+  const { parseTriageMap, parseStagesConfig } = await dist('libs/domain/tracker/tracker-config.js');
+  const triageMapText = await readFile(join(root, 'projections/config/triage_map.yaml'), 'utf8');
+  const stagesText = await readFile(join(root, 'projections/config/stages.yaml'), 'utf8');
+
+  const { connection, store } = await openStore();
+  const db = connection.db;
+  const head = await store.headPosition();
+  if (head === null) throw new Error('the log is empty');
+
+  // Same projections, with apply() timed (name, version and tables, hence fingerprints, unchanged).
+  const perProjection = new Map(allProjections.map((p) => [p.name, { applySeconds: 0, batches: 0, events: 0 }]));
+  const projectionsTimed = allProjections.map((p) => ({
+    ...p,
+    async apply(events, trx, context) {
+      const t0 = performance.now();
+      try {
+        return await p.apply(events, trx, context);
+      } finally {
+        const s = perProjection.get(p.name);
+        s.applySeconds += (performance.now() - t0) / 1000;
+        s.batches += 1;
+        s.events += events.length;
+      }
+    },
+  }));
+
+  const logged = { warn: 0, error: 0, last: [] };
+  const keep = (level) => (obj, msg) => {
+    logged[level] += 1;
+    logged.last.push(`${level}: ${msg} ${JSON.stringify(obj)}`.slice(0, 500));
+    if (logged.last.length > 10) logged.last.shift();
+  };
+  const logger = { info: () => undefined, warn: keep('warn'), error: keep('error') };
+
+  const runner = new ProjectionRunner({
+    db,
+    store,
+    projections: projectionsTimed,
+    context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
+    configTexts: { triageMap: triageMapText, stages: stagesText },
+    logger,
+  });
+  let batches = 0;
+  let lastProgress = 0;
+  runner.onProgress(() => {
+    batches += 1;
+    lastProgress = performance.now();
+  });
+
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await runner.start();
+  const deadline = t0 + timeoutS * 1000;
+  let done = false;
+  let nextReport = t0 + 10_000;
+  try {
+    // Once a second: cheap look at the checkpoints; once the furthest one is at the head (the
+    // runner has applied the last batch to at least one projection), waitForPosition decides.
+    // The end time is that of the last applied batch, not of the check.
+    const { sql } = await import('kysely');
+    while (performance.now() < deadline) {
+      const { rows } = await sql`SELECT min(coalesce(position, 0))::text AS low, max(coalesce(position, 0))::text AS high
+        FROM caretrack_projections.checkpoints`.execute(db);
+      const high = BigInt(rows[0]?.high ?? 0);
+      if (high >= head && (await waitForPosition(db, store, projectionsTimed, head, 0))) {
+        done = true;
+        break;
+      }
+      const faulted = await faultedNames(db, allProjections.map((p) => p.name));
+      if (faulted.size > 0) throw new Error(`projection(s) faulted: ${[...faulted].join(', ')}; ${logged.last.join(' | ')}`);
+      if (performance.now() >= nextReport) {
+        nextReport += 10_000;
+        const s = (performance.now() - t0) / 1000;
+        progress(`catch-up ${s.toFixed(0)} s: ${batches} batches, checkpoints between ${rows[0]?.low ?? '?'} and ${high} of ${head} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+      }
+      await sleep(1000);
+    }
+  } finally {
+    await runner.stop();
+  }
+  if (!done) throw new Error(`catch-up did not reach the head within ${timeoutS} s (${batches} batches applied)`);
+  const seconds = (lastProgress - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await connection.close();
+  return {
+    seconds,
+    events: Number(head),
+    batches,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    perProjection: Object.fromEntries(perProjection),
+    logged,
+  };
+}
+
+// ---------------------------------------------------------------- rebuild
+
+async function rebuild() {
+  const { ProjectionAdmin, fingerprintOf } = await dist('libs/projection-engine/index.js');
+  const { allProjections } = await dist('projections/index.js');
+  const { parseTriageMap, parseStagesConfig } = await dist('libs/domain/tracker/tracker-config.js');
+  const triageMapText = await readFile(join(root, 'projections/config/triage_map.yaml'), 'utf8');
+  const stagesText = await readFile(join(root, 'projections/config/stages.yaml'), 'utf8');
+  const configTexts = { triageMap: triageMapText, stages: stagesText };
+  const projection = allProjections.find((p) => p.name === rebuildName);
+  if (!projection) throw new Error(`no projection named ${rebuildName}`);
+
+  const { connection, store } = await openStore();
+  const db = connection.db;
+  const head = await store.headPosition();
+  const { sql } = await import('kysely');
+  const checkpoint = async () =>
+    (await sql`SELECT position::text AS position, fingerprint FROM caretrack_projections.checkpoints WHERE name = ${rebuildName}`.execute(db)).rows[0] ?? null;
+  const before = await checkpoint();
+  if (before?.position !== String(head)) throw new Error(`${rebuildName}: live checkpoint at ${before?.position}, the log's head is ${head}: run the catch-up first`);
+
+  const logged = { info: 0, error: 0, last: [] };
+  const keep = (level) => (obj, msg) => {
+    logged[level] += 1;
+    logged.last.push(`${level}: ${msg} ${JSON.stringify(obj)}`.slice(0, 500));
+    if (logged.last.length > 10) logged.last.shift();
+  };
+  const admin = new ProjectionAdmin({
+    db,
+    store,
+    projections: allProjections,
+    context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
+    fingerprintOf: (name) => fingerprintOf(allProjections.find((p) => p.name === name), configTexts),
+    owner: `bench-rebuild-${process.pid}`,
+    logger: { info: keep('info'), error: keep('error') },
+    // The verification phase saves no heartbeat for minutes at this size; with the default 15 s
+    // progress() would call the rebuild "abandoned" meanwhile. Nothing else claims it here.
+    heartbeatTimeoutMs: 24 * 3600 * 1000,
+  });
+
+  // The split: the build ends at the afterBuild seam (exact; it only takes the time here);
+  // verification ends when the rebuild row turns 'swapping' (polled every 50 ms); the swap
+  // ends when settled() resolves.
+  const rssDuring = { build: 0, verify: 0, swap: 0 };
+  let phase = 'build';
+  let tBuilt = null;
+  let tSwapping = null;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await admin.startRebuild(rebuildName, {
+    afterBuild: async () => {
+      tBuilt = performance.now();
+      phase = 'verify';
+    },
+  });
+  const deadline = t0 + timeoutS * 1000;
+  let settled = false;
+  const done = admin.settled(rebuildName).then(() => (settled = true));
+  let nextReport = t0 + 10_000;
+  while (!settled) {
+    if (performance.now() > deadline) throw new Error(`rebuild of ${rebuildName} did not end within ${timeoutS} s`);
+    rssDuring[phase] = Math.max(rssDuring[phase], process.memoryUsage().rss);
+    if (tBuilt !== null && tSwapping === null) {
+      const { rows } = await sql`SELECT state FROM caretrack_projections.rebuilds WHERE name = ${rebuildName}`.execute(db);
+      if (rows[0]?.state === 'swapping' || rows[0]?.state === 'swapped') {
+        tSwapping = performance.now();
+        phase = 'swap';
+      }
+    }
+    if (performance.now() >= nextReport) {
+      nextReport += 10_000;
+      const p = await admin.progress(rebuildName);
+      progress(`rebuild ${rebuildName} ${((performance.now() - t0) / 1000).toFixed(0)} s: ${p?.state}, ${p?.processed} of ${p?.total} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+    }
+    await Promise.race([done, sleep(50)]);
+  }
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  rssDuring[phase] = Math.max(rssDuring[phase], process.memoryUsage().rss);
+  const final = await admin.progress(rebuildName);
+  const after = await checkpoint();
+  if (final?.state !== 'swapped') throw new Error(`rebuild of ${rebuildName} ended ${final?.state}: ${final?.error ?? ''} ${JSON.stringify(final?.differences ?? null).slice(0, 1000)}`);
+  if (after?.position !== String(head)) throw new Error(`${rebuildName}: after the swap the checkpoint is at ${after?.position}, expected ${head}`);
+  const s = (a, b) => (a === null || b === null ? null : (b - a) / 1000);
+  await connection.close();
+  return {
+    projection: rebuildName,
+    events: Number(head),
+    seconds: (t1 - t0) / 1000,
+    buildSeconds: s(t0, tBuilt),
+    verifySeconds: s(tBuilt, tSwapping),
+    swapSeconds: s(tSwapping, t1),
+    // when the 'swapping' state was never seen (verification and swap shorter than a poll)
+    verifyAndSwapSeconds: s(tBuilt, t1),
+    progress: final,
+    fingerprintBefore: before.fingerprint,
+    fingerprintAfter: after.fingerprint,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    sampledRssByPhaseBytes: rssDuring,
+    logged,
+  };
+}
+
+// ---------------------------------------------------------------- seed design (baseline B)
+
+async function seedTriggers() {
+  const { connection, store } = await openStore();
+  const head = await store.headPosition();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${SEED_SCHEMA}`);
+    await client.query(`SET search_path = ${SEED_SCHEMA}`);
+    for (const ddl of seedDdl) await client.query(ddl);
+
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const deadline = t0 + timeoutS * 1000;
+    let from = 'start';
+    let events = 0;
+    let batches = 0;
+    let statements = 0;
+    let readSeconds = 0;
+    let sqlSeconds = 0;
+    let nextReport = t0 + 10_000;
+    while (performance.now() < deadline) {
+      const r0 = performance.now();
+      const page = await store.readAll({ fromPosition: from, maxCount: batch });
+      readSeconds += (performance.now() - r0) / 1000;
+      if (page.length === 0) break;
+      const list = statementsFor(page);
+      const s0 = performance.now();
+      await client.query('BEGIN');
+      try {
+        for (const s of list) await client.query(s.text, s.values);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new Error(`seed design, batch after position ${String(from)}: ${error.message}`);
+      }
+      sqlSeconds += (performance.now() - s0) / 1000;
+      statements += list.length;
+      events += page.length;
+      batches += 1;
+      from = page[page.length - 1].position;
+      if (performance.now() >= nextReport) {
+        nextReport += 10_000;
+        progress(`seed triggers ${((performance.now() - t0) / 1000).toFixed(0)} s: ${events} of ${head} events`);
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (events !== Number(head)) throw new Error(`seed design wrote ${events} of ${head} events within ${timeoutS} s`);
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds, events, batches, statements, readSeconds, sqlSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  } finally {
+    await client.end();
+    await connection.close();
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+try {
+  const result = mode === 'projections' ? await projections() : mode === 'seed-triggers' ? await seedTriggers() : mode === 'rebuild' ? await rebuild() : null;
+  if (result === null) throw new Error(`unknown mode ${mode}`);
+  if (expectedEvents !== undefined && result.events !== expectedEvents) throw new Error(`expected ${expectedEvents} events, the log holds ${result.events}`);
+  clearInterval(sampler);
+  process.send({ ok: true, result: { ...result, ...memory(), sqlProfile: sqlProfileResult() } });
+} catch (error) {
+  clearInterval(sampler);
+  process.send({ ok: false, error: error.stack ?? String(error) });
+}
+process.disconnect?.();
