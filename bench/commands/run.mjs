@@ -14,10 +14,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { admin, databaseUrl, ensureBuilt as ensureBuiltShared } from '../lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'dist/apps/api/main.js');
-const SOURCE_DIRS = ['apps', 'libs', 'projections'];
+const ensureBuilt = (build) => ensureBuiltShared({ build, builtFiles: ['dist/apps/api/main.js'], log: (text) => console.error(`bench: ${text}`) });
 const SYMPTOMS = ['headache', 'dizziness', 'pressure_in_head', 'nausea_or_vomiting', 'balance_problems', 'feeling_in_a_fog', 'blurred_vision', 'neck_pain'];
 const LOGS_PER_PATIENT = 9;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -101,52 +102,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- build
 
-async function newestSourceMtime(dir, depth = 0) {
-  if (depth > 12) return 0;
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(path, depth + 1));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, (await stat(path)).mtimeMs);
-  }
-  return newest;
-}
 
-async function ensureBuilt(build) {
-  const sources = Math.max(
-    ...(await Promise.all(SOURCE_DIRS.map((d) => newestSourceMtime(join(ROOT, d))))),
-    ...(await Promise.all(['tsconfig.json', 'tsconfig.build.json'].map(async (f) => (existsSync(join(ROOT, f)) ? (await stat(join(ROOT, f))).mtimeMs : 0)))),
-  );
-  const built = existsSync(MAIN) ? (await stat(MAIN)).mtimeMs : 0;
-  if (built >= sources) return 'up to date';
-  if (!build) {
-    if (built === 0) throw new Error('dist/apps/api/main.js is missing and --no-build was given');
-    console.error('bench: dist/ is older than the sources; using it anyway (--no-build)');
-    return 'stale (--no-build)';
-  }
-  console.error(`bench: ${built === 0 ? 'dist/ missing' : 'dist/ older than the sources'}: npm run build`);
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
-  if (result.status !== 0) throw new Error(`npm run build failed (status ${result.status ?? result.signal})`);
-  return 'built now';
-}
 
 // ---------------------------------------------------------------- database
 
-async function admin(server, query) {
-  const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
 
-function databaseUrl(server, database) {
-  const url = new URL(server);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 // ---------------------------------------------------------------- the API child
 

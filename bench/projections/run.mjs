@@ -19,6 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { admin, databaseUrl, ensureBuilt as ensureBuiltShared } from '../lib.mjs';
 import { copyBaseline } from './copy-baseline.mjs';
 import { loadDomain, sizesFor, workload } from './generate.mjs';
 import { SEED_SCHEMA, seedTables } from './seed-design.mjs';
@@ -26,7 +27,6 @@ import { SEED_SCHEMA, seedTables } from './seed-design.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const BUILT = ['dist/projections/index.js', 'dist/libs/projection-engine/runner.js', 'dist/libs/domain/commands.js'];
-const SOURCE_DIRS = ['libs', 'projections'];
 
 const USAGE = `usage: node bench/projections/run.mjs [options]
 
@@ -138,56 +138,17 @@ async function runCleanups() {
 }
 
 const log = (text) => console.error(`bench: ${text}`);
+const ensureBuilt = (build) => ensureBuiltShared({ build, builtFiles: BUILT, log });
 const round = (n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const mib = (bytes) => (bytes == null ? null : round(bytes / 2 ** 20, 0));
 
 // ---------------------------------------------------------------- build
 
-async function newestSourceMtime(dir, depth = 0) {
-  if (depth > 12 || !existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(path, depth + 1));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, (await stat(path)).mtimeMs);
-  }
-  return newest;
-}
 
-async function ensureBuilt(build) {
-  const sources = Math.max(...(await Promise.all(SOURCE_DIRS.map((d) => newestSourceMtime(join(ROOT, d))))));
-  const built = Math.min(...(await Promise.all(BUILT.map(async (f) => (existsSync(join(ROOT, f)) ? (await stat(join(ROOT, f))).mtimeMs : 0)))));
-  if (built >= sources) return 'up to date';
-  if (!build) {
-    if (built === 0) throw new Error(`${BUILT.join(', ')}: missing, and --no-build was given`);
-    log('dist/ is older than the sources; using it anyway (--no-build)');
-    return 'stale (--no-build)';
-  }
-  log(`${built === 0 ? 'dist/ missing' : 'dist/ older than the sources'}: npm run build`);
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
-  if (result.status !== 0) throw new Error(`npm run build failed (status ${result.status ?? result.signal})`);
-  return 'built now';
-}
 
 // ---------------------------------------------------------------- database
 
-async function admin(server, query) {
-  const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
 
-function databaseUrl(server, database, settings = {}) {
-  const url = new URL(server);
-  url.pathname = `/${database}`;
-  const opts = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`);
-  if (opts.length > 0) url.searchParams.set('options', opts.join(' '));
-  return url.toString();
-}
 
 // ---------------------------------------------------------------- phases
 

@@ -14,14 +14,8 @@ import {
   type ProblemBody,
   type Reply,
 } from '../support/commands.js';
+import { expectProblem } from '../support/problems.js';
 
-function expectProblem(res: Reply, status: number, code: string): ProblemBody {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const problem = res.body as ProblemBody;
-  expect(problem).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-  return problem;
-}
 
 describe.each<Topology>(['embedded', 'server'])('command headers, idempotency and auth [%s store]', (topology) => {
   let app: TestApp;

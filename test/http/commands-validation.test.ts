@@ -12,6 +12,7 @@ import {
   type ProblemBody,
   type Reply,
 } from '../support/commands.js';
+import { expectProblem } from '../support/problems.js';
 
 const name201 = 'n'.repeat(201);
 const text10001 = 't'.repeat(10_001);
@@ -188,15 +189,6 @@ const badInputs: BadInput[] = [
   { name: 'FailSession', why: 'oversized reason', body: { sessionId: 'sess-1', reason: text10001 }, paths: ['reason'] },
 ];
 
-function expectProblem(res: Reply, status: number, code: string): ProblemBody {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const problem = res.body as ProblemBody;
-  expect(problem).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-  // no internals leak to the client
-  expect(res.raw).not.toMatch(/at .+\.(ts|js):\d+|ZodError|SELECT|stack/);
-  return problem;
-}
 
 describe.each<Topology>(['embedded', 'server'])('command input validation [%s store]', (topology) => {
   let app: TestApp;
