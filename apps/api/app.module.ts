@@ -19,7 +19,8 @@ import type { ProjectionRunner } from '../../libs/projection-engine/runner.js';
 import type { ProjectionAdmin } from '../../libs/projection-engine/rebuild/projection-admin.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { QueriesModule } from './queries/queries.module.js';
-import { queryOpenApiPaths, queryOpenApiSchemas } from './queries/index.js';
+import { apiOpenApiOptions } from './openapi/api-paths.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { ReadModels } from './projections/read-models.js';
 import {
   APP_CONFIG,
@@ -73,7 +74,7 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas }), ...(deps.config.benchEndpoints ? [BenchModule] : [])],
+      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
       controllers: [HealthController],
     };
   }
