@@ -20,9 +20,9 @@ export const consoleOpenApiPaths: Record<string, PathItem> = {
       summary: 'A script or stylesheet of the console',
       tags: ['operations'],
       security: [],
-      parameters: [{ name: 'file', in: 'path', required: true, description: 'e.g. `app.js`, `console.css`.', schema: { type: 'string', pattern: '^[a-z-]+\\.(js|css|html)$' } }],
+      parameters: [{ name: 'file', in: 'path', required: true, description: 'e.g. `app.js`, `console.css`.', schema: { type: 'string', pattern: '^[a-z-]+\\.(js|css|html|svg)$' } }],
       responses: {
-        200: { description: 'The file.', headers: csp, content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } },
+        200: { description: 'The file.', headers: csp, content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } }, 'image/svg+xml': { schema: { type: 'string' } } } },
         ...problemResponses(404),
       },
     },
