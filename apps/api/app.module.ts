@@ -10,13 +10,17 @@ import type { TrackerRules } from './bootstrap/tracker-rules.js';
 import { CommandsModule } from './commands/commands.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
+import type { AppMetrics } from './metrics/app-metrics.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { timedAppends } from './metrics/timed-event-store.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import type { IdempotencyStore } from './idempotency/idempotency.store.js';
 import type { ProjectionRunner } from '../../libs/projection-engine/runner.js';
 import type { ProjectionAdmin } from '../../libs/projection-engine/rebuild/projection-admin.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { QueriesModule } from './queries/queries.module.js';
-import { queryOpenApiPaths, queryOpenApiSchemas } from './queries/index.js';
+import { apiOpenApiOptions } from './openapi/api-paths.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { ReadModels } from './projections/read-models.js';
 import {
   APP_CONFIG,
@@ -43,6 +47,7 @@ export type AppDependencies = {
   readModels: ReadModels;
   projectionAdmin: ProjectionAdmin;
   accessLog: AccessLog;
+  metrics: AppMetrics;
 };
 
 /** The HTTP application; everything stateful is built outside and handed in. */
@@ -55,7 +60,7 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: INFRASTRUCTURE, useValue: deps.infrastructure },
-        { provide: EVENT_STORE, useValue: deps.infrastructure.eventStore },
+        { provide: EVENT_STORE, useValue: timedAppends(deps.infrastructure.eventStore, deps.metrics) },
         { provide: LOGGER, useValue: deps.logger },
         { provide: SYMPTOM_CATALOG, useValue: deps.trackerRules.isKnownSymptom },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
@@ -69,7 +74,7 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas }), ...(deps.config.benchEndpoints ? [BenchModule] : [])],
+      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
       controllers: [HealthController],
     };
   }

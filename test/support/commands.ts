@@ -10,6 +10,7 @@ export const TEST_KEYS = {
   reader: 'rdr_e2e_0123456789abcdefghijklmnop',
   admin: 'adm_e2e_0123456789abcdefghijklmnop',
   auditor: 'aud_e2e_0123456789abcdefghijklmnop',
+  metrics: 'met_e2e_0123456789abcdefghijklmnop',
 } as const;
 
 /** The env that configures {@link TEST_KEYS}: `startTestApp(topology, apiKeysEnv)`. */

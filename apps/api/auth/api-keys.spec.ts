@@ -45,7 +45,7 @@ describe('parseApiKeys (API_KEYS)', () => {
   it('rejects an unknown role, by position, and names every bad entry at once', () => {
     const error = errorOf(() => parseApiKeys(`root:${serviceKey},${readerKey},reader:${readerKey}`));
     expect(error.problems.map((p) => p.message)).toEqual([
-      'entry 1: unknown role (expected one of service, reader, admin, auditor)',
+      'entry 1: unknown role (expected one of service, reader, admin, auditor, metrics)',
       'entry 2: expected role:key',
     ]);
     expect(error.message).not.toContain(serviceKey);
@@ -72,7 +72,7 @@ describe('parseApiKeysFile (API_KEYS_FILE)', () => {
     const error = errorOf(() => parseApiKeysFile(text));
     expect(error.problems).toEqual([
       { variable: 'API_KEYS_FILE', message: 'line 3: expected 64 hex characters (the SHA-256 of the key) after the role' },
-      { variable: 'API_KEYS_FILE', message: 'line 4: unknown role (expected one of service, reader, admin, auditor)' },
+      { variable: 'API_KEYS_FILE', message: 'line 4: unknown role (expected one of service, reader, admin, auditor, metrics)' },
       { variable: 'API_KEYS_FILE', message: 'line 5: expected role:sha256-hex-of-key' },
     ]);
   });

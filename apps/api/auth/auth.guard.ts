@@ -1,13 +1,14 @@
-import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Unauthorized } from '../errors/http-errors.js';
+import { AUTH_FAILURES, type AuthFailureObserver } from '../metrics/observers.js';
 import { KEY_RING } from './auth.tokens.js';
 import { KeyRing } from './key-ring.js';
 import type { Role } from './roles.js';
 
 export { Principal } from './principal.js';
-export { ADMIN_ROLES, AUDIT_ROLES, COMMAND_ROLES, QUERY_ROLES, type Role } from './roles.js';
+export { ADMIN_ROLES, ANY_ROLE, AUDIT_ROLES, COMMAND_ROLES, METRICS_ROLES, QUERY_ROLES, type Role } from './roles.js';
 
 /** Metadata key under which `@Roles(...)` stores the roles a route accepts. */
 export const ROLES_METADATA = 'caretrack:roles';
@@ -30,7 +31,8 @@ export function Roles(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecor
 
 /**
  * The global guard (registered by `AuthModule`): on a route with `@Roles`, a missing or
- * unknown `Authorization: Bearer <key>` is 401 and a known key of another role is 403;
+ * unknown `Authorization: Bearer <key>` is 401 (reported to the optional
+ * {@link AuthFailureObserver}, the failed-authentications metric) and a known key of another role is 403;
  * otherwise the caller's principal is put on `request.principal`.
  */
 @Injectable()
@@ -38,6 +40,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(KEY_RING) private readonly keyRing: KeyRing,
+    @Optional() @Inject(AUTH_FAILURES) private readonly failures?: AuthFailureObserver,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -48,11 +51,13 @@ export class AuthGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) {
+      this.failures?.failedAuthentication('missing');
       void reply.header('www-authenticate', 'Bearer realm="caretrack"');
       throw new Unauthorized('send a key as "Authorization: Bearer <key>"');
     }
     const principal = this.keyRing.lookup(match[1]);
     if (!principal) {
+      this.failures?.failedAuthentication('invalid');
       void reply.header('www-authenticate', 'Bearer realm="caretrack", error="invalid_token"');
       throw new Unauthorized('the Bearer key is not recognised');
     }

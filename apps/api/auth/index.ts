@@ -6,4 +6,4 @@ export { AuthModule, KEY_RING } from './auth.module.js';
 export { formatGeneratedKeys, GENERATED_KEYS_FILE, loadOrGenerateKeys, type GeneratedKey } from './generated-keys.js';
 export { hashKey, keyIdOf, KeyRing, type KeyHash } from './key-ring.js';
 export { Principal } from './principal.js';
-export { ADMIN_ROLES, AUDIT_ROLES, COMMAND_ROLES, isRole, QUERY_ROLES, ROLES, type Role } from './roles.js';
+export { ADMIN_ROLES, ANY_ROLE, AUDIT_ROLES, COMMAND_ROLES, isRole, METRICS_ROLES, QUERY_ROLES, ROLES, type Role } from './roles.js';

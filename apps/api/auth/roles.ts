@@ -1,5 +1,5 @@
 /** Every role a key can hold (SPEC §8). */
-export const ROLES = ['service', 'reader', 'admin', 'auditor'] as const;
+export const ROLES = ['service', 'reader', 'admin', 'auditor', 'metrics'] as const;
 
 /** The role of an API key: what its holder may do. */
 export type Role = (typeof ROLES)[number];
@@ -26,3 +26,9 @@ export const ADMIN_ROLES = ['admin'] as const satisfies readonly Role[];
 
 /** Who may replay the history (`/audit/*`). */
 export const AUDIT_ROLES = ['auditor'] as const satisfies readonly Role[];
+
+/** Who may scrape `GET /metrics` (SPEC §10): the `metrics` key of a Prometheus server, or an admin. */
+export const METRICS_ROLES = ['metrics', 'admin'] as const satisfies readonly Role[];
+
+/** Every role: routes any valid key may call (`GET /whoami`). */
+export const ANY_ROLE = ROLES;

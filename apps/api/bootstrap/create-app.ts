@@ -13,6 +13,8 @@ import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
 import { ReadModels } from '../projections/read-models.js';
+import { AppMetrics } from '../metrics/app-metrics.js';
+import { installHttpMetrics } from '../metrics/http-metrics.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
@@ -24,6 +26,10 @@ export type RunningApp = {
   infrastructure: Infrastructure;
   runner: ProjectionRunner;
   projectionAdmin: ProjectionAdmin;
+  /** the process's metrics (its own prom-client registry) */
+  metrics: AppMetrics;
+  /** every route Fastify registered, as `METHOD /url` (the OpenAPI completeness test walks them) */
+  routes: readonly { method: string; url: string }[];
   /** stops the projections (giving their leases back), the HTTP app, then the stores */
   close(): Promise<void>;
 };
@@ -68,8 +74,13 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
+    const metrics = new AppMetrics();
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
+    const routes: { method: string; url: string }[] = [];
+    adapter.getInstance().addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, metrics }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -79,6 +90,7 @@ export async function createApp(
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
       done();
     });
+    installHttpMetrics(fastify, metrics);
     await app.init();
     await runner.start();
     const close = async () => {
@@ -86,7 +98,7 @@ export async function createApp(
       await app.close();
       await infrastructure.close();
     };
-    return { app, infrastructure, runner, projectionAdmin, close };
+    return { app, infrastructure, runner, projectionAdmin, metrics, routes, close };
   } catch (error) {
     await infrastructure.close();
     throw error;

@@ -57,8 +57,13 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
     tags: [
       { name: 'commands', description: 'Every change is a command that emits events.' },
       { name: 'health', description: 'Liveness and readiness.' },
+      { name: 'queries', description: 'The read tables (SPEC §5).' },
+      { name: 'admin', description: 'Projections: status, rebuild, verify, rollback (SPEC §6).' },
+      { name: 'audit', description: 'History, as-of, integrity and the access record (SPEC §7).' },
+      { name: 'operations', description: 'Metrics, the console, and who a key is (SPEC §10).' },
+      { name: 'docs', description: 'This document and a page to read it.' },
     ],
-    paths: { ...healthPaths() },
+    paths: { ...healthPaths(), ...docsPaths() },
     components: sharedComponents(),
   };
   const commands = commandNames.map((name) => ({
@@ -116,6 +121,33 @@ function commandPath(name: CommandName): PathItem {
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
     },
+  };
+}
+
+function docsPaths(): Record<string, PathItem> {
+  const file = (operationId: string, summary: string, type: string): PathItem => ({
+    get: {
+      operationId,
+      summary,
+      tags: ['docs'],
+      security: [],
+      responses: { 200: { description: 'The file.', content: { [type]: { schema: { type: 'string' } } } }, ...problemResponses(404) },
+    },
+  });
+  return {
+    '/docs': file('docsPage', 'Swagger UI on this document (a plain list of operations when Swagger UI is not installed)', 'text/html'),
+    '/docs/openapi.json': {
+      get: {
+        operationId: 'openApiDocument',
+        summary: 'This OpenAPI 3.1 document',
+        tags: ['docs'],
+        security: [],
+        responses: { 200: { description: 'The document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+    },
+    '/docs/swagger-ui.css': file('swaggerUiCss', 'Swagger UI’s stylesheet', 'text/css'),
+    '/docs/swagger-ui-bundle.js': file('swaggerUiBundle', 'Swagger UI’s script', 'text/javascript'),
+    '/docs/swagger-initializer.js': file('swaggerUiInitializer', 'Starts Swagger UI on this document', 'text/javascript'),
   };
 }
 

@@ -1,36 +1,26 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ADMIN_ROLES, Roles } from '../auth/auth.guard.js';
-import {
-  NoPreviousTables,
-  projectionStatuses,
-  RebuildInProgress,
-  UnknownProjection,
-  type ProjectionAdmin,
-  type ProjectionRunner,
-} from '../../../libs/projection-engine/index.js';
-import type { EventStore } from '../../../libs/event-store/index.js';
+import { NoPreviousTables, RebuildInProgress, UnknownProjection, type ProjectionAdmin } from '../../../libs/projection-engine/index.js';
 import { HttpProblem, NotFound } from '../errors/http-errors.js';
-import { EVENT_STORE, PROJECTION_ADMIN, PROJECTION_RUNNER, READ_MODELS } from '../tokens.js';
-import type { ReadModels } from './read-models.js';
+import { PROJECTION_HEALTH, type ProjectionHealthSource } from '../metrics/projection-health.tokens.js';
+import { PROJECTION_ADMIN } from '../tokens.js';
 
 /** Admin view and operations of the projections (SPEC §6). */
 @Controller('admin/projections')
 @Roles(...ADMIN_ROLES)
 export class AdminProjectionsController {
   constructor(
-    @Inject(READ_MODELS) private readonly readModels: ReadModels,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_HEALTH) private readonly health: ProjectionHealthSource,
     @Inject(PROJECTION_ADMIN) private readonly admin: ProjectionAdmin,
   ) {}
 
-  /** name, status, position, lag, fingerprint and last error of every projection. */
+  /**
+   * name, status, position, lag (events and seconds), seconds since the checkpoint last moved,
+   * fingerprint, last error and the latest rebuild's state of every projection.
+   */
   @Get()
   async list() {
-    const projections = await projectionStatuses(this.readModels.db, this.store, this.readModels.projections, (name) =>
-      this.runner.fingerprint(name),
-    );
-    return { projections };
+    return { projections: await this.health() };
   }
 
   /** Starts a zero-downtime rebuild (202); poll GET for progress. */
