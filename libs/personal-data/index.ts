@@ -8,7 +8,7 @@ export { ENCRYPTED_FIELD, openPersonalFields, sealPersonalFields, type EventFiel
 export { decryptEvent, decryptEvents, encryptEvent, subjectOfEvent } from './encrypt-event.js';
 export type { DataKeys } from './data-keys.js';
 export { KeyStore, type Erasure, type KeyStoreOptions, type Listen } from './key-store.js';
-export { KEY_STORE_SCHEMA } from './key-store.schema.js';
+export { KEY_STORE_SCHEMA, migrateKeyStore } from './key-store.schema.js';
 export { KeyCache, type KeyCacheOptions } from './key-cache.js';
 export { MASTER_KEY_FORMAT, MasterKey } from './master-key.js';
 export {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { migrateSchema } from '../read-store/migrate.js';
 
 /** The key store's default schema: apart from the events and the read tables. */
 export const KEY_STORE_SCHEMA = 'caretrack_keys';
@@ -41,4 +42,9 @@ export function keyStoreMigrations(schema: string): Record<string, Migration> {
       },
     },
   };
+}
+
+/** Creates or updates the key store's tables in `schema` (safe twice and from several processes). */
+export async function migrateKeyStore(db: Kysely<unknown>, schema: string = KEY_STORE_SCHEMA): Promise<void> {
+  await migrateSchema(db, schema, keyStoreMigrations(schema), 'key store');
 }

@@ -1,11 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { migrateSchema } from '../read-store/migrate.js';
 import type { DataKeys } from './data-keys.js';
 import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, WrongMasterKeyError } from './errors.js';
 import type { KeyState } from './field-cipher.js';
 import { KeyCache, type KeyCacheOptions } from './key-cache.js';
-import { KEY_STORE_SCHEMA, keyStoreMigrations } from './key-store.schema.js';
+import { KEY_STORE_SCHEMA, migrateKeyStore } from './key-store.schema.js';
 import type { MasterKey } from './master-key.js';
 import type { PendingMasterKey } from './master-key-source.js';
 import { newDataKey, unwrapKey, wrapKey, type WrapLabel } from './wrap.js';
@@ -72,7 +71,7 @@ export class KeyStore implements DataKeys {
    */
   static async open(db: Kysely<unknown>, options: KeyStoreOptions): Promise<KeyStore> {
     const schema = options.schema ?? KEY_STORE_SCHEMA;
-    await migrateSchema(db, schema, keyStoreMigrations(schema), 'key store');
+    await migrateKeyStore(db, schema);
     const master = await checkMasterKey(db, schema, options.masterKey);
     const store = new KeyStore(db, master, schema, options.cache, options.logger, options.hooks);
     if (options.listen) store.unlisten = await options.listen(store.channel, () => void store.recheck());

@@ -50,11 +50,12 @@ export async function rotateMasterKey(
     const { rows: masters } = await sql<{ key_id: string; key_check: string }>`
       SELECT key_id, key_check FROM ${table('master_key')} WHERE id = 1 FOR UPDATE`.execute(trx);
     const stored = masters[0];
+    if (!stored) throw new Error(`the key store in schema ${schema} holds no master key yet (the service never started on it): nothing to rotate`);
     await options.afterLock?.();
     const counts = await countErased(trx, table('data_keys'));
-    if (stored?.key_check === to.check) return { from: from.id, to: to.id, dataKeys: 0, erased: counts, secrets: 0, alreadyDone: true };
-    if (stored?.key_check !== from.check) {
-      throw new WrongMasterKeyError(schema, stored?.key_id ?? '(none)', from.id, options.origin ?? 'the current master key');
+    if (stored.key_check === to.check) return { from: from.id, to: to.id, dataKeys: 0, erased: counts, secrets: 0, alreadyDone: true };
+    if (stored.key_check !== from.check) {
+      throw new WrongMasterKeyError(schema, stored.key_id, from.id, options.origin ?? 'the current master key');
     }
     const { rows: keys } = await sql<{ owner: string; wrapped_key: string }>`
       SELECT subject_id AS owner, encode(wrapped_key, 'hex') AS wrapped_key FROM ${table('data_keys')}
