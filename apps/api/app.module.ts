@@ -23,6 +23,7 @@ import {
   EVENT_STORE,
   IDEMPOTENCY_STORE,
   INFRASTRUCTURE,
+  KEY_STORE,
   LOGGER,
   ACCESS_LOG,
   PROJECTION_ADMIN,
@@ -56,6 +57,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: INFRASTRUCTURE, useValue: deps.infrastructure },
         { provide: EVENT_STORE, useValue: deps.infrastructure.eventStore },
+        { provide: KEY_STORE, useValue: deps.infrastructure.keyStore },
         { provide: LOGGER, useValue: deps.logger },
         { provide: SYMPTOM_CATALOG, useValue: deps.trackerRules.isKnownSymptom },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
@@ -65,7 +67,7 @@ export class AppModule {
         { provide: ACCESS_LOG, useValue: deps.accessLog },
         { provide: PROJECTION_CONTEXT, useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages } },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, KEY_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
     };
     return {
       module: AppModule,
