@@ -1,7 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { DataKeys } from './data-keys.js';
-import { decryptEvent, decryptEvents, encryptEvent, subjectOfEvent } from './encrypt-event.js';
+import { decryptEvent, decryptEvents, encryptEvent, subjectOfEvent, withPersonalFieldsErased } from './encrypt-event.js';
 import { PatientErasedError, UncataloguedEventError, UndecryptableEventError } from './errors.js';
 import { ENCRYPTED_FIELD, type EventFields, type KeyState } from './field-cipher.js';
 import { newDataKey } from './wrap.js';
@@ -113,5 +113,18 @@ describe('decryptEvents', () => {
     const foreign = { id: randomUUID(), type: '$metadata', data: { maxAge: 1 } };
     expect(await decryptEvent(foreign, keys)).toBe(foreign);
     await expect(decryptEvent({ ...foreign, data: { [ENCRYPTED_FIELD]: 'v1.AAAA' } }, keys)).rejects.toMatchObject({ reason: 'malformed' });
+  });
+});
+
+describe('withPersonalFieldsErased', () => {
+  it('gives the event as an erased subject’s reads, without any key', async () => {
+    const keys = new MapKeys();
+    const event = registered('p1');
+    const erasedView = withPersonalFieldsErased(event);
+    expect(erasedView.data).toEqual({ patientId: 'p1', sportType: 'rugby', firstName: null, lastName: null, dateOfBirth: null });
+    keys.keys.set('p1', { state: 'erased' });
+    expect(await decryptEvent(await encryptEvent(event, new MapKeys()), keys)).toEqual(erasedView);
+    const logged = { id: randomUUID(), type: 'SymptomLogged', data: { patientId: 'p1', severity: 1 } };
+    expect(withPersonalFieldsErased(logged)).toBe(logged);
   });
 });

@@ -64,6 +64,20 @@ export async function decryptEvent<E extends EventFields>(event: E, keys: DataKe
 }
 
 /**
+ * The event as it reads once its subject is erased: every personal field of its type `null`,
+ * no ciphertext. Pure, no key. A projection whose rows derive text from personal fields (the
+ * timeline's descriptions) can keep this variant beside each row and switch to it on
+ * `PatientErased`, so live rows and a rebuild after the erasure agree.
+ *
+ * @example withPersonalFieldsErased(scanUploaded).data.fileUri // null
+ */
+export function withPersonalFieldsErased<E extends EventFields>(event: E): E {
+  const spec = personalFieldsOf(event.type);
+  if (!spec || spec.fields.length === 0) return event;
+  return { ...event, data: openPersonalFields(event, spec, { state: 'erased' }) };
+}
+
+/**
  * The data subject of an event (`patientId`, or `playerId` of sessions), or `null` for events
  * about no patient (doctors).
  */

@@ -5,7 +5,7 @@
  */
 export { personalFieldCatalogue, personalFieldsOf, type CataloguedEventType, type Erasable, type PersonalFieldOf, type PersonalFieldSpec } from './personal-fields.js';
 export { ENCRYPTED_FIELD, openPersonalFields, sealPersonalFields, type EventFields, type JsonObject, type KeyState } from './field-cipher.js';
-export { decryptEvent, decryptEvents, encryptEvent, subjectOfEvent } from './encrypt-event.js';
+export { decryptEvent, decryptEvents, encryptEvent, subjectOfEvent, withPersonalFieldsErased } from './encrypt-event.js';
 export type { DataKeys } from './data-keys.js';
 export { KeyStore, type Erasure, type KeyStoreOptions, type Listen } from './key-store.js';
 export { KEY_STORE_SCHEMA, migrateKeyStore } from './key-store.schema.js';
