@@ -27,6 +27,7 @@ import {
   EVENT_STORE,
   IDEMPOTENCY_STORE,
   INFRASTRUCTURE,
+  KEY_STORE,
   LOGGER,
   ACCESS_LOG,
   PROJECTION_ADMIN,
@@ -61,6 +62,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: INFRASTRUCTURE, useValue: deps.infrastructure },
         { provide: EVENT_STORE, useValue: timedAppends(deps.infrastructure.eventStore, deps.metrics) },
+        { provide: KEY_STORE, useValue: deps.infrastructure.keyStore },
         { provide: LOGGER, useValue: deps.logger },
         { provide: SYMPTOM_CATALOG, useValue: deps.trackerRules.isKnownSymptom },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
@@ -70,7 +72,7 @@ export class AppModule {
         { provide: ACCESS_LOG, useValue: deps.accessLog },
         { provide: PROJECTION_CONTEXT, useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages } },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, KEY_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
     };
     return {
       module: AppModule,

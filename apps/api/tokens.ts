@@ -12,3 +12,5 @@ export const PROJECTION_ADMIN = Symbol('PROJECTION_ADMIN');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
 /** The tracker rules the projections read (ProjectionContext). */
 export const PROJECTION_CONTEXT = Symbol('PROJECTION_CONTEXT');
+/** The key store of personal data (SPEC §9): data keys, the export pseudonym key. */
+export const KEY_STORE = Symbol('KEY_STORE');

@@ -2,6 +2,7 @@ import { ApiClient, ApiError } from './api-client.js';
 import type { Output } from './progress-bar.js';
 import { auditAsOf, auditStream, auditVerify } from './audit-commands.js';
 import { listProjections, rebuildProjection, rollbackProjection, verifyProjection } from './projections-commands.js';
+import { runKeysCommand } from './keys-commands.js';
 
 /** Exit codes: 0 done, 1 the operation reported a problem, 2 usage, 3 the API refused or is unreachable. */
 export const EXIT = { ok: 0, problem: 1, usage: 2, api: 3 } as const;
@@ -15,11 +16,16 @@ const usage = `usage: caretrack <command>
   audit stream <streamId>          every event of a stream, with who and when
   audit as-of <patientId> <time>   the patient's statistics, timeline and tracker row at that time
   audit verify                     check every stream's hash chain (exit 1 on tampering)
+  keys rotate --new-key-file <path>  re-wrap every data key under a new master key (one transaction)
+  keys rotate --generate           the same with a new key made in DATA_DIR/data-key (the generated default)
+  keys status                      the master key in use, live data keys, erased patients
 
 options (or environment):
   --url <url>      CARETRACK_URL          default http://localhost:3000
   --key <key>      CARETRACK_ADMIN_KEY    an admin key (projections)
                    CARETRACK_AUDITOR_KEY  an auditor key (audit)
+keys works on the stores directly, with the service's settings: DATABASE_URL or DATA_DIR, and
+the current master key from DATA_KEY, DATA_KEY_FILE or DATA_DIR/data-key.
 `;
 
 export type CliIo = { out: Output; err: Output; env: Record<string, string | undefined>; fetch?: typeof fetch };
@@ -30,6 +36,7 @@ export type CliIo = { out: Output; err: Output; env: Record<string, string | und
  * @example await runCli(['projections', 'list'], { out: process.stdout, err: process.stderr, env: process.env })
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'keys') return runKeysCommand(argv.slice(1), io);
   const args = [...argv];
   const option = (flag: string) => {
     const i = args.indexOf(flag);

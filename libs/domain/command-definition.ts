@@ -31,9 +31,14 @@ export type PreparedCommand = {
   decide: (pastEvents: readonly DomainEvent[], context: CommandContext) => DecidedEvent[];
 };
 
+/** The key roles that may send a command (SPEC §8): services send the clinical commands, admins erase. */
+export type CommandRole = 'service' | 'admin';
+
 /** How one command is validated, routed and decided. */
 export type CommandDefinition<Name extends string, C extends object, E extends DomainEvent, S> = {
   name: Name;
+  /** who may send it; `['service']` unless the definition says otherwise */
+  roles: readonly CommandRole[];
   /** the zod schema (validation at the edge and OpenAPI) */
   schema: z.ZodType<C>;
   /** the stream the command writes to */
@@ -67,10 +72,11 @@ export function decideCommand<Name extends string, C extends object, E extends D
 
 /** Builds a registry entry and its `prepare`, checking that schema, name and decider agree. */
 export function defineCommand<Name extends string, C extends object, E extends DomainEvent, S>(
-  def: Omit<CommandDefinition<Name, C, E, S>, 'prepare'>,
+  def: Omit<CommandDefinition<Name, C, E, S>, 'prepare' | 'roles'> & { roles?: readonly CommandRole[] },
 ): CommandDefinition<Name, C, E, S> {
   const full: CommandDefinition<Name, C, E, S> = {
     ...def,
+    roles: def.roles ?? ['service'],
     prepare: (body) => {
       const parsed = def.schema.safeParse(body);
       const unstorable = unstorableStrings(body);

@@ -1,4 +1,4 @@
-import { commandNames, commandRegistry, decideCommand, isCommandName, type CommandName } from './commands.js';
+import { commandNames, commandRegistry, decideCommand, erasePatientCommand, isCommandName, type CommandName } from './commands.js';
 import { eventOccurredAt, isCaretrackEvent } from './events.js';
 import type { DomainEvent } from './shared/decider.js';
 import { ValidationError } from './shared/errors.js';
@@ -181,6 +181,20 @@ describe('commandRegistry', () => {
         expect(error).toMatchObject({ errors: [{ path: 'sneaky', message: 'unknown field' }] });
       }
     });
+  });
+});
+
+describe('command roles', () => {
+  it('lets services send every command of SPEC §2', () => {
+    for (const name of commandNames) expect({ name, roles: commandRegistry[name].roles }).toEqual({ name, roles: ['service'] });
+  });
+
+  it('defines ErasePatient for admins only, and keeps it out of the registry until its handler destroys keys', () => {
+    expect(erasePatientCommand.roles).toEqual(['admin']);
+    expect(isCommandName('ErasePatient')).toBe(false);
+    const prepared = erasePatientCommand.prepare({ patientId: 'p1', reason: 'request #1' });
+    expect(prepared.streamId).toBe('patient-p1');
+    expect(prepared.decide([patientP1], contextWith({})).map((e) => [e.type, e.data])).toEqual([['PatientErased', { patientId: 'p1', reason: 'request #1' }]]);
   });
 });
 

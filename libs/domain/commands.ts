@@ -25,6 +25,7 @@ export {
   decideCommand,
   type CommandContext,
   type CommandDefinition,
+  type CommandRole,
   type DecidedEvent,
   type FactName,
   type FactRequirement,
@@ -139,6 +140,22 @@ export const commandRegistry = {
   }),
   FailSession: define({ name: 'FailSession', schema: session.FailSessionSchema, streamId: toSession, ...sessionAggregate }),
 };
+
+/**
+ * ErasePatient (SPEC §9, role `admin`): defined and decided here, but not yet in
+ * `commandRegistry`, so not reachable over HTTP. Erasure is more than an event: the handler
+ * must destroy the patient's data key before appending `PatientErased`, and the generic
+ * handler does not do that yet. Registering it before would answer 201 while erasing nothing.
+ * Part B of issue 14 adds it to the registry with that handler step
+ * (docs/erasure-integration.md).
+ */
+export const erasePatientCommand = define({
+  name: 'ErasePatient',
+  schema: patient.ErasePatientSchema,
+  streamId: toPatient,
+  roles: ['admin'],
+  ...patientAggregate,
+});
 
 /** The name of a command: `'RecordConsultation'`, … */
 export type CommandName = keyof typeof commandRegistry;

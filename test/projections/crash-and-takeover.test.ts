@@ -19,6 +19,8 @@ import { readFileSync } from 'node:fs';
 const root = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const keys = `service:${'s'.repeat(32)}`;
+/** every instance on one database needs the same master key (each has its own DATA_DIR) */
+const dataKey = Buffer.alloc(32, 0x3a).toString('base64');
 
 /**
  * Real processes, killed with SIGKILL: the API (which runs the projections) built from this
@@ -102,7 +104,7 @@ describe('projections survive a killed process [PostgreSQL server, real processe
     const dataDir = await mkdtemp(join(tmpdir(), `caretrack-${name}-`));
     const child = spawn(process.execPath, ['dist/apps/api/main.js'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', API_KEYS: keys, PROJECTION_LEASE_MS: '2000' },
+      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, DATA_KEY: dataKey, PORT: '0', LOG_LEVEL: 'warn', API_KEYS: keys, PROJECTION_LEASE_MS: '2000' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.on('exit', () => void rm(dataDir, { recursive: true, force: true }));

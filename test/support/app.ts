@@ -21,6 +21,13 @@ export type TestApp = RunningApp & {
 };
 
 /**
+ * The master key of the test apps on a database server: apps of one test that share a database
+ * (a second instance, a restart) need the same key, and each has its own DATA_DIR. Embedded
+ * apps generate theirs under DATA_DIR, as the embedded default does.
+ */
+export const TEST_DATA_KEY = Buffer.alloc(32, 0x5c).toString('base64');
+
+/**
  * The real app, on PGlite in a temp DATA_DIR or on a fresh database of the test server.
  * Requests go through Fastify's inject (the full HTTP pipeline, no socket).
  */
@@ -41,6 +48,7 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(topology !== 'embedded' && !env['DATA_KEY_FILE'] ? { DATA_KEY: TEST_DATA_KEY } : {}),
     ...(esdb ? { EVENTSTORE_URL: esdb.connectionString } : {}),
     ...env,
   });

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Post } from '@nestjs/common';
+import { Controller, Get, Param, Post } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { pino } from 'pino';
 import { ProblemFilter } from '../errors/problem.filter.js';
-import { ADMIN_ROLES, AUDIT_ROLES, COMMAND_ROLES, Principal, QUERY_ROLES, Roles } from './auth.guard.js';
+import { rolesOfCommand } from '../commands/command-roles.js';
+import { ADMIN_ROLES, AUDIT_ROLES, COMMAND_ROLES, Principal, QUERY_ROLES, Roles, RolesFrom } from './auth.guard.js';
 import { AuthModule } from './auth.module.js';
 import { hashKey, KeyRing } from './key-ring.js';
 
@@ -36,6 +37,20 @@ class DummyController {
   }
 }
 
+/** One route for commands of different roles, as `POST /commands/:name` is. */
+@Controller('per-command')
+class DummyPerCommandController {
+  @Post(':name')
+  @Roles(...COMMAND_ROLES)
+  @RolesFrom((request) => {
+    const name = (request.params as { name?: string }).name;
+    return name === 'EraseSomething' ? ['admin'] : name === 'Anything' ? ['service', 'auditor'] : undefined;
+  })
+  send(@Param('name') name: string, @Principal() principal: Principal) {
+    return { name, role: principal.role };
+  }
+}
+
 @Controller('admin')
 @Roles(...ADMIN_ROLES)
 class DummyAdminController {
@@ -58,7 +73,7 @@ describe('AuthGuard through a Nest app on Fastify', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [AuthModule.forRoot(ring)],
-      controllers: [DummyController, DummyAdminController],
+      controllers: [DummyController, DummyAdminController, DummyPerCommandController],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     app.useGlobalFilters(new ProblemFilter(pino({ level: 'silent' })));
@@ -118,5 +133,27 @@ describe('AuthGuard through a Nest app on Fastify', () => {
     expect((await get('/admin/projections')).statusCode).toBe(401);
     expect((await get('/admin/audit-view', `Bearer ${keys.auditor}`)).statusCode).toBe(200);
     expect((await get('/admin/audit-view', `Bearer ${keys.admin}`)).statusCode).toBe(403);
+  });
+
+  it('lets @RolesFrom pick the roles per request, and falls back to @Roles', async () => {
+    const post = (name: string, role: keyof typeof keys) =>
+      app.inject({ method: 'POST', url: `/per-command/${name}`, headers: { authorization: `Bearer ${keys[role]}` } });
+    expect((await post('EraseSomething', 'admin')).json()).toEqual({ name: 'EraseSomething', role: 'admin' });
+    const refused = await post('EraseSomething', 'service');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<{ detail: string }>().detail).toBe('this route needs a key with role admin; this key has role service');
+    expect((await post('Anything', 'auditor')).statusCode).toBe(201);
+    expect((await post('Other', 'service')).statusCode).toBe(201);
+    expect((await post('Other', 'admin')).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/per-command/EraseSomething' })).statusCode).toBe(401);
+  });
+});
+
+describe('rolesOfCommand', () => {
+  it('reads the roles of the command named in the path from the registry', () => {
+    expect(rolesOfCommand({ name: 'RegisterPatient' })).toEqual(['service']);
+    expect(rolesOfCommand({ name: 'NoSuchCommand' })).toBeUndefined();
+    expect(rolesOfCommand({ name: 'toString' })).toBeUndefined();
+    expect(rolesOfCommand(undefined)).toBeUndefined();
   });
 });

@@ -12,6 +12,11 @@ export { ADMIN_ROLES, ANY_ROLE, AUDIT_ROLES, COMMAND_ROLES, METRICS_ROLES, QUERY
 
 /** Metadata key under which `@Roles(...)` stores the roles a route accepts. */
 export const ROLES_METADATA = 'caretrack:roles';
+/** Metadata key under which `@RolesFrom(...)` stores a per-request refinement of them. */
+export const ROLES_RESOLVER_METADATA = 'caretrack:roles-resolver';
+
+/** Picks the roles of one request (e.g. by the command named in the path); `undefined` keeps `@Roles`. */
+export type RolesResolver = (request: FastifyRequest) => readonly Role[] | undefined;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -30,9 +35,23 @@ export function Roles(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecor
 }
 
 /**
- * The global guard (registered by `AuthModule`): on a route with `@Roles`, a missing or
- * unknown `Authorization: Bearer <key>` is 401 (reported to the optional
- * {@link AuthFailureObserver}, the failed-authentications metric) and a known key of another role is 403;
+ * On a route with `@Roles`, lets the request itself decide which roles it needs: one route
+ * `POST /commands/:name` serves commands of different roles (ErasePatient is `admin`).
+ *
+ * @example
+ * @Post(':name')
+ * @Roles(...COMMAND_ROLES)
+ * @RolesFrom((request) => rolesOfCommand(request.params))
+ */
+export function RolesFrom(resolver: RolesResolver): MethodDecorator & ClassDecorator {
+  return SetMetadata(ROLES_RESOLVER_METADATA, resolver);
+}
+
+/**
+ * The global guard (registered by `AuthModule`): on a route with `@Roles` (refined per
+ * request by `@RolesFrom`), a missing or unknown `Authorization: Bearer <key>` is 401
+ * (reported to the optional {@link AuthFailureObserver}, the failed-authentications metric)
+ * and a known key of another role is 403;
  * otherwise the caller's principal is put on `request.principal`.
  */
 @Injectable()
@@ -44,10 +63,12 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [context.getHandler(), context.getClass()]);
-    if (!roles) return true;
+    const routeRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [context.getHandler(), context.getClass()]);
+    if (!routeRoles) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    const resolver = this.reflector.getAllAndOverride<RolesResolver | undefined>(ROLES_RESOLVER_METADATA, [context.getHandler(), context.getClass()]);
+    const roles = resolver?.(request) ?? routeRoles;
     const reply = http.getResponse<FastifyReply>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) {

@@ -15,7 +15,7 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
-/** Who may send commands (`POST /commands/*`). */
+/** Who may send a command (`POST /commands/*`) unless its registry entry names other roles (`roles`). */
 export const COMMAND_ROLES = ['service'] as const satisfies readonly Role[];
 
 /** Who may read the query endpoints (`GET /patients`, `/sessions`, `/exports`, …). */

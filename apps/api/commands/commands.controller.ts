@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Principal, Roles, COMMAND_ROLES } from '../auth/auth.guard.js';
+import { Principal, Roles, RolesFrom, COMMAND_ROLES } from '../auth/auth.guard.js';
+import { rolesOfCommand } from './command-roles.js';
 import { HttpProblem } from '../errors/http-errors.js';
 import { IdempotencyStore, requestHash } from '../idempotency/idempotency.store.js';
 import { IDEMPOTENCY_STORE } from '../tokens.js';
@@ -20,6 +21,7 @@ export class CommandsController {
   @Post(':name')
   @HttpCode(201)
   @Roles(...COMMAND_ROLES)
+  @RolesFrom((request) => rolesOfCommand(request.params))
   async send(
     @Param('name') name: string,
     @Body() body: unknown,

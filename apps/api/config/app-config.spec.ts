@@ -36,4 +36,42 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });
+
+  describe('the master key of personal data', () => {
+    const hex = 'ab'.repeat(32);
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+
+    it('reads DATA_KEY as hex or base64 and shows only its id', () => {
+      const fromHex = loadConfig({ DATA_KEY: hex }).dataKey;
+      expect(fromHex?.id).toMatch(/^[0-9a-f]{16}$/);
+      expect(loadConfig({ DATA_KEY: ` ${base64}\n` }).dataKey?.id).toBe(loadConfig({ DATA_KEY: Buffer.alloc(32, 7).toString('hex') }).dataKey?.id);
+      expect(JSON.stringify(loadConfig({ DATA_KEY: hex }))).not.toContain(hex);
+    });
+
+    it('rejects a DATA_KEY that is not 32 bytes without repeating it', () => {
+      const secret = 'not-a-key-but-a-secret-all-the-same';
+      const error = (() => {
+        try {
+          loadConfig({ DATA_KEY: secret });
+        } catch (e) {
+          return e;
+        }
+      })() as ConfigError;
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.problems).toEqual([{ variable: 'DATA_KEY', message: expect.stringContaining('32 bytes') }]);
+      expect(error.message).not.toContain(secret);
+      expect(() => loadConfig({ DATA_KEY: Buffer.alloc(16).toString('base64') })).toThrow(ConfigError);
+    });
+
+    it('takes DATA_KEY_FILE as an absolute path and refuses both settings at once', () => {
+      expect(loadConfig({ DATA_KEY_FILE: 'secrets/key' }).dataKeyFile).toMatch(/^\/.*\/secrets\/key$/);
+      expect(() => loadConfig({ DATA_KEY: hex, DATA_KEY_FILE: '/k' })).toThrow('set DATA_KEY or DATA_KEY_FILE, not both');
+    });
+
+    it('leaves both unset by default (the key is generated under DATA_DIR at start)', () => {
+      const config = loadConfig({});
+      expect(config.dataKey).toBeUndefined();
+      expect(config.dataKeyFile).toBeUndefined();
+    });
+  });
 });

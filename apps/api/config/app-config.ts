@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MASTER_KEY_FORMAT, MasterKey } from '../../../libs/personal-data/master-key.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -21,6 +22,12 @@ const envSchema = z.object({
   STAGES_PATH: z.string().default('projections/config/stages.yaml'),
   PROJECTION_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   BENCH_ENDPOINTS: z.enum(['0', '1', 'true', 'false']).default('0'),
+  // The message never repeats the value: it is a secret.
+  DATA_KEY: z
+    .string()
+    .transform((text, ctx) => MasterKey.parse(text) ?? (ctx.addIssue({ code: 'custom', message: `must be ${MASTER_KEY_FORMAT}` }), z.NEVER))
+    .optional(),
+  DATA_KEY_FILE: z.string().optional(),
 });
 
 /** The service's configuration: read once from the environment at start, then passed down. */
@@ -40,6 +47,9 @@ export type AppConfig = {
   projectionLeaseMs: number;
   /** serve the benchmark baseline endpoints (bench/ only; never in production) */
   benchEndpoints: boolean;
+  /** the master key of personal data from DATA_KEY (prints only its id); else `dataKeyFile`, else generated under `dataDir` */
+  dataKey?: MasterKey;
+  dataKeyFile?: string;
 };
 
 /** A bad environment: every bad variable with its message. */
@@ -63,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? ''), message: i.message })));
   }
   const e = parsed.data;
+  if (e.DATA_KEY && e.DATA_KEY_FILE !== undefined) {
+    throw new ConfigError([{ variable: 'DATA_KEY_FILE', message: 'set DATA_KEY or DATA_KEY_FILE, not both' }]);
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     eventStoreUrl: e.EVENTSTORE_URL,
@@ -75,5 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     stagesPath: resolve(e.STAGES_PATH),
     projectionLeaseMs: e.PROJECTION_LEASE_MS,
     benchEndpoints: e.BENCH_ENDPOINTS === '1' || e.BENCH_ENDPOINTS === 'true',
+    ...(e.DATA_KEY ? { dataKey: e.DATA_KEY } : {}),
+    ...(e.DATA_KEY_FILE !== undefined ? { dataKeyFile: resolve(e.DATA_KEY_FILE) } : {}),
   };
 }

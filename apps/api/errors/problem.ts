@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
+import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, UndecryptableEventError } from '../../../libs/personal-data/errors.js';
 import { HttpProblem } from './http-errors.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -62,6 +63,14 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
     return { problem: problem(409, error.code, detail), internal: false };
   }
   if (error instanceof StreamNotFound) return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
+  if (error instanceof PatientErasedError) return { problem: problem(409, error.code, error.message), internal: false };
+  if (error instanceof MasterKeyRotatedError) {
+    return { problem: problem(503, error.code, 'the master key was rotated; this instance must restart with the new key'), internal: true };
+  }
+  // Reported, never served: the event id and the reason, no field value and no key.
+  if (error instanceof UndecryptableEventError || error instanceof KeyStoreCorruptError) {
+    return { problem: problem(500, error.code, error.message), internal: true };
+  }
   if (error instanceof EventStoreUnavailable) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'), internal: true };
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && fastifyErrors[code]) {

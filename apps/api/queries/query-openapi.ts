@@ -2,6 +2,7 @@ import { bearerSecurity, type PathItem } from '../openapi/openapi-document.js';
 import { problemResponses } from '../openapi/openapi-components.js';
 import { schemaRef, type JsonSchema } from '../openapi/json-schema.js';
 import { rowSchema } from './columns.js';
+import { deidentifiedColumns } from './deidentify.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './query-params.js';
 import { querySources } from './query-sources.js';
 import * as tables from './read-tables.js';
@@ -9,6 +10,8 @@ import { OPEN_REPORT_STATUSES, reportStatuses } from './reports.reads.js';
 import { ID_PATTERN } from '../../../libs/domain/shared/fields.js';
 
 type Source = keyof typeof querySources;
+
+const pseudonymDescription = 'With `deidentified=true`: `anon_` and 22 base64url characters, a keyed HMAC-SHA256 of the user id (stable for the service’s export key).';
 type Parameter = Record<string, unknown>;
 
 /** Component schemas of the query responses, one per row shape. */
@@ -23,7 +26,8 @@ export const queryOpenApiSchemas: Record<string, JsonSchema> = {
   Session: rowSchema(tables.sessionColumns),
   SessionKpis: rowSchema(tables.sessionKpiColumns),
   TrackerExportRow: rowSchema(tables.trackerExportColumns),
-  SymptomLogExportRow: rowSchema(tables.symptomLogExportColumns),
+  TrackerExportRowDeidentified: rowSchema(deidentifiedColumns(tables.trackerExportColumns), { user_id: pseudonymDescription }),
+  SymptomLogExportRow: rowSchema(tables.symptomLogExportColumns, { user_id: `The person’s id. ${pseudonymDescription}` }),
 };
 
 const idParameter = (description: string): Parameter => ({
@@ -66,7 +70,18 @@ const responseHeaders = {
   'X-Projection-Stale': { description: '`true` when a projection behind this endpoint was built with other code or configuration (SPEC §6).', schema: { type: 'string', enum: ['true'] } },
 };
 
-const items = (name: string): JsonSchema => ({ type: 'object', properties: { items: { type: 'array', items: schemaRef(name) } }, required: ['items'] });
+const items = (name: string, ...alternatives: string[]): JsonSchema => ({
+  type: 'object',
+  properties: { items: { type: 'array', items: alternatives.length ? { oneOf: [name, ...alternatives].map(schemaRef) } : schemaRef(name) } },
+  required: ['items'],
+});
+const deidentified: Parameter = {
+  name: 'deidentified',
+  in: 'query',
+  required: false,
+  description: '`true`: `user_id` becomes a keyed pseudonym (stable for the export key) and `team_id` is left out (SPEC §9).',
+  schema: { type: 'boolean', default: false },
+};
 const page = (name: string): JsonSchema => ({
   type: 'object',
   properties: { items: { type: 'array', items: schemaRef(name) }, nextCursor: { type: ['string', 'null'], description: 'Pass as the cursor parameter for the next page; null on the last page.' } },
@@ -135,13 +150,16 @@ export const queryOpenApiPaths: Record<string, PathItem> = {
   '/sessions/{id}': query('getSession', 'One session', 'session', schemaRef('Session'), [idParameter('The session id.')]),
   '/sessions/{id}/kpis': query('getSessionKpis', 'The KPIs of a completed session (404 when not completed)', 'sessionKpis', schemaRef('SessionKpis'), [idParameter('The session id.')]),
   '/players/{id}/kpis': query('getPlayerKpis', 'A player’s session KPIs, newest first', 'playerKpis', page('SessionKpis'), [idParameter('The player (patient) id.'), limit, cursor('before')]),
-  '/exports/tracker': query('exportTracker', 'Every person’s stage and triage level, by user_id', 'trackerExport', items('TrackerExportRow'), [], { csv: true, notFound: false }),
+  '/exports/tracker': query('exportTracker', 'Every person’s stage and triage level, by user_id', 'trackerExport', items('TrackerExportRow', 'TrackerExportRowDeidentified'), [deidentified], {
+    csv: true,
+    notFound: false,
+  }),
   '/exports/symptom-log': query(
     'exportSymptomLog',
     'Symptom logs at or after `since`, oldest first',
     'symptomLogExport',
     items('SymptomLogExportRow'),
-    [{ name: 'since', in: 'query', required: false, description: 'ISO-8601 time with offset, or a date (midnight UTC).', schema: { type: 'string' } }],
+    [{ name: 'since', in: 'query', required: false, description: 'ISO-8601 time with offset, or a date (midnight UTC).', schema: { type: 'string' } }, deidentified],
     { csv: true, notFound: false },
   ),
 };

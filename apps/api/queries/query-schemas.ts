@@ -35,5 +35,16 @@ export const reportQueueQuery = z
 /** `GET /players/{id}/kpis?limit=&before=` */
 export const playerKpisQuery = z.object({ limit: limitParam(), before: cursorParam(PLAYER_KPIS_CURSOR, [timeKey, intKey]).optional() }).strict();
 
-/** `GET /exports/symptom-log?since=` */
-export const symptomLogQuery = z.object({ since: instantParam().optional() }).strict();
+/** `?deidentified=true|false` of the exports (absent: false). */
+const deidentifiedParam = () =>
+  z
+    .string({ error: 'must be given once, as text' })
+    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+    .transform((value) => value === 'true')
+    .default(false);
+
+/** `GET /exports/tracker?deidentified=` */
+export const trackerExportQuery = z.object({ deidentified: deidentifiedParam() }).strict();
+
+/** `GET /exports/symptom-log?since=&deidentified=` */
+export const symptomLogQuery = z.object({ since: instantParam().optional(), deidentified: deidentifiedParam() }).strict();

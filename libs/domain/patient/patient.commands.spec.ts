@@ -1,5 +1,5 @@
 import { rejectedPaths } from '../shared/test-schema.js';
-import { AssignDoctorSchema, EndDoctorAssignmentSchema, RegisterPatientSchema, UpdatePatientProfileSchema } from './patient.commands.js';
+import { AssignDoctorSchema, EndDoctorAssignmentSchema, ErasePatientSchema, RegisterPatientSchema, UpdatePatientProfileSchema } from './patient.commands.js';
 
 describe('RegisterPatient schema', () => {
   const valid = { patientId: 'p-1', firstName: 'Ada', lastName: 'Lovelace', dateOfBirth: '2008-02-29', jerseyNumber: 7 };
@@ -50,5 +50,14 @@ describe('AssignDoctor and EndDoctorAssignment schemas', () => {
     expect(rejectedPaths(EndDoctorAssignmentSchema, { patientId: 'p1', doctorId: 'd1', reason: 'x'.repeat(10_001) })).toEqual([
       'reason',
     ]);
+  });
+});
+
+describe('ErasePatient schema', () => {
+  it('needs a patient id and a reason, and nothing else', () => {
+    expect(rejectedPaths(ErasePatientSchema, { patientId: 'p1', reason: 'request #1' })).toEqual([]);
+    expect(rejectedPaths(ErasePatientSchema, { patientId: 'p1', reason: '' })).toEqual(['reason']);
+    expect(rejectedPaths(ErasePatientSchema, { patientId: 'p1' })).toEqual(['reason']);
+    expect(rejectedPaths(ErasePatientSchema, { patientId: 'p1', reason: 'x', firstName: 'Ada' })).toEqual(['firstName']);
   });
 });

@@ -40,3 +40,11 @@ export const EndDoctorAssignmentSchema = z
   .object({ patientId: id(), doctorId: id(), reason: text().optional() })
   .strict();
 export type EndDoctorAssignment = z.infer<typeof EndDoctorAssignmentSchema>;
+
+/**
+ * ErasePatient (role `admin`, SPEC §9): destroys the patient's data key; 404 if not registered,
+ * 409 if already erased. `reason` stays in clear in the log for ever: a reference (a request
+ * number), never personal data.
+ */
+export const ErasePatientSchema = z.object({ patientId: id(), reason: text().min(1) }).strict();
+export type ErasePatient = z.infer<typeof ErasePatientSchema>;

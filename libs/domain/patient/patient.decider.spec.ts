@@ -107,3 +107,31 @@ describe('EndDoctorAssignment', () => {
     expect(given(patientDecider).error(command, ctx)).toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('ErasePatient', () => {
+  const command = { type: 'ErasePatient', data: { patientId: 'p1', reason: 'erasure request #4711' } } as const;
+  const erased: PatientEvent = { type: 'PatientErased', data: command.data };
+
+  it('erases a registered patient with the reason and nothing else', () => {
+    expect(given(patientDecider, registered, assigned).when(command, ctx)).toEqual([
+      { type: 'PatientErased', data: { patientId: 'p1', reason: 'erasure request #4711' } },
+    ]);
+  });
+
+  it('rejects an unregistered patient with 404', () => {
+    const error = given(patientDecider).error(command, ctx);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ aggregate: 'patient', id: 'p1' });
+  });
+
+  it('rejects a second erasure with 409 already_erased', () => {
+    const error = given(patientDecider, registered, erased).error(command, ctx);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ code: 'already_erased' });
+  });
+
+  it('keeps the patient registered: a new registration is still 409, not a fresh start', () => {
+    const again = { type: 'RegisterPatient', data: { patientId: 'p1', firstName: 'New', lastName: 'Person' } } as const;
+    expect(given(patientDecider, registered, erased).error(again, ctx)).toMatchObject({ code: 'already_exists' });
+  });
+});

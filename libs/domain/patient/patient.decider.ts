@@ -1,7 +1,7 @@
 import type { Decider, DecideContext } from '../shared/decider.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { requireFact, unreachable, type Command } from '../shared/command.js';
-import type { AssignDoctor, EndDoctorAssignment, RegisterPatient, UpdatePatientProfile } from './patient.commands.js';
+import type { AssignDoctor, EndDoctorAssignment, ErasePatient, RegisterPatient, UpdatePatientProfile } from './patient.commands.js';
 import type { PatientEvent } from './patient.events.js';
 
 /** Commands of the patient aggregate. */
@@ -9,17 +9,18 @@ export type PatientCommand =
   | Command<'RegisterPatient', RegisterPatient>
   | Command<'UpdatePatientProfile', UpdatePatientProfile>
   | Command<'AssignDoctor', AssignDoctor>
-  | Command<'EndDoctorAssignment', EndDoctorAssignment>;
+  | Command<'EndDoctorAssignment', EndDoctorAssignment>
+  | Command<'ErasePatient', ErasePatient>;
 
-/** What the decider remembers: registration and the doctors actively assigned. */
-export type PatientState = { registered: boolean; activeDoctorIds: readonly string[] };
+/** What the decider remembers: registration, erasure and the doctors actively assigned. */
+export type PatientState = { registered: boolean; erased: boolean; activeDoctorIds: readonly string[] };
 
 /** AssignDoctor needs `doctorRegistered` (the `doctor-{doctorId}` stream has events). */
 export type PatientContext = DecideContext & { doctorRegistered?: boolean };
 
 /** The patient aggregate, stream `patient-{patientId}`. */
 export const patientDecider: Decider<PatientCommand, PatientEvent, PatientState, PatientContext> = {
-  initialState: () => ({ registered: false, activeDoctorIds: [] }),
+  initialState: () => ({ registered: false, erased: false, activeDoctorIds: [] }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'PatientRegistered':
@@ -30,6 +31,8 @@ export const patientDecider: Decider<PatientCommand, PatientEvent, PatientState,
         return { ...state, activeDoctorIds: [...state.activeDoctorIds, event.data.doctorId] };
       case 'DoctorAssignmentEnded':
         return { ...state, activeDoctorIds: state.activeDoctorIds.filter((id) => id !== event.data.doctorId) };
+      case 'PatientErased':
+        return { ...state, erased: true };
       default:
         return unreachable(event);
     }
@@ -51,6 +54,10 @@ export const patientDecider: Decider<PatientCommand, PatientEvent, PatientState,
         if (!state.activeDoctorIds.includes(command.data.doctorId))
           throw new ConflictError(`doctor ${command.data.doctorId} has no active assignment`, 'not_assigned');
         return [{ type: 'DoctorAssignmentEnded', data: command.data }];
+      case 'ErasePatient':
+        requireRegistered(state, command.data.patientId);
+        if (state.erased) throw new ConflictError(`patient ${command.data.patientId} is already erased`, 'already_erased');
+        return [{ type: 'PatientErased', data: command.data }];
       default:
         return unreachable(command);
     }
