@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { EventStore, Position, StoredEvent, Subscription } from '../event-store/index.js';
-import { inSchema } from './apply-in-schema.js';
-import { batchesOf } from './batches.js';
+import { sql, type Kysely } from 'kysely';
+import type { EventStore, Position, StoredEvent, Subscription, SubscriptionCheckpoint } from '../event-store/index.js';
+import { applyBatch, storeHistory } from './apply-batch.js';
+import { batchesOf, prefetch } from './batches.js';
+import { RowCache } from './row-cache.js';
+import type { HistoryReader } from './sql-io.js';
 import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, LostTurn, markFaulted, registerProjection } from './checkpoints.js';
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
@@ -25,8 +27,18 @@ export type RunnerOptions = {
   leaseTtlMs?: number;
   /** how often leases are renewed or sought; default 2 s */
   leaseRenewMs?: number;
-  /** most events per batch; default 1000 */
+  /**
+   * most events per batch, i.e. per transaction of each projection; default 20,000. Batches
+   * take only what has been read already, so they are this large while catching up and a few
+   * events when live.
+   */
   batchSize?: number;
+  /** events per read of the log while catching up; default 5,000 */
+  pageSize?: number;
+  /** rows each projection's cache keeps across batches; default 100,000 */
+  cacheRows?: number;
+  /** apply the projections of a batch concurrently, each on its own connection (default: true on the server, false on PGlite) */
+  concurrent?: boolean;
   /**
    * Least time between two checkpoint-only writes of a projection (a store checkpoint past
    * events it does not handle); default 5 s. They spare a restart from rescanning the log.
@@ -51,12 +63,26 @@ export class ProjectionRunner {
   private loop: Promise<void> | null = null;
   private wakeIdle: (() => void) | null = null;
   private readonly progressListeners = new Set<() => void>();
+  private readonly caches = new Map<string, RowCache>();
+  private readonly history: HistoryReader;
+  /** every event up to here has been applied to every active projection (in memory; see `appliedThrough`) */
+  private applied: Position | null = null;
   /** bumped whenever the set of projections to read changes */
   private generation = 0;
 
   constructor(private readonly options: RunnerOptions) {
     this.owner = options.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.byName = new Map(options.projections.map((p) => [p.name, p]));
+    this.history = storeHistory(options.store);
+  }
+
+  /**
+   * The position up to which this runner has applied every event to every projection it
+   * holds and runs (`null`: none yet in this process). Read-your-writes fast path and the
+   * live-lag benchmark; a projection held by another process is not covered.
+   */
+  appliedThrough(): Position | null {
+    return this.applied;
   }
 
   /** The fingerprint the running code gives each projection. */
@@ -106,6 +132,8 @@ export class ProjectionRunner {
     try {
       const now = await acquireLeases(this.options.db, this.owner, [...this.byName.keys()], this.options.leaseTtlMs ?? 10_000);
       const changed = now.size !== this.held.size || [...now].some(([name, fence]) => this.held.get(name) !== fence);
+      // A lease lost or taken anew: another runner may have written meanwhile.
+      for (const name of this.byName.keys()) if (now.get(name) !== this.held.get(name)) this.caches.delete(name);
       this.held = now;
       if (changed) this.restartReading();
     } catch (error) {
@@ -146,16 +174,20 @@ export class ProjectionRunner {
     }
     const positions = await loadPositions(db, [...active.keys()]);
     const projections = [...active.keys()].map((name) => this.byName.get(name)!);
+    await this.prepareCaches(projections, positions);
     const from = lowest([...active.keys()].map((name) => positions.get(name) ?? null));
     const eventTypes = [...new Set(projections.flatMap((p) => p.eventTypes))];
-    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes });
+    const batchSize = this.options.batchSize ?? 20_000;
+    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000 });
     this.subscription = subscription;
+    this.applied = null;
     // A stop or a lease change that came while this was being set up must end it too.
     if (this.stopped || generation !== this.generation) void subscription.close();
+    const concurrent = this.options.concurrent ?? true;
     try {
-      for await (const batch of batchesOf(subscription, this.options.batchSize ?? 1000)) {
-        for (const projection of projections) {
-          if (!active.has(projection.name)) continue;
+      for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, batchSize), batchSize)) {
+        const one = async (projection: Projection) => {
+          if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
           const events = batch.events.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
           if (events.length > 0) {
@@ -168,7 +200,11 @@ export class ProjectionRunner {
             if (await this.advanceIdle(projection.name, active.get(projection.name)!, at, batch.checkpoint)) positions.set(projection.name, batch.checkpoint);
             else if (!this.held.has(projection.name)) active.delete(projection.name);
           }
-        }
+        };
+        if (concurrent) await Promise.all(projections.map(one));
+        else for (const projection of projections) await one(projection);
+        const end = batch.events.at(-1)?.position ?? batch.checkpoint;
+        if (end !== null && active.size === projections.length) this.applied = end;
         this.progressListeners.forEach((listener) => listener());
         if (active.size === 0 || this.stopped) break;
       }
@@ -176,6 +212,25 @@ export class ProjectionRunner {
       await subscription.close();
       if (this.subscription === subscription) this.subscription = null;
     }
+  }
+
+  /**
+   * Keeps each projection's row cache while this runner holds it; a projection that starts
+   * from nothing with empty tables has a complete cache (a miss is a row that does not exist).
+   */
+  private async prepareCaches(projections: readonly Projection[], positions: Map<string, Position | null>): Promise<void> {
+    for (const projection of projections) {
+      if (this.caches.has(projection.name)) continue;
+      const cache = new RowCache(this.options.cacheRows ?? 100_000);
+      if ((positions.get(projection.name) ?? null) === null && (await emptyTables(this.options.db, projection.tableNames))) cache.markComplete(projection.tableNames);
+      this.caches.set(projection.name, cache);
+    }
+  }
+
+  private cacheOf(name: string): RowCache {
+    let cache = this.caches.get(name);
+    if (!cache) this.caches.set(name, (cache = new RowCache(this.options.cacheRows ?? 100_000)));
+    return cache;
   }
 
   private async applyBatch(
@@ -189,6 +244,7 @@ export class ProjectionRunner {
       return { kind: 'applied', position: events[events.length - 1]!.position };
     } catch (error) {
       if (error instanceof LostTurn) return this.lostTurn(projection);
+      this.caches.delete(projection.name);
       // Find the event that fails: apply one at a time; those before it commit.
       let position = previous;
       for (const event of events) {
@@ -208,9 +264,14 @@ export class ProjectionRunner {
   }
 
   private async commit(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
-    await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
-      await advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position);
-      await projection.apply(events, trx, this.options.context);
+    await applyBatch(events, {
+      db: this.options.db,
+      schema: LIVE_SCHEMA,
+      projection,
+      context: this.options.context,
+      cache: this.cacheOf(projection.name),
+      history: this.history,
+      inTransaction: (trx) => advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position),
     });
   }
 
@@ -227,6 +288,7 @@ export class ProjectionRunner {
     } catch (error) {
       if (error instanceof LostTurn) {
         this.held.delete(name);
+        this.caches.delete(name);
         return false;
       }
       throw error;
@@ -235,9 +297,19 @@ export class ProjectionRunner {
 
   private lostTurn(projection: Projection): { kind: 'stopped' } {
     this.held.delete(projection.name);
+    this.caches.delete(projection.name);
     this.options.logger.warn({ projection: projection.name }, 'projection taken over by another runner');
     return { kind: 'stopped' };
   }
+}
+
+/** True when every table holds no row. */
+async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Promise<boolean> {
+  for (const table of tables) {
+    const { rows } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.id(LIVE_SCHEMA, table)}) AS any`.execute(db);
+    if (rows[0]?.any) return false;
+  }
+  return true;
 }
 
 function lowest(positions: (Position | null)[]): Position | null {
