@@ -64,6 +64,7 @@ export class ProjectionRunner {
   private wakeIdle: (() => void) | null = null;
   private readonly progressListeners = new Set<() => void>();
   private readonly caches = new Map<string, RowCache>();
+  private readonly applyStats = new Map<string, ApplyStats>();
   private readonly history: HistoryReader;
   /** every event up to here has been applied to every active projection (in memory; see `appliedThrough`) */
   private applied: Position | null = null;
@@ -114,6 +115,11 @@ export class ProjectionRunner {
     this.wakeIdle?.();
     await this.subscription?.close();
     await this.loop?.catch(() => undefined);
+  }
+
+  /** Per projection: batches and events applied by this runner, and the wall time spent (loads, fold, write transaction). */
+  stats(): Record<string, ApplyStats> {
+    return Object.fromEntries([...this.applyStats].map(([name, s]) => [name, { ...s }]));
   }
 
   /** Projections this runner holds now. */
@@ -264,6 +270,19 @@ export class ProjectionRunner {
   }
 
   private async commit(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
+    const started = performance.now();
+    const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
+    this.applyStats.set(projection.name, stats);
+    stats.batches += 1;
+    stats.events += events.length;
+    try {
+      await this.write(projection, fence, previous, events);
+    } finally {
+      stats.seconds += (performance.now() - started) / 1000;
+    }
+  }
+
+  private async write(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
     await applyBatch(events, {
       db: this.options.db,
       schema: LIVE_SCHEMA,
@@ -302,6 +321,9 @@ export class ProjectionRunner {
     return { kind: 'stopped' };
   }
 }
+
+/** What a runner spent on one projection. */
+export type ApplyStats = { batches: number; events: number; seconds: number };
 
 /** True when every table holds no row. */
 async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Promise<boolean> {
