@@ -596,7 +596,10 @@ async function main() {
 
   // The rate over the log: events/s of each fifth (the runner's applied position passing n·k/5).
   const fifthTimes = catchUp.fifths ?? [];
-  const fifthRates = fifthTimes.map((t, k) => (t == null || (k > 0 && fifthTimes[k - 1] == null) ? null : round(n / 5 / (t - (k === 0 ? 0 : fifthTimes[k - 1])), 0)));
+  const fifthRates = fifthTimes.map((t, k) => {
+    const before = k === 0 ? 0 : fifthTimes[k - 1];
+    return t == null || before == null || t <= before ? null : round(n / 5 / (t - before), 0);
+  });
   const targets = {
     catchUpOverSeedTriggers: round(seed.seconds / catchUp.seconds, 2),
     lastFifthOverFirstFifth: fifthRates[0] && fifthRates[4] ? round(fifthRates[4] / fifthRates[0], 2) : null,

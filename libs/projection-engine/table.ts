@@ -17,8 +17,8 @@ export type SqlType = 'text' | 'integer' | 'numeric' | 'double precision' | 'boo
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** One column: SQL type, nullability, and the TypeScript type of its value (phantom). */
-export type Column<T = unknown, N extends boolean = boolean> = {
-  readonly sqlType: SqlType;
+export type Column<T = unknown, N extends boolean = boolean, S extends SqlType = SqlType> = {
+  readonly sqlType: S;
   /** full type text in the DDL, e.g. `numeric(10,2)` */
   readonly typeText: string;
   /** may hold NULL */
@@ -32,14 +32,14 @@ export type Column<T = unknown, N extends boolean = boolean> = {
 };
 
 /** A column that can be made nullable, given a default or a CHECK. */
-export type ColumnBuilder<T, N extends boolean> = Column<T, N> & {
-  nullable(): ColumnBuilder<T, true>;
-  defaultTo(sql: string): ColumnBuilder<T, N>;
-  checkIn(values: readonly string[]): ColumnBuilder<T, N>;
+export type ColumnBuilder<T, N extends boolean, S extends SqlType> = Column<T, N, S> & {
+  nullable(): ColumnBuilder<T, true, S>;
+  defaultTo(sql: string): ColumnBuilder<T, N, S>;
+  checkIn(values: readonly string[]): ColumnBuilder<T, N, S>;
 };
 
-function column<T>(sqlType: SqlType, typeText: string = sqlType, extra: { scale?: number } = {}): ColumnBuilder<T, false> {
-  const make = <N extends boolean>(c: Column<T, N>): ColumnBuilder<T, N> => ({
+function column<T, S extends SqlType>(sqlType: S, typeText: string = sqlType, extra: { scale?: number } = {}): ColumnBuilder<T, false, S> {
+  const make = <N extends boolean>(c: Column<T, N, S>): ColumnBuilder<T, N, S> => ({
     ...c,
     nullable: () => make<true>({ ...c, allowsNull: true }),
     defaultTo: (sql: string) => make<N>({ ...c, default: sql }),
@@ -49,28 +49,28 @@ function column<T>(sqlType: SqlType, typeText: string = sqlType, extra: { scale?
 }
 
 /** `text` */
-export const text = <T extends string = string>() => column<T>('text');
+export const text = <T extends string = string>() => column<T, 'text'>('text');
 /** `integer` (a JSON number) */
-export const integer = () => column<number>('integer');
+export const integer = () => column<number, 'integer'>('integer');
 /** `numeric(precision, scale)` (a JSON number; exact for the declared scale) */
-export const numeric = (precision: number, scale: number) => column<number>('numeric', `numeric(${precision},${scale})`, { scale });
+export const numeric = (precision: number, scale: number) => column<number, 'numeric'>('numeric', `numeric(${precision},${scale})`, { scale });
 /** `numeric` without a declared scale: exact integers beyond 2^53 (log positions), as decimal strings */
-export const decimal = () => column<string>('numeric');
+export const decimal = () => column<string, 'numeric'>('numeric');
 /** `double precision` (a JSON number) */
-export const double = () => column<number>('double precision');
+export const double = () => column<number, 'double precision'>('double precision');
 /** `boolean` */
-export const boolean = () => column<boolean>('boolean');
+export const boolean = () => column<boolean, 'boolean'>('boolean');
 /** `date`, as `YYYY-MM-DD` */
-export const date = () => column<string>('date');
+export const date = () => column<string, 'date'>('date');
 /** `timestamptz`, as an ISO-8601 string (any offset going in; compared as instants) */
-export const timestamptz = () => column<string>('timestamptz');
+export const timestamptz = () => column<string, 'timestamptz'>('timestamptz');
 /** `jsonb` */
-export const jsonb = <T = JsonValue>() => column<T>('jsonb');
+export const jsonb = <T = JsonValue>() => column<T, 'jsonb'>('jsonb');
 
 /** The columns of a table, in DDL order. */
 export type Columns = Readonly<Record<string, Column>>;
 
-type ValueOf<C> = C extends Column<infer T, infer N> ? (N extends true ? T | null : T) : never;
+type ValueOf<C> = C extends Column<infer T, infer N, SqlType> ? (N extends true ? T | null : T) : never;
 
 /** The JSON row of a column list: `{ doctor_id: string; email: string | null; … }`. */
 export type RowOfColumns<C extends Columns> = { -readonly [K in keyof C]: ValueOf<C[K]> };
