@@ -51,7 +51,9 @@ export function prefetch<T>(source: AsyncIterable<T>, limit: number): AsyncItera
   return {
     [Symbol.asyncIterator]() {
       const iterator = source[Symbol.asyncIterator]();
-      let buffer: T[] = [];
+      // A queue: `buffer[head…]` are waiting; taken slots are cleared at once (the consumer may
+      // hold on to nothing it has passed on) and the array is compacted as it drains.
+      let buffer: (T | undefined)[] = [];
       let head = 0;
       let done = false;
       let failure: { error: unknown } | null = null;
@@ -85,8 +87,12 @@ export function prefetch<T>(source: AsyncIterable<T>, limit: number): AsyncItera
             if (done) return { done: true, value: undefined };
             await new Promise<void>((resolve) => (wakeConsumer = resolve));
           }
-          const value = buffer[head++]!;
-          if (head > 4096 && head * 2 > buffer.length) {
+          const value = buffer[head] as T;
+          buffer[head++] = undefined;
+          if (head === buffer.length) {
+            buffer = [];
+            head = 0;
+          } else if (head >= 1024 && head * 2 >= buffer.length) {
             buffer = buffer.slice(head);
             head = 0;
           }

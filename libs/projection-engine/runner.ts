@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, StoredEvent, Subscription, SubscriptionCheckpoint } from '../event-store/index.js';
+import { inSchema } from './apply-in-schema.js';
 import { applyBatch, storeHistory } from './apply-batch.js';
+import { createIndexesSql } from './table.js';
 import { batchesOf, prefetch } from './batches.js';
 import { RowCache } from './row-cache.js';
 import type { HistoryReader } from './sql-io.js';
@@ -28,14 +30,14 @@ export type RunnerOptions = {
   /** how often leases are renewed or sought; default 2 s */
   leaseRenewMs?: number;
   /**
-   * most events per batch, i.e. per transaction of each projection; default 20,000. Batches
+   * most events per batch, i.e. per transaction of each projection; default 10,000. Batches
    * take only what has been read already, so they are this large while catching up and a few
    * events when live.
    */
   batchSize?: number;
   /** events per read of the log while catching up; default 5,000 */
   pageSize?: number;
-  /** rows each projection's cache keeps across batches; default 100,000 */
+  /** rows each projection's cache keeps across batches; default 20,000 */
   cacheRows?: number;
   /** apply the projections of a batch concurrently, each on its own connection (default: true on the server, false on PGlite) */
   concurrent?: boolean;
@@ -183,7 +185,7 @@ export class ProjectionRunner {
     await this.prepareCaches(projections, positions);
     const from = lowest([...active.keys()].map((name) => positions.get(name) ?? null));
     const eventTypes = [...new Set(projections.flatMap((p) => p.eventTypes))];
-    const batchSize = this.options.batchSize ?? 20_000;
+    const batchSize = this.options.batchSize ?? 10_000;
     const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000 });
     this.subscription = subscription;
     this.applied = null;
@@ -210,6 +212,9 @@ export class ProjectionRunner {
         if (concurrent) await Promise.all(projections.map(one));
         else for (const projection of projections) await one(projection);
         const end = batch.events.at(-1)?.position ?? batch.checkpoint;
+        if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
+          await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
+        }
         if (end !== null && active.size === projections.length) this.applied = end;
         this.progressListeners.forEach((listener) => listener());
         if (active.size === 0 || this.stopped) break;
@@ -227,15 +232,45 @@ export class ProjectionRunner {
   private async prepareCaches(projections: readonly Projection[], positions: Map<string, Position | null>): Promise<void> {
     for (const projection of projections) {
       if (this.caches.has(projection.name)) continue;
-      const cache = new RowCache(this.options.cacheRows ?? 100_000);
-      if ((positions.get(projection.name) ?? null) === null && (await emptyTables(this.options.db, projection.tableNames))) cache.markComplete(projection.tableNames);
+      const cache = new RowCache(this.options.cacheRows ?? 20_000);
+      if ((positions.get(projection.name) ?? null) === null && (await emptyTables(this.options.db, projection.tableNames))) {
+        cache.markComplete(projection.tableNames);
+        await this.deferIndexes(projection);
+      }
       this.caches.set(projection.name, cache);
+      // After a crash in a catch-up from nothing its indexes may be missing: build them once caught up.
+      this.indexesPending.add(projection.name);
+    }
+  }
+
+  /**
+   * A projection that starts from nothing builds its tables as a rebuild does: rows first, the
+   * secondary indexes (primary keys stay) once it has caught up with the log, in one sorted pass
+   * each instead of an insertion per row. Readers see correct rows meanwhile, only slower.
+   */
+  private readonly indexesPending = new Set<string>();
+
+  private async deferIndexes(projection: Projection): Promise<void> {
+    for (const table of projection.tableDefs) {
+      for (const index of table.indexes) await sql`DROP INDEX IF EXISTS ${sql.id(LIVE_SCHEMA, index.name)}`.execute(this.options.db);
+    }
+    this.indexesPending.add(projection.name);
+  }
+
+  /** Creates the declared indexes that are missing (after a catch-up from nothing, or a crash in one). */
+  private async buildPendingIndexes(projections: readonly Projection[]): Promise<void> {
+    for (const projection of projections) {
+      if (!this.indexesPending.has(projection.name)) continue;
+      await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
+        for (const table of projection.tableDefs) for (const ddl of createIndexesSql(table)) await sql.raw(ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')).execute(trx);
+      });
+      this.indexesPending.delete(projection.name);
     }
   }
 
   private cacheOf(name: string): RowCache {
     let cache = this.caches.get(name);
-    if (!cache) this.caches.set(name, (cache = new RowCache(this.options.cacheRows ?? 100_000)));
+    if (!cache) this.caches.set(name, (cache = new RowCache(this.options.cacheRows ?? 20_000)));
     return cache;
   }
 

@@ -35,7 +35,7 @@ export async function createIndexes(db: Kysely<unknown>, schema: string, project
 }
 
 /** Rows a replay's cache keeps (it bounds the replaying process's memory). */
-export const CACHE_ROWS = 200_000;
+export const CACHE_ROWS = 100_000;
 
 export type ReplayOptions = {
   /** exclusive start; `start` for the whole history */
