@@ -93,7 +93,7 @@ export class ProjectionAdmin {
     const projection = this.projection(name);
     const { db, store, context } = this.options;
     const scratch = `caretrack_check_${name}`;
-    const cache = await createProjectionSchema(db, scratch, projection, { indexes: false });
+    const cache = await createProjectionSchema(db, scratch, projection, { indexes: false, unlogged: true });
     try {
       let replayed: 'start' | Position = 'start';
       for (let attempt = 0; attempt < 50; attempt++) {
@@ -153,7 +153,7 @@ export class ProjectionAdmin {
     const verify = verifySchema(name);
     const total = await store.countEvents({ after: 'start', eventTypes: projection.eventTypes });
     const shadowCache = await createProjectionSchema(db, shadow, projection, { indexes: false });
-    const verifyCache = await createProjectionSchema(db, verify, projection, { indexes: false });
+    const verifyCache = await createProjectionSchema(db, verify, projection, { indexes: false, unlogged: true });
     await saveProgress(db, name, owner, { total, processed: 0 });
     const started = Date.now();
     let processed = 0;

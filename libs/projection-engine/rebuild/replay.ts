@@ -10,14 +10,21 @@ import { createIndexesSql, createTableSql } from '../table.js';
 /**
  * Drops and recreates `schema` holding the projection's empty tables, with their primary keys;
  * secondary indexes only with `indexes: true` (a bulk load builds them after the rows are in:
- * `createIndexes`). Returns a row cache that knows the tables are empty.
+ * `createIndexes`). `unlogged`: tables that are only compared, then dropped, skip the WAL.
+ * Returns a row cache that knows the tables are empty.
  */
-export async function createProjectionSchema(db: Kysely<unknown>, schema: string, projection: Projection, options: { indexes?: boolean } = {}): Promise<RowCache> {
+export async function createProjectionSchema(
+  db: Kysely<unknown>,
+  schema: string,
+  projection: Projection,
+  options: { indexes?: boolean; unlogged?: boolean } = {},
+): Promise<RowCache> {
   await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
   await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db);
   await inSchema(db, schema, async (trx) => {
     for (const table of projection.tableDefs) {
-      await sql.raw(createTableSql(table)).execute(trx);
+      const ddl = createTableSql(table);
+      await sql.raw(options.unlogged ? ddl.replace(/^CREATE TABLE /, 'CREATE UNLOGGED TABLE ') : ddl).execute(trx);
       if (options.indexes ?? true) for (const ddl of createIndexesSql(table)) await sql.raw(ddl).execute(trx);
     }
   });
