@@ -17,11 +17,20 @@ const round2 = (n) => (n == null ? null : Math.round(n * 100) / 100);
 /**
  * @param {{ port: number, apiKey: string, rate: number, durationS: number, warmupS: number,
  *   request: Function, agent: import('node:http').Agent, workload: (lane: number) => () => { kind: string, path: string, body: object },
- *   lanes?: number, aborted: () => boolean }} o
+ *   aborted: () => boolean }} o
  */
 export async function liveLag(o) {
-  const lanes = o.lanes ?? 20;
-  const next = Array.from({ length: lanes }, (_, i) => o.workload(i));
+  // A lane is one client's sequence of commands (register a patient, then log for them); it
+  // sends its next command only once the previous one answered, so a log never overtakes its
+  // patient's registration. A command due while every lane is busy opens a new lane.
+  const lanes = [];
+  const free = [];
+  const laneFor = () => {
+    if (free.length > 0) return free.pop();
+    const lane = { next: o.workload(lanes.length) };
+    lanes.push(lane);
+    return lane;
+  };
   const interval = 1000 / o.rate;
   const total = Math.round(o.rate * (o.warmupS + o.durationS));
   const measuredFrom = Math.round(o.rate * o.warmupS);
@@ -38,7 +47,8 @@ export async function liveLag(o) {
     if (wait > 1) await sleep(wait);
     else if (wait < -interval) late += 1;
     const measured = n >= measuredFrom;
-    const { path, body } = next[n % lanes]();
+    const lane = laneFor();
+    const { path, body } = lane.next();
     const job = (async () => {
       const sent = performance.now();
       let res;
@@ -78,7 +88,10 @@ export async function liveLag(o) {
       serverWaits.push(waitedMs);
     })();
     inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
+    void job.finally(() => {
+      inFlight.delete(job);
+      free.push(lane);
+    });
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - t0) / 1000;
@@ -92,6 +105,7 @@ export async function liveLag(o) {
     measured: lags.length,
     achievedPerSecond: round2(total / seconds),
     lateStarts: late,
+    lanes: lanes.length,
     lagMs: { p50: round2(percentile(l, 50)), p99: round2(percentile(l, 99)), max: round2(l.at(-1)) },
     serverWaitMs: { p50: round2(percentile(w, 50)), p99: round2(percentile(w, 99)), max: round2(w.at(-1)) },
     commandMs: { p50: round2(percentile(c, 50)), p99: round2(percentile(c, 99)), max: round2(c.at(-1)) },

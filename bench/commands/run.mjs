@@ -510,7 +510,7 @@ async function liveLagMode({ opts, port, apiKey, api, startedAt, loadAtStart, se
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version, postgres: serverVersion, loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) } },
-    settings: { workload: `1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient, 20 lanes`, server: 'PostgreSQL server on loopback; API child process (role all: HTTP and projections), LOG_LEVEL=warn' },
+    settings: { workload: `1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient; lanes (sequential clients) opened as needed to keep the rate`, server: 'PostgreSQL server on loopback; API child process (role all: HTTP and projections), LOG_LEVEL=warn' },
     result,
   };
   await mkdir(opts.outDir, { recursive: true });

@@ -193,7 +193,7 @@ export class ProjectionRunner {
     if (this.stopped || generation !== this.generation) void subscription.close();
     const concurrent = this.options.concurrent ?? true;
     try {
-      for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, batchSize), batchSize)) {
+      for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
         const one = async (projection: Projection) => {
           if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
@@ -209,7 +209,9 @@ export class ProjectionRunner {
             else if (!this.held.has(projection.name)) active.delete(projection.name);
           }
         };
-        if (concurrent) await Promise.all(projections.map(one));
+        // Concurrent while catching up; a small live batch goes one projection after the other,
+        // so the runner holds one pool connection and the commands keep the rest.
+        if (concurrent && batch.events.length >= LIVE_BATCH) await Promise.all(projections.map(one));
         else for (const projection of projections) await one(projection);
         const end = batch.events.at(-1)?.position ?? batch.checkpoint;
         if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
@@ -356,6 +358,9 @@ export class ProjectionRunner {
     return { kind: 'stopped' };
   }
 }
+
+/** Below this many events a batch is live traffic, not a catch-up. */
+const LIVE_BATCH = 500;
 
 /** What a runner spent on one projection. */
 export type ApplyStats = { batches: number; events: number; seconds: number };
