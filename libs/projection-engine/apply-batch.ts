@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { StreamNotFound, type EventStore, type StoredEvent } from '../event-store/index.js';
 import { toProjectedEvent, type Projection, type ProjectionContext } from './projection.js';
 import { RowCache } from './row-cache.js';
@@ -20,7 +20,7 @@ export type ApplyOptions = {
 /**
  * Applies one batch to a projection: `apply` loads what it needs (outside any transaction:
  * with PGlite the event store shares the one connection) and folds; then ONE transaction runs
- * `inTransaction` (the checkpoint) and writes the rows. Only after the commit does the cache
+ * `inTransaction` (the checkpoint) and writes the rows, committed asynchronously (see below). Only after the commit does the cache
  * learn the new rows; on any error it is cleared, so a retry starts from the database.
  */
 export async function applyBatch(events: readonly StoredEvent[], options: ApplyOptions): Promise<void> {
@@ -28,6 +28,10 @@ export async function applyBatch(events: readonly StoredEvent[], options: ApplyO
   try {
     await options.projection.apply(events.map(toProjectedEvent), io, options.context);
     await options.db.transaction().execute(async (trx) => {
+      // Read tables are derived data: a commit need not wait for its WAL flush. A server crash
+      // can lose the last batches' rows AND their checkpoint together (one transaction), and
+      // the runner applies them again from the durable log — never half, never twice.
+      await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
       await options.inTransaction?.(trx);
       await io.flush(trx);
     });

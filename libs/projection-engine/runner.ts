@@ -41,6 +41,8 @@ export type RunnerOptions = {
   cacheRows?: number;
   /** apply the projections of a batch concurrently, each on its own connection (default: true on the server, false on PGlite) */
   concurrent?: boolean;
+  /** live traffic: least time from one small batch to the next, so events gather; default 20 ms */
+  liveBatchIntervalMs?: number;
   /**
    * Least time between two checkpoint-only writes of a projection (a store checkpoint past
    * events it does not handle); default 5 s. They spare a restart from rescanning the log.
@@ -194,6 +196,7 @@ export class ProjectionRunner {
     const concurrent = this.options.concurrent ?? true;
     try {
       for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
+        const batchStarted = performance.now();
         const one = async (projection: Projection) => {
           if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
@@ -220,6 +223,10 @@ export class ProjectionRunner {
         if (end !== null && active.size === projections.length) this.applied = end;
         this.progressListeners.forEach((listener) => listener());
         if (active.size === 0 || this.stopped) break;
+        // Live traffic: let events gather for a few ms (read ahead meanwhile) rather than paying
+        // a transaction per projection for every single event.
+        const linger = (this.options.liveBatchIntervalMs ?? 20) - (performance.now() - batchStarted);
+        if (batch.events.length < LIVE_BATCH && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       }
     } finally {
       await subscription.close();
