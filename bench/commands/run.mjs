@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { admin, databaseUrl, ensureBuilt as ensureBuiltShared } from '../lib.mjs';
+import { liveLag } from './live-lag.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'dist/apps/api/main.js');
@@ -33,6 +34,9 @@ const USAGE = `usage: node bench/commands/run.mjs [options]
                      (default postgres://postgres@127.0.0.1:5432/postgres)
   --out <dir>        where the JSON results go (default bench/results)
   --no-build         never run \`npm run build\` (fail if dist/ is missing)
+  --live-lag <rate>  instead of the levels: <rate> commands/s for --duration s (open loop), and
+                     the time from each 201 until every projection has applied its position
+                     (live-lag.mjs; results in commands-live-lag-<date>.json)
   -h, --help`;
 
 // ---------------------------------------------------------------- options
@@ -46,6 +50,7 @@ function options() {
       server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: join(ROOT, 'bench/results') },
       'no-build': { type: 'boolean', default: false },
+      'live-lag': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,6 +70,7 @@ function options() {
     durationS: seconds('duration', 1),
     warmupS: seconds('warmup', 0),
     clients,
+    liveLagRate: values['live-lag'] === undefined ? null : Number(values['live-lag']),
     server: values.server,
     outDir: resolve(values.out),
     build: !values['no-build'],
@@ -401,6 +407,8 @@ async function main() {
     agent.destroy();
   }
 
+  if (opts.liveLagRate !== null) return liveLagMode({ opts, port, apiKey, api, url, startedAt, loadAtStart, serverVersion });
+
   const levels = [];
   const created = { baseline: 1, commands: 2 }; // the preflight's
   for (const clients of opts.clients) {
@@ -419,6 +427,7 @@ async function main() {
     }
     levels.push({
       clients,
+    liveLagRate: values['live-lag'] === undefined ? null : Number(values['live-lag']),
       baseline,
       commands,
       ratio: {
@@ -483,6 +492,41 @@ async function main() {
   if (api.output.lines > 0) console.error(`bench: the API logged ${api.output.lines} line(s) at warn or above; last:\n${api.output.tail.join('\n')}`);
   const bad = levels.reduce((n, l) => n + sumBad(l.baseline) + sumBad(l.commands), 0);
   if (bad > 0 || !check.ok) process.exitCode = 1;
+}
+
+/** --live-lag: steady commands, time until the projections (same process) passed each one. */
+async function liveLagMode({ opts, port, apiKey, api, startedAt, loadAtStart, serverVersion }) {
+  if (!Number.isFinite(opts.liveLagRate) || opts.liveLagRate <= 0 || opts.liveLagRate > 2000) fail('--live-lag must be a rate in (0, 2000] commands/s');
+  console.error(`bench: live lag: ${opts.liveLagRate} commands/s, ${opts.warmupS} s warm-up + ${opts.durationS} s`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  let result;
+  try {
+    result = await liveLag({ port, apiKey, rate: opts.liveLagRate, durationS: opts.durationS, warmupS: opts.warmupS, request, agent, workload: commandWorkload('lag'), aborted: () => aborted });
+  } finally {
+    agent.destroy();
+  }
+  const out = {
+    benchmark: 'commands-live-lag',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, postgres: serverVersion, loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) } },
+    settings: { workload: `1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient; lanes (sequential clients) opened as needed to keep the rate`, server: 'PostgreSQL server on loopback; API child process (role all: HTTP and projections), LOG_LEVEL=warn' },
+    result,
+  };
+  await mkdir(opts.outDir, { recursive: true });
+  const file = join(opts.outDir, `commands-live-lag-${startedAt.toISOString().slice(0, 10)}.json`);
+  await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\n| rate /s | measured | achieved /s | lag p50 ms | lag p99 ms | lag max ms | server wait p50 ms | p99 ms | command p50 ms | command p99 ms | failures |`);
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const r = result;
+  console.log(`| ${r.rate} | ${r.measured} | ${r.achievedPerSecond} | ${r.lagMs.p50} | ${r.lagMs.p99} | ${r.lagMs.max} | ${r.serverWaitMs.p50} | ${r.serverWaitMs.p99} | ${r.commandMs.p50} | ${r.commandMs.p99} | ${r.failures.commands + r.failures.waits + r.failures.notPassed} |\n`);
+  console.log(`load average (1/5/15 min): ${out.machine.loadAverage.start.join(' ')} at start, ${out.machine.loadAverage.end.join(' ')} at end`);
+  console.log(`results: ${relative(process.cwd(), file) || file}`);
+  if (api.output.lines > 0) console.error(`bench: the API logged ${api.output.lines} line(s) at warn or above; last:\n${api.output.tail.join('\n')}`);
+  if (r.failures.commands + r.failures.waits + r.failures.notPassed > 0) {
+    console.error(`bench: failures: ${JSON.stringify(r.failures)}`);
+    process.exitCode = 1;
+  }
 }
 
 try {

@@ -98,23 +98,6 @@ async function projections() {
   const head = await store.headPosition();
   if (head === null) throw new Error('the log is empty');
 
-  // Same projections, with apply() timed (name, version and tables, hence fingerprints, unchanged).
-  const perProjection = new Map(allProjections.map((p) => [p.name, { applySeconds: 0, batches: 0, events: 0 }]));
-  const projectionsTimed = allProjections.map((p) => ({
-    ...p,
-    async apply(events, trx, context) {
-      const t0 = performance.now();
-      try {
-        return await p.apply(events, trx, context);
-      } finally {
-        const s = perProjection.get(p.name);
-        s.applySeconds += (performance.now() - t0) / 1000;
-        s.batches += 1;
-        s.events += events.length;
-      }
-    },
-  }));
-
   const logged = { warn: 0, error: 0, last: [] };
   const keep = (level) => (obj, msg) => {
     logged[level] += 1;
@@ -126,20 +109,25 @@ async function projections() {
   const runner = new ProjectionRunner({
     db,
     store,
-    projections: projectionsTimed,
+    projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
     configTexts: { triageMap: triageMapText, stages: stagesText },
     logger,
   });
   let batches = 0;
   let lastProgress = 0;
+  // When the runner had applied every event up to each fifth of the log (for the rate over time).
+  const fifths = [1, 2, 3, 4, 5].map((k) => ({ position: (BigInt(head) * BigInt(k)) / 5n, at: null }));
+  let t0 = 0;
   runner.onProgress(() => {
     batches += 1;
     lastProgress = performance.now();
+    const applied = runner.appliedThrough();
+    if (applied !== null) for (const f of fifths) if (f.at === null && applied >= f.position) f.at = (lastProgress - t0) / 1000;
   });
 
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  t0 = performance.now();
   await runner.start();
   const deadline = t0 + timeoutS * 1000;
   let done = false;
@@ -153,7 +141,7 @@ async function projections() {
       const { rows } = await sql`SELECT min(coalesce(position, 0))::text AS low, max(coalesce(position, 0))::text AS high
         FROM caretrack_projections.checkpoints`.execute(db);
       const high = BigInt(rows[0]?.high ?? 0);
-      if (high >= head && (await waitForPosition(db, store, projectionsTimed, head, 0))) {
+      if (high >= head && (await waitForPosition(db, store, allProjections, head, 0))) {
         done = true;
         break;
       }
@@ -178,9 +166,35 @@ async function projections() {
     events: Number(head),
     batches,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    perProjection: Object.fromEntries(perProjection),
+    perProjection: Object.fromEntries(Object.entries(runner.stats()).map(([name, st]) => [name, { applySeconds: st.seconds, batches: st.batches, events: st.events }])),
+    fifths: fifths.map((f) => f.at),
     logged,
   };
+}
+
+// ---------------------------------------------------------------- log read (baseline of the rebuild)
+
+async function logRead() {
+  // Reading one projection's events from the log, page after page, as the rebuild reads them
+  // (the store's readAll, typed filter, pages of 5,000, data parsed): the floor of a rebuild.
+  const { allProjections } = await dist('projections/index.js');
+  const projection = allProjections.find((p) => p.name === rebuildName);
+  if (!projection) throw new Error(`no projection named ${rebuildName}`);
+  const { connection, store } = await openStore();
+  const head = await store.headPosition();
+  const t0 = performance.now();
+  let from = 'start';
+  let events = 0;
+  for (;;) {
+    const page = await store.readAll({ fromPosition: from, maxCount: 5000, eventTypes: projection.eventTypes });
+    if (page.length === 0) break;
+    events += page.length;
+    from = page[page.length - 1].position;
+    if (page.length < 5000) break;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await connection.close();
+  return { projection: rebuildName, events: Number(head), ownEvents: events, seconds };
 }
 
 // ---------------------------------------------------------------- rebuild
@@ -218,9 +232,6 @@ async function rebuild() {
     fingerprintOf: (name) => fingerprintOf(allProjections.find((p) => p.name === name), configTexts),
     owner: `bench-rebuild-${process.pid}`,
     logger: { info: keep('info'), error: keep('error') },
-    // The verification phase saves no heartbeat for minutes at this size; with the default 15 s
-    // progress() would call the rebuild "abandoned" meanwhile. Nothing else claims it here.
-    heartbeatTimeoutMs: 24 * 3600 * 1000,
   });
 
   // The split: the build ends at the afterBuild seam (exact; it only takes the time here);
@@ -346,7 +357,8 @@ async function seedTriggers() {
 // ---------------------------------------------------------------- main
 
 try {
-  const result = mode === 'projections' ? await projections() : mode === 'seed-triggers' ? await seedTriggers() : mode === 'rebuild' ? await rebuild() : null;
+  const result =
+    mode === 'projections' ? await projections() : mode === 'seed-triggers' ? await seedTriggers() : mode === 'rebuild' ? await rebuild() : mode === 'log-read' ? await logRead() : null;
   if (result === null) throw new Error(`unknown mode ${mode}`);
   if (expectedEvents !== undefined && result.events !== expectedEvents) throw new Error(`expected ${expectedEvents} events, the log holds ${result.events}`);
   clearInterval(sampler);

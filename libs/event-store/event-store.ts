@@ -63,6 +63,8 @@ export type ReadAllOptions = {
 export type SubscribeOptions = {
   fromPosition?: FromPosition;
   eventTypes?: readonly string[];
+  /** events per read while catching up (a hint; stores may ignore it) */
+  pageSize?: number;
 };
 
 /**

@@ -41,3 +41,73 @@ export async function* batchesOf(items: AsyncIterable<StoredEvent | Subscription
     yield { events, checkpoint };
   }
 }
+
+/**
+ * Reads ahead: pulls up to `limit` items from `source` into a buffer while the consumer is
+ * busy with earlier ones (the next page of the log is read while the current batch is
+ * applied). Memory is bounded by `limit` items.
+ */
+export function prefetch<T>(source: AsyncIterable<T>, limit: number): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = source[Symbol.asyncIterator]();
+      // A queue: `buffer[head…]` are waiting; taken slots are cleared at once (the consumer may
+      // hold on to nothing it has passed on) and the array is compacted as it drains.
+      let buffer: (T | undefined)[] = [];
+      let head = 0;
+      let done = false;
+      let failure: { error: unknown } | null = null;
+      let wakeConsumer: (() => void) | null = null;
+      let wakePump: (() => void) | null = null;
+      const signalConsumer = () => {
+        const wake = wakeConsumer;
+        wakeConsumer = null;
+        wake?.();
+      };
+      const pump = async () => {
+        try {
+          for (;;) {
+            while (buffer.length - head >= limit) await new Promise<void>((resolve) => (wakePump = resolve));
+            const next = await iterator.next();
+            if (next.done) break;
+            buffer.push(next.value);
+            signalConsumer();
+          }
+        } catch (error) {
+          failure = { error };
+        }
+        done = true;
+        signalConsumer();
+      };
+      void pump();
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          while (head >= buffer.length) {
+            if (failure) throw failure.error;
+            if (done) return { done: true, value: undefined };
+            await new Promise<void>((resolve) => (wakeConsumer = resolve));
+          }
+          const value = buffer[head] as T;
+          buffer[head++] = undefined;
+          if (head === buffer.length) {
+            buffer = [];
+            head = 0;
+          } else if (head >= 1024 && head * 2 >= buffer.length) {
+            buffer = buffer.slice(head);
+            head = 0;
+          }
+          const wake = wakePump;
+          wakePump = null;
+          wake?.();
+          return { done: false, value };
+        },
+        async return(): Promise<IteratorResult<T>> {
+          // Not awaited: the source may be waiting for new events; closing it ends that wait.
+          done = true;
+          void iterator.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { StagesConfig, TriageMap } from '../domain/tracker/tracker-config.js';
-import type { StoredEvent } from '../event-store/index.js';
+import type { JsonObject, Position, StoredEvent } from '../event-store/index.js';
+import type { ProjectionIO } from './io.js';
+import { tableDdl, type TableShape } from './table.js';
 
 /** The configuration a projection may read: passed in, never read from files or the clock. */
 export type ProjectionContext = {
@@ -11,37 +12,89 @@ export type ProjectionContext = {
 /** Configuration inputs whose text is part of a projection's fingerprint. */
 export type ConfigKey = 'triageMap' | 'stages';
 
+/** The typed part of an event: its type and the data of that type. */
+export type EventShape = { type: string; data: object };
+
+/**
+ * What a projection receives: the typed event, plus where it sits in the log and its business
+ * time (`metadata.occurredAt`).
+ */
+export type ProjectedEvent<E extends EventShape = EventShape> = E & {
+  id: string;
+  streamId: string;
+  position: Position;
+  /** business time (SPEC §3): `metadata.occurredAt` */
+  occurredAt: string;
+  metadata: JsonObject;
+};
+
+/**
+ * The ONE place where a stored event becomes the typed event a projection receives. The engine
+ * only passes a projection events of the types it declares, and the domain validated their
+ * data when it decided them, so the type is the declared one. (Decryption of personal fields
+ * belongs here too.)
+ */
+export function toProjectedEvent<E extends EventShape>(stored: StoredEvent): ProjectedEvent<E> {
+  const occurredAt = stored.metadata['occurredAt'];
+  return {
+    type: stored.type,
+    data: stored.data,
+    id: stored.id,
+    streamId: stored.streamId,
+    position: stored.position,
+    occurredAt: typeof occurredAt === 'string' ? occurredAt : stored.recordedAt.toISOString(),
+    metadata: stored.metadata,
+  } as unknown as ProjectedEvent<E>;
+}
+
 /**
  * A read model, declared as a plain object. The engine creates its tables, feeds it batches
- * of the events it handles, and commits its rows with its checkpoint in one transaction.
- *
- * Table names in `tables` and in `apply` are unqualified: the engine sets `search_path` to
- * the live schema (or a rebuild's shadow schema) around every call.
+ * of the events it declares (typed), and commits what it wrote through `io` with its
+ * checkpoint in one transaction. A projection never runs SQL: it asks `io` for the rows a
+ * batch needs and tells it the rows to write; the engine does the I/O (cached loads,
+ * one statement per table, COPY where it pays).
  *
  * @example
- * export const doctorsProjection: Projection = {
- *   name: 'doctors', version: 1, eventTypes: ['DoctorRegistered'],
- *   tableNames: ['doctors'],
- *   tables: ['CREATE TABLE doctors (doctor_id text PRIMARY KEY, name text NOT NULL, …)'],
- *   async apply(events, db) { await upsertRows(db, 'doctors', ['doctor_id'], events.map(toRow)); },
- * };
+ * export const doctorsProjection = defineProjection<DoctorEvent>({
+ *   name: 'doctors', version: 2, eventTypes: ['DoctorRegistered'], tables: [doctorsTable],
+ *   apply: keyedRows(doctorsTable, { key: (e) => e.data.doctorId, evolve: foldDoctor }),
+ * });
  */
-export interface Projection {
+export interface Projection<E extends EventShape = EventShape> {
   /** unique; by convention the name of its main read table */
   readonly name: string;
   /** bump when `apply` changes meaning: part of the fingerprint */
   readonly version: number;
   /** the event types `apply` handles; the engine filters the log by them */
-  readonly eventTypes: readonly string[];
+  readonly eventTypes: readonly E['type'][];
   /** every table it owns, main table first */
+  readonly tableDefs: readonly TableShape[];
+  /** derived from `tableDefs`: their names */
   readonly tableNames: readonly string[];
-  /** DDL (CREATE TABLE / CREATE INDEX), unqualified names, run in order on an empty schema */
+  /** derived from `tableDefs`: DDL (CREATE TABLE, CREATE INDEX), unqualified names */
   readonly tables: readonly string[];
   /** configuration it reads (part of the fingerprint) */
   readonly configKeys?: readonly ConfigKey[];
   /**
-   * Applies a batch (in log order) with set-based SQL: a constant number of statements per
-   * batch, not one per event. Must not read the clock; time comes from the events.
+   * Applies a batch (in log order): loads what it needs through `io` (once per batch), folds
+   * the events with pure functions, and hands `io` the rows to write. Must not read the clock;
+   * time comes from the events.
    */
-  apply(events: readonly StoredEvent[], db: Kysely<unknown>, context: ProjectionContext): Promise<void>;
+  apply(events: readonly ProjectedEvent<E>[], io: ProjectionIO, context: ProjectionContext): Promise<void>;
+}
+
+/** What a projection declares; `defineProjection` derives the rest. */
+export type ProjectionDeclaration<E extends EventShape> = Omit<Projection<E>, 'tableDefs' | 'tableNames' | 'tables'> & {
+  tables: readonly TableShape[];
+};
+
+/** Builds a projection from its declaration (table names and DDL derive from the tables). */
+export function defineProjection<E extends EventShape>(declaration: ProjectionDeclaration<E>): Projection<E> {
+  const { tables, ...rest } = declaration;
+  return {
+    ...rest,
+    tableDefs: tables,
+    tableNames: tables.map((t) => t.name),
+    tables: tables.flatMap(tableDdl),
+  };
 }

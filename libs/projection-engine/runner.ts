@@ -1,9 +1,13 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { EventStore, Position, StoredEvent, Subscription } from '../event-store/index.js';
+import { sql, type Kysely } from 'kysely';
+import type { EventStore, Position, StoredEvent, Subscription, SubscriptionCheckpoint } from '../event-store/index.js';
 import { inSchema } from './apply-in-schema.js';
-import { batchesOf } from './batches.js';
+import { applyBatch, storeHistory } from './apply-batch.js';
+import { createIndexesSql } from './table.js';
+import { batchesOf, prefetch } from './batches.js';
+import { RowCache } from './row-cache.js';
+import type { HistoryReader } from './sql-io.js';
 import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, LostTurn, markFaulted, registerProjection } from './checkpoints.js';
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
@@ -25,8 +29,20 @@ export type RunnerOptions = {
   leaseTtlMs?: number;
   /** how often leases are renewed or sought; default 2 s */
   leaseRenewMs?: number;
-  /** most events per batch; default 1000 */
+  /**
+   * most events per batch, i.e. per transaction of each projection; default 10,000. Batches
+   * take only what has been read already, so they are this large while catching up and a few
+   * events when live.
+   */
   batchSize?: number;
+  /** events per read of the log while catching up; default 5,000 */
+  pageSize?: number;
+  /** rows each projection's cache keeps across batches; default 20,000 */
+  cacheRows?: number;
+  /** apply the projections of a batch concurrently, each on its own connection (default: true on the server, false on PGlite) */
+  concurrent?: boolean;
+  /** live traffic: least time from one small batch to the next, so events gather; default 20 ms */
+  liveBatchIntervalMs?: number;
   /**
    * Least time between two checkpoint-only writes of a projection (a store checkpoint past
    * events it does not handle); default 5 s. They spare a restart from rescanning the log.
@@ -51,12 +67,27 @@ export class ProjectionRunner {
   private loop: Promise<void> | null = null;
   private wakeIdle: (() => void) | null = null;
   private readonly progressListeners = new Set<() => void>();
+  private readonly caches = new Map<string, RowCache>();
+  private readonly applyStats = new Map<string, ApplyStats>();
+  private readonly history: HistoryReader;
+  /** every event up to here has been applied to every active projection (in memory; see `appliedThrough`) */
+  private applied: Position | null = null;
   /** bumped whenever the set of projections to read changes */
   private generation = 0;
 
   constructor(private readonly options: RunnerOptions) {
     this.owner = options.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.byName = new Map(options.projections.map((p) => [p.name, p]));
+    this.history = storeHistory(options.store);
+  }
+
+  /**
+   * The position up to which this runner has applied every event to every projection it
+   * holds and runs (`null`: none yet in this process). Read-your-writes fast path and the
+   * live-lag benchmark; a projection held by another process is not covered.
+   */
+  appliedThrough(): Position | null {
+    return this.applied;
   }
 
   /** The fingerprint the running code gives each projection. */
@@ -90,6 +121,11 @@ export class ProjectionRunner {
     await this.loop?.catch(() => undefined);
   }
 
+  /** Per projection: batches and events applied by this runner, and the wall time spent (loads, fold, write transaction). */
+  stats(): Record<string, ApplyStats> {
+    return Object.fromEntries([...this.applyStats].map(([name, s]) => [name, { ...s }]));
+  }
+
   /** Projections this runner holds now. */
   heldProjections(): string[] {
     return [...this.held.keys()];
@@ -106,6 +142,8 @@ export class ProjectionRunner {
     try {
       const now = await acquireLeases(this.options.db, this.owner, [...this.byName.keys()], this.options.leaseTtlMs ?? 10_000);
       const changed = now.size !== this.held.size || [...now].some(([name, fence]) => this.held.get(name) !== fence);
+      // A lease lost or taken anew: another runner may have written meanwhile.
+      for (const name of this.byName.keys()) if (now.get(name) !== this.held.get(name)) this.caches.delete(name);
       this.held = now;
       if (changed) this.restartReading();
     } catch (error) {
@@ -146,16 +184,21 @@ export class ProjectionRunner {
     }
     const positions = await loadPositions(db, [...active.keys()]);
     const projections = [...active.keys()].map((name) => this.byName.get(name)!);
+    await this.prepareCaches(projections, positions);
     const from = lowest([...active.keys()].map((name) => positions.get(name) ?? null));
     const eventTypes = [...new Set(projections.flatMap((p) => p.eventTypes))];
-    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes });
+    const batchSize = this.options.batchSize ?? 10_000;
+    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000 });
     this.subscription = subscription;
+    this.applied = null;
     // A stop or a lease change that came while this was being set up must end it too.
     if (this.stopped || generation !== this.generation) void subscription.close();
+    const concurrent = this.options.concurrent ?? true;
     try {
-      for await (const batch of batchesOf(subscription, this.options.batchSize ?? 1000)) {
-        for (const projection of projections) {
-          if (!active.has(projection.name)) continue;
+      for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
+        const batchStarted = performance.now();
+        const one = async (projection: Projection) => {
+          if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
           const events = batch.events.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
           if (events.length > 0) {
@@ -168,14 +211,76 @@ export class ProjectionRunner {
             if (await this.advanceIdle(projection.name, active.get(projection.name)!, at, batch.checkpoint)) positions.set(projection.name, batch.checkpoint);
             else if (!this.held.has(projection.name)) active.delete(projection.name);
           }
+        };
+        // Concurrent while catching up; a small live batch goes one projection after the other,
+        // so the runner holds one pool connection and the commands keep the rest.
+        if (concurrent && batch.events.length >= LIVE_BATCH) await Promise.all(projections.map(one));
+        else for (const projection of projections) await one(projection);
+        const end = batch.events.at(-1)?.position ?? batch.checkpoint;
+        if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
+          await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
         }
+        if (end !== null && active.size === projections.length) this.applied = end;
         this.progressListeners.forEach((listener) => listener());
         if (active.size === 0 || this.stopped) break;
+        // Live traffic: let events gather for a few ms (read ahead meanwhile) rather than paying
+        // a transaction per projection for every single event.
+        const linger = (this.options.liveBatchIntervalMs ?? 20) - (performance.now() - batchStarted);
+        if (batch.events.length < LIVE_BATCH && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       }
     } finally {
       await subscription.close();
       if (this.subscription === subscription) this.subscription = null;
     }
+  }
+
+  /**
+   * Keeps each projection's row cache while this runner holds it; a projection that starts
+   * from nothing with empty tables has a complete cache (a miss is a row that does not exist).
+   */
+  private async prepareCaches(projections: readonly Projection[], positions: Map<string, Position | null>): Promise<void> {
+    for (const projection of projections) {
+      if (this.caches.has(projection.name)) continue;
+      const cache = new RowCache(this.options.cacheRows ?? 20_000);
+      if ((positions.get(projection.name) ?? null) === null && (await emptyTables(this.options.db, projection.tableNames))) {
+        cache.markComplete(projection.tableNames);
+        await this.deferIndexes(projection);
+      }
+      this.caches.set(projection.name, cache);
+      // After a crash in a catch-up from nothing its indexes may be missing: build them once caught up.
+      this.indexesPending.add(projection.name);
+    }
+  }
+
+  /**
+   * A projection that starts from nothing builds its tables as a rebuild does: rows first, the
+   * secondary indexes (primary keys stay) once it has caught up with the log, in one sorted pass
+   * each instead of an insertion per row. Readers see correct rows meanwhile, only slower.
+   */
+  private readonly indexesPending = new Set<string>();
+
+  private async deferIndexes(projection: Projection): Promise<void> {
+    for (const table of projection.tableDefs) {
+      for (const index of table.indexes) await sql`DROP INDEX IF EXISTS ${sql.id(LIVE_SCHEMA, index.name)}`.execute(this.options.db);
+    }
+    this.indexesPending.add(projection.name);
+  }
+
+  /** Creates the declared indexes that are missing (after a catch-up from nothing, or a crash in one). */
+  private async buildPendingIndexes(projections: readonly Projection[]): Promise<void> {
+    for (const projection of projections) {
+      if (!this.indexesPending.has(projection.name)) continue;
+      await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
+        for (const table of projection.tableDefs) for (const ddl of createIndexesSql(table)) await sql.raw(ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')).execute(trx);
+      });
+      this.indexesPending.delete(projection.name);
+    }
+  }
+
+  private cacheOf(name: string): RowCache {
+    let cache = this.caches.get(name);
+    if (!cache) this.caches.set(name, (cache = new RowCache(this.options.cacheRows ?? 20_000)));
+    return cache;
   }
 
   private async applyBatch(
@@ -189,6 +294,7 @@ export class ProjectionRunner {
       return { kind: 'applied', position: events[events.length - 1]!.position };
     } catch (error) {
       if (error instanceof LostTurn) return this.lostTurn(projection);
+      this.caches.delete(projection.name);
       // Find the event that fails: apply one at a time; those before it commit.
       let position = previous;
       for (const event of events) {
@@ -208,9 +314,27 @@ export class ProjectionRunner {
   }
 
   private async commit(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
-    await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
-      await advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position);
-      await projection.apply(events, trx, this.options.context);
+    const started = performance.now();
+    const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
+    this.applyStats.set(projection.name, stats);
+    stats.batches += 1;
+    stats.events += events.length;
+    try {
+      await this.write(projection, fence, previous, events);
+    } finally {
+      stats.seconds += (performance.now() - started) / 1000;
+    }
+  }
+
+  private async write(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
+    await applyBatch(events, {
+      db: this.options.db,
+      schema: LIVE_SCHEMA,
+      projection,
+      context: this.options.context,
+      cache: this.cacheOf(projection.name),
+      history: this.history,
+      inTransaction: (trx) => advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position),
     });
   }
 
@@ -227,6 +351,7 @@ export class ProjectionRunner {
     } catch (error) {
       if (error instanceof LostTurn) {
         this.held.delete(name);
+        this.caches.delete(name);
         return false;
       }
       throw error;
@@ -235,9 +360,25 @@ export class ProjectionRunner {
 
   private lostTurn(projection: Projection): { kind: 'stopped' } {
     this.held.delete(projection.name);
+    this.caches.delete(projection.name);
     this.options.logger.warn({ projection: projection.name }, 'projection taken over by another runner');
     return { kind: 'stopped' };
   }
+}
+
+/** Below this many events a batch is live traffic, not a catch-up. */
+const LIVE_BATCH = 500;
+
+/** What a runner spent on one projection. */
+export type ApplyStats = { batches: number; events: number; seconds: number };
+
+/** True when every table holds no row. */
+async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Promise<boolean> {
+  for (const table of tables) {
+    const { rows } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.id(LIVE_SCHEMA, table)}) AS any`.execute(db);
+    if (rows[0]?.any) return false;
+  }
+  return true;
 }
 
 function lowest(positions: (Position | null)[]): Position | null {

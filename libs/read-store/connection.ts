@@ -32,7 +32,9 @@ export async function openDatabase<DB = unknown>(options: OpenDatabaseOptions): 
 }
 
 function openServer<DB>(options: { url: string; poolSize?: number; logger?: Logger }): DatabaseConnection<DB> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // 20: the projection runner writes each projection of a batch on its own connection (11 of
+  // them), beside the HTTP requests and the log's subscription.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
   // An idle client that dies (server restart, terminated backend) must not crash the process.
   pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle database connection lost'));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -1,8 +1,7 @@
-/** The main read table of the `consultations` projection. */
-export const CONSULTATIONS_TABLE = 'consultations';
+import { date, defineTable, integer, numeric, text, timestamptz, type RowOf } from '../../libs/projection-engine/table.js';
 
 /**
- * DDL of `consultations` (SPEC §4).
+ * `consultations` (SPEC §4).
  *
  * `consultation_date` is `timestamptz`: the command takes a date or a timestamp with offset,
  * and a bare date is stored as midnight UTC (the instant the domain's `toInstant` and the
@@ -12,24 +11,33 @@ export const CONSULTATIONS_TABLE = 'consultations';
  * of the last event applied. The patient index serves `/patients/{id}/consultations`
  * (newest first); the doctor index the seed's join of a doctor's consultations.
  */
-export const consultationsTables: readonly string[] = [
-  `CREATE TABLE ${CONSULTATIONS_TABLE} (
-    id text PRIMARY KEY,
-    patient_id text NOT NULL,
-    doctor_id text NOT NULL,
-    consultation_type text NOT NULL,
-    consultation_date timestamptz NOT NULL,
-    status text NOT NULL,
-    chief_complaint text,
-    diagnosis text,
-    prescription text,
-    duration_minutes integer,
-    fee numeric(10,2),
-    next_visit_date date,
-    notes text,
-    recorded_at timestamptz NOT NULL,
-    updated_at timestamptz NOT NULL
-  )`,
-  `CREATE INDEX consultations_patient_date_idx ON ${CONSULTATIONS_TABLE} (patient_id, consultation_date DESC)`,
-  `CREATE INDEX consultations_doctor_idx ON ${CONSULTATIONS_TABLE} (doctor_id)`,
-];
+export const consultationsTable = defineTable(
+  'consultations',
+  {
+    id: text(),
+    patient_id: text(),
+    doctor_id: text(),
+    consultation_type: text(),
+    consultation_date: timestamptz(),
+    status: text(),
+    chief_complaint: text().nullable(),
+    diagnosis: text().nullable(),
+    prescription: text().nullable(),
+    duration_minutes: integer().nullable(),
+    fee: numeric(10, 2).nullable(),
+    next_visit_date: date().nullable(),
+    notes: text().nullable(),
+    recorded_at: timestamptz(),
+    updated_at: timestamptz(),
+  },
+  {
+    primaryKey: ['id'],
+    indexes: [
+      { name: 'consultations_patient_date_idx', columns: ['patient_id', 'consultation_date DESC'] },
+      { name: 'consultations_doctor_idx', columns: ['doctor_id'] },
+    ],
+  },
+);
+
+/** A row of `consultations` as JSON (dates `YYYY-MM-DD`, times ISO strings, fee a number). */
+export type ConsultationRow = RowOf<typeof consultationsTable>;

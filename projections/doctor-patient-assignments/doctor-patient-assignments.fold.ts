@@ -1,37 +1,15 @@
-import type { StoredEvent } from '../../libs/event-store/index.js';
-import type { EventData } from '../../libs/domain/index.js';
+import type { ConsultationRecorded } from '../../libs/domain/consultation/consultation.events.js';
+import type { DoctorAssigned, DoctorAssignmentEnded } from '../../libs/domain/patient/patient.events.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { AssignmentRow } from './doctor-patient-assignments.tables.js';
+
+export type { AssignmentRow } from './doctor-patient-assignments.tables.js';
+
+/** The events the `doctor_patient_assignments` projection handles. */
+export type AssignmentsEvent = DoctorAssigned | DoctorAssignmentEnded | ConsultationRecorded;
 
 /** The event types the `doctor_patient_assignments` projection handles. */
-export const assignmentsEventTypes = ['DoctorAssigned', 'DoctorAssignmentEnded', 'ConsultationRecorded'] as const;
-
-/** A row of `doctor_patient_assignments` as JSON (times ISO strings). */
-export type AssignmentRow = {
-  doctor_id: string;
-  patient_id: string;
-  assignment_type: string;
-  is_active: boolean;
-  assigned_at: string;
-  ended_at: string | null;
-  notes: string | null;
-  source: 'assignment' | 'consultation';
-};
-
-type AssignmentsEvent =
-  | { type: 'DoctorAssigned'; data: EventData<'DoctorAssigned'> }
-  | { type: 'DoctorAssignmentEnded'; data: EventData<'DoctorAssignmentEnded'> }
-  | { type: 'ConsultationRecorded'; data: EventData<'ConsultationRecorded'> };
-
-const handled: ReadonlySet<string> = new Set(assignmentsEventTypes);
-
-/** The event as one the projection handles, or `undefined` for any other type. */
-export function asAssignmentsEvent(event: StoredEvent): AssignmentsEvent | undefined {
-  return handled.has(event.type) ? ({ type: event.type, data: event.data } as AssignmentsEvent) : undefined;
-}
-
-/** The key of an event's row: doctor and patient joined by a character no id may contain. */
-export function assignmentKey(doctorId: string, patientId: string): string {
-  return `${doctorId}\u0000${patientId}`;
-}
+export const assignmentsEventTypes = ['DoctorAssigned', 'DoctorAssignmentEnded', 'ConsultationRecorded'] as const satisfies readonly AssignmentsEvent['type'][];
 
 /**
  * Applies one event to the row of its (doctor, patient) pair (pure).
@@ -46,10 +24,7 @@ export function assignmentKey(doctorId: string, patientId: string): string {
  *
  * @example foldAssignment(undefined, consultationRecorded) // { assignment_type: 'consultant', source: 'consultation', … }
  */
-export function foldAssignment(row: AssignmentRow | undefined, stored: StoredEvent): AssignmentRow | undefined {
-  const event = asAssignmentsEvent(stored);
-  if (!event) return row;
-  const occurredAt = String(stored.metadata.occurredAt);
+export function foldAssignment(row: AssignmentRow | undefined, event: ProjectedEvent<AssignmentsEvent>): AssignmentRow | undefined {
   switch (event.type) {
     case 'DoctorAssigned':
       return {
@@ -57,13 +32,13 @@ export function foldAssignment(row: AssignmentRow | undefined, stored: StoredEve
         patient_id: event.data.patientId,
         assignment_type: event.data.assignmentType,
         is_active: true,
-        assigned_at: occurredAt,
+        assigned_at: event.occurredAt,
         ended_at: null,
         notes: event.data.notes ?? null,
         source: 'assignment',
       };
     case 'DoctorAssignmentEnded':
-      return row?.is_active ? { ...row, is_active: false, ended_at: occurredAt } : row;
+      return row?.is_active ? { ...row, is_active: false, ended_at: event.occurredAt } : row;
     case 'ConsultationRecorded':
       return (
         row ?? {
@@ -71,7 +46,7 @@ export function foldAssignment(row: AssignmentRow | undefined, stored: StoredEve
           patient_id: event.data.patientId,
           assignment_type: 'consultant',
           is_active: true,
-          assigned_at: occurredAt,
+          assigned_at: event.occurredAt,
           ended_at: null,
           notes: null,
           source: 'consultation',

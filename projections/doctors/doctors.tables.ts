@@ -1,13 +1,17 @@
-/** The main read table of the `doctors` projection. */
-export const DOCTORS_TABLE = 'doctors';
+import { defineTable, text, timestamptz, type RowOf } from '../../libs/projection-engine/table.js';
 
-/** DDL of `doctors` (SPEC §4): one row per registered doctor; `registered_at` is the registration's occurredAt. */
-export const doctorsTables: readonly string[] = [
-  `CREATE TABLE ${DOCTORS_TABLE} (
-    doctor_id text PRIMARY KEY,
-    name text NOT NULL,
-    specialization text,
-    email text,
-    registered_at timestamptz NOT NULL
-  )`,
-];
+/** `doctors` (SPEC §4): one row per registered doctor; `registered_at` is the registration's occurredAt. */
+export const doctorsTable = defineTable(
+  'doctors',
+  {
+    doctor_id: text(),
+    name: text(),
+    specialization: text().nullable(),
+    email: text().nullable(),
+    registered_at: timestamptz(),
+  },
+  { primaryKey: ['doctor_id'] },
+);
+
+/** A row of `doctors` as JSON (times ISO strings). */
+export type DoctorRow = RowOf<typeof doctorsTable>;

@@ -1,85 +1,90 @@
-import { sql } from 'kysely';
-import type { Projection } from '../../libs/projection-engine/projection.js';
-import { insertRows, loadRowMap, upsertRows } from '../../libs/projection-engine/rows.js';
-import { statisticsEventTypes, toStatisticsSource } from './statistics-events.js';
-import { counterColumns, doctorPair, foldConsultation, foldCounters, type ConsultationRow, type CounterRow } from './statistics-fold.js';
+import { keyString } from '../../libs/projection-engine/io.js';
+import { defineProjection } from '../../libs/projection-engine/projection.js';
+import { statisticsEventTypes, toStatisticsSource, type StatisticsEvent } from './statistics-events.js';
 import {
-  PATIENT_STATISTICS,
-  PATIENT_STATISTICS_CONSULTATIONS,
-  PATIENT_STATISTICS_DOCTORS,
-  patientStatisticsTableNames,
-  patientStatisticsTables,
-} from './patient-statistics.tables.js';
-
-const handled: ReadonlySet<string> = new Set(statisticsEventTypes);
+  counterColumns,
+  doctorPair,
+  emptyStatistics,
+  foldConsultation,
+  foldCounters,
+  foldVisit,
+  visitsOf,
+  type ConsultationRow,
+  type StatisticsRow,
+} from './statistics-fold.js';
+import { patientStatisticsTable, statisticsConsultationsTable, statisticsDoctorsTable } from './patient-statistics.tables.js';
 
 /**
- * `patient_statistics` (SPEC §4). Per batch, at most six statements:
- * 1. load the consultations whose status changes in the batch (for their date);
- * 2. upsert the batch's consultations (current status) into `patient_statistics_consultations`;
- * 3. insert the batch's (patient, doctor) pairs into `patient_statistics_doctors`;
- * 4. load the touched patients' rows; fold the events in order (counters, dates, prediction);
- * 5. upsert those rows;
- * 6. recompute total_consultations, first/last_visit_date and unique_doctors of the patients
- *    whose consultations or doctors changed, set-based from the auxiliary tables.
+ * `patient_statistics` (SPEC §4), folded incrementally: per batch it loads the touched
+ * patients' rows, the consultations whose status the batch changes and the (patient, doctor)
+ * pairs it names (cached by the engine across batches), folds every event into its patient's
+ * row in log order — counters, dates, prediction, and the visit columns from each
+ * consultation's change of status; a new pair adds a unique doctor — and writes the three
+ * tables. Only a completed visit taken back (never done by the domain) re-reads that
+ * patient's consultations.
  */
-export const patientStatisticsProjection: Projection = {
+export const patientStatisticsProjection = defineProjection<StatisticsEvent>({
   name: 'patient_statistics',
-  version: 1,
+  version: 2,
   eventTypes: statisticsEventTypes,
-  tableNames: patientStatisticsTableNames,
-  tables: patientStatisticsTables,
-  async apply(events, db) {
-    const sources = events.filter((e) => handled.has(e.type)).map(toStatisticsSource);
+  tables: [patientStatisticsTable, statisticsConsultationsTable, statisticsDoctorsTable],
+  async apply(events, io) {
+    const sources = events.map(toStatisticsSource);
+    const consultationIds = sources.flatMap(({ event }) =>
+      event.type === 'ConsultationRecorded' || event.type === 'ConsultationStatusChanged' ? [event.data.consultationId] : [],
+    );
+    const pairKeys = sources.flatMap((s) => {
+      const pair = doctorPair(s);
+      return pair ? [[pair.patient_id, pair.doctor_id]] : [];
+    });
+    const [storedConsultations, storedPairs, storedRows] = await Promise.all([
+      io.load(statisticsConsultationsTable, consultationIds),
+      io.load(statisticsDoctorsTable, pairKeys),
+      io.load(patientStatisticsTable, sources.map((s) => s.patientId)),
+    ]);
 
-    const changedIds = sources.flatMap(({ event }) => (event.type === 'ConsultationStatusChanged' ? [event.data.consultationId] : []));
-    const storedConsultations = (await loadRowMap(db, PATIENT_STATISTICS_CONSULTATIONS, 'consultation_id', changedIds)) as Map<string, ConsultationRow>;
     const consultations = new Map<string, ConsultationRow>();
-    const pairs = new Map<string, { patient_id: string; doctor_id: string }>();
+    const newPairs = new Map<string, { patient_id: string; doctor_id: string }>();
+    const rows = new Map<string, StatisticsRow>();
+    const recount = new Set<string>();
     for (const source of sources) {
+      const before = rows.get(source.patientId) ?? storedRows.get(source.patientId) ?? emptyStatistics(source.patientId);
+      let row: StatisticsRow = { ...before, ...foldCounters(counterColumns(before), source) };
       const { event } = source;
       if (event.type === 'ConsultationRecorded' || event.type === 'ConsultationStatusChanged') {
         const id = event.data.consultationId;
-        const after = foldConsultation(consultations.get(id) ?? storedConsultations.get(id), source);
-        if (after) consultations.set(id, after);
+        const previous = consultations.get(id) ?? storedConsultations.get(id);
+        const next = foldConsultation(previous, source);
+        if (next) {
+          consultations.set(id, next);
+          const visits = foldVisit(row, previous, next);
+          if (visits) row = { ...row, ...visits };
+          else recount.add(next.patient_id);
+        }
       }
       const pair = doctorPair(source);
-      if (pair) pairs.set(JSON.stringify([pair.patient_id, pair.doctor_id]), pair);
+      if (pair) {
+        const key = keyString([pair.patient_id, pair.doctor_id]);
+        if (!storedPairs.has(key) && !newPairs.has(key)) {
+          newPairs.set(key, pair);
+          row = { ...row, unique_doctors: row.unique_doctors + 1 };
+        }
+      }
+      rows.set(source.patientId, row);
     }
-    await upsertRows(db, PATIENT_STATISTICS_CONSULTATIONS, ['consultation_id'], [...consultations.values()]);
-    await insertRows(db, PATIENT_STATISTICS_DOCTORS, ['patient_id', 'doctor_id'], [...pairs.values()]);
 
-    const stored = await loadRowMap(db, PATIENT_STATISTICS, 'patient_id', sources.map((s) => s.patientId));
-    const rows = new Map<string, CounterRow>();
-    for (const source of sources) {
-      const before = rows.get(source.patientId) ?? maybe(stored.get(source.patientId));
-      rows.set(source.patientId, foldCounters(before, source));
+    if (recount.size > 0) {
+      const all = await io.loadWhere(statisticsConsultationsTable, 'patient_id', recount);
+      const merged = new Map(all.map((c) => [c.consultation_id, c]));
+      for (const c of consultations.values()) if (recount.has(c.patient_id)) merged.set(c.consultation_id, c);
+      for (const patient of recount) {
+        const row = rows.get(patient);
+        if (row) rows.set(patient, { ...row, ...visitsOf([...merged.values()].filter((c) => c.patient_id === patient)) });
+      }
     }
-    await upsertRows(db, PATIENT_STATISTICS, ['patient_id'], [...rows.values()]);
 
-    const recount = [...new Set([...[...consultations.values()].map((c) => c.patient_id), ...[...pairs.values()].map((p) => p.patient_id)])];
-    if (recount.length > 0) await recomputeVisits(db, recount);
+    io.put(statisticsConsultationsTable, consultations.values());
+    io.put(statisticsDoctorsTable, newPairs.values());
+    io.put(patientStatisticsTable, rows.values());
   },
-};
-
-function maybe(row: Record<string, unknown> | undefined): CounterRow | undefined {
-  return row === undefined ? undefined : counterColumns(row);
-}
-
-/** total_consultations, first/last_visit_date (completed consultations only) and unique_doctors. */
-async function recomputeVisits(db: Parameters<Projection['apply']>[1], patients: readonly string[]): Promise<void> {
-  await sql`UPDATE ${sql.table(PATIENT_STATISTICS)} s SET
-      total_consultations = v.completed,
-      first_visit_date = v.first_visit,
-      last_visit_date = v.last_visit,
-      unique_doctors = d.doctors
-    FROM unnest(${patients}::text[]) AS p(patient_id)
-    CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE c.status = 'completed') AS completed,
-        min(c.consultation_date) FILTER (WHERE c.status = 'completed') AS first_visit,
-        max(c.consultation_date) FILTER (WHERE c.status = 'completed') AS last_visit
-      FROM ${sql.table(PATIENT_STATISTICS_CONSULTATIONS)} c WHERE c.patient_id = p.patient_id) v
-    CROSS JOIN LATERAL (
-      SELECT count(*) AS doctors FROM ${sql.table(PATIENT_STATISTICS_DOCTORS)} d WHERE d.patient_id = p.patient_id) d
-    WHERE s.patient_id = p.patient_id`.execute(db);
-}
+});

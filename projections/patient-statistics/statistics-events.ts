@@ -1,5 +1,5 @@
 import type { CaretrackEvent } from '../../libs/domain/events.js';
-import type { StoredEvent } from '../../libs/event-store/index.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
 
 /** The event types that change a patient's statistics. */
 export const statisticsEventTypes = [
@@ -17,7 +17,7 @@ export const statisticsEventTypes = [
 /** One of the events the statistics handle, typed by its `type`. */
 export type StatisticsEvent = Extract<CaretrackEvent, { type: (typeof statisticsEventTypes)[number] }>;
 
-/** What the statistics read of a stored event: business time, the patient, the typed body. */
+/** What the statistics read of an event: business time, the patient, the typed body. */
 export type StatisticsSource = {
   /** `metadata.occurredAt`, business time */
   occurredAt: string;
@@ -27,14 +27,13 @@ export type StatisticsSource = {
 };
 
 /**
- * Types a stored event for the statistics (the engine only passes `statisticsEventTypes`).
+ * The statistics' view of an event.
  *
- * @example toStatisticsSource(stored).patientId // 'p1'
+ * @example toStatisticsSource(event).patientId // 'p1'
  */
-export function toStatisticsSource(stored: StoredEvent): StatisticsSource {
-  const event = { type: stored.type, data: stored.data } as StatisticsEvent;
+export function toStatisticsSource(event: ProjectedEvent<StatisticsEvent>): StatisticsSource {
   return {
-    occurredAt: String(stored.metadata['occurredAt']),
+    occurredAt: event.occurredAt,
     patientId: event.type === 'SessionCompleted' ? event.data.playerId : event.data.patientId,
     event,
   };

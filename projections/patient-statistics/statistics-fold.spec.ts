@@ -4,7 +4,7 @@ import { toStatisticsSource } from './statistics-events.js';
 import { doctorPair, foldConsultation, foldCounters, type CounterRow } from './statistics-fold.js';
 
 const log = new EventLog();
-const source = (type: string, data: Record<string, unknown>, occurredAt: string) => toStatisticsSource(log.event(type, data, { occurredAt }));
+const source = (type: string, data: Record<string, unknown>, occurredAt: string) => toStatisticsSource(log.projected(type, data, { occurredAt }));
 
 const empty: CounterRow = {
   patient_id: 'p1', total_scans: 0, total_predictions: 0, total_reports: 0, last_scan_date: null, last_report_date: null,

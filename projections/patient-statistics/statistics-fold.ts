@@ -1,49 +1,51 @@
 import { toInstant } from '../../libs/domain/shared/fields.js';
 import type { StatisticsSource } from './statistics-events.js';
+import type { ConsultationRow, StatisticsRow } from './patient-statistics.tables.js';
+
+export type { ConsultationRow, StatisticsRow } from './patient-statistics.tables.js';
+
+/** The columns of `patient_statistics` that each event folds directly (counters, dates, prediction). */
+export type CounterRow = Omit<StatisticsRow, 'total_consultations' | 'first_visit_date' | 'last_visit_date' | 'unique_doctors'>;
+
+/** The visit columns: completed consultations, first and last visit. */
+export type VisitColumns = Pick<StatisticsRow, 'total_consultations' | 'first_visit_date' | 'last_visit_date'>;
+
+/** The counter columns of a whole row. */
+export function counterColumns(row: StatisticsRow): CounterRow {
+  const { total_consultations: _c, first_visit_date: _f, last_visit_date: _l, unique_doctors: _u, ...counters } = row;
+  return counters;
+}
+
+/** A patient's row before any event: zeros. */
+export function emptyStatistics(patientId: string): StatisticsRow {
+  return { ...emptyCounters(patientId), total_consultations: 0, first_visit_date: null, last_visit_date: null, unique_doctors: 0 };
+}
 
 /**
- * The columns of `patient_statistics` folded event by event. The consultation and doctor
- * columns (total_consultations, first/last_visit_date, unique_doctors) are recomputed in SQL
- * from the auxiliary tables instead, because a later status change can take a visit back.
+ * The visit columns after a consultation changed from `before` to `after` (pure): a visit
+ * that becomes completed counts and widens first/last visit. `undefined` when a completed
+ * visit changes (taken back, or re-dated): then they are recomputed from all the patient's
+ * consultations (`visitsOf`); the domain never does that, but the fold stays exact.
  */
-export type CounterRow = {
-  patient_id: string;
-  total_scans: number;
-  total_predictions: number;
-  total_reports: number;
-  last_scan_date: string | null;
-  last_report_date: string | null;
-  parkinsons_status: string | null;
-  parkinsons_stage: number | null;
-  total_symptom_logs: number;
-  total_sessions: number;
-  updated_at: string;
-};
-
-/** A row of `patient_statistics_consultations`. */
-export type ConsultationRow = {
-  consultation_id: string;
-  patient_id: string;
-  doctor_id: string;
-  consultation_date: string | null;
-  status: string;
-};
-
-/** The columns of a loaded `patient_statistics` row that the fold owns. */
-export function counterColumns(row: Record<string, unknown>): CounterRow {
+export function foldVisit(visits: VisitColumns, before: ConsultationRow | undefined, after: ConsultationRow): VisitColumns | undefined {
+  const was = before?.status === 'completed';
+  const is = after.status === 'completed';
+  if (was) return is && before?.consultation_date === after.consultation_date ? visits : undefined;
+  if (!is) return visits;
+  const date = after.consultation_date;
   return {
-    patient_id: String(row['patient_id']),
-    total_scans: Number(row['total_scans']),
-    total_predictions: Number(row['total_predictions']),
-    total_reports: Number(row['total_reports']),
-    last_scan_date: (row['last_scan_date'] as string | null) ?? null,
-    last_report_date: (row['last_report_date'] as string | null) ?? null,
-    parkinsons_status: (row['parkinsons_status'] as string | null) ?? null,
-    parkinsons_stage: (row['parkinsons_stage'] as number | null) ?? null,
-    total_symptom_logs: Number(row['total_symptom_logs']),
-    total_sessions: Number(row['total_sessions']),
-    updated_at: String(row['updated_at']),
+    total_consultations: visits.total_consultations + 1,
+    first_visit_date: date === null ? visits.first_visit_date : earlier(visits.first_visit_date, date),
+    last_visit_date: date === null ? visits.last_visit_date : later(visits.last_visit_date, date),
   };
+}
+
+/** The visit columns from all of a patient's consultations (pure). */
+export function visitsOf(consultations: readonly ConsultationRow[]): VisitColumns {
+  return consultations.reduce<VisitColumns>(
+    (visits, c) => foldVisit(visits, undefined, c)!,
+    { total_consultations: 0, first_visit_date: null, last_visit_date: null },
+  );
 }
 
 /**
@@ -147,6 +149,11 @@ function emptyCounters(patientId: string): CounterRow {
 /** The later of two instants (ISO strings with any offset), compared as instants. */
 function later(current: string | null, candidate: string): string {
   return current !== null && Date.parse(current) >= Date.parse(candidate) ? current : candidate;
+}
+
+/** The earlier of two instants. */
+function earlier(current: string | null, candidate: string): string {
+  return current !== null && Date.parse(current) <= Date.parse(candidate) ? current : candidate;
 }
 
 function unreachable(event: never): never {

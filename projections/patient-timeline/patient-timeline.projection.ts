@@ -1,87 +1,88 @@
-import { sql } from 'kysely';
-import type { Projection } from '../../libs/projection-engine/projection.js';
-import { insertRows, loadRowMap, type Row } from '../../libs/projection-engine/rows.js';
-import { stageChangedRows, type StoredLog } from './stage-rows.js';
+import type { StagesConfig } from '../../libs/domain/tracker/tracker-config.js';
+import type { SymptomLogged } from '../../libs/domain/tracker/tracker.events.js';
+import type { ProjectionIO } from '../../libs/projection-engine/io.js';
+import { defineProjection, type ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { replayStages, stageStep, type StageState } from '../tracker-export/stage-machine.js';
+import { isInOrder } from '../tracker-export/tracker-state.js';
+import { personLogs } from '../tracker-export/tracker-export.projection.js';
+import { patientTimelineTable, timelineProgressTable, timelineScansTable, type TimelineRow } from './patient-timeline.tables.js';
+import { stageRow } from './stage-rows.js';
 import { timelineEntry } from './timeline-entry.js';
-import { timelineEventTypes, toTimelineSource, type TimelineSource } from './timeline-events.js';
-import {
-  PATIENT_TIMELINE,
-  PATIENT_TIMELINE_SCANS,
-  PATIENT_TIMELINE_SYMPTOM_LOGS,
-  patientTimelineTableNames,
-  patientTimelineTables,
-} from './patient-timeline.tables.js';
-
-const handled: ReadonlySet<string> = new Set(timelineEventTypes);
+import { timelineEventTypes, toTimelineSource, type TimelineEvent } from './timeline-events.js';
 
 /**
  * `patient_timeline`: one row per handled event (SPEC §4), plus the `stage_changed` rows of the
- * tracker's return-to-sport stages. Per batch, at most six statements: load the scans the
- * batch's predictions refer to, remember the batch's scans and symptom logs, load every log of
- * each person who logged, delete those people's stage_changed rows, insert all new rows.
- * Stage rows are recomputed from all of a person's logs because a backdated log can change
- * the whole sequence.
+ * tracker's return-to-sport stages.
+ *
+ * Incremental: each logging person's place in the stage machine (`patient_timeline_progress`)
+ * lets a log in loggedAt order add its stage_changed row, if any, in O(1). A backdated log
+ * re-reads that person's logs up to it from the event log, replays them with and without it,
+ * and deletes or writes only the stage rows that differ. Per batch: two cached loads (the
+ * scans predictions refer to, the loggers' progress), then one insert per table.
  */
-export const patientTimelineProjection: Projection = {
+export const patientTimelineProjection = defineProjection<TimelineEvent>({
   name: 'patient_timeline',
-  version: 1,
+  version: 2,
   eventTypes: timelineEventTypes,
-  tableNames: patientTimelineTableNames,
-  tables: patientTimelineTables,
+  tables: [patientTimelineTable, timelineScansTable, timelineProgressTable],
   configKeys: ['triageMap', 'stages'],
-  async apply(events, db, context) {
-    const sources = events.filter((e) => handled.has(e.type)).map(toTimelineSource);
-
-    const scans = new Map(sources.flatMap(scanRow).map((row) => [row.scan_id, row]));
-    const unknownScanIds = sources.flatMap(({ event }) =>
-      event.type === 'PredictionRecorded' && !scans.has(event.data.scanId) ? [event.data.scanId] : [],
-    );
-    const storedScans = await loadRowMap(db, PATIENT_TIMELINE_SCANS, 'scan_id', unknownScanIds);
-    const scanDoctor = (scanId: string) => {
-      const doctor = (scans.get(scanId) ?? storedScans.get(scanId))?.doctor_id;
-      return typeof doctor === 'string' ? doctor : null;
-    };
-    const rows: Row[] = sources.map((source) => timelineEntry(source, { triageMap: context.triageMap, scanDoctor }));
-
-    await insertRows(db, PATIENT_TIMELINE_SCANS, ['scan_id'], [...scans.values()]);
-    const logs = sources.flatMap(logRow);
-    await insertRows(db, PATIENT_TIMELINE_SYMPTOM_LOGS, ['event_id'], logs);
-
-    const people = [...new Set(logs.map((log) => log.patient_id))];
-    if (people.length > 0) {
-      const logsByPerson = await loadLogs(db, people);
-      await sql`DELETE FROM ${sql.table(PATIENT_TIMELINE)}
-        WHERE event_type = 'stage_changed' AND patient_id = ANY(${people}::text[])`.execute(db);
-      for (const person of people) rows.push(...stageChangedRows(person, logsByPerson.get(person) ?? [], context.stages));
+  async apply(events, io, context) {
+    const scanIds = events.flatMap((e) => (e.type === 'ScanUploaded' || e.type === 'PredictionRecorded' ? [e.data.scanId] : []));
+    const logsByPerson = new Map<string, ProjectedEvent<SymptomLogged>[]>();
+    for (const event of events) {
+      if (event.type !== 'SymptomLogged') continue;
+      const list = logsByPerson.get(event.data.patientId);
+      if (list) list.push(event);
+      else logsByPerson.set(event.data.patientId, [event]);
     }
-    await insertRows(db, PATIENT_TIMELINE, ['event_id'], rows);
+    const [storedScans, progress] = await Promise.all([io.load(timelineScansTable, scanIds), io.load(timelineProgressTable, logsByPerson.keys())]);
+
+    const newScans = new Map<string, { scan_id: string; patient_id: string; doctor_id: string | null }>();
+    for (const e of events) {
+      if (e.type === 'ScanUploaded' && !storedScans.has(e.data.scanId) && !newScans.has(e.data.scanId)) {
+        newScans.set(e.data.scanId, { scan_id: e.data.scanId, patient_id: e.data.patientId, doctor_id: e.data.doctorId ?? null });
+      }
+    }
+    const scanDoctor = (scanId: string) => (newScans.get(scanId) ?? storedScans.get(scanId))?.doctor_id ?? null;
+    io.insert(patientTimelineTable, events.map((e) => timelineEntry(toTimelineSource(e), { triageMap: context.triageMap, scanDoctor })), 'ignore');
+    io.put(timelineScansTable, newScans.values());
+
+    const changedProgress = [];
+    for (const [person, logs] of logsByPerson) {
+      let state: StageState | undefined = progressOf(progress.get(person));
+      for (const log of logs) state = await stageRowsOf(person, state, log, io, context.stages);
+      changedProgress.push({ patient_id: person, stage: state!.stage, entered_ms: state!.enteredMs, last_symptomatic_ms: state!.lastSymptomaticMs, latest_ms: state!.latestMs });
+    }
+    io.put(timelineProgressTable, changedProgress);
   },
-};
+});
 
-function scanRow({ event }: TimelineSource) {
-  return event.type === 'ScanUploaded'
-    ? [{ scan_id: event.data.scanId, patient_id: event.data.patientId, doctor_id: event.data.doctorId ?? null }]
-    : [];
-}
-
-function logRow({ event, id, position }: TimelineSource) {
-  return event.type === 'SymptomLogged'
-    ? [{ event_id: id, patient_id: event.data.patientId, log_id: event.data.logId, severity: event.data.severity, logged_at: event.data.loggedAt, position }]
-    : [];
-}
-
-/** Every stored log of these people, in loggedAt order, ties in log order. */
-async function loadLogs(db: Parameters<Projection['apply']>[1], people: readonly string[]): Promise<Map<string, StoredLog[]>> {
-  const { rows } = await sql<{ patient_id: string; event_id: string; log_id: string; severity: number; logged_at: string }>`
-    SELECT patient_id, event_id, log_id, severity, to_jsonb(logged_at) #>> '{}' AS logged_at
-    FROM ${sql.table(PATIENT_TIMELINE_SYMPTOM_LOGS)}
-    WHERE patient_id = ANY(${people}::text[])
-    ORDER BY patient_id, logged_at, position`.execute(db);
-  const byPerson = new Map<string, StoredLog[]>();
-  for (const row of rows) {
-    const list = byPerson.get(row.patient_id) ?? [];
-    list.push({ eventId: row.event_id, logId: row.log_id, severity: row.severity, loggedAt: row.logged_at });
-    byPerson.set(row.patient_id, list);
+/** Folds one log into a person's stage state, handing `io` the stage rows it adds, changes or removes. */
+async function stageRowsOf(person: string, state: StageState | undefined, event: ProjectedEvent<SymptomLogged>, io: ProjectionIO, rules: StagesConfig): Promise<StageState> {
+  const log = { logId: event.data.logId, eventId: event.id, severity: event.data.severity, loggedAt: event.data.loggedAt };
+  if (isInOrder(state, log.loggedAt)) {
+    const step = stageStep(state, log, rules);
+    const row = step.change && stageRow(person, step.change, rules);
+    if (row) io.put(patientTimelineTable, [row]);
+    return step.state;
   }
-  return byPerson;
+  // Backdated: the stage rows from this log's time on may all change. Replay the person's
+  // logs without it (what the table holds) and with it, and write the difference.
+  const logs = (await personLogs(io, event)).map((l) => ({ logId: l.log_id, eventId: l.event_id, severity: l.severity, loggedAt: l.logged_at }));
+  const before = rowsById(person, replayStages(logs.filter((l) => l.eventId !== event.id), rules).changes, rules);
+  const after = replayStages(logs, rules);
+  const rows = rowsById(person, after.changes, rules);
+  io.delete(patientTimelineTable, [...before.keys()].filter((id) => !rows.has(id)));
+  io.put(patientTimelineTable, [...rows].filter(([id, row]) => JSON.stringify(before.get(id)) !== JSON.stringify(row)).map(([, row]) => row));
+  return after.state!;
 }
+
+function rowsById(person: string, changes: ReturnType<typeof replayStages>['changes'], rules: StagesConfig): Map<string, TimelineRow> {
+  return new Map(changes.flatMap((c) => stageRow(person, c, rules) ?? []).map((row) => [row.event_id, row]));
+}
+
+function progressOf(row: { stage: number; entered_ms: number; last_symptomatic_ms: number | null; latest_ms: number } | undefined): StageState | undefined {
+  return row && { stage: row.stage, enteredMs: row.entered_ms, lastSymptomaticMs: row.last_symptomatic_ms, latestMs: row.latest_ms };
+}
+
+export { timelineEventTypes };

@@ -1,42 +1,10 @@
 import type { TriageMap } from '../../libs/domain/tracker/tracker-config.js';
 import type { TimelineSource } from './timeline-events.js';
-import {
-  consultationSeverity,
-  predictionSeverity,
-  statusChangeSeverity,
-  symptomSeverity,
-  type TimelineSeverity,
-} from './timeline-severity.js';
+import { consultationSeverity, predictionSeverity, statusChangeSeverity, symptomSeverity } from './timeline-severity.js';
 import { joinParts, label, minutes, words } from './timeline-text.js';
+import type { TimelineRow } from './patient-timeline.tables.js';
 
-/** A `patient_timeline` row as written. */
-export type TimelineRow = {
-  event_id: string;
-  patient_id: string;
-  event_date: string;
-  event_type: TimelineEventType;
-  title: string;
-  description: string;
-  severity: TimelineSeverity;
-  source_type: string;
-  source_id: string;
-  doctor_id: string | null;
-};
-
-/** The `event_type` values of SPEC §4. */
-export type TimelineEventType =
-  | 'patient_registered'
-  | 'doctor_assigned'
-  | 'consultation'
-  | 'consultation_status_changed'
-  | 'scan_uploaded'
-  | 'prediction_made'
-  | 'report_requested'
-  | 'report_generated'
-  | 'report_failed'
-  | 'symptom_logged'
-  | 'stage_changed'
-  | 'session_completed';
+export type { TimelineEventType, TimelineRow } from './patient-timeline.tables.js';
 
 /** What an entry may need beyond its event: the rules, and the doctor of a scan seen before. */
 export type EntryContext = {

@@ -1,5 +1,5 @@
 import type { CaretrackEvent } from '../../libs/domain/events.js';
-import type { StoredEvent } from '../../libs/event-store/index.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
 
 /** The event types that put a row on the timeline. */
 export const timelineEventTypes = [
@@ -19,7 +19,7 @@ export const timelineEventTypes = [
 /** One of the events the timeline handles, typed by its `type`. */
 export type TimelineEvent = Extract<CaretrackEvent, { type: (typeof timelineEventTypes)[number] }>;
 
-/** What the timeline reads of a stored event: its id, business time, log position and typed body. */
+/** What the timeline reads of an event: its id, business time, log position and typed body. */
 export type TimelineSource = {
   id: string;
   /** `metadata.occurredAt`, business time */
@@ -30,15 +30,10 @@ export type TimelineSource = {
 };
 
 /**
- * Types a stored event for the timeline (the engine only passes `timelineEventTypes`).
+ * The timeline's view of an event.
  *
- * @example toTimelineSource(stored).event.type // 'ScanUploaded'
+ * @example toTimelineSource(event).event.type // 'ScanUploaded'
  */
-export function toTimelineSource(stored: StoredEvent): TimelineSource {
-  return {
-    id: stored.id,
-    occurredAt: String(stored.metadata['occurredAt']),
-    position: stored.position.toString(10),
-    event: { type: stored.type, data: stored.data } as TimelineEvent,
-  };
+export function toTimelineSource(event: ProjectedEvent<TimelineEvent>): TimelineSource {
+  return { id: event.id, occurredAt: event.occurredAt, position: event.position.toString(10), event };
 }

@@ -9,17 +9,13 @@ const row: PatientRow = {
 };
 
 describe('foldPatient', () => {
-  it('leaves the row untouched by an event type it does not handle', () => {
-    expect(foldPatient(row, log.event('DoctorAssigned', { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary' }))).toBe(row);
-  });
-
   it('keeps a field the update does not carry, even a set one', () => {
-    const next = foldPatient(row, log.event('PatientProfileUpdated', { patientId: 'p1', sportType: 'judo' }, { occurredAt: '2026-02-01T00:00:00Z' }));
+    const next = foldPatient(row, log.projected('PatientProfileUpdated', { patientId: 'p1', sportType: 'judo' }, { occurredAt: '2026-02-01T00:00:00Z' }));
     expect(next).toEqual({ ...row, sport_type: 'judo', updated_at: '2026-02-01T00:00:00Z' });
   });
 
   it('accepts a jersey number of 0 as a value, not as absence', () => {
-    const next = foldPatient(row, log.event('PatientProfileUpdated', { patientId: 'p1', jerseyNumber: 0 }, { occurredAt: '2026-02-01T00:00:00Z' }));
+    const next = foldPatient(row, log.projected('PatientProfileUpdated', { patientId: 'p1', jerseyNumber: 0 }, { occurredAt: '2026-02-01T00:00:00Z' }));
     expect(next?.jersey_number).toBe(0);
   });
 });

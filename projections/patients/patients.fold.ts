@@ -1,34 +1,14 @@
-import type { StoredEvent } from '../../libs/event-store/index.js';
-import type { EventData } from '../../libs/domain/index.js';
+import type { PatientProfileUpdated, PatientRegistered } from '../../libs/domain/patient/patient.events.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { PatientRow } from './patients.tables.js';
+
+export type { PatientRow } from './patients.tables.js';
+
+/** The events the `patients` projection handles. */
+export type PatientsEvent = PatientRegistered | PatientProfileUpdated;
 
 /** The event types the `patients` projection handles. */
-export const patientsEventTypes = ['PatientRegistered', 'PatientProfileUpdated'] as const;
-
-/** A row of `patients` as JSON (dates `YYYY-MM-DD`, times ISO strings). */
-export type PatientRow = {
-  patient_id: string;
-  first_name: string;
-  last_name: string;
-  date_of_birth: string | null;
-  age_group: string | null;
-  sport_type: string | null;
-  team_id: string | null;
-  position: string | null;
-  jersey_number: number | null;
-  registered_at: string;
-  updated_at: string;
-};
-
-type PatientsEvent =
-  | { type: 'PatientRegistered'; data: EventData<'PatientRegistered'> }
-  | { type: 'PatientProfileUpdated'; data: EventData<'PatientProfileUpdated'> };
-
-const handled: ReadonlySet<string> = new Set(patientsEventTypes);
-
-/** The event as one the projection handles, or `undefined` for any other type. */
-export function asPatientsEvent(event: StoredEvent): PatientsEvent | undefined {
-  return handled.has(event.type) ? ({ type: event.type, data: event.data } as PatientsEvent) : undefined;
-}
+export const patientsEventTypes = ['PatientRegistered', 'PatientProfileUpdated'] as const satisfies readonly PatientsEvent['type'][];
 
 /**
  * Applies one event to a patient's row (pure). A registration defines the whole row; a
@@ -36,10 +16,7 @@ export function asPatientsEvent(event: StoredEvent): PatientsEvent | undefined {
  *
  * @example foldPatient(undefined, registered) // { patient_id: 'p1', …, updated_at: registered's occurredAt }
  */
-export function foldPatient(row: PatientRow | undefined, stored: StoredEvent): PatientRow | undefined {
-  const event = asPatientsEvent(stored);
-  if (!event) return row;
-  const occurredAt = String(stored.metadata.occurredAt);
+export function foldPatient(row: PatientRow | undefined, event: ProjectedEvent<PatientsEvent>): PatientRow | undefined {
   switch (event.type) {
     case 'PatientRegistered': {
       const d = event.data;
@@ -53,8 +30,8 @@ export function foldPatient(row: PatientRow | undefined, stored: StoredEvent): P
         team_id: d.teamId ?? null,
         position: d.position ?? null,
         jersey_number: d.jerseyNumber ?? null,
-        registered_at: occurredAt,
-        updated_at: occurredAt,
+        registered_at: event.occurredAt,
+        updated_at: event.occurredAt,
       };
     }
     case 'PatientProfileUpdated': {
@@ -70,7 +47,7 @@ export function foldPatient(row: PatientRow | undefined, stored: StoredEvent): P
         team_id: d.teamId ?? row.team_id,
         position: d.position ?? row.position,
         jersey_number: d.jerseyNumber ?? row.jersey_number,
-        updated_at: occurredAt,
+        updated_at: event.occurredAt,
       };
     }
     default: {

@@ -1,22 +1,26 @@
-/** The main read table of the `patients` projection. */
-export const PATIENTS_TABLE = 'patients';
+import { date, defineTable, integer, text, timestamptz, type RowOf } from '../../libs/projection-engine/table.js';
 
 /**
- * DDL of `patients` (SPEC §4): one row per registered patient. `registered_at` is the
- * registration's occurredAt, `updated_at` the occurredAt of the last event applied.
+ * `patients` (SPEC §4): one row per registered patient. `registered_at` is the registration's
+ * occurredAt, `updated_at` the occurredAt of the last event applied.
  */
-export const patientsTables: readonly string[] = [
-  `CREATE TABLE ${PATIENTS_TABLE} (
-    patient_id text PRIMARY KEY,
-    first_name text NOT NULL,
-    last_name text NOT NULL,
-    date_of_birth date,
-    age_group text,
-    sport_type text,
-    team_id text,
-    position text,
-    jersey_number integer,
-    registered_at timestamptz NOT NULL,
-    updated_at timestamptz NOT NULL
-  )`,
-];
+export const patientsTable = defineTable(
+  'patients',
+  {
+    patient_id: text(),
+    first_name: text(),
+    last_name: text(),
+    date_of_birth: date().nullable(),
+    age_group: text().nullable(),
+    sport_type: text().nullable(),
+    team_id: text().nullable(),
+    position: text().nullable(),
+    jersey_number: integer().nullable(),
+    registered_at: timestamptz(),
+    updated_at: timestamptz(),
+  },
+  { primaryKey: ['patient_id'] },
+);
+
+/** A row of `patients` as JSON (dates `YYYY-MM-DD`, times ISO strings). */
+export type PatientRow = RowOf<typeof patientsTable>;

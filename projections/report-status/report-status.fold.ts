@@ -1,42 +1,15 @@
-import type { StoredEvent } from '../../libs/event-store/index.js';
-import type { EventData } from '../../libs/domain/index.js';
+import type { ReportEvent } from '../../libs/domain/report/report.events.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { ReportStatusRow } from './report-status.tables.js';
+
+export type { ReportStatusRow } from './report-status.tables.js';
 
 /** The event types the `report_status` projection handles. */
-export const reportStatusEventTypes = ['ReportRequested', 'ReportGenerationStarted', 'ReportGenerated', 'ReportGenerationFailed'] as const;
-
-/** A row of `report_status` as JSON (times ISO strings). */
-export type ReportStatusRow = {
-  report_id: string;
-  patient_id: string;
-  report_type: string;
-  status: 'pending' | 'generating' | 'generated' | 'failed';
-  priority: number;
-  requested_by: string | null;
-  requested_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  failed_at: string | null;
-  error_message: string | null;
-  retry_count: number;
-  report_uri: string | null;
-};
-
-type ReportStatusEvent =
-  | { type: 'ReportRequested'; data: EventData<'ReportRequested'> }
-  | { type: 'ReportGenerationStarted'; data: EventData<'ReportGenerationStarted'> }
-  | { type: 'ReportGenerated'; data: EventData<'ReportGenerated'> }
-  | { type: 'ReportGenerationFailed'; data: EventData<'ReportGenerationFailed'> };
-
-const handled: ReadonlySet<string> = new Set(reportStatusEventTypes);
-
-/** The event as one the projection handles, or `undefined` for any other type. */
-export function asReportStatusEvent(event: StoredEvent): ReportStatusEvent | undefined {
-  return handled.has(event.type) ? ({ type: event.type, data: event.data } as ReportStatusEvent) : undefined;
-}
+export const reportStatusEventTypes = ['ReportRequested', 'ReportGenerationStarted', 'ReportGenerated', 'ReportGenerationFailed'] as const satisfies readonly ReportEvent['type'][];
 
 /** The id of the actor who sent the command, from `metadata.actor.id`. */
-function actorId(event: StoredEvent): string | null {
-  const actor = event.metadata.actor;
+function actorId(event: ProjectedEvent<ReportEvent>): string | null {
+  const actor = event.metadata['actor'];
   if (typeof actor !== 'object' || actor === null || !('id' in actor)) return null;
   return typeof actor.id === 'string' ? actor.id : null;
 }
@@ -55,10 +28,8 @@ function actorId(event: StoredEvent): string | null {
  *
  * @example foldReportStatus(undefined, requested) // { report_id: 'r1', status: 'pending', retry_count: 0, … }
  */
-export function foldReportStatus(row: ReportStatusRow | undefined, stored: StoredEvent): ReportStatusRow | undefined {
-  const event = asReportStatusEvent(stored);
-  if (!event) return row;
-  const occurredAt = String(stored.metadata.occurredAt);
+export function foldReportStatus(row: ReportStatusRow | undefined, event: ProjectedEvent<ReportEvent>): ReportStatusRow | undefined {
+  const occurredAt = event.occurredAt;
   if (event.type === 'ReportRequested') {
     const d = event.data;
     return {
@@ -67,7 +38,7 @@ export function foldReportStatus(row: ReportStatusRow | undefined, stored: Store
       report_type: d.reportType,
       status: 'pending',
       priority: d.priority,
-      requested_by: actorId(stored),
+      requested_by: actorId(event),
       requested_at: occurredAt,
       started_at: null,
       completed_at: null,

@@ -1,5 +1,8 @@
 import type { SessionCompleted } from '../../libs/domain/session/session.events.js';
 import type { SessionKpis } from '../../libs/domain/session/session.commands.js';
+import type { SessionKpisRow } from './session-kpis.tables.js';
+
+export type { SessionKpisRow } from './session-kpis.tables.js';
 
 /** The metric columns of `session_kpis`, in the seed's order (the KPI names of CompleteSession). */
 export const kpiColumns = [
@@ -20,15 +23,7 @@ export const kpiColumns = [
   'training_load',
   'player_load',
   'intensity_score',
-] as const satisfies readonly (keyof SessionKpis)[];
-
-/** One `session_kpis` row as JSON; a KPI the completion did not send is null. */
-export type SessionKpisRow = {
-  id: number;
-  session_id: string;
-  player_id: string;
-  calculated_at: string;
-} & { [K in (typeof kpiColumns)[number]]: SessionKpis[K] | null };
+] as const satisfies readonly (keyof SessionKpis & keyof SessionKpisRow)[];
 
 /**
  * The KPI row of one completion (pure): `id` is given by the caller, `calculated_at` is the
@@ -37,8 +32,30 @@ export type SessionKpisRow = {
  * @example kpisRow(7, completion.data, '2026-02-01T11:30:00Z').touches // 42, or null
  */
 export function kpisRow(id: number, data: SessionCompleted['data'], occurredAt: string): SessionKpisRow {
-  const metrics = Object.fromEntries(kpiColumns.map((column) => [column, data.kpis[column] ?? null]));
-  return { id, session_id: data.sessionId, player_id: data.playerId, ...metrics, calculated_at: occurredAt } as SessionKpisRow;
+  const k = data.kpis;
+  return {
+    id,
+    session_id: data.sessionId,
+    player_id: data.playerId,
+    max_speed_kmh: k.max_speed_kmh ?? null,
+    avg_speed_kmh: k.avg_speed_kmh ?? null,
+    speed_zones: k.speed_zones ?? null,
+    total_distance_m: k.total_distance_m ?? null,
+    high_intensity_distance_m: k.high_intensity_distance_m ?? null,
+    sprint_distance_m: k.sprint_distance_m ?? null,
+    touches: k.touches ?? null,
+    passes: k.passes ?? null,
+    pass_accuracy: k.pass_accuracy ?? null,
+    shots: k.shots ?? null,
+    accelerations: k.accelerations ?? null,
+    decelerations: k.decelerations ?? null,
+    max_acceleration: k.max_acceleration ?? null,
+    jumps: k.jumps ?? null,
+    training_load: k.training_load ?? null,
+    player_load: k.player_load ?? null,
+    intensity_score: k.intensity_score ?? null,
+    calculated_at: occurredAt,
+  };
 }
 
 /**

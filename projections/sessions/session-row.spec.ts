@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { evolveSessionRow, type TimedSessionEvent } from './session-row.js';
+import type { SessionEvent } from '../../libs/domain/session/session.events.js';
+import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
+import { evolveSessionRow } from './session-row.js';
 
-const start = {
-  type: 'SessionStarted',
-  data: { sessionId: 's1', playerId: 'p1', sessionType: 'analysis', startTime: '2026-02-01T10:00:00Z' },
-  occurredAt: '2026-02-01T10:00:00Z',
-} as TimedSessionEvent;
-const complete = {
-  type: 'SessionCompleted',
-  data: { sessionId: 's1', endTime: '2026-02-01T10:00:59.9Z', kpis: {}, playerId: 'p1', startTime: '2026-02-01T10:00:00Z', durationSeconds: 59 },
-  occurredAt: '2026-02-01T10:00:59.9Z',
-} as TimedSessionEvent;
-const fail = { type: 'SessionFailed', data: { sessionId: 's1', reason: 'x', playerId: 'p1' }, occurredAt: '2026-02-01T11:00:00Z' } as TimedSessionEvent;
+const log = new EventLog();
+
+const start = log.projected<SessionEvent>('SessionStarted', { sessionId: 's1', playerId: 'p1', sessionType: 'analysis', startTime: '2026-02-01T10:00:00Z' }, { occurredAt: '2026-02-01T10:00:00Z' });
+const complete = log.projected<SessionEvent>(
+  'SessionCompleted',
+  { sessionId: 's1', endTime: '2026-02-01T10:00:59.9Z', kpis: {}, playerId: 'p1', startTime: '2026-02-01T10:00:00Z', durationSeconds: 59 },
+  { occurredAt: '2026-02-01T10:00:59.9Z' },
+);
+const fail = log.projected<SessionEvent>('SessionFailed', { sessionId: 's1', reason: 'x', playerId: 'p1' }, { occurredAt: '2026-02-01T11:00:00Z' });
 
 describe('evolveSessionRow', () => {
   const pending = evolveSessionRow(undefined, start)!;
@@ -25,7 +25,7 @@ describe('evolveSessionRow', () => {
   });
 
   it('keeps the first start of an id', () => {
-    expect(evolveSessionRow(pending, { ...start, occurredAt: '2027-01-01T00:00:00Z' } as TimedSessionEvent)).toBe(pending);
+    expect(evolveSessionRow(pending, { ...start, occurredAt: '2027-01-01T00:00:00Z' })).toBe(pending);
   });
 
   it('completes or fails only a pending session', () => {

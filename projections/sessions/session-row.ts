@@ -1,40 +1,11 @@
 import type { SessionEvent } from '../../libs/domain/session/session.events.js';
-import type { StoredEvent } from '../../libs/event-store/index.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { SessionRow } from './sessions.tables.js';
 
-/** Seed 002's session statuses; a started session is `pending` until it completes or fails. */
-export type SessionStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export type { SessionRow, SessionStatus } from './sessions.tables.js';
 
-/** One `sessions` row as JSON (times as ISO strings). */
-export type SessionRow = {
-  id: string;
-  player_id: string;
-  user_id: string;
-  session_type: string;
-  title: string | null;
-  description: string | null;
-  start_time: string;
-  end_time: string | null;
-  duration_seconds: number | null;
-  video_path: string | null;
-  status: SessionStatus;
-  created_at: string;
-  updated_at: string;
-  metadata: Record<string, unknown> | null;
-};
-
-/** A stored session event with its data typed and its business time. */
-export type TimedSessionEvent = SessionEvent & { occurredAt: string };
-
-/**
- * Types a stored event of the `session-*` streams (its data was validated when it was decided).
- *
- * @example timedSessionEvent(stored).occurredAt // '2026-01-01T10:00:00Z'
- */
-export function timedSessionEvent(stored: StoredEvent): TimedSessionEvent {
-  const occurredAt = stored.metadata['occurredAt'];
-  if (typeof occurredAt !== 'string') throw new Error(`event ${stored.id} has no metadata.occurredAt`);
-  return { type: stored.type, data: stored.data, occurredAt } as TimedSessionEvent;
-}
+/** The event types the `sessions` projection handles. */
+export const sessionsEventTypes = ['SessionStarted', 'SessionCompleted', 'SessionFailed'] as const satisfies readonly SessionEvent['type'][];
 
 /**
  * The `sessions` row after one event (pure). A start creates the row (`pending`, created at its
@@ -42,7 +13,7 @@ export function timedSessionEvent(stored: StoredEvent): TimedSessionEvent {
  * Completion and failure only apply to a `pending` session (the decider allows nothing else);
  * events of a session never started leave no row.
  */
-export function evolveSessionRow(row: SessionRow | undefined, event: TimedSessionEvent): SessionRow | undefined {
+export function evolveSessionRow(row: SessionRow | undefined, event: ProjectedEvent<SessionEvent>): SessionRow | undefined {
   switch (event.type) {
     case 'SessionStarted': {
       if (row !== undefined) return row;

@@ -1,15 +1,7 @@
 import type { SymptomLogged } from '../../libs/domain/tracker/tracker.events.js';
+import type { SymptomLogRow } from './symptom-log-export.tables.js';
 
-/** One `symptom_log_export` row as JSON. */
-export type SymptomLogRow = {
-  log_id: string;
-  user_id: string;
-  symptom_id: string;
-  severity: number;
-  timestamp: string;
-  reporter_type: string;
-  incident_context: string | null;
-};
+export type { SymptomLogRow } from './symptom-log-export.tables.js';
 
 /**
  * The export row of one log (pure): `timestamp` is its loggedAt.

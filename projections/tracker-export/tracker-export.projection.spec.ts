@@ -197,14 +197,21 @@ describe('tracker_export projection', () => {
       expect((await project(events, undefined, context))[0]?.['current_stage']).toBe('play');
     });
 
-    it('remembers each log once per person; another person may reuse the log id', async () => {
+    it('counts a log id another person used as well (log ids are unique per person only)', async () => {
+      const log = new EventLog();
+      const rows = await project([logged(log, 'p1', 'x', 'headache', 2, 0), logged(log, 'p2', 'x', 'neck_pain', 1, 3)]);
+      expect(rows).toEqual([
+        { ...row, current_stage: 'symptom_limited_activity', last_updated: h(0), reporter_type: 'self' },
+        { ...row, user_id: 'p2', current_stage: 'symptom_limited_activity', last_updated: h(3), triage_level: 'red_flag', reporter_type: 'self' },
+      ]);
+    });
+
+    it('keeps only a small progress row per person, not the logs', async () => {
       const log = new EventLog();
       const t = await harness.fresh(trackerExportProjection);
-      const first = logged(log, 'p1', 'x', 'headache', 2, 0);
-      await t.apply([first, logged(log, 'p2', 'x', 'neck_pain', 1, 3)]);
-      expect(await t.rows('tracker_export_logs', 'user_id')).toEqual([
-        { user_id: 'p1', log_id: 'x', event_id: first.id, position: 1, symptom_id: 'headache', severity: 2, logged_at: h(0), reporter_type: 'self', incident_context: null },
-        expect.objectContaining({ user_id: 'p2', log_id: 'x', position: 2, symptom_id: 'neck_pain' }),
+      await t.apply([0, 30, 60].map((hours, i) => logged(log, 'p1', `l${i}`, 'headache', 0, hours)));
+      expect(await t.rows('tracker_export_progress', 'user_id')).toEqual([
+        { user_id: 'p1', stage: 2, entered_ms: Date.parse(h(60)), last_symptomatic_ms: null, latest_ms: Date.parse(h(60)), amber_ms: null, red_ms: null },
       ]);
     });
   });

@@ -1,59 +1,75 @@
-import { sql, type Kysely } from 'kysely';
-import type { Projection } from '../../libs/projection-engine/projection.js';
-import { insertRows, loadRowMap, upsertRows } from '../../libs/projection-engine/rows.js';
-import { trackerExportTables } from './tracker-export.tables.js';
-import { trackerState, type TrackerLog } from './tracker-state.js';
-import {
-  applyProfile,
-  emptyTrackerRow,
-  trackerExportEvent,
-  trackerLogRow,
-  type TrackerExportRow,
-} from './tracker-row.js';
+import type { SymptomLogged } from '../../libs/domain/tracker/tracker.events.js';
+import type { ProjectionIO } from '../../libs/projection-engine/io.js';
+import { defineProjection, type ProjectedEvent, type ProjectionContext } from '../../libs/projection-engine/projection.js';
+import { trackerExportTable, trackerProgressTable, type TrackerExportRow } from './tracker-export.tables.js';
+import { applyProfile, emptyTrackerRow, progressColumnsOf, progressOf, trackerLog, type TrackerExportEvent } from './tracker-row.js';
+import { isInOrder, replayTracker, trackerColumns, trackerStep, type TrackerProgress } from './tracker-state.js';
 
 /**
  * `tracker_export` (SPEC §4 "Tracker rules", seed 000): per person, the return-to-sport stage,
  * triage level and latest log, with the profile's age group, sport and team. Every registered
- * person has a row (no stage and green until their first log). Logs are remembered in
- * `tracker_export_logs`; for each person a batch logs for, stage and triage are recomputed from
- * all their logs, so a backdated log counts where its loggedAt puts it. Four statements per
- * batch: insert the logs, load the rows, load the logs of the persons who logged, upsert.
+ * person has a row (no stage and green until their first log).
+ *
+ * Incremental: each logging person's progress (`tracker_export_progress`) holds the stage
+ * machine's state and the latest loggedAt per triage level, so a log in loggedAt order advances
+ * it in O(1). A backdated log (earlier than the person's latest) re-reads that person's logs
+ * up to it from the event log and replays them. Per batch: two cached loads, two writes.
  */
-export const trackerExportProjection: Projection = {
+export const trackerExportProjection = defineProjection<TrackerExportEvent>({
   name: 'tracker_export',
-  version: 1,
+  version: 2,
   eventTypes: ['PatientRegistered', 'PatientProfileUpdated', 'SymptomLogged'],
-  tableNames: ['tracker_export', 'tracker_export_logs'],
-  tables: trackerExportTables,
+  tables: [trackerExportTable, trackerProgressTable],
   configKeys: ['triageMap', 'stages'],
-  async apply(events, db, context) {
-    const typed = events.map((stored) => ({ stored, event: trackerExportEvent(stored) }));
-    const logRows = typed.flatMap(({ stored, event }) => (event.type === 'SymptomLogged' ? [trackerLogRow(event, stored)] : []));
-    await insertRows(db, 'tracker_export_logs', ['user_id', 'log_id'], logRows);
-
-    const users = [...new Set(typed.map(({ event }) => event.data.patientId))];
-    const current = (await loadRowMap(db, 'tracker_export', 'user_id', users)) as Map<string, TrackerExportRow>;
-    const rows = new Map<string, TrackerExportRow>();
-    for (const { event } of typed) {
-      const user = event.data.patientId;
-      rows.set(user, applyProfile(rows.get(user) ?? current.get(user) ?? emptyTrackerRow(user), event));
+  async apply(events, io, context) {
+    const byUser = new Map<string, ProjectedEvent<TrackerExportEvent>[]>();
+    for (const event of events) {
+      const list = byUser.get(event.data.patientId);
+      if (list) list.push(event);
+      else byUser.set(event.data.patientId, [event]);
     }
-
-    const loggers = [...new Set(logRows.map((log) => log.user_id))];
-    for (const [user, logs] of await loadLogs(db, loggers)) {
-      rows.set(user, { ...rows.get(user)!, ...trackerState(logs, context.triageMap, context.stages) });
+    const loggers = [...byUser].filter(([, list]) => list.some((e) => e.type === 'SymptomLogged')).map(([user]) => user);
+    const [rows, progress] = await Promise.all([io.load(trackerExportTable, byUser.keys()), io.load(trackerProgressTable, loggers)]);
+    const changedRows: TrackerExportRow[] = [];
+    const changedProgress = [];
+    for (const [user, list] of byUser) {
+      let row = rows.get(user) ?? emptyTrackerRow(user);
+      let state = progressOf(progress.get(user));
+      let logged = false;
+      for (const event of list) {
+        if (event.type !== 'SymptomLogged') {
+          row = applyProfile(row, event);
+          continue;
+        }
+        logged = true;
+        const next = await absorb(state, event, io, context);
+        state = next.progress;
+        row = { ...row, ...next.columns };
+      }
+      changedRows.push(row);
+      if (logged && state) changedProgress.push({ user_id: user, ...progressColumnsOf(state) });
     }
-    await upsertRows(db, 'tracker_export', ['user_id'], [...rows.values()]);
+    io.put(trackerExportTable, changedRows);
+    io.put(trackerProgressTable, changedProgress);
   },
-};
+});
 
-/** Every remembered log of these persons, per person, in loggedAt then log order (one query). */
-async function loadLogs(db: Kysely<unknown>, users: readonly string[]): Promise<Map<string, TrackerLog[]>> {
-  const byUser = new Map<string, TrackerLog[]>(users.map((user) => [user, []]));
-  if (users.length === 0) return byUser;
-  const { rows } = await sql<{ user_id: string; log: TrackerLog }>`SELECT l.user_id, to_jsonb(l.*) - 'position' - 'user_id' AS log
-    FROM tracker_export_logs l WHERE l.user_id = ANY(${users}::text[])
-    ORDER BY l.user_id, l.logged_at, l.position`.execute(db);
-  for (const { user_id, log } of rows) byUser.get(user_id)?.push(log);
-  return byUser;
+/** One log folded into a person's progress: in O(1) when in loggedAt order, else by replaying their logs up to it. */
+async function absorb(state: TrackerProgress | undefined, event: ProjectedEvent<SymptomLogged>, io: ProjectionIO, context: ProjectionContext) {
+  const log = trackerLog(event);
+  if (isInOrder(state, log.logged_at)) {
+    const step = trackerStep(state, log, context.triageMap, context.stages);
+    return { progress: step.progress, columns: trackerColumns(step.progress, log, context.triageMap, context.stages) };
+  }
+  const history = await personLogs(io, event);
+  const replay = replayTracker(history, context.triageMap, context.stages);
+  return { progress: replay.progress!, columns: trackerColumns(replay.progress!, replay.latest!, context.triageMap, context.stages) };
+}
+
+/** The person's logs from the event log, up to and including `event` (its own stream holds them). */
+export async function personLogs(io: ProjectionIO, event: ProjectedEvent<SymptomLogged>) {
+  const history = await io.history<SymptomLogged>(event.streamId, ['SymptomLogged'], event.position);
+  const mine = history.filter((e) => e.data.patientId === event.data.patientId);
+  if (!mine.some((e) => e.id === event.id)) throw new Error(`symptom log ${event.id}: not found in its stream ${event.streamId}; cannot replay the person's logs`);
+  return mine.map(trackerLog);
 }

@@ -1,34 +1,47 @@
+import { defineTable, double, integer, text, timestamptz, type RowOf } from '../../libs/projection-engine/table.js';
+import type { TriageLevel } from '../../libs/domain/tracker/tracker-config.js';
+
 /**
- * DDL of `tracker_export` (seed 000, SPEC §4): one row per person (registered or logging), and
- * its auxiliary `tracker_export_logs`: every symptom log the projection has seen, so a backdated
- * log can recompute the person's stage and triage from the whole series. Logs are keyed by
- * (user_id, log_id): log ids are unique per person only. `position` (numeric: log positions may
- * exceed 2^63) orders logs with the same loggedAt as the log does.
+ * `tracker_export` (seed 000, SPEC §4): one row per person (registered or logging). Updated in
+ * place at every batch that touches the person: fillfactor 70 leaves room for those updates.
  */
-export const trackerExportTables: readonly string[] = [
-  `CREATE TABLE tracker_export (
-    user_id text PRIMARY KEY,
-    current_stage text,
-    last_updated timestamptz,
-    triage_level text NOT NULL DEFAULT 'green',
-    age_group text,
-    sport_type text,
-    team_id text,
-    incident_context text,
-    reporter_type text
-  )`,
-  'CREATE INDEX idx_tracker_export_triage ON tracker_export (triage_level, last_updated DESC)',
-  `CREATE TABLE tracker_export_logs (
-    user_id text NOT NULL,
-    log_id text NOT NULL,
-    event_id text NOT NULL,
-    position numeric NOT NULL,
-    symptom_id text NOT NULL,
-    severity integer NOT NULL,
-    logged_at timestamptz NOT NULL,
-    reporter_type text NOT NULL,
-    incident_context text,
-    PRIMARY KEY (user_id, log_id)
-  )`,
-  'CREATE INDEX idx_tracker_export_logs_order ON tracker_export_logs (user_id, logged_at, position)',
-];
+export const trackerExportTable = defineTable(
+  'tracker_export',
+  {
+    user_id: text(),
+    current_stage: text().nullable(),
+    last_updated: timestamptz().nullable(),
+    triage_level: text<TriageLevel>().defaultTo("'green'"),
+    age_group: text().nullable(),
+    sport_type: text().nullable(),
+    team_id: text().nullable(),
+    incident_context: text().nullable(),
+    reporter_type: text().nullable(),
+  },
+  { primaryKey: ['user_id'], indexes: [{ name: 'idx_tracker_export_triage', columns: ['triage_level', 'last_updated DESC'] }], fillfactor: 70 },
+);
+
+/**
+ * The columns of a person's stage and triage progress (`TrackerProgress`), shared by the
+ * tracker's and the timeline's own progress tables: epoch milliseconds, exact in a double.
+ */
+export const progressColumns = {
+  stage: integer(),
+  entered_ms: double(),
+  last_symptomatic_ms: double().nullable(),
+  latest_ms: double(),
+  amber_ms: double().nullable(),
+  red_ms: double().nullable(),
+};
+
+/**
+ * Auxiliary: each logging person's progress — everything an in-order log needs, so a log
+ * costs one small row update, not a re-read of the person's history. A backdated log
+ * re-reads the person's logs from the event log (`io.history`) instead.
+ */
+export const trackerProgressTable = defineTable('tracker_export_progress', { user_id: text(), ...progressColumns }, { primaryKey: ['user_id'], fillfactor: 70 });
+
+/** One `tracker_export` row as JSON. */
+export type TrackerExportRow = RowOf<typeof trackerExportTable>;
+/** One `tracker_export_progress` row. */
+export type TrackerProgressRow = RowOf<typeof trackerProgressTable>;

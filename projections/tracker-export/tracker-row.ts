@@ -1,23 +1,13 @@
 import type { PatientProfileUpdated, PatientRegistered } from '../../libs/domain/patient/patient.events.js';
 import type { SymptomLogged } from '../../libs/domain/tracker/tracker.events.js';
-import type { StoredEvent } from '../../libs/event-store/index.js';
-import { noLogsState, type TrackerLog, type TrackerState } from './tracker-state.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { TrackerExportRow } from './tracker-export.tables.js';
+import { noLogsState, type TrackerLog, type TrackerProgress } from './tracker-state.js';
 
-/** One `tracker_export` row as JSON. */
-export type TrackerExportRow = TrackerState & {
-  user_id: string;
-  age_group: string | null;
-  sport_type: string | null;
-  team_id: string | null;
-};
+export type { TrackerExportRow } from './tracker-export.tables.js';
 
 /** The events the tracker export handles, data typed. */
 export type TrackerExportEvent = PatientRegistered | PatientProfileUpdated | SymptomLogged;
-
-/** Types a stored event the projection subscribed to (its data was validated when decided). */
-export function trackerExportEvent(stored: StoredEvent): TrackerExportEvent {
-  return { type: stored.type, data: stored.data } as TrackerExportEvent;
-}
 
 /** A person's first row: no profile, no logs. */
 export function emptyTrackerRow(userId: string): TrackerExportRow {
@@ -26,8 +16,7 @@ export function emptyTrackerRow(userId: string): TrackerExportRow {
 
 /**
  * The row after a profile event (pure): registration sets age_group, sport_type and team_id
- * (null when absent); an update changes only the fields it carries. Logs change nothing here:
- * the projection recomputes the tracker columns from all the person's logs.
+ * (null when absent); an update changes only the fields it carries. Logs change nothing here.
  */
 export function applyProfile(row: TrackerExportRow, event: TrackerExportEvent): TrackerExportRow {
   switch (event.type) {
@@ -47,20 +36,37 @@ export function applyProfile(row: TrackerExportRow, event: TrackerExportEvent): 
   }
 }
 
-/** The `tracker_export_logs` row of a log event, `position` as a decimal string. */
-export function trackerLogRow(event: SymptomLogged, stored: StoredEvent): TrackerLog & { user_id: string; position: string } {
+/** The tracker's view of a log event. */
+export function trackerLog(event: ProjectedEvent<SymptomLogged>): TrackerLog {
   const { data } = event;
   return {
-    user_id: data.patientId,
     log_id: data.logId,
-    event_id: stored.id,
-    position: stored.position.toString(10),
+    event_id: event.id,
     symptom_id: data.symptomId,
     severity: data.severity,
     logged_at: data.loggedAt,
     reporter_type: data.reporterType,
     incident_context: data.incidentContext ?? null,
   };
+}
+
+/** A stored progress row as `TrackerProgress`. */
+export function progressOf(row: {
+  stage: number;
+  entered_ms: number;
+  last_symptomatic_ms: number | null;
+  latest_ms: number;
+  amber_ms: number | null;
+  red_ms: number | null;
+} | undefined): TrackerProgress | undefined {
+  return row === undefined
+    ? undefined
+    : { stage: row.stage, enteredMs: row.entered_ms, lastSymptomaticMs: row.last_symptomatic_ms, latestMs: row.latest_ms, amberMs: row.amber_ms, redMs: row.red_ms };
+}
+
+/** `TrackerProgress` as the columns of a progress row. */
+export function progressColumnsOf(p: TrackerProgress) {
+  return { stage: p.stage, entered_ms: p.enteredMs, last_symptomatic_ms: p.lastSymptomaticMs, latest_ms: p.latestMs, amber_ms: p.amberMs, red_ms: p.redMs };
 }
 
 function unreachable(event: never): never {

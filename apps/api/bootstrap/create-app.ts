@@ -63,6 +63,8 @@ export async function createApp(
       logger,
       leaseTtlMs: config.projectionLeaseMs,
       leaseRenewMs: Math.max(200, Math.floor(config.projectionLeaseMs / 5)),
+      // PGlite runs one statement at a time: concurrency there only interleaves the waits.
+      concurrent: infrastructure.database.kind === 'server',
     });
     const projectionAdmin = new ProjectionAdmin({
       db: infrastructure.database.db,

@@ -35,6 +35,7 @@ export function subscribeWithCheckpoints(
 ): Subscription<StoredEvent | SubscriptionCheckpoint> {
   const wakeup = new Wakeup();
   let closed = false;
+  const pageSize = options.pageSize ?? deps.pageSize;
 
   async function* run(): AsyncGenerator<StoredEvent | SubscriptionCheckpoint> {
     let last: 'start' | Position = options.fromPosition ?? 'start';
@@ -44,13 +45,13 @@ export function subscribeWithCheckpoints(
       while (!closed) {
         wakeup.reset();
         const head = checkpoints && options.eventTypes && deps.readHead ? await withRetry(() => deps.readHead!()) : null;
-        const page = await withRetry(() => deps.readPage(last, deps.pageSize, options.eventTypes));
+        const page = await withRetry(() => deps.readPage(last, pageSize, options.eventTypes));
         for (const event of page) {
           if (closed) return;
           yield event;
           last = event.position;
         }
-        if (page.length < deps.pageSize && !closed) {
+        if (page.length < pageSize && !closed) {
           if (head !== null && (last === 'start' || head > last) && (reported === null || head > reported)) {
             reported = head;
             yield { checkpoint: head };

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventStore, Position } from '../../event-store/index.js';
+import type { EventStore, Position, StoredEvent } from '../../event-store/index.js';
 import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
-import { compareSchemas, type TableDifference } from './compare.js';
+import { applyBatch, storeHistory } from '../apply-batch.js';
+import { compareSchemas, tablesThatDiffer, type TableDifference } from './compare.js';
 import { claimRebuild, loadRebuild, saveProgress, type RebuildProgress } from './rebuild-state.js';
-import { createProjectionSchema, replayInto } from './replay.js';
+import { createIndexes, createProjectionSchema, pagesOf, replayInto } from './replay.js';
 import { shadowSchema, swapBack, swapIn, verifySchema } from './swap.js';
 
 type Logger = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -18,7 +19,7 @@ export type ProjectionAdminOptions = {
   /** this process, as in the rebuild's row */
   owner: string;
   logger: Logger;
-  /** events per rebuild transaction; default 5000 */
+  /** events per rebuild transaction; default 20,000 */
   batchSize?: number;
   /** a rebuild silent this long is dead (its process was killed); default 15 s */
   heartbeatTimeoutMs?: number;
@@ -92,21 +93,22 @@ export class ProjectionAdmin {
     const projection = this.projection(name);
     const { db, store, context } = this.options;
     const scratch = `caretrack_check_${name}`;
-    await createProjectionSchema(db, scratch, projection);
+    const cache = await createProjectionSchema(db, scratch, projection, { indexes: false, unlogged: true });
     try {
       let replayed: 'start' | Position = 'start';
       for (let attempt = 0; attempt < 50; attempt++) {
         // Replay (outside any transaction: the store may share this database's one connection)
         // exactly up to the live checkpoint, then compare while holding it still.
         const live = await livePosition(db, name);
-        if (live !== null) replayed = await replayInto(db, store, projection, context, scratch, { from: replayed, upTo: live, batchSize: this.batchSize });
+        if (live !== null) replayed = await replayInto(db, store, projection, context, scratch, { from: replayed, upTo: live, batchSize: this.batchSize, cache });
         const target = live;
         const report = await db.transaction().execute(async (trx) => {
           const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
             WHERE name = ${name} FOR UPDATE`.execute(trx);
           const now = rows[0]?.position ?? null;
           if (now !== (target === null ? null : target.toString())) return null; // moved on: replay further
-          const differences = await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableNames);
+          const differ = await tablesThatDiffer(trx, LIVE_SCHEMA, scratch, projection.tableNames);
+          const differences = differ.length === 0 ? [] : await compareSchemas(trx, LIVE_SCHEMA, scratch, differ);
           return { name, position: now, matches: differences.length === 0, differences };
         });
         if (report) return report;
@@ -128,7 +130,7 @@ export class ProjectionAdmin {
   }
 
   private get batchSize(): number {
-    return this.options.batchSize ?? 5000;
+    return this.options.batchSize ?? 20_000;
   }
 
   private projection(name: string): Projection {
@@ -137,61 +139,70 @@ export class ProjectionAdmin {
     return projection;
   }
 
+  /**
+   * Build and verify in ONE pass over the log: every page read feeds two folds of the projection
+   * — the shadow, and an independent one into a verify schema with other batch boundaries — on
+   * their own connections, into tables without secondary indexes. Then the two are compared by
+   * per-table checksums (and row by row only where they differ, to explain it), the shadow gets
+   * its indexes, and it is caught up and swapped in.
+   */
   private async rebuild(projection: Projection, hooks: RebuildHooks): Promise<void> {
     const { db, store, context, owner } = this.options;
     const name = projection.name;
     const shadow = shadowSchema(name);
+    const verify = verifySchema(name);
     const total = await store.countEvents({ after: 'start', eventTypes: projection.eventTypes });
-    await createProjectionSchema(db, shadow, projection);
+    const shadowCache = await createProjectionSchema(db, shadow, projection, { indexes: false });
+    const verifyCache = await createProjectionSchema(db, verify, projection, { indexes: false, unlogged: true });
     await saveProgress(db, name, owner, { total, processed: 0 });
     const started = Date.now();
     let processed = 0;
     let lastSave = 0;
-    let position = await replayInto(db, store, projection, context, shadow, {
-      from: 'start',
-      batchSize: this.batchSize,
-      onBatch: async (count, at) => {
-        processed += count;
-        if (Date.now() - lastSave > 500) {
-          lastSave = Date.now();
-          const seconds = (Date.now() - started) / 1000;
-          const rate = seconds > 0 ? processed / seconds : null;
-          const grown = Math.max(total, processed);
-          await saveProgress(db, name, owner, {
-            processed,
-            total: grown,
-            eventsPerSecond: rate,
-            etaSeconds: rate ? (grown - processed) / rate : null,
-            position: at.toString(),
-          });
-        }
-        await hooks.afterBatch?.(processed);
-      },
-    });
+    const beat = async (state?: 'verifying') => {
+      if (state === undefined && Date.now() - lastSave < 500) return;
+      lastSave = Date.now();
+      const seconds = (Date.now() - started) / 1000;
+      const rate = seconds > 0 ? processed / seconds : null;
+      const grown = Math.max(total, processed);
+      await saveProgress(db, name, owner, {
+        ...(state ? { state } : {}),
+        processed,
+        total: grown,
+        eventsPerSecond: rate,
+        etaSeconds: state ? 0 : rate ? (grown - processed) / rate : null,
+      });
+    };
+    const history = storeHistory(store);
+    const main = new BatchFeeder(this.batchSize, (events) => applyBatch(events, { db, schema: shadow, projection, context, cache: shadowCache, history }));
+    // Other transaction boundaries: about 3/5 of the batch size, never a divisor of it.
+    const other = new BatchFeeder(Math.max(1, Math.floor((this.batchSize * 3) / 5) + 1), (events) =>
+      applyBatch(events, { db, schema: verify, projection, context, cache: verifyCache, history }),
+    );
+    let position: 'start' | Position = 'start';
+    for await (const page of pagesOf(store, projection.eventTypes, 'start', Math.min(5000, this.batchSize))) {
+      await Promise.all([main.add(page), other.add(page)]);
+      processed += page.length;
+      position = page[page.length - 1]!.position;
+      await beat();
+      await hooks.afterBatch?.(processed);
+    }
+    await Promise.all([main.end(), other.end()]);
     await hooks.afterBuild?.(shadow);
 
-    await saveProgress(db, name, owner, { state: 'verifying', processed, total: Math.max(total, processed), etaSeconds: 0 });
-    const verify = verifySchema(name);
-    await createProjectionSchema(db, verify, projection);
-    // An independent replay: other transaction boundaries (odd-sized batches) over the same range.
-    let lastBeat = Date.now();
-    const heartbeat = async () => {
-      // The verification replay is as long as the build: keep showing this rebuild is alive.
-      if (Date.now() - lastBeat < 500) return;
-      lastBeat = Date.now();
-      await saveProgress(db, name, owner, {});
-    };
-    await replayInto(db, store, projection, context, verify, { from: 'start', upTo: position === 'start' ? 0n : position, batchSize: 997, onBatch: heartbeat });
-    const differences = await compareSchemas(db, shadow, verify, projection.tableNames);
+    await beat('verifying');
+    const differ = await tablesThatDiffer(db, shadow, verify, projection.tableNames);
+    const differences = differ.length === 0 ? [] : await compareSchemas(db, shadow, verify, differ);
     await sql`DROP SCHEMA ${sql.id(verify)} CASCADE`.execute(db);
     if (differences.length > 0) {
       await saveProgress(db, name, owner, { state: 'failed', differences, error: 'verification failed: the shadow differs from an independent replay; the live tables were kept', finished: true });
       await sql`DROP SCHEMA IF EXISTS ${sql.id(shadow)} CASCADE`.execute(db);
       return;
     }
+    await createIndexes(db, shadow, projection);
+    await beat('verifying');
 
     await saveProgress(db, name, owner, { state: 'swapping' });
-    position = await swapIn(db, store, projection, context, position, this.options.fingerprintOf(name), this.batchSize);
+    position = await swapIn(db, store, projection, context, position, this.options.fingerprintOf(name), this.batchSize, shadowCache);
     const seconds = (Date.now() - started) / 1000;
     await saveProgress(db, name, owner, {
       state: 'swapped',
@@ -208,6 +219,33 @@ export class ProjectionAdmin {
   private async dropScratch(name: string): Promise<void> {
     await sql`DROP SCHEMA IF EXISTS ${sql.id(shadowSchema(name))} CASCADE`.execute(this.options.db);
     await sql`DROP SCHEMA IF EXISTS ${sql.id(verifySchema(name))} CASCADE`.execute(this.options.db);
+  }
+}
+
+/** Collects events into batches of `size` and applies each; `end` applies the rest. */
+class BatchFeeder {
+  private pending: StoredEvent[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly apply: (events: StoredEvent[]) => Promise<void>,
+  ) {}
+
+  async add(events: readonly StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      this.pending.push(event);
+      if (this.pending.length >= this.size) await this.flush();
+    }
+  }
+
+  async end(): Promise<void> {
+    if (this.pending.length > 0) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    await this.apply(batch);
   }
 }
 

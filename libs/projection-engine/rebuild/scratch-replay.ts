@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, StoredEvent } from '../../event-store/index.js';
 import { inSchema } from '../apply-in-schema.js';
+import { applyBatch, storeHistory } from '../apply-batch.js';
 import type { Projection, ProjectionContext } from '../projection.js';
+import { RowCache } from '../row-cache.js';
 
 /**
  * Replays the chosen events through the projections' own code into a scratch schema, lets
@@ -28,17 +30,19 @@ export async function withScratchReplay<T>(
       for (const p of projections) for (const ddl of p.tables) await sql.raw(ddl).execute(trx);
     });
     const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
+    const history = storeHistory(store, select);
+    const caches = new Map(projections.map((p) => {
+      const cache = new RowCache();
+      cache.markComplete(p.tableNames);
+      return [p.name, cache];
+    }));
     let from: 'start' | bigint = 'start';
     for (;;) {
       const page = await store.readAll({ fromPosition: from, maxCount: pageSize, eventTypes: types });
       const chosen = page.filter(select);
-      if (chosen.length) {
-        await inSchema(db, schema, async (trx) => {
-          for (const p of projections) {
-            const mine = chosen.filter((e) => p.eventTypes.includes(e.type));
-            if (mine.length) await p.apply(mine, trx, context);
-          }
-        });
+      for (const p of projections) {
+        const mine = chosen.filter((e) => p.eventTypes.includes(e.type));
+        if (mine.length) await applyBatch(mine, { db, schema, projection: p, context, cache: caches.get(p.name)!, history });
       }
       if (page.length < pageSize) break;
       from = page[page.length - 1]!.position;

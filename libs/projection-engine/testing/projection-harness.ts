@@ -5,7 +5,19 @@ import { parseStagesConfig, parseTriageMap } from '../../domain/tracker/tracker-
 import type { JsonObject, StoredEvent } from '../../event-store/index.js';
 import { openDatabase, type DatabaseConnection } from '../../read-store/connection.js';
 import { inSchema } from '../apply-in-schema.js';
-import type { Projection, ProjectionContext } from '../projection.js';
+import { applyBatch } from '../apply-batch.js';
+import { toProjectedEvent, type EventShape, type ProjectedEvent, type Projection, type ProjectionContext } from '../projection.js';
+import { RowCache } from '../row-cache.js';
+import type { CaretrackEvent } from '../../domain/events.js';
+
+/**
+ * A stored event as a projection receives it (specs of pure folds).
+ *
+ * @example foldPatient(undefined, projected(log.event('PatientRegistered', { … })))
+ */
+export function projected<E extends EventShape = CaretrackEvent>(event: StoredEvent): ProjectedEvent<E> {
+  return toProjectedEvent<E>(event);
+}
 
 /** The shipped tracker rules (projections/config/*.yaml). */
 export function defaultProjectionContext(): ProjectionContext {
@@ -48,6 +60,16 @@ export class EventLog {
       recordedAt: new Date(occurredAt),
     };
   }
+
+  /**
+   * `event`, as a projection receives it (specs of pure folds); the type is taken from where
+   * it is used.
+   *
+   * @example foldPatient(undefined, log.projected('PatientRegistered', { patientId: 'p1', firstName: 'A', lastName: 'B' }))
+   */
+  projected<E extends EventShape = CaretrackEvent>(type: string, data: JsonObject, options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {}): ProjectedEvent<E> {
+    return toProjectedEvent<E>(this.event(type, data, options));
+  }
 }
 
 /**
@@ -81,14 +103,26 @@ export function projectionHarness() {
 }
 
 function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Projection, context: ProjectionContext) {
+  // The events given so far play the event log for `io.history`; the cache knows the tables start empty.
+  const log: StoredEvent[] = [];
+  const cache = new RowCache();
+  cache.markComplete(projection.tableNames);
+  const history = async (streamId: string, types: readonly string[], upTo: bigint) =>
+    log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo).map((e) => toProjectedEvent(e));
   return {
     schema,
-    /** Applies events as one batch (or in batches of `batchSize`), each batch in one transaction. */
-    async apply(events: readonly StoredEvent[], batchSize = events.length): Promise<void> {
+    /**
+     * Applies events as one batch (or in batches of `batchSize`), each batch as the runner does:
+     * loads and fold, then one transaction. `cold: true` forgets the cached rows first, so the
+     * batch loads from the tables.
+     */
+    async apply(events: readonly StoredEvent[], batchSize = events.length, options: { cold?: boolean } = {}): Promise<void> {
+      log.push(...events);
+      if (options.cold) cache.clear();
       const handled = events.filter((e) => projection.eventTypes.includes(e.type));
       for (let i = 0; i < handled.length; i += Math.max(1, batchSize)) {
         const batch = handled.slice(i, i + Math.max(1, batchSize));
-        await inSchema(db, schema, (trx) => projection.apply(batch, trx, context));
+        await applyBatch(batch, { db, schema, projection, context, cache, history });
       }
     },
     /** Every row of a table as JSON (dates `YYYY-MM-DD`, times ISO), ordered by `orderBy`. */

@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+import { StreamNotFound, type EventStore, type StoredEvent } from '../event-store/index.js';
+import { toProjectedEvent, type Projection, type ProjectionContext } from './projection.js';
+import { RowCache } from './row-cache.js';
+import { SqlBatchIO, type HistoryReader } from './sql-io.js';
+
+export type ApplyOptions = {
+  db: Kysely<unknown>;
+  /** where the projection's tables are: the live schema, or a rebuild's shadow */
+  schema: string;
+  projection: Projection;
+  context: ProjectionContext;
+  /** rows known from earlier batches; cleared when anything fails */
+  cache: RowCache;
+  history: HistoryReader;
+  /** runs first in the write transaction (the checkpoint's compare-and-set) */
+  inTransaction?: (trx: Kysely<unknown>) => Promise<void>;
+};
+
+/**
+ * Applies one batch to a projection: `apply` loads what it needs (outside any transaction:
+ * with PGlite the event store shares the one connection) and folds; then ONE transaction runs
+ * `inTransaction` (the checkpoint) and writes the rows, committed asynchronously (see below). Only after the commit does the cache
+ * learn the new rows; on any error it is cleared, so a retry starts from the database.
+ */
+export async function applyBatch(events: readonly StoredEvent[], options: ApplyOptions): Promise<void> {
+  const io = new SqlBatchIO(options.db, options.schema, options.cache, options.history);
+  try {
+    await options.projection.apply(events.map(toProjectedEvent), io, options.context);
+    await options.db.transaction().execute(async (trx) => {
+      // Read tables are derived data: a commit need not wait for its WAL flush. A server crash
+      // can lose the last batches' rows AND their checkpoint together (one transaction), and
+      // the runner applies them again from the durable log — never half, never twice.
+      await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
+      await options.inTransaction?.(trx);
+      await io.flush(trx);
+    });
+    io.committed();
+  } catch (error) {
+    options.cache.clear();
+    throw error;
+  }
+}
+
+/**
+ * The history a projection may re-read (`ProjectionIO.history`) from the event store: the
+ * stream's events of the given types up to a position, optionally only those a replay
+ * selected (an as-of replay must not see later events).
+ */
+export function storeHistory(store: EventStore, select?: (event: StoredEvent) => boolean): HistoryReader {
+  return async (streamId, types, upTo) => {
+    let events: StoredEvent[];
+    try {
+      events = await store.readStream(streamId);
+    } catch (error) {
+      if (error instanceof StreamNotFound) return [];
+      throw error;
+    }
+    return events.filter((e) => e.position <= upTo && types.includes(e.type) && (select === undefined || select(e))).map(toProjectedEvent);
+  };
+}
+
+export { RowCache };

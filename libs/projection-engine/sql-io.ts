@@ -1,0 +1,231 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Position } from '../event-store/index.js';
+import { keyString, keyValues, rowKey, type KeyValue, type ProjectionIO } from './io.js';
+import type { EventShape, ProjectedEvent } from './projection.js';
+import { RowCache } from './row-cache.js';
+import type { Column, Table, TableShape } from './table.js';
+
+/** Reads a stream's earlier events for `ProjectionIO.history`. */
+export type HistoryReader = (streamId: string, types: readonly string[], upTo: Position) => Promise<ProjectedEvent[]>;
+
+type Pending = {
+  table: TableShape;
+  /** key → row and whether the row existed before the batch (undefined: unknown) */
+  puts: Map<string, { row: object; existed: boolean | undefined }>;
+  inserts: { row: object; onConflict: 'ignore' | 'strict' }[];
+  deletes: Map<string, string[]>;
+};
+
+/**
+ * `ProjectionIO` on PostgreSQL (server or PGlite): loads with one query per table (only keys
+ * the cache does not know), and writes every buffered row of a table with one statement per
+ * kind — DELETE, INSERT of new rows, UPDATE of rows known to exist, INSERT … ON CONFLICT for
+ * rows of unknown existence — each binding one text array per column (`unnest`), which both
+ * drivers pass the same way. Table names are qualified with `schema`, so loads need no
+ * transaction of their own and writes none but the caller's.
+ */
+export class SqlBatchIO implements ProjectionIO {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly db: Kysely<unknown>,
+    private readonly schema: string,
+    private readonly cache: RowCache,
+    private readonly readHistory: HistoryReader,
+  ) {}
+
+  async load<R extends object>(table: Table<R>, keys: Iterable<KeyValue>): Promise<Map<string, R>> {
+    const result = new Map<string, R>();
+    const missing = new Map<string, string[]>();
+    for (const key of keys) {
+      const k = keyString(key);
+      if (result.has(k) || missing.has(k)) continue;
+      const cached = this.cache.get(table.name, k);
+      if (cached === undefined) missing.set(k, keyValues(table, key));
+      else if (cached !== null) result.set(k, cached as R);
+    }
+    if (missing.size > 0) {
+      const rows = await this.selectByKeys(table, [...missing.values()]);
+      for (const row of rows) {
+        const k = rowKey(table, row);
+        result.set(k, row as R);
+        this.cache.set(table.name, k, row);
+        missing.delete(k);
+      }
+      for (const k of missing.keys()) this.cache.set(table.name, k, null);
+    }
+    return result;
+  }
+
+  async loadWhere<R extends object>(table: Table<R>, column: keyof R & string, values: Iterable<string>): Promise<R[]> {
+    const list = [...new Set(values)];
+    if (list.length === 0) return [];
+    const type = table.columns[column]!.typeText;
+    const { rows } = await sql<{ row: R }>`SELECT to_jsonb(t.*) AS row FROM ${this.ref(table)} t
+      WHERE t.${sql.id(column)} = ANY(CAST(${list} AS text[])::${sql.raw(type)}[])`.execute(this.db);
+    return rows.map((r) => r.row);
+  }
+
+  put<R extends object>(table: Table<R>, rows: Iterable<R>): void {
+    const p = this.pendingOf(table);
+    for (const row of rows) {
+      const key = rowKey(table, row);
+      p.deletes.delete(key);
+      const previous = p.puts.get(key);
+      const cached = this.cache.get(table.name, key);
+      p.puts.set(key, { row, existed: previous ? previous.existed : cached === undefined ? undefined : cached !== null });
+    }
+  }
+
+  insert<R extends object>(table: Table<R>, rows: Iterable<R>, onConflict: 'ignore' | 'strict' = 'ignore'): void {
+    const p = this.pendingOf(table);
+    for (const row of rows) p.inserts.push({ row, onConflict });
+  }
+
+  delete<R extends object>(table: Table<R>, keys: Iterable<KeyValue>): void {
+    const p = this.pendingOf(table);
+    for (const key of keys) {
+      const k = keyString(key);
+      // a row put earlier in this batch and now deleted: if it existed before, delete it
+      const put = p.puts.get(k);
+      p.puts.delete(k);
+      if (put?.existed === false) continue;
+      p.deletes.set(k, keyValues(table, key));
+    }
+  }
+
+  async max<R extends object>(table: Table<R>, column: keyof R & string): Promise<number | null> {
+    const { rows } = await sql<{ m: number | string | null }>`SELECT max(${sql.id(column)})::float8 AS m FROM ${this.ref(table)}`.execute(this.db);
+    const m = rows[0]?.m;
+    return m === null || m === undefined ? null : Number(m);
+  }
+
+  async history<E extends EventShape>(streamId: string, types: readonly E['type'][], upTo: Position): Promise<ProjectedEvent<E>[]> {
+    return (await this.readHistory(streamId, types, upTo)) as ProjectedEvent<E>[];
+  }
+
+  /** True when the batch wrote nothing. */
+  get isEmpty(): boolean {
+    for (const p of this.pending.values()) if (p.puts.size || p.inserts.length || p.deletes.size) return false;
+    return true;
+  }
+
+  /** Writes every buffered row in `trx` (the caller's transaction). */
+  async flush(trx: Kysely<unknown>): Promise<void> {
+    for (const p of this.pending.values()) {
+      const { table } = p;
+      if (p.deletes.size > 0) await this.deleteRows(trx, table, [...p.deletes.values()]);
+      const puts = [...p.puts.values()];
+      const fresh = puts.filter((x) => x.existed === false).map((x) => x.row);
+      const existing = puts.filter((x) => x.existed === true).map((x) => x.row);
+      const unknown = puts.filter((x) => x.existed === undefined).map((x) => x.row);
+      if (fresh.length > 0) await this.insertRows(trx, table, fresh, 'strict');
+      if (existing.length > 0) await this.updateRows(trx, table, existing);
+      if (unknown.length > 0) await this.upsertRows(trx, table, unknown);
+      for (const mode of ['strict', 'ignore'] as const) {
+        const rows = p.inserts.filter((x) => x.onConflict === mode).map((x) => x.row);
+        if (rows.length > 0) await this.insertRows(trx, table, rows, mode);
+      }
+    }
+  }
+
+  /** After the transaction committed: what was written becomes what the cache knows. */
+  committed(): void {
+    for (const p of this.pending.values()) {
+      for (const k of p.deletes.keys()) this.cache.set(p.table.name, k, null);
+      for (const [k, { row }] of p.puts) this.cache.set(p.table.name, k, row);
+      // "ignore" inserts may have kept an older row: the cache no longer knows the key
+      for (const { row, onConflict } of p.inserts) {
+        const k = rowKey(p.table, row);
+        if (onConflict === 'strict') this.cache.set(p.table.name, k, row);
+        else this.cache.forget(p.table.name, k);
+      }
+    }
+    this.pending.clear();
+  }
+
+  private pendingOf(table: TableShape): Pending {
+    let p = this.pending.get(table.name);
+    if (!p) this.pending.set(table.name, (p = { table, puts: new Map(), inserts: [], deletes: new Map() }));
+    return p;
+  }
+
+  private ref(table: TableShape): RawBuilder<unknown> {
+    return sql`${sql.id(this.schema, table.name)}`;
+  }
+
+  private async selectByKeys(table: TableShape, keys: string[][]): Promise<object[]> {
+    const pk = table.primaryKey;
+    const { rows } = await sql<{ row: object }>`SELECT to_jsonb(t.*) AS row FROM ${this.ref(table)} t
+      WHERE (${sql.join(pk.map((c) => sql`t.${sql.id(c)}`))}) IN (SELECT * FROM ${unnestOf(table, pk, keys)})`.execute(this.db);
+    return rows.map((r) => r.row);
+  }
+
+  private async deleteRows(trx: Kysely<unknown>, table: TableShape, keys: string[][]): Promise<void> {
+    const pk = table.primaryKey;
+    await sql`DELETE FROM ${this.ref(table)} t USING ${unnestOf(table, pk, keys)}
+      WHERE ${sql.join(pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`), sql` AND `)}`.execute(trx);
+  }
+
+  private async insertRows(trx: Kysely<unknown>, table: TableShape, rows: object[], onConflict: 'ignore' | 'strict'): Promise<void> {
+    const columns = table.columnNames;
+    const conflict = onConflict === 'ignore' ? sql`ON CONFLICT DO NOTHING` : sql``;
+    await sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      SELECT * FROM ${unnestOf(table, columns, rowsAsColumns(table, columns, rows))} ${conflict}`.execute(trx);
+  }
+
+  private async updateRows(trx: Kysely<unknown>, table: TableShape, rows: object[]): Promise<void> {
+    const columns = table.columnNames;
+    const pk = table.primaryKey;
+    const set = columns.filter((c) => !pk.includes(c));
+    if (set.length === 0) return;
+    await sql`UPDATE ${this.ref(table)} t SET ${sql.join(set.map((c) => sql`${sql.id(c)} = u.${sql.id(c)}`))}
+      FROM ${unnestOf(table, columns, rowsAsColumns(table, columns, rows))}
+      WHERE ${sql.join(pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`), sql` AND `)}`.execute(trx);
+  }
+
+  private async upsertRows(trx: Kysely<unknown>, table: TableShape, rows: object[]): Promise<void> {
+    const columns = table.columnNames;
+    const pk = table.primaryKey;
+    const set = columns.filter((c) => !pk.includes(c));
+    const action = set.length === 0 ? sql`DO NOTHING` : sql`DO UPDATE SET ${sql.join(set.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`;
+    await sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      SELECT * FROM ${unnestOf(table, columns, rowsAsColumns(table, columns, rows))}
+      ON CONFLICT (${sql.join(pk.map((c) => sql.id(c)))}) ${action}`.execute(trx);
+  }
+}
+
+/**
+ * `(SELECT u.a::type, … FROM unnest($1::text[], …) AS u(a, …)) AS u`: rows bound as one text
+ * array per column, each cast to its column's type.
+ */
+function unnestOf(table: TableShape, columns: readonly string[], values: (string | null)[][]): RawBuilder<unknown> {
+  const arrays = columns.map((c, i) => sql`CAST(${values.map((row) => row[i] ?? null)} AS text[])`);
+  const casts = columns.map((c) => sql`u.${sql.id(c)}::${sql.raw(columnOf(table, c).typeText)} AS ${sql.id(c)}`);
+  return sql`(SELECT ${sql.join(casts)} FROM unnest(${sql.join(arrays)}) AS u(${sql.join(columns.map((c) => sql.id(c)))})) AS u`;
+}
+
+function columnOf(table: TableShape, name: string): Column {
+  const column = table.columns[name];
+  if (!column) throw new Error(`${table.name} has no column ${name}`);
+  return column;
+}
+
+/** Rows as text values per column, in `columns` order. */
+function rowsAsColumns(table: TableShape, columns: readonly string[], rows: readonly object[]): (string | null)[][] {
+  const types = columns.map((c) => columnOf(table, c).sqlType);
+  return rows.map((row) => columns.map((c, i) => toText(types[i]!, (row as Record<string, unknown>)[c])));
+}
+
+/** A value as PostgreSQL's text input of its column type. */
+export function toText(type: Column['sqlType'], value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'jsonb':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 't' : 'f';
+    default:
+      return String(value);
+  }
+}
