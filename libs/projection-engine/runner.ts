@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EventStore, Position, StoredEvent, Subscription } from '../event-store/index.js';
+import { isConnectionError } from '../read-store/connection-errors.js';
 import { inSchema } from './apply-in-schema.js';
 import { batchesOf } from './batches.js';
 import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, LostTurn, markFaulted, registerProjection } from './checkpoints.js';
@@ -189,6 +190,8 @@ export class ProjectionRunner {
       return { kind: 'applied', position: events[events.length - 1]!.position };
     } catch (error) {
       if (error instanceof LostTurn) return this.lostTurn(projection);
+      // A lost database is no fault of the events: the run loop retries the batch once it is back.
+      if (isConnectionError(error)) throw error;
       // Find the event that fails: apply one at a time; those before it commit.
       let position = previous;
       for (const event of events) {
@@ -197,6 +200,7 @@ export class ProjectionRunner {
           position = event.position;
         } catch (single) {
           if (single instanceof LostTurn) return this.lostTurn(projection);
+          if (isConnectionError(single)) throw single;
           this.faulted.add(projection.name);
           await markFaulted(this.options.db, projection.name, event.id, single);
           this.options.logger.error({ projection: projection.name, eventId: event.id, err: String(single) }, 'projection faulted');

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
+import { isConnectionError } from '../../../libs/read-store/connection-errors.js';
 import { HttpProblem } from './http-errors.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -63,6 +64,8 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
   }
   if (error instanceof StreamNotFound) return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
   if (error instanceof EventStoreUnavailable) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'), internal: true };
+  // The read side (queries, audit, admin, keys of idempotency) lost its database: retry later.
+  if (isConnectionError(error)) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; retry later'), internal: true };
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && fastifyErrors[code]) {
     const [status, c, detail] = fastifyErrors[code];
