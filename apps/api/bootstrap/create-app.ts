@@ -14,6 +14,7 @@ import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
 import { ReadModels } from '../projections/read-models.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { useStrictJsonBodies } from './json-body.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
 /** The largest request body accepted; larger ones get 413. */
@@ -74,6 +75,7 @@ export async function createApp(
       abortOnError: false,
     });
     app.useGlobalFilters(new ProblemFilter(logger));
+    useStrictJsonBodies(app, BODY_LIMIT_BYTES);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onResponse', (request, reply, done) => {
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
