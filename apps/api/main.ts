@@ -21,8 +21,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  await app.listen({ port: config.port, host: '0.0.0.0' });
-  logger.info({ port: config.port, store: infrastructure.describe }, 'caretrack listening');
+  await app.listen({ port: config.port, host: config.host });
+  const bound = app.getHttpServer().address();
+  const address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : { host: config.host, port: config.port };
+  logger.info({ ...address, store: infrastructure.describe }, 'caretrack listening');
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden, Unauthorized } from '../errors/http-errors.js';
-import { KEY_RING } from './auth.tokens.js';
+import { Forbidden, TooManyRequests, Unauthorized } from '../errors/http-errors.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import { AUTH_THROTTLE, KEY_RING } from './auth.tokens.js';
 import { KeyRing } from './key-ring.js';
 import type { Role } from './roles.js';
 
@@ -31,28 +32,39 @@ export function Roles(...roles: [Role, ...Role[]]): MethodDecorator & ClassDecor
 /**
  * The global guard (registered by `AuthModule`): on a route with `@Roles`, a missing or
  * unknown `Authorization: Bearer <key>` is 401 and a known key of another role is 403;
- * otherwise the caller's principal is put on `request.principal`.
+ * otherwise the caller's principal is put on `request.principal`. A client address that sent
+ * too many wrong keys in the last minute gets 429 with `Retry-After`, before any key is checked.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(KEY_RING) private readonly keyRing: KeyRing,
+    @Inject(AUTH_THROTTLE) private readonly throttle: AuthThrottle,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const roles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [context.getHandler(), context.getClass()]);
     if (!roles) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
+    const wait = await this.throttle.blockedFor(request);
+    if (wait !== null) {
+      void reply.header('retry-after', String(wait));
+      throw new TooManyRequests(`too many failed authentications from this address; retry in ${wait} s`);
+    }
+    const authorization = request.headers.authorization;
+    const match = BEARER.exec(authorization ?? '');
     if (!match) {
+      // A malformed Authorization header counts as a failed attempt; no header at all does not.
+      if (authorization !== undefined) await this.throttle.failed(request);
       void reply.header('www-authenticate', 'Bearer realm="caretrack"');
       throw new Unauthorized('send a key as "Authorization: Bearer <key>"');
     }
     const principal = this.keyRing.lookup(match[1]);
     if (!principal) {
+      await this.throttle.failed(request);
       void reply.header('www-authenticate', 'Bearer realm="caretrack", error="invalid_token"');
       throw new Unauthorized('the Bearer key is not recognised');
     }

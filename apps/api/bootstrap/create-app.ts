@@ -14,7 +14,9 @@ import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
 import { ReadModels } from '../projections/read-models.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { createAuthThrottle } from '../auth/auth-throttle.js';
 import { useStrictJsonBodies } from './json-body.js';
+import { useSecurityHeaders } from './security-headers.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
 /** The largest request body accepted; larger ones get 413. */
@@ -35,7 +37,7 @@ export type RunningApp = {
  *
  * @example
  * const { app } = await createApp(loadConfig(process.env), createLogger(config));
- * await app.listen({ port: config.port, host: '0.0.0.0' });
+ * await app.listen({ port: config.port, host: config.host });
  */
 export async function createApp(
   config: AppConfig,
@@ -69,13 +71,15 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID(), trustProxy: config.trustProxy });
+    const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
     app.useGlobalFilters(new ProblemFilter(logger));
     useStrictJsonBodies(app, BODY_LIMIT_BYTES);
+    await useSecurityHeaders(app);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onResponse', (request, reply, done) => {
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
