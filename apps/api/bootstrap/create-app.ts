@@ -15,6 +15,7 @@ import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/project
 import { ReadModels } from '../projections/read-models.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createAuthThrottle } from '../auth/auth-throttle.js';
+import { HttpDrain } from './http-drain.js';
 import { useStrictJsonBodies } from './json-body.js';
 import { useSecurityHeaders } from './security-headers.js';
 import { loadTrackerRules } from './tracker-rules.js';
@@ -27,7 +28,11 @@ export type RunningApp = {
   infrastructure: Infrastructure;
   runner: ProjectionRunner;
   projectionAdmin: ProjectionAdmin;
-  /** stops the projections (giving their leases back), the HTTP app, then the stores */
+  /**
+   * The graceful stop: refuses new requests (503 problem+json), lets running ones finish and
+   * closes the HTTP server, while the projections finish their batch and give their leases back;
+   * then closes the stores.
+   */
   close(): Promise<void>;
 };
 
@@ -71,7 +76,8 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID(), trustProxy: config.trustProxy });
+    // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID(), trustProxy: config.trustProxy, return503OnClosing: false });
     const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
       logger: new NestPinoLogger(logger),
@@ -80,6 +86,7 @@ export async function createApp(
     app.useGlobalFilters(new ProblemFilter(logger));
     useStrictJsonBodies(app, BODY_LIMIT_BYTES);
     await useSecurityHeaders(app);
+    const httpDrain = new HttpDrain(app);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onResponse', (request, reply, done) => {
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -88,8 +95,9 @@ export async function createApp(
     await app.init();
     await runner.start();
     const close = async () => {
-      await runner.stop();
-      await app.close();
+      // HTTP and projections stop side by side: a running request may wait for a projection
+      // (X-Min-Position), and the runner finishes its current batch before giving its leases back.
+      await Promise.all([httpDrain.drain(), runner.stop()]);
       await infrastructure.close();
     };
     return { app, infrastructure, runner, projectionAdmin, close };
