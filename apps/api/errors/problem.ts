@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
-import { EventStoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
+import { AppendTooLarge, EventStoreUnavailable, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
 import { isConnectionError } from '../../../libs/read-store/connection-errors.js';
 import { HttpProblem } from './http-errors.js';
 
@@ -21,6 +21,7 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -64,6 +65,8 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
     return { problem: problem(409, error.code, detail), internal: false };
   }
   if (error instanceof StreamNotFound) return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
+  if (error instanceof StreamDeleted) return { problem: problem(410, 'stream_deleted', `${error.stream} was deleted in the event store; it takes no more events`), internal: false };
+  if (error instanceof AppendTooLarge) return { problem: problem(413, 'append_too_large', "the command's events exceed the event store's maximum append size; nothing was appended"), internal: false };
   if (error instanceof EventStoreUnavailable) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'), internal: true };
   // The read side (queries, audit, admin, keys of idempotency) lost its database: retry later.
   if (isConnectionError(error)) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; retry later'), internal: true };
