@@ -17,6 +17,7 @@ import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createAuthThrottle } from '../auth/auth-throttle.js';
 import { HttpDrain } from './http-drain.js';
 import { useStrictJsonBodies } from './json-body.js';
+import { frameworkErrors, MAX_PARAM_LENGTH } from './url-errors.js';
 import { useSecurityHeaders } from './security-headers.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
@@ -77,7 +78,14 @@ export async function createApp(
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID(), trustProxy: config.trustProxy, return503OnClosing: false });
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      genReqId: () => crypto.randomUUID(),
+      trustProxy: config.trustProxy,
+      return503OnClosing: false,
+      maxParamLength: MAX_PARAM_LENGTH,
+      frameworkErrors,
+    });
     const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
       logger: new NestPinoLogger(logger),

@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmetMiddleware from 'helmet';
 
 /**
  * Security headers on every response (SPEC §10), through @fastify/helmet: a strict Content
@@ -15,25 +17,38 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  * await useSecurityHeaders(app); // before app.init()
  */
 export async function useSecurityHeaders(app: NestFastifyApplication): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'form-action': ["'self'"],
-        'upgrade-insecure-requests': null,
-      },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+  await app.register(helmet, HELMET_OPTIONS);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (_request, reply, payload) => {
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
 }
+
+/**
+ * Sets the same headers on a raw response, for the few answers Fastify sends outside any route
+ * (URLs its router refuses, see url-errors.ts), where @fastify/helmet's hook does not run.
+ */
+export function setSecurityHeaders(request: IncomingMessage, response: ServerResponse): void {
+  rawHelmet(request, response, () => undefined);
+}
+
+/** The options of both: helmet's defaults with the changes described above. */
+export const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      'form-action': ["'self'"],
+      'upgrade-insecure-requests': null,
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' as const },
+};
+
+const rawHelmet = helmetMiddleware(HELMET_OPTIONS);
