@@ -83,7 +83,7 @@ export async function createApp(
       genReqId: () => crypto.randomUUID(),
       trustProxy: config.trustProxy,
       return503OnClosing: false,
-      maxParamLength: MAX_PARAM_LENGTH,
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
       frameworkErrors,
     });
     const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
