@@ -5,6 +5,7 @@ import type { AccessLog } from './audit/access-log.js';
 import { AuditModule } from './audit/audit.module.js';
 import { BenchModule } from './bench/bench.module.js';
 import type { KeyRing } from './auth/key-ring.js';
+import type { AuthThrottle } from './auth/auth-throttle.js';
 import type { Infrastructure } from './bootstrap/infrastructure.js';
 import type { TrackerRules } from './bootstrap/tracker-rules.js';
 import { CommandsModule } from './commands/commands.module.js';
@@ -42,6 +43,7 @@ export type AppDependencies = {
   infrastructure: Infrastructure;
   logger: Logger;
   keyRing: KeyRing;
+  authThrottle: AuthThrottle;
   trackerRules: TrackerRules;
   idempotency: IdempotencyStore;
   runner: ProjectionRunner;
@@ -76,7 +78,7 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
+      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing, deps.authThrottle), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
       controllers: [HealthController],
     };
   }

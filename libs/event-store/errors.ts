@@ -36,3 +36,32 @@ export class EventStoreUnavailable extends EventStoreError {
     this.name = 'EventStoreUnavailable';
   }
 }
+
+/**
+ * The store deleted the stream: it can be neither written nor (when tombstoned) read. Only
+ * EventStoreDB deletes streams, and only when an operator asks it to; caretrack never does.
+ */
+export class StreamDeleted extends EventStoreError {
+  readonly code = 'stream_deleted';
+  constructor(
+    readonly stream: string,
+    /** `tombstoned`: hard-deleted; `soft_deleted`: its events were hidden by a soft delete */
+    readonly how: 'tombstoned' | 'soft_deleted',
+  ) {
+    super(`stream ${stream} was deleted in the event store (${how.replace('_', ' ')})`);
+    this.name = 'StreamDeleted';
+  }
+}
+
+/** The store refuses an append this large (EventStoreDB's maximum append size); nothing was written. */
+export class AppendTooLarge extends EventStoreError {
+  readonly code = 'append_too_large';
+  constructor(
+    readonly stream: string,
+    /** the store's limit in bytes, when it said */
+    readonly maxBytes: number | null,
+  ) {
+    super(`the append to ${stream} exceeds the event store's maximum append size${maxBytes === null ? '' : ` of ${maxBytes} bytes`}`);
+    this.name = 'AppendTooLarge';
+  }
+}

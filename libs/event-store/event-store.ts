@@ -95,9 +95,13 @@ export interface Subscription<T = StoredEvent> extends AsyncIterable<T> {
  *   { expectedRevision: 'no_stream' });
  */
 export interface EventStore {
-  /** Appends all events or none. Throws `WrongExpectedVersion`. */
+  /**
+   * Appends all events or none. Throws `WrongExpectedVersion`; `StreamDeleted` when the store
+   * deleted the stream (EventStoreDB: tombstoned or soft-deleted); `AppendTooLarge` when the
+   * store refuses the size of the append.
+   */
   appendToStream(stream: string, events: readonly EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
-  /** Throws `StreamNotFound` when the stream holds no event. */
+  /** Throws `StreamNotFound` when the stream holds no event, `StreamDeleted` when it was tombstoned. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;

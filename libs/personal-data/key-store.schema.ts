@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { migrateSchema } from '../read-store/migrate.js';
 
 /** The key store's default schema: apart from the events and the read tables. */

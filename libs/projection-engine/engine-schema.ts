@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { migrateSchema } from '../read-store/migrate.js';
 
 /** Where the engine keeps its own tables; read tables live in `public`. */

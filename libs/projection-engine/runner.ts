@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, StoredEvent, Subscription, SubscriptionCheckpoint } from '../event-store/index.js';
+import { isConnectionError } from '../read-store/connection-errors.js';
 import { inSchema } from './apply-in-schema.js';
 import { applyBatch, storeHistory } from './apply-batch.js';
 import { createIndexesSql } from './table.js';
@@ -294,6 +295,8 @@ export class ProjectionRunner {
       return { kind: 'applied', position: events[events.length - 1]!.position };
     } catch (error) {
       if (error instanceof LostTurn) return this.lostTurn(projection);
+      // A lost database is no fault of the events: the run loop retries the batch once it is back.
+      if (isConnectionError(error)) throw error;
       this.caches.delete(projection.name);
       // Find the event that fails: apply one at a time; those before it commit.
       let position = previous;
@@ -303,6 +306,7 @@ export class ProjectionRunner {
           position = event.position;
         } catch (single) {
           if (single instanceof LostTurn) return this.lostTurn(projection);
+          if (isConnectionError(single)) throw single;
           this.faulted.add(projection.name);
           await markFaulted(this.options.db, projection.name, event.id, single);
           this.options.logger.error({ projection: projection.name, eventId: event.id, err: String(single) }, 'projection faulted');

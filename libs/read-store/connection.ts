@@ -34,9 +34,20 @@ export async function openDatabase<DB = unknown>(options: OpenDatabaseOptions): 
 function openServer<DB>(options: { url: string; poolSize?: number; logger?: Logger }): DatabaseConnection<DB> {
   // 20: the projection runner writes each projection of a batch on its own connection (11 of
   // them), beside the HTTP requests and the log's subscription.
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
-  // An idle client that dies (server restart, terminated backend) must not crash the process.
-  pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle database connection lost'));
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 20,
+    // A server that stops answering (not refusing) must not hang every request that waits for a connection.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
+  // A client that dies (server restart, failover, terminated backend) emits 'error'; without a
+  // listener that ends the process. The pool listens only while a client is idle, so every client
+  // gets its own listener too: a checked-out one fails its query instead, and the pool drops it.
+  pool.on('error', () => undefined); // an idle client's loss: logged by the client's listener below
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger?.warn({ err: error.message }, 'database connection lost'));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const listener = new PgListener(options.url, options.logger);
   return {

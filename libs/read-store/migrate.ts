@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { Migrator, type Migration } from 'kysely';
 
 /**
  * Runs `migrations` (kysely's Migrator) for one PostgreSQL schema, keeping the migration

@@ -52,8 +52,13 @@ export class PgListener {
   private async connect(): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
       const client = new pg.Client({ connectionString: this.connectionString });
-      client.on('error', () => this.lost(client));
-      client.on('end', () => this.lost(client));
+      let dead = false;
+      const gone = () => {
+        dead = true;
+        this.lost(client);
+      };
+      client.on('error', gone);
+      client.on('end', gone);
       client.on('notification', (msg) => this.callbacks.get(msg.channel)?.forEach((wake) => wake()));
       try {
         await client.connect();
@@ -62,6 +67,8 @@ export class PgListener {
           await client.end().catch(() => undefined);
           return;
         }
+        // Lost between its LISTENs and now: its events were ignored (not yet ours); try again.
+        if (dead) throw new Error('listen connection lost while it was being set up');
         this.client = client;
         return;
       } catch (error) {

@@ -31,7 +31,11 @@ export const TEST_DATA_KEY = Buffer.alloc(32, 0x5c).toString('base64');
  * The real app, on PGlite in a temp DATA_DIR or on a fresh database of the test server.
  * Requests go through Fastify's inject (the full HTTP pipeline, no socket).
  */
-export async function startTestApp(topology: Topology, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  topology: Topology,
+  env: Record<string, string> = {},
+  options: { /** the URL the app gets for its fresh database (e.g. through a proxy) */ databaseUrl?: (url: string) => string } = {},
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-test-'));
   let dbName: string | null = null;
   let databaseUrl: string | undefined;
@@ -42,7 +46,7 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
     await adminQuery(`CREATE DATABASE ${dbName}`);
     const url = new URL(testDatabaseUrl);
     url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
+    databaseUrl = options.databaseUrl ? options.databaseUrl(url.toString()) : url.toString();
   }
   const config = loadConfig({
     DATA_DIR: dataDir,

@@ -4,16 +4,33 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ACCESS_LOG } from '../tokens.js';
 import type { AccessLog } from './access-log.js';
 
-/** Routes that return patient data, and where their patient id is (null: many patients). */
-const patientRoutes: { pattern: RegExp; patientParam: string | null }[] = [
-  { pattern: /^\/patients\/:id(\/|$)/, patientParam: 'id' },
-  { pattern: /^\/players\/:id(\/|$)/, patientParam: 'id' },
-  { pattern: /^\/patients$/, patientParam: null },
-  { pattern: /^\/doctors\/:id\/patients$/, patientParam: null },
-  { pattern: /^\/sessions\//, patientParam: null },
-  { pattern: /^\/reports$/, patientParam: null },
-  { pattern: /^\/exports\//, patientParam: null },
-  { pattern: /^\/audit\/patients\/:id\//, patientParam: 'id' },
+type Params = Record<string, string>;
+
+/** The patient an audit stream read concerns: its id in the stream name, else in its events. */
+function streamPatient(params: Params, body: unknown): string | null {
+  const named = /^(?:patient|tracker)-(.+)$/.exec(params['streamId'] ?? '');
+  if (named) return named[1]!;
+  const events = (body as { events?: { data?: Record<string, unknown> }[] } | undefined)?.events ?? [];
+  for (const event of events) {
+    const id = event.data?.['patientId'] ?? event.data?.['playerId'];
+    if (typeof id === 'string') return id;
+  }
+  return null;
+}
+
+/** Routes that return patient data, and the patient they concern (null: several or none named). */
+const patientRoutes: { pattern: RegExp; patientOf: (params: Params, body: unknown) => string | null }[] = [
+  { pattern: /^\/patients\/:id(\/|$)/, patientOf: (params) => params['id'] ?? null },
+  { pattern: /^\/players\/:id(\/|$)/, patientOf: (params) => params['id'] ?? null },
+  { pattern: /^\/patients$/, patientOf: () => null },
+  { pattern: /^\/doctors\/:id\/patients$/, patientOf: () => null },
+  { pattern: /^\/sessions\//, patientOf: () => null },
+  { pattern: /^\/reports$/, patientOf: () => null },
+  { pattern: /^\/exports\//, patientOf: () => null },
+  { pattern: /^\/audit\/patients\/:id\//, patientOf: (params) => params['id'] ?? null },
+  // The event history holds the same personal data as the tables (SPEC §7: every read is recorded).
+  { pattern: /^\/audit\/streams\/:streamId$/, patientOf: streamPatient },
+  { pattern: /^\/audit\/events$/, patientOf: () => null },
 ];
 
 /**
@@ -34,13 +51,12 @@ export class AccessRecorder implements NestInterceptor {
       (async () => {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const reply = context.switchToHttp().getResponse<FastifyReply>();
-        const params = request.params as Record<string, string>;
         await this.log.record({
           keyId: principal.keyId,
           role: principal.role,
           method: request.method,
           endpoint: request.url.slice(0, 2000),
-          patientId: match.patientParam ? (params[match.patientParam] ?? null) : null,
+          patientId: match.patientOf(request.params as Params, body),
           status: reply.statusCode,
         });
         return body;

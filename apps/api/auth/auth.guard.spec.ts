@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { ProblemFilter } from '../errors/problem.filter.js';
 import { rolesOfCommand } from '../commands/command-roles.js';
 import { ADMIN_ROLES, AUDIT_ROLES, COMMAND_ROLES, Principal, QUERY_ROLES, Roles, RolesFrom } from './auth.guard.js';
+import { createAuthThrottle } from './auth-throttle.js';
 import { AuthModule } from './auth.module.js';
 import { hashKey, KeyRing } from './key-ring.js';
 
@@ -66,16 +67,20 @@ class DummyAdminController {
   }
 }
 
+const FAILURE_LIMIT = 20;
+
 describe('AuthGuard through a Nest app on Fastify', () => {
   let app: NestFastifyApplication;
   const ring = new KeyRing(Object.entries(keys).map(([role, key]) => ({ role: role as keyof typeof keys, sha256: hashKey(key) })));
 
   beforeAll(async () => {
+    const adapter = new FastifyAdapter();
+    const throttle = await createAuthThrottle(adapter.getInstance(), { maxFailures: FAILURE_LIMIT });
     const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot(ring)],
+      imports: [AuthModule.forRoot(ring, throttle)],
       controllers: [DummyController, DummyAdminController, DummyPerCommandController],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
     app.useGlobalFilters(new ProblemFilter(pino({ level: 'silent' })));
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -146,6 +151,25 @@ describe('AuthGuard through a Nest app on Fastify', () => {
     expect((await post('Other', 'service')).statusCode).toBe(201);
     expect((await post('Other', 'admin')).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/per-command/EraseSomething' })).statusCode).toBe(401);
+  });
+
+  it('defect 7: throttles failed authentications per client address: 429 problem+json with Retry-After, before any key is checked', async () => {
+    const from = (address: string, authorization?: string) =>
+      app.inject({ method: 'GET', url: '/patients', remoteAddress: address, headers: authorization ? { authorization } : {} });
+    // No key at all is not a guess: never throttled.
+    for (let i = 0; i < FAILURE_LIMIT + 5; i++) expect((await from('10.9.9.9')).statusCode).toBe(401);
+    for (let i = 0; i < FAILURE_LIMIT; i++) expect((await from('10.0.0.1', `Bearer wrong-key-number-${i}-xxxxxxxxxxxxxxxx`)).statusCode).toBe(401);
+    const blocked = await from('10.0.0.1', 'Bearer yet-another-wrong-key-xxxxxxxxxxxxxxx');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(blocked.json()).toMatchObject({ status: 429, code: 'too_many_failed_authentications' });
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // A right key from that address waits too: otherwise guessing could go on and recognise success.
+    expect((await from('10.0.0.1', `Bearer ${keys.reader}`)).statusCode).toBe(429);
+    // Other addresses, and valid keys, are not slowed.
+    expect((await from('10.0.0.2', `Bearer ${keys.reader}`)).statusCode).toBe(200);
+    for (let i = 0; i < FAILURE_LIMIT * 2; i++) expect((await from('10.0.0.3', `Bearer ${keys.reader}`)).statusCode).toBe(200);
   });
 });
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Optional, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden, Unauthorized } from '../errors/http-errors.js';
+import { Forbidden, TooManyRequests, Unauthorized } from '../errors/http-errors.js';
 import { AUTH_FAILURES, type AuthFailureObserver } from '../metrics/observers.js';
-import { KEY_RING } from './auth.tokens.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import { AUTH_THROTTLE, KEY_RING } from './auth.tokens.js';
 import { KeyRing } from './key-ring.js';
 import type { Role } from './roles.js';
 
@@ -52,17 +53,19 @@ export function RolesFrom(resolver: RolesResolver): MethodDecorator & ClassDecor
  * request by `@RolesFrom`), a missing or unknown `Authorization: Bearer <key>` is 401
  * (reported to the optional {@link AuthFailureObserver}, the failed-authentications metric)
  * and a known key of another role is 403;
- * otherwise the caller's principal is put on `request.principal`.
+ * otherwise the caller's principal is put on `request.principal`. A client address that sent
+ * too many wrong keys in the last minute gets 429 with `Retry-After`, before any key is checked.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(KEY_RING) private readonly keyRing: KeyRing,
+    @Inject(AUTH_THROTTLE) private readonly throttle: AuthThrottle,
     @Optional() @Inject(AUTH_FAILURES) private readonly failures?: AuthFailureObserver,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const routeRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [context.getHandler(), context.getClass()]);
     if (!routeRoles) return true;
     const http = context.switchToHttp();
@@ -70,15 +73,24 @@ export class AuthGuard implements CanActivate {
     const resolver = this.reflector.getAllAndOverride<RolesResolver | undefined>(ROLES_RESOLVER_METADATA, [context.getHandler(), context.getClass()]);
     const roles = resolver?.(request) ?? routeRoles;
     const reply = http.getResponse<FastifyReply>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
+    const wait = await this.throttle.blockedFor(request);
+    if (wait !== null) {
+      void reply.header('retry-after', String(wait));
+      throw new TooManyRequests(`too many failed authentications from this address; retry in ${wait} s`);
+    }
+    const authorization = request.headers.authorization;
+    const match = BEARER.exec(authorization ?? '');
     if (!match) {
       this.failures?.failedAuthentication('missing');
+      // A malformed Authorization header counts as a failed attempt; no header at all does not.
+      if (authorization !== undefined) await this.throttle.failed(request);
       void reply.header('www-authenticate', 'Bearer realm="caretrack"');
       throw new Unauthorized('send a key as "Authorization: Bearer <key>"');
     }
     const principal = this.keyRing.lookup(match[1]);
     if (!principal) {
       this.failures?.failedAuthentication('invalid');
+      await this.throttle.failed(request);
       void reply.header('www-authenticate', 'Bearer realm="caretrack", error="invalid_token"');
       throw new Unauthorized('the Bearer key is not recognised');
     }

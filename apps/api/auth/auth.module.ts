@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard.js';
-import { KEY_RING } from './auth.tokens.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import { AUTH_THROTTLE, KEY_RING } from './auth.tokens.js';
 import type { KeyRing } from './key-ring.js';
 import { WhoamiController } from './whoami.controller.js';
 
-export { KEY_RING } from './auth.tokens.js';
+export { AUTH_THROTTLE, KEY_RING } from './auth.tokens.js';
 
 /**
  * Authentication for the whole app: provides the key ring under {@link KEY_RING} and
@@ -14,16 +15,18 @@ export { KEY_RING } from './auth.tokens.js';
  *
  * @example
  * const { keyRing } = await loadKeyRing(config, { print });
- * imports: [AuthModule.forRoot(keyRing)]
+ * const throttle = await createAuthThrottle(adapter.getInstance(), { maxFailures: 10 });
+ * imports: [AuthModule.forRoot(keyRing, throttle)]
  */
 @Module({})
 export class AuthModule {
-  static forRoot(keyRing: KeyRing): DynamicModule {
+  static forRoot(keyRing: KeyRing, throttle: AuthThrottle): DynamicModule {
     return {
       module: AuthModule,
       controllers: [WhoamiController],
       providers: [
         { provide: KEY_RING, useValue: keyRing },
+        { provide: AUTH_THROTTLE, useValue: throttle },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: [KEY_RING],

@@ -56,6 +56,17 @@ describe('keys generated on the first start', () => {
     expect(second.loaded.keyRing.lookup('ct_admin_not-the-generated-key-at-all')).toBeNull();
   });
 
+  it('defect 11: the way back the README documents — remove the key file, restart — prints new keys and refuses the old ones', async () => {
+    const first = await start();
+    expect(first.printed[0]).toContain(`remove ${join(dataDir, 'api-keys.json')}`);
+    await rm(join(dataDir, 'api-keys.json'));
+    const second = await start();
+    expect(second.loaded.source).toBe('generated');
+    expect(second.printed).toHaveLength(1);
+    for (const g of second.loaded.generated) expect(second.printed[0]).toContain(g.key);
+    for (const g of first.loaded.generated) expect(second.loaded.keyRing.lookup(g.key)).toBeNull();
+  });
+
   it('lets exactly one of two simultaneous first starts generate; both accept its keys', async () => {
     const [a, b] = await Promise.all([start(), start()]);
     const winners = [a, b].filter((s) => s.loaded.generated.length > 0);

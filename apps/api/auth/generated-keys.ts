@@ -110,6 +110,7 @@ export function formatGeneratedKeys(generated: readonly GeneratedKey[], path: st
     'caretrack generated one API key per role. They are shown only this once:',
     ...lines,
     `Only their SHA-256 hashes are stored, in ${path}. Send a key as "Authorization: Bearer <key>".`,
+    `Lost them? Stop the service, remove ${path} and start it again: it prints new keys and the old ones stop working.`,
     '',
   ].join('\n');
 }

@@ -16,6 +16,11 @@ import { ReadModels } from '../projections/read-models.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { installHttpMetrics } from '../metrics/http-metrics.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { createAuthThrottle } from '../auth/auth-throttle.js';
+import { HttpDrain } from './http-drain.js';
+import { useStrictJsonBodies } from './json-body.js';
+import { frameworkErrors, MAX_PARAM_LENGTH } from './url-errors.js';
+import { useSecurityHeaders } from './security-headers.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
 /** The largest request body accepted; larger ones get 413. */
@@ -30,7 +35,11 @@ export type RunningApp = {
   metrics: AppMetrics;
   /** every route Fastify registered, as `METHOD /url` (the OpenAPI completeness test walks them) */
   routes: readonly { method: string; url: string }[];
-  /** stops the projections (giving their leases back), the HTTP app, then the stores */
+  /**
+   * The graceful stop: refuses new requests (503 problem+json), lets running ones finish and
+   * closes the HTTP server, while the projections finish their batch and give their leases back;
+   * then closes the stores.
+   */
   close(): Promise<void>;
 };
 
@@ -40,7 +49,7 @@ export type RunningApp = {
  *
  * @example
  * const { app } = await createApp(loadConfig(process.env), createLogger(config));
- * await app.listen({ port: config.port, host: '0.0.0.0' });
+ * await app.listen({ port: config.port, host: config.host });
  */
 export async function createApp(
   config: AppConfig,
@@ -77,16 +86,28 @@ export async function createApp(
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const metrics = new AppMetrics();
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
+    // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      genReqId: () => crypto.randomUUID(),
+      trustProxy: config.trustProxy,
+      return503OnClosing: false,
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+      frameworkErrors,
+    });
     const routes: { method: string; url: string }[] = [];
     adapter.getInstance().addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, metrics }), adapter, {
+    const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, metrics }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
     app.useGlobalFilters(new ProblemFilter(logger));
+    useStrictJsonBodies(app, BODY_LIMIT_BYTES);
+    await useSecurityHeaders(app);
+    const httpDrain = new HttpDrain(app);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onResponse', (request, reply, done) => {
       logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -96,8 +117,9 @@ export async function createApp(
     await app.init();
     await runner.start();
     const close = async () => {
-      await runner.stop();
-      await app.close();
+      // HTTP and projections stop side by side: a running request may wait for a projection
+      // (X-Min-Position), and the runner finishes its current batch before giving its leases back.
+      await Promise.all([httpDrain.drain(), runner.stop()]);
       await infrastructure.close();
     };
     return { app, infrastructure, runner, projectionAdmin, metrics, routes, close };

@@ -62,7 +62,9 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   private async load(streamId: string): Promise<{ events: DomainEvent[]; revision: bigint | null }> {
     try {
       const stored = await this.store.readStream(streamId);
-      return { events: stored.map((e) => ({ type: e.type, data: e.data })), revision: stored[stored.length - 1]!.revision };
+      // Empty only when a concurrent first append landed between the store's two reads: treat
+      // the stream as new; the append then meets the other writer's revision (409), never a 500.
+      return { events: stored.map((e) => ({ type: e.type, data: e.data })), revision: stored.at(-1)?.revision ?? null };
     } catch (error) {
       if (error instanceof StreamNotFound) return { events: [], revision: null };
       throw error;

@@ -74,4 +74,21 @@ describe('loadConfig', () => {
       expect(config.dataKeyFile).toBeUndefined();
     });
   });
+
+  it('defect 7: HOST sets the listen address; the default is every interface (0.0.0.0)', () => {
+    expect(loadConfig({}).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'api.internal' }).host).toBe('api.internal');
+    expect(() => loadConfig({ HOST: 'not a host!' })).toThrow(/HOST/);
+  });
+
+  it('reads the failed-authentication limit and the trusted proxies', () => {
+    expect(loadConfig({}).authFailureLimit).toBe(10);
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ AUTH_FAILURE_LIMIT: '3', TRUST_PROXY: '10.0.0.0/8,127.0.0.1' })).toMatchObject({ authFailureLimit: 3, trustProxy: ['10.0.0.0/8', '127.0.0.1'] });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ AUTH_FAILURE_LIMIT: '0' })).toThrow(/AUTH_FAILURE_LIMIT/);
+  });
 });

@@ -14,7 +14,16 @@ const envSchema = z.object({
     .regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// or esdb+discover:// URL')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z
+    .string()
+    .regex(/^([A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'must be an IP address or host name, e.g. 127.0.0.1, :: or 0.0.0.0')
+    .default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9A-Fa-f:.\/]+(,[0-9A-Fa-f:.\/]+)*)$/, 'must be true, false, or comma-separated proxy addresses/CIDRs')
+    .optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   API_KEYS: z.string().optional(),
   API_KEYS_FILE: z.string().optional(),
@@ -37,7 +46,16 @@ export type AppConfig = {
   eventStoreUrl?: string;
   /** absolute; holds the embedded database and generated key hashes */
   dataDir: string;
+  /** listen address (SPEC §8: default 0.0.0.0, every interface) */
+  host: string;
   port: number;
+  /** failed authentications one client address may make per minute before it gets 429 */
+  authFailureLimit: number;
+  /**
+   * Fastify's `trustProxy`: which reverse proxies may name the client address in
+   * X-Forwarded-For (it decides whose failed authentications are counted together)
+   */
+  trustProxy: boolean | string[];
   logLevel: (typeof logLevels)[number];
   apiKeys?: string;
   apiKeysFile?: string;
@@ -80,7 +98,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     databaseUrl: e.DATABASE_URL,
     eventStoreUrl: e.EVENTSTORE_URL,
     dataDir: resolve(e.DATA_DIR),
+    host: e.HOST,
     port: e.PORT,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     apiKeys: e.API_KEYS,
     apiKeysFile: e.API_KEYS_FILE,
@@ -91,4 +112,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...(e.DATA_KEY ? { dataKey: e.DATA_KEY } : {}),
     ...(e.DATA_KEY_FILE !== undefined ? { dataKeyFile: resolve(e.DATA_KEY_FILE) } : {}),
   };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',');
 }

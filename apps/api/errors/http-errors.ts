@@ -43,3 +43,9 @@ export class NotFound extends HttpProblem {
     super(404, 'not_found', 'Not Found', detail);
   }
 }
+
+export class TooManyRequests extends HttpProblem {
+  constructor(detail: string) {
+    super(429, 'too_many_failed_authentications', 'Too Many Requests', detail);
+  }
+}

@@ -3,6 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toProblem } from './problem.js';
 
+/** Seconds a client should wait before retrying a 503 (a store or projection catching up). */
+export const RETRY_AFTER_SECONDS = 2;
+
 /** The one place where errors become HTTP responses (application/problem+json). */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -14,6 +17,7 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const { problem, internal } = toProblem(error);
     if (internal) this.logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 }

@@ -1,7 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
-import { EventStoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
+import { AppendTooLarge, EventStoreUnavailable, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
 import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, UndecryptableEventError } from '../../../libs/personal-data/errors.js';
+import { isConnectionError } from '../../../libs/read-store/connection-errors.js';
 import { HttpProblem } from './http-errors.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -21,9 +22,11 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -71,7 +74,11 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
   if (error instanceof UndecryptableEventError || error instanceof KeyStoreCorruptError) {
     return { problem: problem(500, error.code, error.message), internal: true };
   }
+  if (error instanceof StreamDeleted) return { problem: problem(410, 'stream_deleted', `${error.stream} was deleted in the event store; it takes no more events`), internal: false };
+  if (error instanceof AppendTooLarge) return { problem: problem(413, 'append_too_large', "the command's events exceed the event store's maximum append size; nothing was appended"), internal: false };
   if (error instanceof EventStoreUnavailable) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'), internal: true };
+  // The read side (queries, audit, admin, keys of idempotency) lost its database: retry later.
+  if (isConnectionError(error)) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; retry later'), internal: true };
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && fastifyErrors[code]) {
     const [status, c, detail] = fastifyErrors[code];

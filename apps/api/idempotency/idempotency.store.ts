@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { migrateSchema } from '../../../libs/read-store/migrate.js';
 
 /** How long a key is remembered (SPEC §2: 24 h). */

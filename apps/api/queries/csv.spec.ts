@@ -35,3 +35,26 @@ describe('csvField (RFC 4180 §2.6–2.7)', () => {
     expect(csvField({ walk: 1200, jog: 60 })).toBe('"{""walk"":1200,""jog"":60}"');
   });
 });
+
+describe('csvField against formula injection (OWASP)', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example","x")', '"\'=HYPERLINK(""http://evil.example"",""x"")"'],
+    ['=1+2', "'=1+2"],
+    ['+1+2', "'+1+2"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['\t=1+2', "'\t=1+2"],
+    ['\r=1+2', '"\'\r=1+2"'],
+    ["=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"],
+  ])('defect 6: %j is written as text, not a formula: %j', (value, field) => {
+    expect(csvField(value)).toBe(field);
+  });
+
+  it('leaves numbers, plain numeric text and ordinary text as they are', () => {
+    expect(csvField(-3)).toBe('-3');
+    expect(csvField('-1.5')).toBe('-1.5');
+    expect(csvField('+44')).toBe('+44');
+    expect(csvField('a=b')).toBe('a=b');
+    expect(csvField('football')).toBe('football');
+  });
+});

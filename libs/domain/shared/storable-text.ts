@@ -3,23 +3,48 @@ import type { FieldError } from './errors.js';
 // NUL and unpaired UTF-16 surrogates are valid JSON escapes but PostgreSQL's jsonb rejects them.
 const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** A path as a chain to its parent, so a deep walk does not copy arrays of keys at every level. */
+type Path = { parent: Path; key: string } | null;
+
+function pathText(path: Path): string {
+  const keys: string[] = [];
+  for (let p = path; p !== null; p = p.parent) keys.push(p.key);
+  return keys.reverse().join('.');
+}
+
+type Step = { kind: 'value'; value: unknown; path: Path } | { kind: 'key'; path: Path };
+
 /**
  * Paths of every string (value or object key) in a JSON body that cannot be stored: NUL
- * characters and unpaired surrogates.
+ * characters and unpaired surrogates, in document order. Walks with an explicit stack, so a
+ * body nested any depth is checked without recursion (a recursive walk overflowed the call
+ * stack at about 2,000 levels).
  *
  * @example unstorableStrings({ name: 'a\u0000' }) // [{ path: 'name', message: … }]
  */
-export function unstorableStrings(value: unknown, path: string[] = []): FieldError[] {
-  const here = path.join('.');
-  if (typeof value === 'string') {
-    return unstorable.test(value) ? [{ path: here, message: 'must not contain NUL characters or unpaired surrogates' }] : [];
+export function unstorableStrings(value: unknown): FieldError[] {
+  const found: FieldError[] = [];
+  const stack: Step[] = [{ kind: 'value', value, path: null }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (step.kind === 'key') {
+      found.push({ path: pathText(step.path), message: 'field names must not contain NUL characters or unpaired surrogates' });
+      continue;
+    }
+    const v = step.value;
+    if (typeof v === 'string') {
+      if (unstorable.test(v)) found.push({ path: pathText(step.path), message: 'must not contain NUL characters or unpaired surrogates' });
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    const entries: [string, unknown][] = Array.isArray(v) ? v.map((item, i) => [String(i), item]) : Object.entries(v);
+    // Pushed last to first, so they are visited (and reported) first to last.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i]!;
+      const path: Path = { parent: step.path, key };
+      stack.push({ kind: 'value', value: item, path });
+      if (!Array.isArray(v) && unstorable.test(key)) stack.push({ kind: 'key', path });
+    }
   }
-  if (Array.isArray(value)) return value.flatMap((item, i) => unstorableStrings(item, [...path, String(i)]));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...(unstorable.test(key) ? [{ path: [...path, key].join('.'), message: 'field names must not contain NUL characters or unpaired surrogates' }] : []),
-      ...unstorableStrings(item, [...path, key]),
-    ]);
-  }
-  return [];
+  return found;
 }

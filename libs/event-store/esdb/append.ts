@@ -4,6 +4,7 @@ import { eventHash } from '../integrity-hash.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
 import { readToEnd, type EsdbClient } from './client.js';
 import { isKnownPosition, packPosition } from './esdb-position.js';
+import { StreamDeleted } from '../errors.js';
 import { PositionUnavailable, translateErrors } from './errors.js';
 import { HASH_KEY, toStoredEvent } from './events.js';
 
@@ -38,15 +39,22 @@ export async function appendEvents(
   );
 }
 
-/** The hash of the stream's last event, or null for a new stream. */
+/**
+ * The hash of the stream's last event, or null for a new stream. A stream that reads as not found
+ * but has stream metadata with a truncate-before (`$tb`) was soft-deleted: its revisions would go
+ * on while its hash chain restarted at null, with the hidden events no longer readable to chain
+ * to. Such a stream takes no more events (`StreamDeleted`); see docs/esdb-test-double.md.
+ */
 async function lastHash(client: EsdbClient, stream: string): Promise<string | null> {
   try {
     const [last] = await readToEnd(client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
     return last?.event ? (toStoredEvent(last.event).hash ?? null) : null;
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return null;
-    throw error;
+    if (!(error instanceof StreamNotFoundError)) throw error;
   }
+  const { metadata } = await client.getStreamMetadata(stream);
+  if (metadata?.truncateBefore !== undefined) throw new StreamDeleted(stream, 'soft_deleted');
+  return null;
 }
 
 /**

@@ -1,13 +1,15 @@
 import {
   CancelledError,
   DeadlineExceededError,
+  MaxAppendSizeExceededError,
   NotLeaderError,
+  StreamDeletedError,
   StreamNotFoundError,
   TimeoutError,
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { EventStoreError, EventStoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import { AppendTooLarge, EventStoreError, EventStoreUnavailable, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import type { ExpectedRevision } from '../event-store.js';
 
 /** The store returned an event without the $all position the port needs (see docs/esdb-test-double.md). */
@@ -41,7 +43,8 @@ export function isConnectionError(error: unknown): boolean {
 
 /**
  * Runs `work`, turning the client's errors into the port's: connection failures become
- * `EventStoreUnavailable`, a missing stream `StreamNotFound`, a failed expectation
+ * `EventStoreUnavailable`, a missing stream `StreamNotFound`, a tombstoned one `StreamDeleted`,
+ * an append over the server's maximum size `AppendTooLarge`, a failed expectation
  * `WrongExpectedVersion` (with the revision the caller expected and the one the server has).
  */
 export async function translateErrors<T>(work: () => Promise<T>, context: { stream?: string; expected?: ExpectedRevision } = {}): Promise<T> {
@@ -59,6 +62,8 @@ export function translateError(error: unknown, context: { stream?: string; expec
     return new WrongExpectedVersion(stream, context.expected ?? error.expectedVersion, error.actualVersion);
   }
   if (error instanceof StreamNotFoundError) return new StreamNotFound(context.stream ?? error.streamName);
+  if (error instanceof StreamDeletedError) return new StreamDeleted(context.stream ?? error.streamName, 'tombstoned');
+  if (error instanceof MaxAppendSizeExceededError) return new AppendTooLarge(context.stream ?? '', Number.isFinite(error.maxAppendSize) ? error.maxAppendSize : null);
   if (isConnectionError(error)) return new EventStoreUnavailable('EventStoreDB unreachable', { cause: error });
   return error;
 }

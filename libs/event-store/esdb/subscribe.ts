@@ -78,8 +78,16 @@ export function subscribeWithCheckpoints(
             regex,
             maxSearchWindow: deps.checkpointEvery ?? 500,
             checkpointInterval: 1,
-            // Only when nothing before the checkpoint still waits in the stream's buffer.
+            // Only when nothing before the checkpoint still waits in the stream's buffer. A
+            // checkpoint that is not a known position is skipped: KurrentDB 24.10.0–24.10.4 and
+            // 25.0.0 (KDB-744) end a filtered catch-up with (2^64−1, 2^64−1), which taken as a
+            // position would put the consumer past every later event.
             checkpointReached: (sub, position) => {
+              const { commit, prepare } = position;
+              if (!isKnownPosition(position)) {
+                deps.logger?.warn({ commit: String(commit), prepare: String(prepare) }, 'EventStoreDB sent an impossible checkpoint (KDB-744); ignored');
+                return;
+              }
               if (sub.readableLength === 0) {
                 checkpoint = packPosition(position);
                 checkpointLatched = true;

@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { JsonObject } from '../event-store.js';
 import { eventHash } from '../integrity-hash.js';
 

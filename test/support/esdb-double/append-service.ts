@@ -1,5 +1,5 @@
 import { status as GrpcStatus, type handleBidiStreamingCall, type handleClientStreamingCall } from '@grpc/grpc-js';
-import { invalidArgument, rpcError, streamIdentifier, streamName, uuidToString } from './codec.js';
+import { invalidArgument, maxAppendSizeError, rpcError, streamDeletedError, streamIdentifier, streamName, uuidToString } from './codec.js';
 import type { AppendOutcome, EventLog, Expectation, ProposedEvent } from './log.js';
 import {
   AppendReq,
@@ -14,6 +14,8 @@ import {
   WrongExpectedVersion,
   AllStreamPosition,
   BadRequest,
+  MaximumAppendSizeExceeded,
+  StreamDeleted,
   type AppendReqMessage,
   type AppendRespMessage,
   type BatchAppendReqMessage,
@@ -42,6 +44,14 @@ function proposedEvent(message: Proposed): ProposedEvent {
   };
 }
 
+/** What a node refuses to append: `maxAppendSize` bytes of event data and metadata per append (null: no limit). */
+export type AppendLimits = { maxAppendSize: number | null };
+
+/** Bytes an append carries, as the node counts them against its maximum append size (approximately). */
+function appendSize(events: readonly ProposedEvent[]): number {
+  return events.reduce((sum, e) => sum + e.data.length + e.metadata.length + Buffer.byteLength(e.type), 0);
+}
+
 const AppendCase = AppendReq.Options.ExpectedStreamRevisionCase;
 
 function appendExpectation(options: AppendReqMessage.Options): Expectation {
@@ -65,7 +75,7 @@ function appendExpectation(options: AppendReqMessage.Options): Expectation {
  * `WrongExpectedVersion` result (not a gRPC error) carrying both the current and the 20.6.0
  * fields.
  */
-export function appendHandler(log: EventLog, stats: DoubleStats): handleClientStreamingCall<AppendReqMessage, AppendRespMessage> {
+export function appendHandler(log: EventLog, stats: DoubleStats, limits: AppendLimits): handleClientStreamingCall<AppendReqMessage, AppendRespMessage> {
   return (call, callback) => {
     stats.append++;
     let options: AppendReqMessage.Options | undefined;
@@ -87,7 +97,11 @@ export function appendHandler(log: EventLog, stats: DoubleStats): handleClientSt
       try {
         if (!options) throw invalidArgument('append options are missing');
         const expected = appendExpectation(options);
-        callback(null, appendResponse(log.append(streamName(options.getStreamIdentifier()), expected, events), expected));
+        if (limits.maxAppendSize !== null && appendSize(events) > limits.maxAppendSize) throw maxAppendSizeError(limits.maxAppendSize);
+        const stream = streamName(options.getStreamIdentifier());
+        const outcome = log.append(stream, expected, events);
+        if (outcome.kind === 'stream_deleted') throw streamDeletedError(stream);
+        callback(null, appendResponse(outcome, expected));
       } catch (error) {
         callback(error as Error);
       }
@@ -96,13 +110,13 @@ export function appendHandler(log: EventLog, stats: DoubleStats): handleClientSt
 }
 
 /** The revision and position a success reports: an idempotent replay has no position, as in ESDB. */
-function successOf(outcome: Exclude<AppendOutcome, { kind: 'wrong_expected_version' }>) {
+function successOf(outcome: Extract<AppendOutcome, { kind: 'written' | 'idempotent' }>) {
   return outcome.kind === 'written'
     ? { revision: outcome.lastRevision, position: outcome.lastPosition }
     : { revision: outcome.lastRevision, position: null };
 }
 
-function appendResponse(outcome: AppendOutcome, expected: Expectation): AppendRespMessage {
+function appendResponse(outcome: Exclude<AppendOutcome, { kind: 'stream_deleted' }>, expected: Expectation): AppendRespMessage {
   const response = new AppendResp();
   if (outcome.kind === 'wrong_expected_version') {
     const wrong = new AppendResp.WrongExpectedVersion();
@@ -149,7 +163,7 @@ type PendingWrite = { stream: string; expected: Expectation; events: ProposedEve
  * Streams.BatchAppend.cs does: per append, a success or a `google.rpc.Status` whose details
  * pack an `event_store.client.WrongExpectedVersion`.
  */
-export function batchAppendHandler(log: EventLog, stats: DoubleStats): handleBidiStreamingCall<BatchAppendReqMessage, BatchAppendRespMessage> {
+export function batchAppendHandler(log: EventLog, stats: DoubleStats, limits: AppendLimits): handleBidiStreamingCall<BatchAppendReqMessage, BatchAppendRespMessage> {
   return (call) => {
     const pending = new Map<string, PendingWrite>();
     call.on('data', (request: BatchAppendReqMessage) => {
@@ -166,7 +180,10 @@ export function batchAppendHandler(log: EventLog, stats: DoubleStats): handleBid
         if (!request.getIsFinal()) return;
         pending.delete(key);
         stats.batchAppend++;
-        const response = batchResponse(log.append(write.stream, write.expected, write.events), write.expected);
+        const response =
+          limits.maxAppendSize !== null && appendSize(write.events) > limits.maxAppendSize
+            ? new BatchAppendResp().setError(maxAppendSizeStatus(limits.maxAppendSize))
+            : batchResponse(write.stream, log.append(write.stream, write.expected, write.events), write.expected);
         call.write(response.setCorrelationId(correlation).setStreamIdentifier(streamIdentifier(write.stream)));
       } catch (error) {
         pending.delete(key);
@@ -179,7 +196,12 @@ export function batchAppendHandler(log: EventLog, stats: DoubleStats): handleBid
   };
 }
 
-function batchResponse(outcome: AppendOutcome, expected: Expectation): BatchAppendRespMessage {
+function batchResponse(stream: string, outcome: AppendOutcome, expected: Expectation): BatchAppendRespMessage {
+  if (outcome.kind === 'stream_deleted') {
+    const any = new Any();
+    any.pack(new StreamDeleted().setStreamIdentifier(streamIdentifier(stream)).serializeBinary(), 'event_store.client.StreamDeleted');
+    return new BatchAppendResp().setError(new Status().setCode(Code.FAILED_PRECONDITION).setMessage(`Event stream '${stream}' is deleted.`).setDetails(any));
+  }
   if (outcome.kind === 'wrong_expected_version') {
     const details = new WrongExpectedVersion();
     if (outcome.current === null) details.setCurrentNoStream(new GoogleEmpty());
@@ -206,4 +228,10 @@ function badRequest(message: string) {
   const any = new Any();
   any.pack(new BadRequest().setMessage(message).serializeBinary(), 'event_store.client.BadRequest');
   return new Status().setCode(Code.INVALID_ARGUMENT).setMessage(message).setDetails(any);
+}
+
+function maxAppendSizeStatus(maxAppendSize: number) {
+  const any = new Any();
+  any.pack(new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize).serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
+  return new Status().setCode(Code.INVALID_ARGUMENT).setMessage(`Maximum Append Size of ${maxAppendSize} Exceeded.`).setDetails(any);
 }

@@ -67,3 +67,13 @@ export function rpcError(code: GrpcStatus, details: string, exception?: string, 
 export function invalidArgument(details: string): ServiceError {
   return rpcError(GrpcStatus.INVALID_ARGUMENT, details, 'invalid-argument');
 }
+
+/** RpcExceptions.StreamDeleted: the stream was tombstoned. */
+export function streamDeletedError(stream: string): ServiceError {
+  return rpcError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, 'stream-deleted', { 'stream-name': stream });
+}
+
+/** RpcExceptions.MaxAppendSizeExceeded: one append carried more bytes than the node accepts. */
+export function maxAppendSizeError(maxAppendSize: number): ServiceError {
+  return rpcError(GrpcStatus.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, 'maximum-append-size-exceeded', { 'maximum-append-size': String(maxAppendSize) });
+}

@@ -19,6 +19,10 @@ export type EsdbDoubleOptions = {
   batchAppend?: boolean;
   /** how often the node writes a `$statsCollected` system event; default 1000 ms (ESDB: 30 s); null: never */
   statsIntervalMs?: number | null;
+  /** refuse appends carrying more bytes than this (ESDB's `MaxAppendSize`, default 1 MiB there); default: no limit */
+  maxAppendSize?: number;
+  /** imitate KDB-744: end every filtered catch-up with the checkpoint (2^64−1, 2^64−1); default false */
+  kdb744?: boolean;
 };
 
 /**
@@ -37,7 +41,7 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
   const log = new EventLog();
   seedSystemRecords(log);
   const stats = emptyStats();
-  const server = new DoubleServer(log, stats, options.batchAppend ?? true);
+  const server = new DoubleServer(log, stats, options.batchAppend ?? true, { maxAppendSize: options.maxAppendSize ?? null }, { kdb744: options.kdb744 ?? false });
   await server.start();
   const statsIntervalMs = options.statsIntervalMs === undefined ? 1000 : options.statsIntervalMs;
   const ticker =

@@ -29,6 +29,8 @@ export type Expectation = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export type AppendOutcome =
   | { kind: 'written'; lastRevision: bigint; lastPosition: bigint }
+  /** the stream was tombstoned (hard-deleted): it takes no event, ever */
+  | { kind: 'stream_deleted' }
   /**
    * the same event ids already sit at these revisions (or no event was proposed): nothing
    * written, and ESDB reports no position; `null` = the stream has no event
@@ -44,6 +46,10 @@ function recordSize(streamId: string, event: ProposedEvent): bigint {
 export class EventLog {
   readonly records: LogRecord[] = [];
   private readonly streams = new Map<string, LogRecord[]>();
+  /** tombstoned (hard-deleted) streams */
+  private readonly tombstoned = new Set<string>();
+  /** soft-deleted or truncated streams: the first revision reads still show ($tb) */
+  private readonly truncateBefore = new Map<string, bigint>();
   private readonly byId = new Map<string, LogRecord>();
   private head = 0n;
   private wake: () => void = () => undefined;
@@ -71,14 +77,44 @@ export class EventLog {
     return this.streams.get(streamId) ?? [];
   }
 
+  /** The events a stream read shows: none before the stream's `$tb` (soft delete). */
+  visible(streamId: string): readonly LogRecord[] {
+    const tb = this.truncateBefore.get(streamId);
+    const all = this.stream(streamId);
+    return tb === undefined ? all : all.filter((record) => record.revision >= tb);
+  }
+
+  isTombstoned(streamId: string): boolean {
+    return this.tombstoned.has(streamId);
+  }
+
+  /**
+   * Soft delete, as ESDB does it: the stream's metadata (in `$$<stream>`) gets `$tb` = the next
+   * revision, so reads show nothing (StreamNotFound) while the events stay in $all; an append
+   * continues at that revision (see docs/esdb-test-double.md for what is uncertain here).
+   */
+  softDelete(streamId: string): void {
+    const next = BigInt(this.stream(streamId).length);
+    this.truncateBefore.set(streamId, next);
+    this.appendSystem(`$$${streamId}`, '$metadata', { $tb: Number(next) });
+  }
+
+  /** Hard delete: the stream is gone for good; reads and appends answer StreamDeleted. */
+  tombstone(streamId: string): void {
+    this.tombstoned.add(streamId);
+  }
+
   /**
    * Appends all events or none, with EventStoreDB's expected-version and idempotency rules:
    * the same ids already stored at the revisions the expectation points to make the append
    * a no-op success; a partial match is a wrong expected version.
    */
   append(streamId: string, expected: Expectation, events: readonly ProposedEvent[]): AppendOutcome {
+    if (this.tombstoned.has(streamId)) return { kind: 'stream_deleted' };
     const stream = this.streams.get(streamId) ?? [];
-    const current = stream.length === 0 ? null : BigInt(stream.length - 1);
+    // A soft-deleted stream whose events are all hidden counts as no stream for the expectation.
+    const hidden = this.visible(streamId).length === 0 && stream.length > 0;
+    const current = stream.length === 0 || (hidden && expected === 'no_stream') ? null : BigInt(stream.length - 1);
     const wrong: AppendOutcome = { kind: 'wrong_expected_version', current };
     if (expected === 'stream_exists' && current === null) return wrong;
     if (events.length === 0) return { kind: 'idempotent', lastRevision: current };

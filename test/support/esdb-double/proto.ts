@@ -14,8 +14,8 @@ import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import anyPb from 'google-protobuf/google/protobuf/any_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 
-export const { ReadReq, ReadResp, AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } = streamsPb;
-export const { UUID, Empty, StreamIdentifier, AllStreamPosition, WrongExpectedVersion, BadRequest } = sharedPb;
+export const { ReadReq, ReadResp, AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } = streamsPb;
+export const { UUID, Empty, StreamIdentifier, AllStreamPosition, WrongExpectedVersion, BadRequest, StreamDeleted, MaximumAppendSizeExceeded } = sharedPb;
 export const { SupportedMethods, SupportedMethod } = featuresPb;
 export const { Status } = statusPb;
 export const { Code } = codePb;
@@ -30,6 +30,10 @@ export type {
   AppendResp as AppendRespMessage,
   BatchAppendReq as BatchAppendReqMessage,
   BatchAppendResp as BatchAppendRespMessage,
+  DeleteReq as DeleteReqMessage,
+  DeleteResp as DeleteRespMessage,
+  TombstoneReq as TombstoneReqMessage,
+  TombstoneResp as TombstoneRespMessage,
   ReadReq as ReadReqMessage,
   ReadResp as ReadRespMessage,
 } from '@eventstore/db-client/generated/streams_pb.js';

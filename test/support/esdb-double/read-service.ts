@@ -1,10 +1,10 @@
 import { status as GrpcStatus, type handleServerStreamingCall } from '@grpc/grpc-js';
-import { eventResponse, invalidArgument, rpcError, streamIdentifier, streamName } from './codec.js';
+import { eventResponse, invalidArgument, rpcError, streamDeletedError, streamIdentifier, streamName } from './codec.js';
 import { readFilter } from './filter.js';
 import type { EventLog } from './log.js';
 import { ReadReq, ReadResp, type ReadReqMessage, type ReadRespMessage } from './proto.js';
 import type { DoubleStats } from './stats.js';
-import { subscribeToAll } from './subscription.js';
+import { subscribeToAll, type SubscriptionQuirks } from './subscription.js';
 import { send, type ReadCall } from './transport.js';
 
 const Options = ReadReq.Options;
@@ -17,16 +17,16 @@ const AllCase = Options.AllOptions.AllOptionCase;
  * `Streams/Read`: stream reads both ways, $all reads both ways (with or without a filter),
  * and catch-up-then-live $all subscriptions. Stream subscriptions are not served.
  */
-export function readHandler(log: EventLog, stats: DoubleStats): handleServerStreamingCall<ReadReqMessage, ReadRespMessage> {
+export function readHandler(log: EventLog, stats: DoubleStats, quirks: SubscriptionQuirks): handleServerStreamingCall<ReadReqMessage, ReadRespMessage> {
   return (call) => {
-    serve(log, call, stats).then(
+    serve(log, call, stats, quirks).then(
       () => call.end(),
       (error: Error) => call.emit('error', error),
     );
   };
 }
 
-async function serve(log: EventLog, call: ReadCall, stats: DoubleStats): Promise<void> {
+async function serve(log: EventLog, call: ReadCall, stats: DoubleStats, quirks: SubscriptionQuirks): Promise<void> {
   const options = call.request.getOptions();
   if (!options) throw invalidArgument('read options are missing');
   if (!options.hasUuidOption()) throw invalidArgument('uuid option is missing');
@@ -42,7 +42,7 @@ async function serve(log: EventLog, call: ReadCall, stats: DoubleStats): Promise
     case StreamCase.ALL: {
       const filtered = options.getFilterOptionCase() === Options.FilterOptionCase.FILTER ? 'filtered' : 'unfiltered';
       (subscription ? stats.allSubscriptions : stats.allReads)[filtered]++;
-      if (subscription) return subscribeToAll(log, call, options, structuredIds);
+      if (subscription) return subscribeToAll(log, call, options, structuredIds, quirks);
       return readAll(log, call, options, structuredIds);
     }
     default:
@@ -53,17 +53,21 @@ async function serve(log: EventLog, call: ReadCall, stats: DoubleStats): Promise
 async function readStream(log: EventLog, call: ReadCall, options: ReadReqMessage.Options, structuredIds: boolean): Promise<void> {
   const streamOptions = options.getStream()!;
   const name = streamName(streamOptions.getStreamIdentifier());
+  if (log.isTombstoned(name)) throw streamDeletedError(name);
+  // A soft-deleted stream reads as not found; revisions stay those of the whole stream.
+  const visible = log.visible(name);
   const records = log.stream(name);
-  if (records.length === 0) {
+  if (visible.length === 0) {
     await send(call, new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(name))));
     return;
   }
+  const first = records.length - visible.length;
   const backwards = options.getReadDirection() === Options.ReadDirection.BACKWARDS;
   const last = records.length - 1;
   const revision = (() => {
     switch (streamOptions.getRevisionOptionCase()) {
       case RevisionCase.START:
-        return 0;
+        return first;
       case RevisionCase.END:
         return backwards ? last : records.length;
       case RevisionCase.REVISION:
@@ -73,7 +77,8 @@ async function readStream(log: EventLog, call: ReadCall, options: ReadReqMessage
     }
   })();
   let remaining = BigInt(options.getCount());
-  for (let i = revision; remaining > 0n && i >= 0 && i < records.length; i += backwards ? -1 : 1, remaining--) {
+  const start = backwards ? revision : Math.max(first, revision);
+  for (let i = start; remaining > 0n && i >= first && i < records.length; i += backwards ? -1 : 1, remaining--) {
     if (!(await send(call, eventResponse(records[i]!, structuredIds)))) return;
   }
 }

@@ -1,10 +1,12 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { appendHandler, batchAppendHandler } from './append-service.js';
+import { appendHandler, batchAppendHandler, type AppendLimits } from './append-service.js';
+import { deleteHandler, tombstoneHandler } from './delete-service.js';
 import { supportedMethodsHandler } from './features-service.js';
 import type { EventLog } from './log.js';
 import { ServerFeaturesService, StreamsService } from './proto.js';
 import { readHandler } from './read-service.js';
 import type { DoubleStats } from './stats.js';
+import type { SubscriptionQuirks } from './subscription.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -21,6 +23,8 @@ export class DoubleServer {
     private readonly log: EventLog,
     private readonly stats: DoubleStats,
     private readonly batchAppend: boolean,
+    private readonly limits: AppendLimits = { maxAppendSize: null },
+    private readonly quirks: SubscriptionQuirks = { kdb744: false },
   ) {}
 
   get address(): string {
@@ -30,9 +34,11 @@ export class DoubleServer {
   async start(): Promise<void> {
     const server = new Server();
     server.addService(StreamsService, {
-      read: readHandler(this.log, this.stats),
-      append: appendHandler(this.log, this.stats),
-      batchAppend: batchAppendHandler(this.log, this.stats),
+      read: readHandler(this.log, this.stats, this.quirks),
+      append: appendHandler(this.log, this.stats, this.limits),
+      batchAppend: batchAppendHandler(this.log, this.stats, this.limits),
+      delete: deleteHandler(this.log),
+      tombstone: tombstoneHandler(this.log),
     });
     server.addService(ServerFeaturesService, { getSupportedMethods: supportedMethodsHandler(this.batchAppend) });
     this.port = await new Promise<number>((resolve, reject) =>

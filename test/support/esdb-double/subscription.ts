@@ -12,6 +12,18 @@ function checkpoint(position: bigint) {
   return new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(text).setPreparePosition(text));
 }
 
+/** ESDB's "no position" (both halves `ulong.MaxValue`). */
+const NO_POSITION = (1n << 64n) - 1n;
+
+/** Known server bugs the double can imitate. */
+export type SubscriptionQuirks = {
+  /**
+   * KurrentDB 24.10.0–24.10.4 and 25.0.0 (KDB-744): a filtered subscription ends its catch-up
+   * with the checkpoint (2^64−1, 2^64−1) instead of a real position.
+   */
+  kdb744: boolean;
+};
+
 /**
  * A $all subscription, after Enumerator.AllSubscription(Filtered).cs: a confirmation, the
  * catch-up from strictly after the given position, a checkpoint and `CaughtUp` when it
@@ -22,7 +34,7 @@ function checkpoint(position: bigint) {
  * One cursor walks the log for both phases, so no append can slip between catch-up and live;
  * each write waits for the transport (`send`), so a slow reader slows the cursor.
  */
-export async function subscribeToAll(log: EventLog, call: ReadCall, options: ReadReqMessage.Options, structuredIds: boolean): Promise<void> {
+export async function subscribeToAll(log: EventLog, call: ReadCall, options: ReadReqMessage.Options, structuredIds: boolean, quirks: SubscriptionQuirks = { kdb744: false }): Promise<void> {
   const all = options.getAll()!;
   const filter = readFilter(options);
   let cursor: number;
@@ -64,7 +76,9 @@ export async function subscribeToAll(log: EventLog, call: ReadCall, options: Rea
     }
     if (!caughtUp) {
       caughtUp = true;
-      if (filter.checkpointEvery !== null && lastConsidered !== null && lastConsidered !== lastCheckpoint) {
+      if (filter.checkpointEvery !== null && quirks.kdb744) {
+        if (!(await send(call, checkpoint(NO_POSITION)))) return;
+      } else if (filter.checkpointEvery !== null && lastConsidered !== null && lastConsidered !== lastCheckpoint) {
         lastCheckpoint = lastConsidered;
         if (!(await send(call, checkpoint(lastConsidered)))) return;
       }
