@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TEST_DATA_KEY } from '../support/app.js';
 import { apiKeysEnv, TEST_KEYS } from '../support/commands.js';
 import { root, startApi, type ApiProcess } from './support/api-process.js';
 import { startLoad, request, type Outcome } from './support/load.js';
@@ -67,7 +68,8 @@ describe('faults [own PostgreSQL, real API processes]', () => {
   /** An API on the suite's PostgreSQL; `leaseMs` is how long its projection leases live unrenewed. */
   async function launch(leaseMs: number): Promise<ApiProcess> {
     await ensureBuilt();
-    const p = await startApi({ ...apiKeysEnv, DATABASE_URL: pg.url, PROJECTION_LEASE_MS: String(leaseMs) });
+    // Instances on one database share its master key, as production replicas do (SPEC §9).
+    const p = await startApi({ ...apiKeysEnv, DATABASE_URL: pg.url, DATA_KEY: TEST_DATA_KEY, PROJECTION_LEASE_MS: String(leaseMs) });
     started.push(p);
     return p;
   }
