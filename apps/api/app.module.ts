@@ -18,6 +18,7 @@ import { ProjectionsModule } from './projections/projections.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { queryOpenApiPaths, queryOpenApiSchemas } from './queries/index.js';
 import type { ReadModels } from './projections/read-models.js';
+import type { CommandExecutor } from './commands/command-executor.js';
 import {
   APP_CONFIG,
   EVENT_STORE,
@@ -25,6 +26,7 @@ import {
   INFRASTRUCTURE,
   LOGGER,
   ACCESS_LOG,
+  COMMAND_EXECUTOR,
   PROJECTION_ADMIN,
   PROJECTION_CONTEXT,
   PROJECTION_RUNNER,
@@ -43,6 +45,7 @@ export type AppDependencies = {
   readModels: ReadModels;
   projectionAdmin: ProjectionAdmin;
   accessLog: AccessLog;
+  executor: CommandExecutor;
 };
 
 /** The HTTP application; everything stateful is built outside and handed in. */
@@ -64,12 +67,19 @@ export class AppModule {
         { provide: PROJECTION_ADMIN, useValue: deps.projectionAdmin },
         { provide: ACCESS_LOG, useValue: deps.accessLog },
         { provide: PROJECTION_CONTEXT, useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages } },
+        { provide: COMMAND_EXECUTOR, useValue: deps.executor },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT, COMMAND_EXECUTOR],
     };
+    // A projector serves only /health and /ready (and /metrics, once it exists: add its module
+    // here); every other route is 404 there.
+    const routes =
+      deps.config.role === 'projector'
+        ? []
+        : [CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas }), ...(deps.config.benchEndpoints ? [BenchModule] : [])];
     return {
       module: AppModule,
-      imports: [shared, AuthModule.forRoot(deps.keyRing), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas }), ...(deps.config.benchEndpoints ? [BenchModule] : [])],
+      imports: [shared, AuthModule.forRoot(deps.keyRing), ...routes],
       controllers: [HealthController],
     };
   }

@@ -12,3 +12,5 @@ export const PROJECTION_ADMIN = Symbol('PROJECTION_ADMIN');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
 /** The tracker rules the projections read (ProjectionContext). */
 export const PROJECTION_CONTEXT = Symbol('PROJECTION_CONTEXT');
+/** The `CommandExecutor` (read, decide, append, retry) every command goes through. */
+export const COMMAND_EXECUTOR = Symbol('COMMAND_EXECUTOR');

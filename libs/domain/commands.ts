@@ -27,6 +27,7 @@ export {
   type CommandDefinition,
   type DecidedEvent,
   type FactName,
+  type FoldedState,
   type FactRequirement,
   type PreparedCommand,
 } from './command-definition.js';

@@ -13,7 +13,10 @@ import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
 import { ReadModels } from '../projections/read-models.js';
+import { CommandExecutor } from '../commands/command-executor.js';
+import type { AppendHooks } from '../../../libs/event-store/postgres/append.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { ensureProjectionTables } from './projection-tables.js';
 import { loadTrackerRules } from './tracker-rules.js';
 
 /** The largest request body accepted; larger ones get 413. */
@@ -22,8 +25,10 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 export type RunningApp = {
   app: NestFastifyApplication;
   infrastructure: Infrastructure;
+  /** started in roles `all` and `projector`; in role `api` it exists (fingerprints) but never runs */
   runner: ProjectionRunner;
   projectionAdmin: ProjectionAdmin;
+  executor: CommandExecutor;
   /** stops the projections (giving their leases back), the HTTP app, then the stores */
   close(): Promise<void>;
 };
@@ -39,12 +44,12 @@ export type RunningApp = {
 export async function createApp(
   config: AppConfig,
   logger: Logger,
-  options: { print?: (text: string) => void } = {},
+  options: { print?: (text: string) => void; /** test seam of the PostgreSQL event store; never in production */ appendHooks?: AppendHooks } = {},
 ): Promise<RunningApp> {
   const trackerRules = await loadTrackerRules(config);
   const { keyRing, source } = await loadKeyRing(config, { print: options.print ?? ((text) => process.stdout.write(text)) });
   logger.info({ source }, 'api keys loaded');
-  const infrastructure = await openInfrastructure(config, logger);
+  const infrastructure = await openInfrastructure(config, logger, { appendHooks: options.appendHooks });
   try {
     const idempotency = await IdempotencyStore.open(infrastructure.database.db);
     const accessLog = await AccessLog.open(infrastructure.database.db);
@@ -68,8 +73,9 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
+    const executor = new CommandExecutor({ store: infrastructure.eventStore, isKnownSymptom: trackerRules.isKnownSymptom, logger });
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: () => crypto.randomUUID() });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, executor }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -80,13 +86,15 @@ export async function createApp(
       done();
     });
     await app.init();
-    await runner.start();
+    if (config.role === 'api') await ensureProjectionTables(infrastructure.database.db, allProjections, runner);
+    else await runner.start();
+    logger.info({ role: config.role }, config.role === 'api' ? 'serving HTTP; projections run elsewhere' : 'projection runner started');
     const close = async () => {
       await runner.stop();
       await app.close();
       await infrastructure.close();
     };
-    return { app, infrastructure, runner, projectionAdmin, close };
+    return { app, infrastructure, runner, projectionAdmin, executor, close };
   } catch (error) {
     await infrastructure.close();
     throw error;

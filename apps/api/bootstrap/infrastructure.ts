@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import { createEsdbEventStore } from '../../../libs/event-store/esdb/esdb-event-store.js';
+import type { AppendHooks } from '../../../libs/event-store/postgres/append.js';
 import { createPostgresEventStore } from '../../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase, type DatabaseConnection } from '../../../libs/read-store/connection.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -19,7 +20,7 @@ export type Infrastructure = {
  * Opens the read database (server when DATABASE_URL is set, else PGlite under DATA_DIR) and
  * the event log: in EventStoreDB when EVENTSTORE_URL is set, else in that same database.
  */
-export async function openInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
+export async function openInfrastructure(config: AppConfig, logger: Logger, seams: { appendHooks?: AppendHooks } = {}): Promise<Infrastructure> {
   const database = config.databaseUrl
     ? await openDatabase({ kind: 'server', url: config.databaseUrl, logger })
     : await openDatabase({ kind: 'embedded', dataDir: join(config.dataDir, 'pg'), logger });
@@ -27,7 +28,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
   try {
     eventStore = config.eventStoreUrl
       ? await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger })
-      : await createPostgresEventStore({ connection: database, logger });
+      : await createPostgresEventStore({ connection: database, logger, appendHooks: seams.appendHooks });
   } catch (error) {
     await database.close();
     throw error;

@@ -3,6 +3,10 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What a process does (SPEC §8): `all` serves HTTP and projects, `api` only serves, `projector` only projects. */
+export const processRoles = ['all', 'api', 'projector'] as const;
+export type ProcessRole = (typeof processRoles)[number];
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -21,6 +25,7 @@ const envSchema = z.object({
   STAGES_PATH: z.string().default('projections/config/stages.yaml'),
   PROJECTION_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   BENCH_ENDPOINTS: z.enum(['0', '1', 'true', 'false']).default('0'),
+  CARETRACK_ROLE: z.enum(processRoles, { error: `must be one of ${processRoles.join(', ')}` }).default('all'),
 });
 
 /** The service's configuration: read once from the environment at start, then passed down. */
@@ -40,6 +45,12 @@ export type AppConfig = {
   projectionLeaseMs: number;
   /** serve the benchmark baseline endpoints (bench/ only; never in production) */
   benchEndpoints: boolean;
+  /**
+   * `all`: HTTP and the projection runner; `api`: HTTP only (never projects; read-your-writes
+   * waits on the checkpoints another process writes); `projector`: the runner, and over HTTP
+   * only /health, /ready (and /metrics once it exists)
+   */
+  role: ProcessRole;
 };
 
 /** A bad environment: every bad variable with its message. */
@@ -75,5 +86,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     stagesPath: resolve(e.STAGES_PATH),
     projectionLeaseMs: e.PROJECTION_LEASE_MS,
     benchEndpoints: e.BENCH_ENDPOINTS === '1' || e.BENCH_ENDPOINTS === 'true',
+    role: e.CARETRACK_ROLE,
   };
 }

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
 import { EventStoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
+import { ConcurrencyExhausted } from '../commands/concurrency-exhausted.js';
 import { HttpProblem } from './http-errors.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -61,6 +62,7 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
     const detail = `stream ${error.stream} is at revision ${String(error.actual)}, not ${String(error.expected)}`;
     return { problem: problem(409, error.code, detail), internal: false };
   }
+  if (error instanceof ConcurrencyExhausted) return { problem: problem(409, error.code, error.message), internal: false };
   if (error instanceof StreamNotFound) return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
   if (error instanceof EventStoreUnavailable) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'), internal: true };
   const code = (error as { code?: unknown } | null)?.code;
