@@ -41,7 +41,11 @@ CREATE OR REPLACE FUNCTION ${s}.append_batch(
   a_stream text[], a_expected text[], a_count integer[], a_call integer[],
   e_stream text[], e_id uuid[], e_type text[], e_data text[], e_metadata text[]
 ) RETURNS TABLE (ordinal integer, outcome text, revision bigint, log_position bigint)
-LANGUAGE plpgsql AS $append_batch$
+LANGUAGE plpgsql
+-- Plan each statement once per session: their custom plans (the default for a while, and for
+-- good whenever the planner judges them cheaper) cost more to make than to run.
+SET plan_cache_mode = force_generic_plan
+AS $append_batch$
 DECLARE
   n integer := coalesce(array_length(a_stream, 1), 0);
   head bigint := 0;
@@ -60,13 +64,18 @@ BEGIN
     PERFORM pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${literal(schema)}));
     SELECT coalesce(max(ev.position), 0) INTO head FROM ${events} ev;
   END IF;
+  -- One index lookup per entry (LATERAL … LIMIT 1 keeps the planner from a hash join, whose set-up
+  -- costs more than the lookups of a typical batch). A stream named twice appears twice; only
+  -- its first entry is ever used (array_position).
   SELECT array_agg(sh.stream_id), array_agg(sh.revision), array_agg(sh.hash), array_agg(false)
     INTO h_stream, h_rev, h_hash, h_dirty
-    FROM ${streams} sh WHERE sh.stream_id = ANY(a_stream);
+    FROM unnest(a_stream) AS u(stream_id)
+    CROSS JOIN LATERAL (SELECT s.stream_id, s.revision, s.hash FROM ${streams} s WHERE s.stream_id = u.stream_id LIMIT 1) AS sh;
   SELECT array_agg(x.event_id), array_agg(x.stream_id), array_agg(x.revision), array_agg(x.position)
     INTO x_id, x_stream, x_rev, x_pos
     FROM unnest(e_stream, e_id) AS u(stream_id, event_id)
-    JOIN ${events} x ON x.stream_id = u.stream_id AND x.event_id = u.event_id;
+    CROSS JOIN LATERAL (SELECT ev.event_id, ev.stream_id, ev.revision, ev.position FROM ${events} ev
+      WHERE ev.stream_id = u.stream_id AND ev.event_id = u.event_id LIMIT 1) AS x;
 
   FOR i IN 1..n LOOP
     st := a_stream[i]; ex := a_expected[i]; c := a_count[i];

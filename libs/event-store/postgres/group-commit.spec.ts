@@ -24,9 +24,13 @@ function recorder() {
     if (failing.has(n)) throw new Error(`batch ${n} failed`);
     return calls.map((c) => c.map((): AppendOutcome => ({ ok: true, result: { nextExpectedRevision: 0n, position: 1n } })));
   };
+  /** Lets every batch through, one at a time, until none has come for a few turns of the event loop. */
   const releaseAll = async () => {
-    while (waiting.length > 0) {
-      waiting.shift()!();
+    for (let idle = 0; idle < 5; ) {
+      if (waiting.length > 0) {
+        waiting.shift()!();
+        idle = 0;
+      } else idle++;
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
@@ -47,6 +51,20 @@ describe('GroupCommit', () => {
     await r.releaseAll();
     await Promise.all([first, ...queued]);
     expect(r.batches).toEqual([['a'], ['b', 'c+d']]);
+  });
+
+  it('a caller that appends again as soon as it is answered joins the next batch, not a batch of its own', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.commit, failAll, { maxInFlight: 1, maxEvents: 100, maxChars: 1000 });
+    // a few awaits between its answer and its next append, as a real caller has
+    const again = group.submit([append('a')]).then(async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      return group.submit([append('a2')]);
+    });
+    const queued = [group.submit([append('b')]), group.submit([append('c')])];
+    await r.releaseAll();
+    await Promise.all([again, ...queued]);
+    expect(r.batches).toEqual([['a'], ['b', 'c', 'a2']]);
   });
 
   it('keeps a batch within its caps, but never splits a call', async () => {

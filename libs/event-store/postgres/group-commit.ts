@@ -68,10 +68,15 @@ export class GroupCommit {
     while (this.inFlight < this.limits.maxInFlight && this.queue.length > 0) {
       const batch = this.take();
       this.inFlight++;
-      void this.flush(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      void this.flush(batch).finally(() =>
+        // The slot frees only after the callers just answered have had their turn (their
+        // continuations are microtasks; setImmediate runs after them): whoever appends again at
+        // once joins the next batch instead of racing ahead of it alone.
+        setImmediate(() => {
+          this.inFlight--;
+          this.pump();
+        }),
+      );
     }
   }
 

@@ -19,14 +19,14 @@ export type PostgresEventStoreOptions = {
   logger?: { warn(obj: object, msg: string): void };
   /** test seams (see `AppendHooks`); never set in production */
   appendHooks?: AppendHooks;
-  /** group commit's caps (defaults: 2 batches in flight, 1,000 events and 4 Mi characters per batch) */
+  /** group commit's caps (defaults: 1 batch in flight, 1,000 events and 4 Mi characters per batch) */
   groupCommit?: Partial<GroupCommitLimits>;
   /** called after every batch committed or failed (metrics) */
   onBatch?: (report: BatchReport) => void;
 };
 
 /** Group commit defaults: see `GroupCommitLimits`. */
-export const DEFAULT_GROUP_COMMIT: GroupCommitLimits = { maxInFlight: 2, maxEvents: 1000, maxChars: 4 * 1024 * 1024 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitLimits = { maxInFlight: 1, maxEvents: 1000, maxChars: 4 * 1024 * 1024 };
 
 /**
  * The event log in PostgreSQL, on the server (pg) or embedded (PGlite) alike. Runs its
