@@ -113,6 +113,40 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     expect((await stores[0].readStream(`patient-${patientId}`)).map((e) => e.data['firstName'])).toEqual(['Rival']);
   });
 
+  it('decides on its cached state without reading, and when another process wrote meanwhile, reads and decides again', async () => {
+    const patientId = `p-${randomUUID().slice(0, 8)}`;
+    const [a, b] = [executorOn(stores[0]), executorOn(stores[1])];
+    await a.execute('RegisterPatient', { patientId, firstName: 'A', lastName: 'B' }, meta());
+    await a.execute('LogSymptom', symptom(patientId, { logId: 'first' }), meta());
+    const skippedBefore = a.stats().readsSkipped;
+    await a.execute('LogSymptom', symptom(patientId, { logId: 'second' }), meta());
+    expect(a.stats().readsSkipped).toBe(skippedBefore + 1);
+    // the other process uses a logId; A's cache does not know it yet
+    await b.execute('LogSymptom', symptom(patientId, { logId: 'taken' }), meta());
+    const refused = await a.execute('LogSymptom', symptom(patientId, { logId: 'taken' }), meta()).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ code: 'already_exists' });
+    // and a command it may run lands after the other process's event, at the right revision
+    const next = await a.execute('LogSymptom', symptom(patientId, { logId: 'fourth' }), meta());
+    expect(next.nextExpectedRevision).toBe(3);
+    const stored = await stores[0].readStream(`tracker-${patientId}`);
+    expect(stored.map((e) => e.data['logId'])).toEqual(['first', 'second', 'taken', 'fourth']);
+  });
+
+  it('refuses only on what the log says: a rule broken on the cached state alone is read again first', async () => {
+    const patientId = `p-${randomUUID().slice(0, 8)}`;
+    const [a, b] = [executorOn(stores[0]), executorOn(stores[1])];
+    await a.execute('RegisterPatient', { patientId, firstName: 'A', lastName: 'B' }, meta());
+    const doctorId = `d-${randomUUID().slice(0, 8)}`;
+    await a.execute('RegisterDoctor', { doctorId, name: 'Dr D' }, meta());
+    await a.execute('AssignDoctor', { patientId, doctorId, assignmentType: 'primary' }, meta());
+    // another process ends the assignment; A's cache still shows it active
+    await b.execute('EndDoctorAssignment', { patientId, doctorId }, meta());
+    // on A's cache this would be 409 already_assigned; the log says it may be assigned again
+    const again = await a.execute('AssignDoctor', { patientId, doctorId, assignmentType: 'consultant' }, meta());
+    expect(again.nextExpectedRevision).toBe(3);
+  });
+
   it('with If-Match, losing the race is 409 wrong_expected_version at once, without a retry', async () => {
     const patientId = `p-${randomUUID().slice(0, 8)}`;
     const executor0 = executorOn(stores[0]);

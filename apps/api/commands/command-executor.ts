@@ -54,8 +54,10 @@ export type CommandExecutorCounters = {
   conflictRetries: number;
   /** commands answered 409 concurrency_exhausted */
   exhausted: number;
-  /** read-decide-append rounds (one read and one append call for up to `maxRound` commands of a stream) */
+  /** read-decide-append rounds (at most one read and one append call for up to `maxRound` commands of a stream) */
   rounds: number;
+  /** rounds that decided on the cached state without reading (the append's expected revision checked it) */
+  readsSkipped: number;
 };
 
 type Job = {
@@ -69,6 +71,8 @@ type Job = {
 };
 
 type Decided = { job: Job; events: EventToAppend[]; state: FoldedState; revision: bigint };
+/** A refusal decided on its predecessors' unwritten events: it stands only if they all land. */
+type Deferred = { job: Job; error: unknown; after: number };
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 50 };
 
@@ -94,7 +98,7 @@ export class CommandExecutor {
   private readonly lanes = new Map<string, Job[]>();
   private readonly cache: DecisionCache;
   private readonly retry: RetryPolicy;
-  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0 };
+  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0, readsSkipped: 0 };
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.cache = new DecisionCache(options.cache);
@@ -168,14 +172,30 @@ export class CommandExecutor {
     return round;
   }
 
-  /** One read, the decisions, one append call. Resolves to the commands to run again. */
+  /**
+   * One round: the state (cached, or read), the decisions, one append call. Resolves to the
+   * commands to run again.
+   *
+   * The read is skipped when this process holds the stream's state as the log last confirmed it
+   * (its own read or append, not since contradicted by a conflict) and knows every fact the
+   * commands need: the append's expected revision still checks that nothing came in between, and
+   * a conflict marks the state stale, so the retry reads. A refusal is never decided on a state
+   * that was not read or confirmed by an append: then the round reads and decides again.
+   */
   private async round(stream: string, jobs: Job[]): Promise<Job[]> {
     this.counters.rounds++;
     const lead = jobs[0]!.prepared;
-    const cachedEntry = this.cache.stream(stream);
-    const cached = cachedEntry?.aggregate === lead.aggregate ? cachedEntry : undefined;
-    const factStreams = [...new Set(jobs.flatMap((job) => job.prepared.requires.map((r) => r.streamId)))].filter((s) => !this.cache.knownToExist(s));
-    const read: DecisionRead = await this.options.store.readForDecision(stream, { afterRevision: cached?.revision, factStreams });
+    const entry = this.cache.stream(stream);
+    const cached = entry?.aggregate === lead.aggregate ? entry : undefined;
+    const unknownFacts = [...new Set(jobs.flatMap((job) => job.prepared.requires.map((r) => r.streamId)))].filter((s) => !this.cache.knownToExist(s));
+    if (cached && !cached.stale && unknownFacts.length === 0) {
+      const decisions = this.decideAll(stream, jobs, { state: cached.folded, revision: cached.revision, existing: new Set() }, false);
+      if (decisions !== 'read first') {
+        this.counters.readsSkipped++;
+        return this.appendAll(stream, lead.aggregate, jobs, cached.revision, decisions);
+      }
+    }
+    const read: DecisionRead = await this.options.store.readForDecision(stream, { afterRevision: cached?.revision, factStreams: unknownFacts });
     if (cached && (read.revision ?? -1n) < cached.revision) {
       // The stream is shorter than what was cached (a test database reset): forget it, read again.
       this.cache.forget(stream);
@@ -183,48 +203,78 @@ export class CommandExecutor {
     }
     const existing = new Set(read.existingStreams);
     for (const factStream of existing) this.cache.exists(factStream);
-    let state = lead.fold(cached?.folded ?? null, read.events);
-    let revision = read.revision;
-    if (revision !== null) this.cache.confirm(stream, { aggregate: lead.aggregate, folded: state, revision });
+    const state = lead.fold(cached?.folded ?? null, read.events);
+    if (read.revision !== null) this.cache.confirm(stream, { aggregate: lead.aggregate, folded: state, revision: read.revision });
+    const decisions = this.decideAll(stream, jobs, { state, revision: read.revision, existing }, true);
+    if (decisions === 'read first') throw new Error('unreachable: a confirmed state needs no read');
+    return this.appendAll(stream, lead.aggregate, jobs, read.revision, decisions);
+  }
 
+  /**
+   * Decides each command on the state its predecessors leave. On a state not confirmed by a read
+   * (`confirmed` false), a refusal of the first command, or an If-Match that does not match,
+   * means "read first" (nothing is settled then).
+   */
+  private decideAll(
+    stream: string,
+    jobs: Job[],
+    base: { state: FoldedState; revision: bigint | null; existing: ReadonlySet<string> },
+    confirmed: boolean,
+  ): { decided: Decided[]; deferred: Deferred[] } | 'read first' {
     const now = new Date();
     const decided: Decided[] = [];
-    const deferred: { job: Job; error: unknown; after: number }[] = [];
+    const deferred: Deferred[] = [];
+    const refusals: { job: Job; error: unknown }[] = [];
+    let { state, revision } = base;
     for (const job of jobs) {
       const expected = job.meta.expectedRevision;
       if (expected !== undefined && expected !== revision) {
-        job.reject(new WrongExpectedVersion(stream, expected, revision ?? 'no_stream'));
+        if (!confirmed) return 'read first';
+        refusals.push({ job, error: new WrongExpectedVersion(stream, expected, revision ?? 'no_stream') });
         continue;
       }
       let events: DecidedEvent[];
       try {
-        events = job.prepared.decideOn(state, this.contextFor(job.prepared, now, existing));
+        events = job.prepared.decideOn(state, this.contextFor(job.prepared, now, base.existing));
         if (events.length === 0) throw new Error(`${job.commandName} decided no event`);
       } catch (error) {
-        if (decided.length === 0) job.reject(error);
-        else deferred.push({ job, error, after: decided.length });
+        if (decided.length > 0) deferred.push({ job, error, after: decided.length });
+        else if (!confirmed) return 'read first';
+        else refusals.push({ job, error });
         continue;
       }
       state = job.prepared.fold(state, events);
       revision = (revision ?? -1n) + BigInt(events.length);
       decided.push({ job, events: events.map((event) => envelope(event, job)), state, revision });
     }
-    if (decided.length === 0) return [];
+    for (const { job, error } of refusals) job.reject(error);
+    return { decided, deferred };
+  }
 
+  /** Appends the decided commands in one call, each expecting the revision its predecessor ends at. */
+  private async appendAll(
+    stream: string,
+    aggregate: object,
+    jobs: Job[],
+    baseRevision: bigint | null,
+    { decided, deferred }: { decided: Decided[]; deferred: Deferred[] },
+  ): Promise<Job[]> {
+    if (decided.length === 0) return [];
     const appends: StreamAppend[] = decided.map((d, i) => ({
       stream,
       events: d.events,
-      expectedRevision: i === 0 ? (read.revision ?? 'no_stream') : decided[i - 1]!.revision,
+      expectedRevision: i === 0 ? (baseRevision ?? 'no_stream') : decided[i - 1]!.revision,
     }));
     let outcomes: AppendOutcome[];
     try {
       outcomes = await this.options.store.appendToStreams(appends);
     } catch (error) {
+      this.cache.markStale(stream);
       for (const d of decided) d.job.reject(error);
       for (const d of deferred) d.job.reject(error);
       return [];
     }
-    return this.settle(stream, lead.aggregate, jobs, decided, deferred, outcomes);
+    return this.settle(stream, aggregate, jobs, decided, deferred, outcomes);
   }
 
   private settle(
@@ -232,7 +282,7 @@ export class CommandExecutor {
     aggregate: object,
     jobs: Job[],
     decided: Decided[],
-    deferred: { job: Job; error: unknown; after: number }[],
+    deferred: Deferred[],
     outcomes: AppendOutcome[],
   ): Job[] {
     const landed = outcomes.findIndex((o) => !o.ok);
@@ -242,7 +292,11 @@ export class CommandExecutor {
       const result = (outcomes[okCount - 1] as { ok: true; result: AppendResult }).result;
       if (result.nextExpectedRevision === last.revision) this.cache.confirm(stream, { aggregate, folded: last.state, revision: last.revision });
       else this.cache.forget(stream);
+      // the stream exists now: a fact for commands of other streams (LogSymptom needs its patient)
+      this.cache.exists(stream);
     }
+    // another writer got there first (or the store failed): the next round must read
+    if (okCount < outcomes.length) this.cache.markStale(stream);
     const again: Job[] = [];
     decided.forEach((d, i) => {
       const outcome = outcomes[i]!;

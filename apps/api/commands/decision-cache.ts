@@ -1,8 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import type { FoldedState } from '../../../libs/domain/commands.js';
 
-/** A stream's state as last confirmed by the log: folded up to `revision`. */
-export type CachedStream = { aggregate: object; folded: FoldedState; revision: bigint };
+/**
+ * A stream's state as the log last confirmed it: folded up to `revision`. `stale`: a conflict
+ * showed that the log has moved past it, so the next decision must read what came after.
+ */
+export type CachedStream = { aggregate: object; folded: FoldedState; revision: bigint; stale?: boolean };
 
 export type DecisionCacheLimits = {
   /** most streams kept; default 10,000 */
@@ -16,8 +19,9 @@ export type DecisionCacheLimits = {
 /**
  * What the command executor remembers between commands, bounded (least recently used goes first):
  * - each stream's folded state at a revision the log confirmed (read, or appended by this
- *   process). It is never a source of truth: every decision first reads the events after that
- *   revision, so a stream another process wrote is caught up, not trusted;
+ *   process). It is never a source of truth: a decision on it appends with that revision as the
+ *   expectation, so a stream another process wrote meanwhile makes the append fail, marks the
+ *   state stale, and the retry reads the events after that revision;
  * - fact streams known to exist (`patient-…`, `doctor-…`). Existence never turns false (no
  *   command removes a registration), so a fact once seen need not be read again. Absence is
  *   never remembered.
@@ -46,7 +50,13 @@ export class DecisionCache {
   confirm(stream: string, entry: CachedStream): void {
     const kept = this.streams.peek(stream);
     if (kept && kept.aggregate === entry.aggregate && kept.revision > entry.revision) return;
-    this.streams.set(stream, entry);
+    this.streams.set(stream, { ...entry, stale: false });
+  }
+
+  /** Marks a stream's state as behind the log: it stays a base to read from, but is not decided on as it is. */
+  markStale(stream: string): void {
+    const kept = this.streams.peek(stream);
+    if (kept && !kept.stale) this.streams.set(stream, { ...kept, stale: true });
   }
 
   /** Drops a stream's state (it no longer matches the log). */
