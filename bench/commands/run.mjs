@@ -33,12 +33,15 @@ const USAGE = `usage: node bench/commands/run.mjs [options]
   --duration <s>     measured seconds per workload and level (default 10)
   --warmup <s>       unmeasured seconds before each measurement (default 2)
   --clients <list>   concurrency levels, comma-separated (default 1,8,32,64)
-  --layouts <list>   all (one process, CARETRACK_ROLE=all) and/or split (CARETRACK_ROLE=api
-                     beside a CARETRACK_ROLE=projector process) (default all,split)
+  --layouts <list>   all (one process, CARETRACK_ROLE=all), split (CARETRACK_ROLE=api beside a
+                     CARETRACK_ROLE=projector process) and/or api-only (CARETRACK_ROLE=api, no
+                     projector: the write path without projections, a diagnostic)
+                     (default all,split)
   --hot-clients <n>  clients of the hot-stream phase, all on one patient (default 64; 0 skips)
   --server <url>     PostgreSQL server, any database the user may CREATE DATABASE from
                      (default postgres://postgres@127.0.0.1:5432/postgres)
   --out <dir>        where the JSON results go (default bench/results)
+  --cpu-prof <dir>   write V8 CPU profiles of the API and projector processes there
   --no-build         never run \`npm run build\` (fail if dist/ is missing)
   -h, --help`;
 
@@ -55,6 +58,7 @@ function options() {
       server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: join(ROOT, 'bench/results') },
       'no-build': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -71,7 +75,7 @@ function options() {
   if (clients.length === 0 || clients.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail('--clients must be integers in [1, 256]');
   if (!/^postgres(ql)?:\/\//.test(values.server)) fail('--server must be a postgres:// URL');
   const layouts = values.layouts.split(',').map((l) => l.trim());
-  if (layouts.length === 0 || layouts.some((l) => !['all', 'split'].includes(l))) fail('--layouts: all and/or split');
+  if (layouts.length === 0 || layouts.some((l) => !['all', 'split', 'api-only'].includes(l))) fail('--layouts: all, split and/or api-only');
   const hotClients = Number(values['hot-clients']);
   if (!Number.isInteger(hotClients) || hotClients < 0 || hotClients > 256) fail('--hot-clients must be an integer in [0, 256]');
   return {
@@ -81,6 +85,7 @@ function options() {
     layouts,
     hotClients,
     full: Object.entries(DEFAULTS).every(([k, v]) => values[k] === v),
+    cpuProf: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
     server: values.server,
     outDir: resolve(values.out),
     build: !values['no-build'],
@@ -129,7 +134,7 @@ function freePort() {
   });
 }
 
-function startApi({ url, port, apiKey, dataDir, role }) {
+function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
   const env = {
     CARETRACK_ROLE: role,
     PATH: process.env.PATH ?? '',
@@ -142,7 +147,8 @@ function startApi({ url, port, apiKey, dataDir, role }) {
     API_KEYS: `service:${apiKey}`,
     BENCH_ENDPOINTS: '1',
   };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profiling, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { lines: 0, tail: [] };
   const keep = (chunk) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -379,11 +385,29 @@ async function cpuSeconds(pid) {
   }
 }
 
-async function cpuOf(processes) {
-  return Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([name, p]) => [name, await cpuSeconds(p.child.pid)])));
+/**
+ * CPU seconds used so far by the API process(es), and by the PostgreSQL backends serving this
+ * run's database (found in pg_stat_activity; the pools keep their connections, so the same
+ * backends are summed at both ends of a phase; a backend that ended meanwhile is not counted).
+ */
+async function cpuOf(processes, server, database) {
+  const own = await Promise.all(Object.entries(processes).map(async ([name, p]) => [name, await cpuSeconds(p.child.pid)]));
+  const { rows } = await admin(server, `SELECT pid FROM pg_stat_activity WHERE datname = '${database}'`);
+  const backends = Object.fromEntries(await Promise.all(rows.map(async (r) => [r.pid, await cpuSeconds(r.pid)])));
+  return { ...Object.fromEntries(own), backends };
 }
 
-const cpuDelta = (before, after) => Object.fromEntries(Object.keys(before).map((k) => [k, before[k] == null || after[k] == null ? null : round(after[k] - before[k], 2)]));
+function cpuDelta(before, after) {
+  const result = {};
+  for (const k of Object.keys(before)) {
+    if (k === 'backends') continue;
+    result[k] = before[k] == null || after[k] == null ? null : round(after[k] - before[k], 2);
+  }
+  let postgres = 0;
+  for (const [pid, used] of Object.entries(after.backends)) postgres += used - (before.backends[pid] ?? used);
+  result.postgres = round(postgres, 2);
+  return result;
+}
 
 // ---------------------------------------------------------------- report
 
@@ -401,12 +425,20 @@ function markdown(levels, hot) {
       `| ${l.clients} | ${f(b.perSecond)} | ${f(b.p50Ms)} | ${f(b.p99Ms)} | ${f(c.perSecond)} | ${f(c.p50Ms)} | ${f(c.p99Ms)} | ${f(l.ratio.throughput)} | ${f(l.ratio.p50)} | ${f(l.ratio.p99)} | ${bad} |`,
     );
   }
-  rows.push('', '| clients | RegisterPatient /s | p50 ms | p99 ms | LogSymptom /s | p50 ms | p99 ms | API CPU ms per command | projector CPU ms per command |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  rows.push(
+    '',
+    '| clients | RegisterPatient /s | p50 ms | p99 ms | LogSymptom /s | p50 ms | p99 ms | CPU ms per baseline request: API, PostgreSQL | CPU ms per command: API, projector, PostgreSQL |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|---|',
+  );
   for (const l of levels) {
     const r = l.commands.byKind.RegisterPatient ?? {};
     const s = l.commands.byKind.LogSymptom ?? {};
-    const per = (cpu) => (cpu == null || !l.commands.requests ? null : round((cpu * 1000) / l.commands.requests, 2));
-    rows.push(`| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${f(per(l.commands.cpu.api))} | ${f(per(l.commands.cpu.projector))} |`);
+    const per = (phase, cpu) => (cpu == null || !phase.requests ? '–' : String(round((cpu * 1000) / phase.requests, 2)));
+    const b = l.baseline;
+    const c = l.commands;
+    rows.push(
+      `| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${per(b, b.cpu.api)}, ${per(b, b.cpu.postgres)} | ${per(c, c.cpu.api)}, ${per(c, c.cpu.projector)}, ${per(c, c.cpu.postgres)} |`,
+    );
   }
   if (hot) {
     rows.push(
@@ -440,7 +472,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
       const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
       cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
       const port = await freePort();
-      const child = startApi({ url, port, apiKey, dataDir, role });
+      const child = startApi({ url, port, apiKey, dataDir, role, cpuProf: opts.cpuProf });
       cleanups.push({ name: `stop the ${name}`, run: () => child.stop() });
       processes[name] = { ...child, port };
       console.error(`bench: [${layout}] database ${database}, ${name} (CARETRACK_ROLE=${role}) pid ${child.child.pid} on 127.0.0.1:${port}`);
@@ -472,9 +504,9 @@ async function runLayout(layout, opts, apiKey, stamp) {
     const created = { baseline: 1, commands: 2 }; // the preflight's
     const phase = async (name, clients, workload) => {
       console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
-      const before = await cpuOf(processes);
+      const before = await cpuOf(processes, opts.server, database);
       const result = await runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
-      result.cpu = cpuDelta(before, await cpuOf(processes));
+      result.cpu = cpuDelta(before, await cpuOf(processes, opts.server, database));
       return result;
     };
     for (const clients of opts.clients) {
@@ -606,7 +638,8 @@ async function main() {
   if (opts.full && existsSync(file)) file = join(opts.outDir, `commands-${minute}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   for (const [layout, r] of Object.entries(layouts)) {
-    console.log(`\n### layout: ${layout === 'all' ? 'one process, CARETRACK_ROLE=all' : 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process'}\n`);
+    const title = { all: 'one process, CARETRACK_ROLE=all', split: 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process', 'api-only': 'CARETRACK_ROLE=api and no projector (the write path alone)' }[layout];
+    console.log(`\n### layout: ${title}\n`);
     console.log(markdown(r.levels, r.hot));
     console.log(`\nstored-row check: ${r.check.ok ? 'ok' : 'MISMATCH'} (${r.check.baselineRows} baseline rows, ${r.check.events} events${r.hot ? `; hot stream ${r.hot.stream.events} events, dense: ${r.hot.stream.dense}` : ''})`);
   }
