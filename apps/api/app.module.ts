@@ -23,6 +23,7 @@ import { QueriesModule } from './queries/queries.module.js';
 import { apiOpenApiOptions } from './openapi/api-paths.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { ReadModels } from './projections/read-models.js';
+import type { CommandExecutor } from './commands/command-executor.js';
 import {
   APP_CONFIG,
   EVENT_STORE,
@@ -31,6 +32,7 @@ import {
   KEY_STORE,
   LOGGER,
   ACCESS_LOG,
+  COMMAND_EXECUTOR,
   PROJECTION_ADMIN,
   PROJECTION_CONTEXT,
   PROJECTION_RUNNER,
@@ -51,6 +53,7 @@ export type AppDependencies = {
   projectionAdmin: ProjectionAdmin;
   accessLog: AccessLog;
   metrics: AppMetrics;
+  executor: CommandExecutor;
 };
 
 /** The HTTP application; everything stateful is built outside and handed in. */
@@ -73,12 +76,18 @@ export class AppModule {
         { provide: PROJECTION_ADMIN, useValue: deps.projectionAdmin },
         { provide: ACCESS_LOG, useValue: deps.accessLog },
         { provide: PROJECTION_CONTEXT, useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages } },
+        { provide: COMMAND_EXECUTOR, useValue: deps.executor },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, KEY_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT],
+      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, KEY_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT, COMMAND_EXECUTOR],
     };
+    // A projector serves only /health, /ready and /metrics; every other route is 404 there.
+    const routes =
+      deps.config.role === 'projector'
+        ? []
+        : [CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])];
     return {
       module: AppModule,
-      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing, deps.authThrottle), CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])],
+      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing, deps.authThrottle), ...routes],
       controllers: [HealthController],
     };
   }

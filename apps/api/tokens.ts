@@ -14,3 +14,5 @@ export const ACCESS_LOG = Symbol('ACCESS_LOG');
 export const PROJECTION_CONTEXT = Symbol('PROJECTION_CONTEXT');
 /** The key store of personal data (SPEC §9): data keys, the export pseudonym key. */
 export const KEY_STORE = Symbol('KEY_STORE');
+/** The `CommandExecutor` (read, decide, append, retry) every command goes through. */
+export const COMMAND_EXECUTOR = Symbol('COMMAND_EXECUTOR');

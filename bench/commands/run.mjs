@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Commands per second and latency (p50, p99) at 1, 8 and 32 concurrent HTTP clients on the
-// PostgreSQL server, against POST /bench/baseline (one plain INSERT) in the same app and run.
+// Commands per second and latency (p50, p99) at 1, 8, 32 and 64 concurrent HTTP clients on the
+// PostgreSQL server, against POST /bench/baseline (one plain INSERT) in the same app and run, in
+// two layouts (one process of role `all`; an `api` process beside a `projector` process), plus
+// the hot stream (64 clients logging symptoms for one patient without If-Match).
 // Plain ESM JavaScript so it runs without a build step: `node bench/commands/run.mjs --help`.
 // See bench/README.md.
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { admin, databaseUrl, ensureBuilt as ensureBuiltShared } from '../lib.mjs';
+
 import { liveLag } from './live-lag.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,18 +28,27 @@ const LOGS_PER_PATIENT = 9;
 const REQUEST_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 60_000;
 
+const DEFAULTS = { duration: '10', warmup: '2', clients: '1,8,32,64', layouts: 'all,split', 'hot-clients': '64' };
+
 const USAGE = `usage: node bench/commands/run.mjs [options]
 
   --duration <s>     measured seconds per workload and level (default 10)
   --warmup <s>       unmeasured seconds before each measurement (default 2)
-  --clients <list>   concurrency levels, comma-separated (default 1,8,32)
+  --clients <list>   concurrency levels, comma-separated (default 1,8,32,64)
+  --layouts <list>   all (one process, CARETRACK_ROLE=all), split (CARETRACK_ROLE=api beside a
+                     CARETRACK_ROLE=projector process) and/or api-only (CARETRACK_ROLE=api, no
+                     projector: the write path without projections, a diagnostic)
+                     (default all,split)
+  --hot-clients <n>  clients of the hot-stream phase, all on one patient (default 64; 0 skips)
   --server <url>     PostgreSQL server, any database the user may CREATE DATABASE from
                      (default postgres://postgres@127.0.0.1:5432/postgres)
   --out <dir>        where the JSON results go (default bench/results)
+  --cpu-prof <dir>   write V8 CPU profiles of the API and projector processes there
+  --live-lag <rate>  instead of the levels: <rate> commands/s for --duration s (open loop) against
+                     one CARETRACK_ROLE=all process, and the time from each 201 until every
+                     projection has applied its position (live-lag.mjs; results in
+                     commands-live-lag-<date>.json)
   --no-build         never run \`npm run build\` (fail if dist/ is missing)
-  --live-lag <rate>  instead of the levels: <rate> commands/s for --duration s (open loop), and
-                     the time from each 201 until every projection has applied its position
-                     (live-lag.mjs; results in commands-live-lag-<date>.json)
   -h, --help`;
 
 // ---------------------------------------------------------------- options
@@ -44,12 +56,15 @@ const USAGE = `usage: node bench/commands/run.mjs [options]
 function options() {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
-      clients: { type: 'string', default: '1,8,32' },
+      duration: { type: 'string', default: DEFAULTS.duration },
+      warmup: { type: 'string', default: DEFAULTS.warmup },
+      clients: { type: 'string', default: DEFAULTS.clients },
+      layouts: { type: 'string', default: DEFAULTS.layouts },
+      'hot-clients': { type: 'string', default: DEFAULTS['hot-clients'] },
       server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: join(ROOT, 'bench/results') },
       'no-build': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       'live-lag': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -66,10 +81,18 @@ function options() {
   const clients = values.clients.split(',').map((s) => Number(s.trim()));
   if (clients.length === 0 || clients.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail('--clients must be integers in [1, 256]');
   if (!/^postgres(ql)?:\/\//.test(values.server)) fail('--server must be a postgres:// URL');
+  const layouts = values.layouts.split(',').map((l) => l.trim());
+  if (layouts.length === 0 || layouts.some((l) => !['all', 'split', 'api-only'].includes(l))) fail('--layouts: all, split and/or api-only');
+  const hotClients = Number(values['hot-clients']);
+  if (!Number.isInteger(hotClients) || hotClients < 0 || hotClients > 256) fail('--hot-clients must be an integer in [0, 256]');
   return {
     durationS: seconds('duration', 1),
     warmupS: seconds('warmup', 0),
     clients,
+    layouts,
+    hotClients,
+    full: Object.entries(DEFAULTS).every(([k, v]) => values[k] === v),
+    cpuProf: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
     liveLagRate: values['live-lag'] === undefined ? null : Number(values['live-lag']),
     server: values.server,
     outDir: resolve(values.out),
@@ -106,14 +129,6 @@ async function runCleanups() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// ---------------------------------------------------------------- build
-
-
-
-// ---------------------------------------------------------------- database
-
-
-
 // ---------------------------------------------------------------- the API child
 
 function freePort() {
@@ -127,8 +142,9 @@ function freePort() {
   });
 }
 
-function startApi({ url, port, apiKey, dataDir }) {
+function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
   const env = {
+    CARETRACK_ROLE: role,
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? os.homedir(),
     NODE_ENV: 'production',
@@ -139,7 +155,8 @@ function startApi({ url, port, apiKey, dataDir }) {
     API_KEYS: `service:${apiKey}`,
     BENCH_ENDPOINTS: '1',
   };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profiling, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { lines: 0, tail: [] };
   const keep = (chunk) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -275,7 +292,7 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
   let errors = 0;
   let firstFailure;
   let lastEnd = windowEnd;
-  const created = { total: 0 }; // every 201, warm-up included (checked against the rows)
+  const created = { total: 0, requests: 0 }; // every 201 and every request, warm-up included
 
   const loop = async (client) => {
     const next = workload(client);
@@ -293,6 +310,7 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
       }
       const t1 = performance.now();
       if (status === 201) created.total += 1;
+      created.requests += 1;
       if (t0 >= windowStart && t0 < windowEnd) {
         if (status === 201) {
           if (!samples.has(kind)) samples.set(kind, []);
@@ -318,7 +336,8 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
   const measuredS = (lastEnd - windowStart) / 1000;
   const all = [...samples.values()].flat();
   const byKind = Object.fromEntries([...samples.entries()].map(([kind, l]) => [kind, summarize(l, measuredS)]));
-  return { ...summarize(all, measuredS), byKind, non201: statuses, errors, firstFailure, created: created.total };
+  // requests: the whole phase's, warm-up included (the denominator of CPU per request)
+  return { ...summarize(all, measuredS), byKind, non201: statuses, errors, firstFailure, created: created.total, requests: created.requests };
 }
 
 function summarize(latencies, seconds) {
@@ -337,9 +356,70 @@ function summarize(latencies, seconds) {
 const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
 
+// ---------------------------------------------------------------- hot stream
+
+/** Every client logs symptoms for the same patient, without If-Match. */
+function hotWorkload(patientId) {
+  return (client) => {
+    let n = 0;
+    return () => ({
+      kind: 'LogSymptom',
+      path: '/commands/LogSymptom',
+      body: {
+        patientId,
+        symptomId: SYMPTOMS[(client + n) % SYMPTOMS.length],
+        severity: (client + n++) % 7,
+        loggedAt: new Date().toISOString(),
+        reporterType: 'self',
+        incidentContext: 'game',
+      },
+    });
+  };
+}
+
+// ---------------------------------------------------------------- CPU of the processes
+
+const TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** CPU seconds a process has used so far (user + system), from /proc; null elsewhere. */
+async function cpuSeconds(pid) {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds used so far by the API process(es), and by the PostgreSQL backends serving this
+ * run's database (found in pg_stat_activity; the pools keep their connections, so the same
+ * backends are summed at both ends of a phase; a backend that ended meanwhile is not counted).
+ */
+async function cpuOf(processes, server, database) {
+  const own = await Promise.all(Object.entries(processes).map(async ([name, p]) => [name, await cpuSeconds(p.child.pid)]));
+  const { rows } = await admin(server, `SELECT pid FROM pg_stat_activity WHERE datname = '${database}'`);
+  const backends = Object.fromEntries(await Promise.all(rows.map(async (r) => [r.pid, await cpuSeconds(r.pid)])));
+  return { ...Object.fromEntries(own), backends };
+}
+
+function cpuDelta(before, after) {
+  const result = {};
+  for (const k of Object.keys(before)) {
+    if (k === 'backends') continue;
+    result[k] = before[k] == null || after[k] == null ? null : round(after[k] - before[k], 2);
+  }
+  let postgres = 0;
+  for (const [pid, used] of Object.entries(after.backends)) postgres += used - (before.backends[pid] ?? used);
+  result.postgres = round(postgres, 2);
+  return result;
+}
+
 // ---------------------------------------------------------------- report
 
-function markdown(levels) {
+function markdown(levels, hot) {
   const f = (n) => (n == null ? '–' : String(n));
   const rows = [
     '| clients | baseline req/s | baseline p50 ms | baseline p99 ms | commands/s | command p50 ms | command p99 ms | throughput ratio | p50 ratio | p99 ratio | non-201 |',
@@ -353,149 +433,178 @@ function markdown(levels) {
       `| ${l.clients} | ${f(b.perSecond)} | ${f(b.p50Ms)} | ${f(b.p99Ms)} | ${f(c.perSecond)} | ${f(c.p50Ms)} | ${f(c.p99Ms)} | ${f(l.ratio.throughput)} | ${f(l.ratio.p50)} | ${f(l.ratio.p99)} | ${bad} |`,
     );
   }
-  rows.push('', '| clients | RegisterPatient /s | p50 ms | p99 ms | LogSymptom /s | p50 ms | p99 ms |', '|---:|---:|---:|---:|---:|---:|---:|');
+  rows.push(
+    '',
+    '| clients | RegisterPatient /s | p50 ms | p99 ms | LogSymptom /s | p50 ms | p99 ms | CPU ms per baseline request: API, PostgreSQL | CPU ms per command: API, projector, PostgreSQL |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|---|',
+  );
   for (const l of levels) {
     const r = l.commands.byKind.RegisterPatient ?? {};
     const s = l.commands.byKind.LogSymptom ?? {};
-    rows.push(`| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} |`);
+    const per = (phase, cpu) => (cpu == null || !phase.requests ? '–' : String(round((cpu * 1000) / phase.requests, 2)));
+    const b = l.baseline;
+    const c = l.commands;
+    rows.push(
+      `| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${per(b, b.cpu.api)}, ${per(b, b.cpu.postgres)} | ${per(c, c.cpu.api)}, ${per(c, c.cpu.projector)}, ${per(c, c.cpu.postgres)} |`,
+    );
+  }
+  if (hot) {
+    rows.push(
+      '',
+      '| hot stream | clients | LogSymptom/s | p50 ms | p99 ms | max ms | non-201 | events in the stream | revisions dense |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      `| one patient, no If-Match | ${hot.clients} | ${f(hot.perSecond)} | ${f(hot.p50Ms)} | ${f(hot.p99Ms)} | ${f(hot.maxMs)} | ${sumBad(hot)} | ${hot.stream.events} | ${hot.stream.dense ? 'yes' : 'NO'} |`,
+    );
   }
   return rows.join('\n');
 }
 
 const sumBad = (phase) => phase.errors + Object.values(phase.non201).reduce((a, b) => a + b, 0);
 
-// ---------------------------------------------------------------- main
+// ---------------------------------------------------------------- one layout
 
-async function main() {
-  const opts = options();
-  const startedAt = new Date();
-  const loadAtStart = os.loadavg().map((n) => round(n));
-  const stamp = startedAt.toISOString().replace(/\D/g, '').slice(0, 14);
-  const database = `caretrack_bench_${stamp}_${process.pid}`;
-  const apiKey = randomBytes(24).toString('hex');
-
-  const dist = await ensureBuilt(opts.build);
-  const serverVersion = (await admin(opts.server, 'SHOW server_version')).rows[0].server_version;
-
-  await admin(opts.server, `CREATE DATABASE "${database}"`);
-  cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
-  const url = databaseUrl(opts.server, database);
-
-  const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
-  cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
-
-  const port = await freePort();
-  const api = startApi({ url, port, apiKey, dataDir });
-  cleanups.push({ name: 'stop the API', run: () => api.stop() });
-  console.error(`bench: database ${database}, API pid ${api.child.pid} on 127.0.0.1:${port}, dist ${dist}`);
-  await waitReady(api, port);
-
-  // Preflight: both workloads answer 201, or there is no point measuring.
-  const agent = new http.Agent({ keepAlive: false });
+/**
+ * One layout on a fresh database: `all` is one API process of role all; `split` is an API
+ * process of role api beside a projector process. Levels, then the hot stream, then the checks.
+ */
+async function runLayout(layout, opts, apiKey, stamp) {
+  const cleanups = [];
   try {
-    for (const { path, body } of [
-      baselineWorkload('preflight')(0)(),
-      ...(() => {
-        const next = commandWorkload('preflight')(0);
-        return [next(), next()];
-      })(),
-    ]) {
-      const res = await request(agent, port, 'POST', path, body, apiKey);
-      if (res.status !== 201) throw new Error(`preflight ${path} answered ${res.status}: ${res.body.slice(0, 500)}`);
-    }
-  } finally {
-    agent.destroy();
-  }
+    const database = `caretrack_bench_${stamp}_${process.pid}_${layout}`;
+    await admin(opts.server, `CREATE DATABASE "${database}"`);
+    cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
+    const url = databaseUrl(opts.server, database);
 
-  if (opts.liveLagRate !== null) return liveLagMode({ opts, port, apiKey, api, url, startedAt, loadAtStart, serverVersion });
-
-  const levels = [];
-  const created = { baseline: 1, commands: 2 }; // the preflight's
-  for (const clients of opts.clients) {
-    if (aborted) break;
-    const phase = (name, workload) => {
-      console.error(`bench: ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
-      return runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
+    const processes = {};
+    const start = async (name, role) => {
+      const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
+      cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
+      const port = await freePort();
+      const child = startApi({ url, port, apiKey, dataDir, role, cpuProf: opts.cpuProf });
+      cleanups.push({ name: `stop the ${name}`, run: () => child.stop() });
+      processes[name] = { ...child, port };
+      console.error(`bench: [${layout}] database ${database}, ${name} (CARETRACK_ROLE=${role}) pid ${child.child.pid} on 127.0.0.1:${port}`);
+      await waitReady(child, port);
     };
-    const baseline = await phase('baseline', baselineWorkload(`n${clients}`));
-    if (aborted) break;
-    const commands = await phase('commands', commandWorkload(`n${clients}`));
-    created.baseline += baseline.created;
-    created.commands += commands.created;
-    for (const [name, p] of [['baseline', baseline], ['commands', commands]]) {
-      if (sumBad(p) > 0) console.error(`bench: ${clients} client(s), ${name}: ${sumBad(p)} non-201, first: ${p.firstFailure}`);
+    await start('api', layout === 'all' ? 'all' : 'api');
+    if (layout === 'split') await start('projector', 'projector');
+    const api = processes.api;
+    const port = api.port;
+
+    // Preflight: both workloads answer 201, or there is no point measuring.
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      for (const { path, body } of [
+        baselineWorkload('preflight')(0)(),
+        ...(() => {
+          const next = commandWorkload('preflight')(0);
+          return [next(), next()];
+        })(),
+      ]) {
+        const res = await request(agent, port, 'POST', path, body, apiKey);
+        if (res.status !== 201) throw new Error(`preflight ${path} answered ${res.status}: ${res.body.slice(0, 500)}`);
+      }
+    } finally {
+      agent.destroy();
     }
-    levels.push({
-      clients,
-    liveLagRate: values['live-lag'] === undefined ? null : Number(values['live-lag']),
-      baseline,
-      commands,
-      ratio: {
-        throughput: ratio(commands.perSecond, baseline.perSecond),
-        p50: ratio(commands.p50Ms, baseline.p50Ms),
-        p99: ratio(commands.p99Ms, baseline.p99Ms),
-      },
-    });
-  }
-  if (aborted) throw new Error('aborted');
 
-  // Every 201 is a row or an event in the database.
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  let check;
-  try {
-    const rows = Number((await db.query('SELECT count(*) FROM caretrack_bench.baseline_rows')).rows[0].count);
-    const events = Number((await db.query('SELECT count(*) FROM caretrack_events.events')).rows[0].count);
-    check = { baselineRows: rows, baseline201: created.baseline, events, command201: created.commands, ok: rows === created.baseline && events === created.commands };
-    // What else the app ran against the database (e.g. projection read models in the same process).
-    const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') ORDER BY 1`);
-    check.schemas = schemas.rows.map((r) => r.nspname);
+    const levels = [];
+    const created = { baseline: 1, commands: 2 }; // the preflight's
+    const phase = async (name, clients, workload) => {
+      console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
+      const before = await cpuOf(processes, opts.server, database);
+      const result = await runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
+      result.cpu = cpuDelta(before, await cpuOf(processes, opts.server, database));
+      return result;
+    };
+    for (const clients of opts.clients) {
+      if (aborted) break;
+      const baseline = await phase('baseline', clients, baselineWorkload(`n${clients}`));
+      if (aborted) break;
+      const commands = await phase('commands', clients, commandWorkload(`n${clients}`));
+      created.baseline += baseline.created;
+      created.commands += commands.created;
+      for (const [name, p] of [['baseline', baseline], ['commands', commands]]) {
+        if (sumBad(p) > 0) console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${sumBad(p)} non-201, first: ${p.firstFailure}`);
+      }
+      levels.push({
+        clients,
+        baseline,
+        commands,
+        ratio: {
+          throughput: ratio(commands.perSecond, baseline.perSecond),
+          p50: ratio(commands.p50Ms, baseline.p50Ms),
+          p99: ratio(commands.p99Ms, baseline.p99Ms),
+        },
+      });
+    }
+    if (aborted) throw new Error('aborted');
+
+    let hot = null;
+    const hotPatient = `hot-${stamp}`;
+    if (opts.hotClients > 0) {
+      const a = new http.Agent({ keepAlive: false });
+      const res = await request(a, port, 'POST', '/commands/RegisterPatient', { patientId: hotPatient, firstName: 'Hot', lastName: 'Stream' }, apiKey);
+      a.destroy();
+      if (res.status !== 201) throw new Error(`registering the hot patient answered ${res.status}: ${res.body.slice(0, 300)}`);
+      created.commands += 1;
+      hot = await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient));
+      hot.clients = opts.hotClients;
+      created.commands += hot.created;
+      if (sumBad(hot) > 0) console.error(`bench: [${layout}] hot stream: ${sumBad(hot)} non-201, first: ${hot.firstFailure}`);
+    }
+
+    // Every 201 is a row or an event in the database; the hot stream's revisions are dense.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    let check;
+    try {
+      const rows = Number((await db.query('SELECT count(*) FROM caretrack_bench.baseline_rows')).rows[0].count);
+      const events = Number((await db.query('SELECT count(*) FROM caretrack_events.events')).rows[0].count);
+      check = { baselineRows: rows, baseline201: created.baseline, events, command201: created.commands, ok: rows === created.baseline && events === created.commands };
+      if (hot) {
+        const { rows: r } = await db.query(
+          'SELECT count(*)::int AS n, coalesce(min(revision), -1)::int AS min, coalesce(max(revision), -1)::int AS max FROM caretrack_events.events WHERE stream_id = $1',
+          [`tracker-${hotPatient}`],
+        );
+        hot.stream = { events: r[0].n, dense: r[0].min === 0 && r[0].max === r[0].n - 1, equalsHot201: r[0].n === hot.created };
+        check.hotStream = hot.stream;
+        check.ok = check.ok && hot.stream.dense && hot.stream.equalsHot201;
+      }
+      const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') ORDER BY 1`);
+      check.schemas = schemas.rows.map((r) => r.nspname);
+    } finally {
+      await db.end();
+    }
+    if (!check.ok) console.error(`bench: [${layout}] WARNING: 201s and stored rows differ, or the hot stream has gaps: ${JSON.stringify(check)}`);
+    for (const [name, p] of Object.entries(processes)) {
+      if (p.output.lines > 0) console.error(`bench: [${layout}] the ${name} logged ${p.output.lines} line(s) at warn or above; last:\n${p.output.tail.join('\n')}`);
+    }
+    return { layout, database, levels, hot, check };
   } finally {
-    await db.end();
+    while (cleanups.length > 0) {
+      const { name, run } = cleanups.pop();
+      try {
+        await run();
+      } catch (error) {
+        console.error(`bench: cleanup "${name}" failed: ${error.message}`);
+      }
+    }
   }
-  if (!check.ok) console.error(`bench: WARNING: 201s and stored rows differ: ${JSON.stringify(check)}`);
-
-  const result = {
-    benchmark: 'commands',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-      platform: `${os.platform()} ${os.release()}`,
-      node: process.version,
-      postgres: serverVersion,
-      // 1/5/15-minute load averages: anything else running on the machine shows here
-      loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) },
-    },
-    settings: {
-      durationS: opts.durationS,
-      warmupS: opts.warmupS,
-      clients: opts.clients,
-      workload: `per client: 1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient`,
-      baseline: 'POST /bench/baseline: auth + zod + one INSERT into caretrack_bench.baseline_rows',
-      server: 'PostgreSQL server on loopback; API child process, LOG_LEVEL=warn',
-    },
-    check,
-    levels,
-  };
-  const table = markdown(levels);
-  await mkdir(opts.outDir, { recursive: true });
-  const file = join(opts.outDir, `commands-${startedAt.toISOString().slice(0, 10)}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\n${table}\n`);
-  console.log(`ratios: commands / baseline (throughput < 1 and latency > 1 mean commands cost more)`);
-  console.log(`stored-row check: ${check.ok ? 'ok' : 'MISMATCH'} (${check.baselineRows} baseline rows, ${check.events} events)`);
-  console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
-  console.log(`results: ${relative(process.cwd(), file) || file}`);
-  if (api.output.lines > 0) console.error(`bench: the API logged ${api.output.lines} line(s) at warn or above; last:\n${api.output.tail.join('\n')}`);
-  const bad = levels.reduce((n, l) => n + sumBad(l.baseline) + sumBad(l.commands), 0);
-  if (bad > 0 || !check.ok) process.exitCode = 1;
 }
 
 /** --live-lag: steady commands, time until the projections (same process) passed each one. */
-async function liveLagMode({ opts, port, apiKey, api, startedAt, loadAtStart, serverVersion }) {
+async function liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, serverVersion }) {
+  const database = `caretrack_bench_${stamp}_${process.pid}_lag`;
+  await admin(opts.server, `CREATE DATABASE "${database}"`);
+  cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
+  cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
+  const port = await freePort();
+  const api = startApi({ url: databaseUrl(opts.server, database), port, apiKey, dataDir, role: 'all', cpuProf: opts.cpuProf });
+  cleanups.push({ name: 'stop the API', run: () => api.stop() });
+  console.error(`bench: [live lag] database ${database}, API (CARETRACK_ROLE=all) pid ${api.child.pid} on 127.0.0.1:${port}`);
+  await waitReady(api, port);
   if (!Number.isFinite(opts.liveLagRate) || opts.liveLagRate <= 0 || opts.liveLagRate > 2000) fail('--live-lag must be a rate in (0, 2000] commands/s');
   console.error(`bench: live lag: ${opts.liveLagRate} commands/s, ${opts.warmupS} s warm-up + ${opts.durationS} s`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -527,6 +636,73 @@ async function liveLagMode({ opts, port, apiKey, api, startedAt, loadAtStart, se
     console.error(`bench: failures: ${JSON.stringify(r.failures)}`);
     process.exitCode = 1;
   }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const opts = options();
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((n) => round(n));
+  const stamp = startedAt.toISOString().replace(/\D/g, '').slice(0, 14);
+  const apiKey = randomBytes(24).toString('hex');
+
+  const dist = await ensureBuilt(opts.build);
+  console.error(`bench: dist ${dist}`);
+  const serverVersion = (await admin(opts.server, 'SHOW server_version')).rows[0].server_version;
+
+  if (opts.liveLagRate !== null) return liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, serverVersion });
+
+  const layouts = {};
+  for (const layout of opts.layouts) {
+    if (aborted) break;
+    layouts[layout] = await runLayout(layout, opts, apiKey, stamp);
+  }
+  if (aborted) throw new Error('aborted');
+
+  const result = {
+    benchmark: 'commands',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      postgres: serverVersion,
+      // 1/5/15-minute load averages: anything else running on the machine shows here
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) },
+    },
+    settings: {
+      durationS: opts.durationS,
+      warmupS: opts.warmupS,
+      clients: opts.clients,
+      layouts: opts.layouts,
+      hotClients: opts.hotClients,
+      workload: `per client: 1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient; hot stream: every client LogSymptom for one patient, no If-Match`,
+      baseline: 'POST /bench/baseline: auth + zod + one INSERT into caretrack_bench.baseline_rows',
+      server: 'PostgreSQL server on loopback; API child process(es), LOG_LEVEL=warn; layout all: one process CARETRACK_ROLE=all; split: CARETRACK_ROLE=api + CARETRACK_ROLE=projector',
+    },
+    layouts,
+  };
+  await mkdir(opts.outDir, { recursive: true });
+  const day = startedAt.toISOString().slice(0, 10);
+  const minute = startedAt.toISOString().slice(0, 16).replace(/\D/g, '');
+  let file = join(opts.outDir, opts.full ? `commands-${day}.json` : `commands-smoke-${minute}.json`);
+  if (opts.full && existsSync(file)) file = join(opts.outDir, `commands-${minute}.json`);
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  for (const [layout, r] of Object.entries(layouts)) {
+    const title = { all: 'one process, CARETRACK_ROLE=all', split: 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process', 'api-only': 'CARETRACK_ROLE=api and no projector (the write path alone)' }[layout];
+    console.log(`\n### layout: ${title}\n`);
+    console.log(markdown(r.levels, r.hot));
+    console.log(`\nstored-row check: ${r.check.ok ? 'ok' : 'MISMATCH'} (${r.check.baselineRows} baseline rows, ${r.check.events} events${r.hot ? `; hot stream ${r.hot.stream.events} events, dense: ${r.hot.stream.dense}` : ''})`);
+  }
+  console.log(`\nratios: commands / baseline (throughput < 1 and latency > 1 mean commands cost more)`);
+  console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
+  console.log(`results: ${relative(process.cwd(), file) || file}`);
+  const bad = Object.values(layouts).reduce((n, r) => n + r.levels.reduce((m, l) => m + sumBad(l.baseline) + sumBad(l.commands), 0) + (r.hot ? sumBad(r.hot) : 0), 0);
+  if (bad > 0 || Object.values(layouts).some((r) => !r.check.ok)) process.exitCode = 1;
 }
 
 try {

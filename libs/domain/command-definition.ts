@@ -20,6 +20,17 @@ export type CommandContext = DecideContext &
 /** An event as decided, with its business time (`metadata.occurredAt`). */
 export type DecidedEvent = DomainEvent & { occurredAt: Date };
 
+/**
+ * An aggregate's state folded from a stream's events, as a handler may keep it between
+ * commands (so a long stream is not folded again for every command). Opaque outside the
+ * domain: only a command of the same aggregate can extend it or decide on it.
+ */
+export type FoldedState = {
+  /** the aggregate's decider: states of different aggregates never mix */
+  readonly aggregate: object;
+  readonly value: unknown;
+};
+
 /** A command validated and bound to its definition: all a generic handler needs, no casts. */
 export type PreparedCommand = {
   name: string;
@@ -29,6 +40,12 @@ export type PreparedCommand = {
   requires: FactRequirement[];
   /** folds the stream's events and decides; throws the domain's errors */
   decide: (pastEvents: readonly DomainEvent[], context: CommandContext) => DecidedEvent[];
+  /** identifies the aggregate (its decider): a `FoldedState` of another aggregate is not this one's */
+  aggregate: object;
+  /** the state after `events`, folded onto `state` (null: the initial state); throws on another aggregate's state */
+  fold: (state: FoldedState | null, events: readonly DomainEvent[]) => FoldedState;
+  /** decides on a folded state; throws the domain's errors */
+  decideOn: (state: FoldedState, context: CommandContext) => DecidedEvent[];
 };
 
 /** The key roles that may send a command (SPEC §8): services send the clinical commands, admins erase. */
@@ -70,6 +87,14 @@ export function decideCommand<Name extends string, C extends object, E extends D
   return def.decider.decide({ type: def.name, data: command }, state, context);
 }
 
+/** The aggregate state inside a `FoldedState`, once it is known to be this decider's. */
+function stateOf<S>(decider: { initialState: () => S }, folded: FoldedState | null): S {
+  if (folded === null) return decider.initialState();
+  if (folded.aggregate !== decider) throw new TypeError('a folded state of another aggregate');
+  // Safe: only this decider's fold (below) makes a FoldedState whose aggregate is this decider.
+  return folded.value as S;
+}
+
 /** Builds a registry entry and its `prepare`, checking that schema, name and decider agree. */
 export function defineCommand<Name extends string, C extends object, E extends DomainEvent, S>(
   def: Omit<CommandDefinition<Name, C, E, S>, 'prepare' | 'roles'> & { roles?: readonly CommandRole[] },
@@ -96,6 +121,15 @@ export function defineCommand<Name extends string, C extends object, E extends D
             ...event,
             occurredAt: def.occurredAt(event, context.now),
           })),
+        aggregate: def.decider,
+        fold: (state, events) => ({
+          aggregate: def.decider,
+          value: events.filter(def.isEvent).reduce(def.decider.evolve, stateOf(def.decider, state)),
+        }),
+        decideOn: (state, context) =>
+          def.decider
+            .decide({ type: def.name, data: command }, stateOf(def.decider, state), context)
+            .map((event) => ({ ...event, occurredAt: def.occurredAt(event, context.now) })),
       };
     },
   };

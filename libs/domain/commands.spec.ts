@@ -166,6 +166,14 @@ describe('commandRegistry', () => {
       expect(events[0].occurredAt).toEqual(eventOccurredAt(events[0], NOW));
     });
 
+    it('decides the same on a state folded in steps as on the past events', () => {
+      const context = contextWith({ ...allFacts, isKnownSymptom });
+      const half = Math.floor(past.length / 2);
+      const folded = prepared.fold(prepared.fold(null, past.slice(0, half)), past.slice(half));
+      expect(folded.aggregate).toBe(prepared.aggregate);
+      expect(prepared.decideOn(folded, context)).toEqual(prepared.decide(past, context));
+    });
+
     for (const fact of Object.keys(requires))
       it(`cannot decide without the fact ${fact}`, () => {
         const { [fact]: _missing, ...others } = allFacts;
@@ -195,6 +203,24 @@ describe('command roles', () => {
     const prepared = erasePatientCommand.prepare({ patientId: 'p1', reason: 'request #1' });
     expect(prepared.streamId).toBe('patient-p1');
     expect(prepared.decide([patientP1], contextWith({})).map((e) => [e.type, e.data])).toEqual([['PatientErased', { patientId: 'p1', reason: 'request #1' }]]);
+  });
+});
+
+describe('folded states', () => {
+  it('refuses a state folded by another aggregate', () => {
+    const patientState = commandRegistry.RegisterPatient.prepare(CASES.RegisterPatient.body).fold(null, []);
+    const doctor = commandRegistry.RegisterDoctor.prepare(CASES.RegisterDoctor.body);
+    expect(() => doctor.decideOn(patientState, contextWith({}))).toThrow(TypeError);
+    expect(() => doctor.fold(patientState, [])).toThrow(TypeError);
+  });
+
+  it('commands of one aggregate share its state: a rule sees what another command folded in', () => {
+    const register = commandRegistry.RegisterPatient.prepare(CASES.RegisterPatient.body);
+    const state = register.fold(null, [patientP1]);
+    const update = commandRegistry.UpdatePatientProfile.prepare({ patientId: 'p1', lastName: 'Z' });
+    expect(update.aggregate).toBe(register.aggregate);
+    expect(update.decideOn(state, contextWith({})).map((e) => e.type)).toEqual(['PatientProfileUpdated']);
+    expect(() => register.decideOn(state, contextWith({}))).toThrow('already registered');
   });
 });
 

@@ -28,6 +28,7 @@ export {
   type CommandRole,
   type DecidedEvent,
   type FactName,
+  type FoldedState,
   type FactRequirement,
   type PreparedCommand,
 } from './command-definition.js';

@@ -39,6 +39,38 @@ export type AppendResult = {
   position: Position;
 };
 
+/** One append of `appendToStreams`. */
+export type StreamAppend = {
+  stream: string;
+  events: readonly EventToAppend[];
+  /** default `any` */
+  expectedRevision?: ExpectedRevision;
+};
+
+/** What became of one append of `appendToStreams`: its result, or why nothing of it was written. */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+
+/**
+ * What a command handler reads before it decides, taken from one consistent view of the log:
+ * the stream's events after a revision it already knows, the stream's current revision, and
+ * which of some other streams exist (the facts of cross-aggregate rules).
+ */
+export type DecisionRead = {
+  /** events with a revision greater than `afterRevision` (all when it is absent), in order */
+  events: StoredEvent[];
+  /** the stream's last revision, or null when it holds no event */
+  revision: bigint | null;
+  /** those of `factStreams` that hold at least one event */
+  existingStreams: string[];
+};
+
+export type DecisionReadOptions = {
+  /** a revision the caller has already folded: only later events are returned */
+  afterRevision?: bigint;
+  /** streams whose existence to report */
+  factStreams?: readonly string[];
+};
+
 export type Direction = 'forwards' | 'backwards';
 
 export type ReadStreamOptions = {
@@ -101,8 +133,29 @@ export interface EventStore {
    * store refuses the size of the append.
    */
   appendToStream(stream: string, events: readonly EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several appends at once, each atomic on its own and checked against its own expected
+   * revision: one that fails (`WrongExpectedVersion`, `EventStoreUnavailable`, …) leaves the
+   * others written. Appends to the same stream are applied in the order given, and once one
+   * of them fails the later ones of that stream in this call are not tried (they fail with
+   * `WrongExpectedVersion`), so a chain decided on each other's events never lands half.
+   * Resolves to one outcome per append, in order; never rejects for a single append's failure.
+   *
+   * @example
+   * const [a, b] = await store.appendToStreams([
+   *   { stream: 'tracker-p1', events: [e1], expectedRevision: 4n },
+   *   { stream: 'tracker-p2', events: [e2], expectedRevision: 'no_stream' },
+   * ]);
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome[]>;
   /** Throws `StreamNotFound` when the stream holds no event, `StreamDeleted` when it was tombstoned. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * The read before a decision: the stream's events after `afterRevision`, its current
+   * revision and which `factStreams` exist, from one consistent view where the store has one
+   * (PostgreSQL: one statement); EventStoreDB reads each in turn. Never throws `StreamNotFound`.
+   */
+  readForDecision(stream: string, options?: DecisionReadOptions): Promise<DecisionRead>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /**

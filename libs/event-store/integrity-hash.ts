@@ -3,6 +3,10 @@ import type { JsonObject } from './event-store.js';
 
 /** JSON with object keys sorted at every level: the same text for the same value, whatever the store did to key order. */
 export function canonicalJson(value: unknown): string {
+  // As JSON.stringify: a value with toJSON (a Date) is written as what toJSON returns.
+  if (value && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.keys(value)

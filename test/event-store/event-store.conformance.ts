@@ -196,6 +196,89 @@ export function eventStoreConformance(target: ConformanceTarget): void {
       });
     });
 
+    describe('appendToStreams', () => {
+      it('appends to several streams at once; a conflict fails only its own append', async () => {
+        const tag = uid();
+        await store.appendToStream(`many-b-${tag}`, [ev('B0')]);
+        const outcomes = await store.appendToStreams([
+          { stream: `many-a-${tag}`, events: [ev('A0'), ev('A1')], expectedRevision: 'no_stream' },
+          { stream: `many-b-${tag}`, events: [ev('B1')], expectedRevision: 5n },
+          { stream: `many-c-${tag}`, events: [ev('C0')] },
+        ]);
+        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+        const [a, b, c] = outcomes;
+        expect(a).toMatchObject({ ok: true, result: { nextExpectedRevision: 1n } });
+        expect(!b!.ok && b!.error).toBeInstanceOf(WrongExpectedVersion);
+        expect(!b!.ok && b!.error).toMatchObject({ stream: `many-b-${tag}`, expected: 5n, actual: 0n });
+        expect((await store.readStream(`many-a-${tag}`)).map((e) => e.type)).toEqual(['A0', 'A1']);
+        expect((await store.readStream(`many-b-${tag}`)).map((e) => e.type)).toEqual(['B0']);
+        const [cRead] = await store.readStream(`many-c-${tag}`);
+        expect(c!.ok && c!.result.position).toBe(cRead!.position);
+      });
+
+      it('appends to one stream in order, and after a failed one does not try the later ones of that stream', async () => {
+        const tag = uid();
+        const chained = await store.appendToStreams([
+          { stream: `chain-${tag}`, events: [ev('First')], expectedRevision: 'no_stream' },
+          { stream: `chain-${tag}`, events: [ev('Second')], expectedRevision: 0n },
+        ]);
+        expect(chained.map((o) => o.ok && o.result.nextExpectedRevision)).toEqual([0n, 1n]);
+        const broken = await store.appendToStreams([
+          { stream: `chain-${tag}`, events: [ev('Stale')], expectedRevision: 0n },
+          // would match once 'Stale' failed, but was decided on top of it: must not land
+          { stream: `chain-${tag}`, events: [ev('OnTopOfStale')], expectedRevision: 1n },
+          { stream: `chain-other-${tag}`, events: [ev('Other')], expectedRevision: 'no_stream' },
+        ]);
+        expect(broken.map((o) => o.ok)).toEqual([false, false, true]);
+        for (const o of broken.slice(0, 2)) expect(!o.ok && o.error).toBeInstanceOf(WrongExpectedVersion);
+        expect((await store.readStream(`chain-${tag}`)).map((e) => e.type)).toEqual(['First', 'Second']);
+      });
+
+      it('re-sending the same ids returns the first result and stores nothing', async () => {
+        const tag = uid();
+        const batch = [ev('A'), ev('B')];
+        const [first] = await store.appendToStreams([{ stream: `many-idem-${tag}`, events: batch, expectedRevision: 'no_stream' }]);
+        const [again] = await store.appendToStreams([{ stream: `many-idem-${tag}`, events: batch, expectedRevision: 'no_stream' }]);
+        expect(again).toEqual(first);
+        expect(await store.readStream(`many-idem-${tag}`)).toHaveLength(2);
+      });
+
+      it('rejects a malformed append before writing anything', async () => {
+        const tag = uid();
+        await expect(
+          store.appendToStreams([
+            { stream: `bad-ok-${tag}`, events: [ev('Fine')] },
+            { stream: `bad-${tag}`, events: [{ id: 'not-a-uuid', type: 'Bad', data: {} }] },
+          ]),
+        ).rejects.toBeInstanceOf(TypeError);
+        await expect(store.readStream(`bad-ok-${tag}`)).rejects.toBeInstanceOf(StreamNotFound);
+      });
+    });
+
+    describe('readForDecision', () => {
+      it('returns the events after a known revision, the current revision and which fact streams exist', async () => {
+        const tag = uid();
+        await store.appendToStream(`dec-${tag}`, [ev('A', 0), ev('B', 1), ev('C', 2)]);
+        await store.appendToStream(`dec-fact-${tag}`, [ev('Fact')]);
+        const all = await store.readForDecision(`dec-${tag}`, { factStreams: [`dec-fact-${tag}`, `dec-none-${tag}`] });
+        expect(all.events.map((e) => e.data['n'])).toEqual([0, 1, 2]);
+        expect(all.revision).toBe(2n);
+        expect(all.existingStreams).toEqual([`dec-fact-${tag}`]);
+        const after = await store.readForDecision(`dec-${tag}`, { afterRevision: 0n });
+        expect(after.events.map((e) => e.revision)).toEqual([1n, 2n]);
+        expect(after.revision).toBe(2n);
+        expect(after.existingStreams).toEqual([]);
+        const none = await store.readForDecision(`dec-${tag}`, { afterRevision: 2n });
+        expect(none).toEqual({ events: [], revision: 2n, existingStreams: [] });
+      });
+
+      it('reports a stream with no events as revision null, without throwing', async () => {
+        const tag = uid();
+        const read = await store.readForDecision(`dec-missing-${tag}`, { factStreams: [`dec-missing-fact-${tag}`] });
+        expect(read).toEqual({ events: [], revision: null, existingStreams: [] });
+      });
+    });
+
     describe('readAll', () => {
       it('reads forwards and backwards by position, filtered by event type', async () => {
         const tag = uid();

@@ -16,6 +16,9 @@ eventStoreConformance({
       schema,
       idleMs: 2000,
       appendHooks: { serialize: !options.naive, beforeCommit: options.beforeCommit },
+      // up to 8 batches in flight: as many concurrent append transactions as writers, so the
+      // concurrent-writers test (and its negative control) interleave as much as before group commit
+      groupCommit: { maxInFlight: 8 },
     });
     return {
       store,

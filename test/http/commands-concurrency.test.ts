@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp, type Topology } from '../support/app.js';
-import { apiKeysEnv, bodies, commandClient, eventLog, given, uid, type CommandClient, type ProblemBody, type Reply } from '../support/commands.js';
+import { apiKeysEnv, bodies, commandClient, eventLog, given, uid, type Accepted, type CommandClient, type ProblemBody, type Reply } from '../support/commands.js';
 
 const ROUNDS = 10;
 
-/** A losing racer sees the rule (it read the winner's event) or the stream moved under it. */
-const LOSER_CODES = ['already_exists', 'already_assigned', 'invalid_status_transition', 'wrong_expected_version'];
+/** A losing racer without If-Match sees the rule the winner's event makes it break (never a bare revision conflict). */
+const LOSER_CODES = ['already_exists', 'already_assigned', 'invalid_status_transition'];
+
+/** Concurrent commands of the hot-stream tests. */
+const N = 32;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Exactly one 201 and one 409 with a known code, whatever the order. */
 function expectOneWinner(replies: Reply[]): Reply {
@@ -16,7 +20,7 @@ function expectOneWinner(replies: Reply[]): Reply {
   return replies.find((r) => r.status === 201)!;
 }
 
-describe.each<Topology>(['embedded', 'server'])('concurrent commands on one stream [%s store]', (topology) => {
+describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on one stream [%s store]', (topology) => {
   let app: TestApp;
   let client: CommandClient;
   let g: ReturnType<typeof given>;
@@ -25,8 +29,63 @@ describe.each<Topology>(['embedded', 'server'])('concurrent commands on one stre
     app = await startTestApp(topology, apiKeysEnv);
     client = commandClient(app);
     g = given(client);
+    process.stdout.write(`concurrent commands running against: ${app.infrastructure.describe}\n`);
   });
   afterAll(async () => app?.close());
+
+  async function expectAllLogged(patientId: string, replies: Reply[], before: number) {
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 201));
+    const stream = await eventLog(app).stream(`tracker-${patientId}`);
+    // every command one event, at dense revisions, each answer naming its own
+    expect(stream.map((e) => e.revision)).toEqual(range(before + replies.length).map(BigInt));
+    const answered = replies.map((r) => r.body as Accepted);
+    expect(answered.map((a) => a.nextExpectedRevision).sort((a, b) => a - b)).toEqual(range(replies.length).map((i) => before + i));
+    const byRevision = new Map(stream.map((e) => [Number(e.revision), e]));
+    for (const a of answered) {
+      const stored = byRevision.get(a.nextExpectedRevision)!;
+      expect(a.events).toEqual([{ id: stored.id, type: 'SymptomLogged' }]);
+      expect(a.position).toBe(String(stored.position));
+    }
+  }
+
+  it(`${N} LogSymptom for one patient at once without If-Match, on a new tracker stream: ${N} × 201 and ${N} events`, async () => {
+    const patientId = await g.patient();
+    const replies = await Promise.all(range(N).map((i) => client.send('LogSymptom', bodies.symptom(patientId, { severity: i % 7 }))));
+    await expectAllLogged(patientId, replies, 0);
+  });
+
+  it(`${N} LogSymptom for one patient at once without If-Match, on an existing tracker stream: ${N} × 201`, async () => {
+    const patientId = await g.patient();
+    await client.ok('LogSymptom', bodies.symptom(patientId));
+    await client.ok('LogSymptom', bodies.symptom(patientId));
+    const replies = await Promise.all(range(N).map(() => client.send('LogSymptom', bodies.symptom(patientId))));
+    await expectAllLogged(patientId, replies, 2);
+  });
+
+  it('a stale If-Match is 409 wrong_expected_version at once; of several sent with the current one, one wins', async () => {
+    const patientId = await g.patient();
+    for (let i = 0; i < 3; i++) await client.ok('LogSymptom', bodies.symptom(patientId));
+    const stale = await client.send('LogSymptom', bodies.symptom(patientId), { 'if-match': '1' });
+    expect(stale.status).toBe(409);
+    expect((stale.body as ProblemBody).code).toBe('wrong_expected_version');
+    const mark = await eventLog(app).mark();
+    const replies = await Promise.all(range(8).map(() => client.send('LogSymptom', bodies.symptom(patientId), { 'if-match': '2' })));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, ...range(7).map(() => 409)]);
+    for (const r of replies.filter((r) => r.status === 409)) expect((r.body as ProblemBody).code).toBe('wrong_expected_version');
+    expect(await mark.appended()).toHaveLength(1);
+    expect((replies.find((r) => r.status === 201)!.body as Accepted).nextExpectedRevision).toBe(3);
+  });
+
+  it('the same logId sent at once by several clients: exactly one 201, the others 409 already_exists', async () => {
+    const patientId = await g.patient();
+    const logId = uid('log');
+    const mark = await eventLog(app).mark();
+    const replies = await Promise.all(range(8).map(() => client.send('LogSymptom', bodies.symptom(patientId, { logId }))));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, ...range(7).map(() => 409)]);
+    for (const r of replies.filter((r) => r.status === 409)) expect((r.body as ProblemBody).code).toBe('already_exists');
+    const appended = await mark.appended();
+    expect(appended.map((e) => e.data['logId'])).toEqual([logId]);
+  });
 
   it(`two ChangeConsultationStatus on one scheduled consultation: one wins (${ROUNDS} rounds)`, async () => {
     const { patientId, doctorId } = await g.patientAndDoctor();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp, type RunningApp } from '../../apps/api/bootstrap/create-app.js';
 import { loadConfig, type AppConfig } from '../../apps/api/config/app-config.js';
+import type { AppendHooks } from '../../libs/event-store/postgres/append.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from './databases.js';
 import { startEsdbBackend } from './esdb-double/backends.js';
 
@@ -20,6 +21,18 @@ export type TestApp = RunningApp & {
   close(): Promise<void>;
 };
 
+export type TestAppOptions = {
+  /** the PostgreSQL event store's test seam (see `AppendHooks`) */
+  appendHooks?: AppendHooks;
+  /**
+   * Run as another process beside `app` on the same server database (another replica or a
+   * projector): that database is used, and dropped by `app`'s close, not this one's.
+   */
+  besides?: TestApp;
+  /** the URL the app gets for its fresh database (e.g. through a proxy) */
+  databaseUrl?: (url: string) => string;
+};
+
 /**
  * The master key of the test apps on a database server: apps of one test that share a database
  * (a second instance, a restart) need the same key, and each has its own DATA_DIR. Embedded
@@ -31,17 +44,14 @@ export const TEST_DATA_KEY = Buffer.alloc(32, 0x5c).toString('base64');
  * The real app, on PGlite in a temp DATA_DIR or on a fresh database of the test server.
  * Requests go through Fastify's inject (the full HTTP pipeline, no socket).
  */
-export async function startTestApp(
-  topology: Topology,
-  env: Record<string, string> = {},
-  options: { /** the URL the app gets for its fresh database (e.g. through a proxy) */ databaseUrl?: (url: string) => string } = {},
-): Promise<TestApp> {
+export async function startTestApp(topology: Topology, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-test-'));
   let dbName: string | null = null;
-  let databaseUrl: string | undefined;
+  let databaseUrl: string | undefined = options.besides?.config.databaseUrl;
   const esdb = topology === 'esdb' && !env['EVENTSTORE_URL'] ? await startEsdbBackend() : null;
   if (esdb) process.stdout.write(`test app events in: ${esdb.label}\n`);
-  if (topology !== 'embedded') {
+  if (options.besides && topology !== 'server') throw new Error('only server apps can share a database');
+  if (topology !== 'embedded' && !databaseUrl) {
     dbName = uniqueName('caretrack_test');
     await adminQuery(`CREATE DATABASE ${dbName}`);
     const url = new URL(testDatabaseUrl);
@@ -56,7 +66,7 @@ export async function startTestApp(
     ...(esdb ? { EVENTSTORE_URL: esdb.connectionString } : {}),
     ...env,
   });
-  const running = await createApp(config, pino({ level: 'silent' }));
+  const running = await createApp(config, pino({ level: 'silent' }), { appendHooks: options.appendHooks });
   await running.app.getHttpAdapter().getInstance().ready();
   return {
     ...running,

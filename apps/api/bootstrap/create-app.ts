@@ -15,7 +15,11 @@ import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/project
 import { ReadModels } from '../projections/read-models.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { installHttpMetrics } from '../metrics/http-metrics.js';
+import { timedAppends } from '../metrics/timed-event-store.js';
+import { CommandExecutor } from '../commands/command-executor.js';
+import type { AppendHooks } from '../../../libs/event-store/postgres/append.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { ensureProjectionTables } from './projection-tables.js';
 import { createAuthThrottle } from '../auth/auth-throttle.js';
 import { HttpDrain } from './http-drain.js';
 import { useStrictJsonBodies } from './json-body.js';
@@ -29,12 +33,14 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 export type RunningApp = {
   app: NestFastifyApplication;
   infrastructure: Infrastructure;
+  /** started in roles `all` and `projector`; in role `api` it exists (fingerprints) but never runs */
   runner: ProjectionRunner;
   projectionAdmin: ProjectionAdmin;
   /** the process's metrics (its own prom-client registry) */
   metrics: AppMetrics;
   /** every route Fastify registered, as `METHOD /url` (the OpenAPI completeness test walks them) */
   routes: readonly { method: string; url: string }[];
+  executor: CommandExecutor;
   /**
    * The graceful stop: refuses new requests (503 problem+json), lets running ones finish and
    * closes the HTTP server, while the projections finish their batch and give their leases back;
@@ -54,12 +60,12 @@ export type RunningApp = {
 export async function createApp(
   config: AppConfig,
   logger: Logger,
-  options: { print?: (text: string) => void } = {},
+  options: { print?: (text: string) => void; /** test seam of the PostgreSQL event store; never in production */ appendHooks?: AppendHooks } = {},
 ): Promise<RunningApp> {
   const trackerRules = await loadTrackerRules(config);
   const { keyRing, source } = await loadKeyRing(config, { print: options.print ?? ((text) => process.stdout.write(text)) });
   logger.info({ source }, 'api keys loaded');
-  const infrastructure = await openInfrastructure(config, logger);
+  const infrastructure = await openInfrastructure(config, logger, { appendHooks: options.appendHooks });
   try {
     const idempotency = await IdempotencyStore.open(infrastructure.database.db);
     const accessLog = await AccessLog.open(infrastructure.database.db);
@@ -86,6 +92,8 @@ export async function createApp(
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const metrics = new AppMetrics();
+    // Every append the commands make is timed (caretrack_append_duration_seconds).
+    const executor = new CommandExecutor({ store: timedAppends(infrastructure.eventStore, metrics), isKnownSymptom: trackerRules.isKnownSymptom, logger });
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
@@ -100,7 +108,7 @@ export async function createApp(
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     });
     const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, metrics }), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, metrics, executor }), adapter, {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -115,14 +123,16 @@ export async function createApp(
     });
     installHttpMetrics(fastify, metrics);
     await app.init();
-    await runner.start();
+    if (config.role === 'api') await ensureProjectionTables(infrastructure.database.db, allProjections, runner);
+    else await runner.start();
+    logger.info({ role: config.role }, config.role === 'api' ? 'serving HTTP; projections run elsewhere' : 'projection runner started');
     const close = async () => {
       // HTTP and projections stop side by side: a running request may wait for a projection
       // (X-Min-Position), and the runner finishes its current batch before giving its leases back.
       await Promise.all([httpDrain.drain(), runner.stop()]);
       await infrastructure.close();
     };
-    return { app, infrastructure, runner, projectionAdmin, metrics, routes, close };
+    return { app, infrastructure, runner, projectionAdmin, metrics, routes, executor, close };
   } catch (error) {
     await infrastructure.close();
     throw error;

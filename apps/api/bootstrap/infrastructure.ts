@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import { createEsdbEventStore } from '../../../libs/event-store/esdb/esdb-event-store.js';
+import type { AppendHooks } from '../../../libs/event-store/postgres/append.js';
 import { createPostgresEventStore } from '../../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase, type DatabaseConnection } from '../../../libs/read-store/connection.js';
 import { KeyStore, loadMasterKey } from '../../../libs/personal-data/index.js';
@@ -23,7 +24,7 @@ export type Infrastructure = {
  * key store in it (a wrong master key stops the start here) and the event log: in EventStoreDB
  * when EVENTSTORE_URL is set, else in that same database.
  */
-export async function openInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
+export async function openInfrastructure(config: AppConfig, logger: Logger, seams: { appendHooks?: AppendHooks } = {}): Promise<Infrastructure> {
   const masterKey = await loadMasterKey({ dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir });
   for (const warning of masterKey.warnings) logger.warn({ masterKey: masterKey.key.id }, warning);
   if (masterKey.generatedPath) {
@@ -47,7 +48,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
   try {
     eventStore = config.eventStoreUrl
       ? await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger })
-      : await createPostgresEventStore({ connection: database, logger });
+      : await createPostgresEventStore({ connection: database, logger, appendHooks: seams.appendHooks });
   } catch (error) {
     await keyStore.close();
     await database.close();

@@ -22,7 +22,7 @@ export class ExecuteCommand extends Command<CommandAccepted> {
       correlationId: string;
       /** this command's own id: the causationId of the events it emits */
       commandId: string;
-      /** from If-Match; absent: the revision the handler read */
+      /** from If-Match: the stream must be at this revision; absent: no check (conflicts are retried) */
       expectedRevision?: bigint;
     },
   ) {

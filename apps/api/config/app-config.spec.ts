@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(error.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
   });
 
+  it('runs every role in one process unless CARETRACK_ROLE says api or projector', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ CARETRACK_ROLE: 'api' }).role).toBe('api');
+    expect(loadConfig({ CARETRACK_ROLE: 'projector' }).role).toBe('projector');
+    expect(() => loadConfig({ CARETRACK_ROLE: 'worker' })).toThrow('CARETRACK_ROLE: must be one of all, api, projector');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });

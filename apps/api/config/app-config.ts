@@ -4,6 +4,10 @@ import { MASTER_KEY_FORMAT, MasterKey } from '../../../libs/personal-data/master
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What a process does (SPEC §8): `all` serves HTTP and projects, `api` only serves, `projector` only projects. */
+export const processRoles = ['all', 'api', 'projector'] as const;
+export type ProcessRole = (typeof processRoles)[number];
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -37,6 +41,7 @@ const envSchema = z.object({
     .transform((text, ctx) => MasterKey.parse(text) ?? (ctx.addIssue({ code: 'custom', message: `must be ${MASTER_KEY_FORMAT}` }), z.NEVER))
     .optional(),
   DATA_KEY_FILE: z.string().optional(),
+  CARETRACK_ROLE: z.enum(processRoles, { error: `must be one of ${processRoles.join(', ')}` }).default('all'),
 });
 
 /** The service's configuration: read once from the environment at start, then passed down. */
@@ -68,6 +73,12 @@ export type AppConfig = {
   /** the master key of personal data from DATA_KEY (prints only its id); else `dataKeyFile`, else generated under `dataDir` */
   dataKey?: MasterKey;
   dataKeyFile?: string;
+  /**
+   * `all`: HTTP and the projection runner; `api`: HTTP only (never projects; read-your-writes
+   * waits on the checkpoints another process writes); `projector`: the runner, and over HTTP
+   * only /health, /ready (and /metrics once it exists)
+   */
+  role: ProcessRole;
 };
 
 /** A bad environment: every bad variable with its message. */
@@ -111,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     benchEndpoints: e.BENCH_ENDPOINTS === '1' || e.BENCH_ENDPOINTS === 'true',
     ...(e.DATA_KEY ? { dataKey: e.DATA_KEY } : {}),
     ...(e.DATA_KEY_FILE !== undefined ? { dataKeyFile: resolve(e.DATA_KEY_FILE) } : {}),
+    role: e.CARETRACK_ROLE,
   };
 }
 

@@ -3,6 +3,7 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../.
 import { AppendTooLarge, EventStoreUnavailable, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
 import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, UndecryptableEventError } from '../../../libs/personal-data/errors.js';
 import { isConnectionError } from '../../../libs/read-store/connection-errors.js';
+import { ConcurrencyExhausted } from '../commands/concurrency-exhausted.js';
 import { HttpProblem } from './http-errors.js';
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -65,6 +66,7 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
     const detail = `stream ${error.stream} is at revision ${String(error.actual)}, not ${String(error.expected)}`;
     return { problem: problem(409, error.code, detail), internal: false };
   }
+  if (error instanceof ConcurrencyExhausted) return { problem: problem(409, error.code, error.message), internal: false };
   if (error instanceof StreamNotFound) return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
   if (error instanceof PatientErasedError) return { problem: problem(409, error.code, error.message), internal: false };
   if (error instanceof MasterKeyRotatedError) {

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { requireFact, unreachable, type Command } from '../shared/command.js';
 import type { LogSymptom } from './tracker.commands.js';
 import type { TrackerEvent } from './tracker.events.js';
+import { hasLogId, withLogId, type LogIds } from './log-ids.js';
 
 /** How far ahead of the server clock a `loggedAt` may be (clock skew of devices). */
 export const MAX_LOGGED_AT_AHEAD_MS = 5 * 60 * 1000;
@@ -11,7 +12,7 @@ export const MAX_LOGGED_AT_AHEAD_MS = 5 * 60 * 1000;
 export type TrackerCommand = Command<'LogSymptom', LogSymptom>;
 
 /** What the decider remembers: the log ids already used in this person's log. */
-export type TrackerState = { logIds: Readonly<Record<string, true>> };
+export type TrackerState = { logIds: LogIds };
 
 /** LogSymptom needs `patientRegistered` and `isKnownSymptom` (the keys of triage_map.yaml). */
 export type TrackerContext = DecideContext & {
@@ -25,7 +26,7 @@ export const trackerDecider: Decider<TrackerCommand, TrackerEvent, TrackerState,
   evolve: (state, event) => {
     switch (event.type) {
       case 'SymptomLogged':
-        return { logIds: { ...state.logIds, [event.data.logId]: true } };
+        return { logIds: withLogId(state.logIds, event.data.logId) };
       default:
         return unreachable(event.type);
     }
@@ -50,6 +51,6 @@ function logSymptom(data: LogSymptom, state: TrackerState, context: TrackerConte
     errors.push({ path: 'loggedAt', message: 'must be at most 5 minutes in the future' });
   if (errors.length > 0) throw new ValidationError('the symptom log is invalid', errors);
   const logId = data.logId ?? context.generatedId;
-  if (Object.hasOwn(state.logIds, logId)) throw new ConflictError(`log ${logId} already exists`, 'already_exists');
+  if (hasLogId(state.logIds, logId)) throw new ConflictError(`log ${logId} already exists`, 'already_exists');
   return [{ type: 'SymptomLogged', data: { ...data, logId, reporterType: data.reporterType ?? 'self' } }];
 }

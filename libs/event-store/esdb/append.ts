@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END, FORWARDS, jsonEvent, StreamNotFoundError, type AppendResult as EsdbAppendResult } from '@eventstore/db-client';
+import { assertWellFormedAppend } from '../append-each.js';
 import { eventHash } from '../integrity-hash.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
 import { readToEnd, type EsdbClient } from './client.js';
@@ -7,8 +8,6 @@ import { isKnownPosition, packPosition } from './esdb-position.js';
 import { StreamDeleted } from '../errors.js';
 import { PositionUnavailable, translateErrors } from './errors.js';
 import { HASH_KEY, toStoredEvent } from './events.js';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Appends through the client (`BatchAppend` when the server offers it, else `Append`). The
@@ -21,8 +20,7 @@ export async function appendEvents(
   events: readonly EventToAppend[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
-  if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
-  for (const event of events) if (event.id !== undefined && !uuidPattern.test(event.id)) throw new TypeError(`event id is not a UUID: ${event.id}`);
+  assertWellFormedAppend(stream, events);
   return translateErrors(
     async () => {
       // Chain each event's hash to the stream's last one; the hash rides in the metadata.

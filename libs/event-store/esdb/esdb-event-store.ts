@@ -1,10 +1,11 @@
 import { BACKWARDS, END } from '@eventstore/db-client';
+import { appendEach, assertWellFormedAppend } from '../append-each.js';
 import type { EventStore, Subscription } from '../event-store.js';
 import { appendEvents } from './append.js';
 import { EsdbClient } from './client.js';
 import { translateErrors } from './errors.js';
 import { NON_SYSTEM_TYPES } from './events.js';
-import { countEventsAfter, readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
+import { countEventsAfter, readAllEvents, readDecisionState, readHeadPosition, readStreamEvents } from './read.js';
 import { subscribeToAll, subscribeWithCheckpoints } from './subscribe.js';
 
 export type EsdbEventStoreOptions = {
@@ -36,7 +37,13 @@ export async function createEsdbEventStore(options: EsdbEventStoreOptions): Prom
 
   const store: EventStore = {
     appendToStream: (stream, events, append = {}) => appendEvents(client, stream, events, append.expectedRevision ?? 'any'),
+    // EventStoreDB commits each append on its own: different streams' appends go side by side.
+    appendToStreams: async (appends) => {
+      for (const a of appends) assertWellFormedAppend(a.stream, a.events);
+      return appendEach(appends, (a) => appendEvents(client, a.stream, a.events, a.expectedRevision ?? 'any'));
+    },
     readStream: (stream, read) => translateErrors(() => readStreamEvents(client, stream, read), { stream }),
+    readForDecision: (stream, read) => translateErrors(() => readDecisionState(client, stream, read), { stream }),
     readAll: (read) => translateErrors(() => readAllEvents(client, read)),
     countEvents: (count) => translateErrors(() => countEventsAfter(client, count)),
     headPosition: () => translateErrors(() => readHeadPosition(client)),

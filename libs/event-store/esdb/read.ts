@@ -1,5 +1,5 @@
-import { BACKWARDS, END, FORWARDS, START } from '@eventstore/db-client';
-import type { ReadAllOptions, ReadStreamOptions, StoredEvent } from '../event-store.js';
+import { BACKWARDS, END, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
+import type { DecisionRead, DecisionReadOptions, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../event-store.js';
 import type { FromPosition, Position } from '../position.js';
 import { readToEnd, type EsdbClient } from './client.js';
 import { isKnownPosition, packPosition, unpackPosition } from './esdb-position.js';
@@ -85,4 +85,34 @@ export async function countEventsAfter(
 export async function readHeadPosition(client: EsdbClient): Promise<Position | null> {
   for await (const event of scanAll(client, { backwards: true, from: 'end', pageSize: 1 })) return event.position;
   return null;
+}
+
+/**
+ * The read before a decision, as several reads (EventStoreDB has no multi-stream snapshot):
+ * the stream from `afterRevision + 1`, then whether each fact stream has an event. Facts here
+ * are existence facts, which never turn false, so reading them after the stream is safe.
+ */
+export async function readDecisionState(client: EsdbClient, stream: string, options: DecisionReadOptions = {}): Promise<DecisionRead> {
+  const after = options.afterRevision;
+  let events: StoredEvent[];
+  let exists = true;
+  try {
+    events = await readStreamEvents(client, stream, after === undefined ? {} : { fromRevision: after + 1n });
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+    events = [];
+    exists = false;
+  }
+  const existing = await Promise.all(
+    (options.factStreams ?? []).map(async (fact) => {
+      try {
+        return (await readStreamEvents(client, fact, { maxCount: 1 })).length > 0 ? [fact] : [];
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }
+    }),
+  );
+  const revision = events.length > 0 ? events[events.length - 1]!.revision : exists ? (after ?? null) : null;
+  return { events, revision, existingStreams: existing.flat() };
 }

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { EventStore } from '../event-store.js';
-import { appendEvents, type AppendHooks } from './append.js';
+import { classifyBatchFailure, commitBatch, prepareAppend, unwrapOutcome, type AppendHooks } from './append.js';
 import { translateConnectionErrors } from './connection-errors.js';
-import { countEventsAfter, readAllEvents, readHeadPosition, readStreamEvents } from './read.js';
+import { GroupCommit, type BatchReport, type GroupCommitLimits } from './group-commit.js';
+import { countEventsAfter, readAllEvents, readDecisionState, readHeadPosition, readStreamEvents } from './read.js';
 import { migrateEventStore } from './schema.js';
 import type { SqlConnection } from './sql-connection.js';
 import { subscribeByPaging, subscribeWithCheckpoints, type SubscriptionDeps } from './subscribe.js';
@@ -18,7 +19,14 @@ export type PostgresEventStoreOptions = {
   logger?: { warn(obj: object, msg: string): void };
   /** test seams (see `AppendHooks`); never set in production */
   appendHooks?: AppendHooks;
+  /** group commit's caps (defaults: 1 batch in flight, 1,000 events and 4 Mi characters per batch) */
+  groupCommit?: Partial<GroupCommitLimits>;
+  /** called after every batch committed or failed (metrics) */
+  onBatch?: (report: BatchReport) => void;
 };
+
+/** Group commit defaults: see `GroupCommitLimits`. */
+export const DEFAULT_GROUP_COMMIT: GroupCommitLimits = { maxInFlight: 1, maxEvents: 1000, maxChars: 4 * 1024 * 1024 };
 
 /**
  * The event log in PostgreSQL, on the server (pg) or embedded (PGlite) alike. Runs its
@@ -42,10 +50,21 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     idleMs: options.idleMs ?? 5000,
   };
 
+  const group = new GroupCommit(
+    (calls) => commitBatch(db, schema, calls, options.appendHooks),
+    classifyBatchFailure,
+    { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit },
+    options.onBatch,
+  );
+
   return {
-    appendToStream: (stream, events, append = {}) =>
-      translateConnectionErrors(() => appendEvents(db, schema, channel, stream, events, append.expectedRevision ?? 'any', options.appendHooks)),
+    appendToStream: async (stream, events, append = {}) => {
+      const [outcome] = await group.submit([prepareAppend({ stream, events, expectedRevision: append.expectedRevision })]);
+      return unwrapOutcome(outcome!);
+    },
+    appendToStreams: async (appends) => (appends.length === 0 ? [] : group.submit(appends.map(prepareAppend))),
     readStream: (stream, read) => translateConnectionErrors(() => readStreamEvents(db, schema, stream, read)),
+    readForDecision: (stream, read) => translateConnectionErrors(() => readDecisionState(db, schema, stream, read)),
     readAll: (read) => translateConnectionErrors(() => readAllEvents(db, schema, read)),
     countEvents: (count) => translateConnectionErrors(() => countEventsAfter(db, schema, count)),
     headPosition: () => translateConnectionErrors(() => readHeadPosition(db, schema)),

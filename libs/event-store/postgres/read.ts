@@ -1,9 +1,13 @@
 import { sql, type Kysely } from 'kysely';
-import type { ReadAllOptions, ReadStreamOptions, StoredEvent } from '../event-store.js';
+import type { DecisionRead, DecisionReadOptions, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../event-store.js';
 import { StreamNotFound } from '../errors.js';
 import { eventColumns, toStoredEvent, type EventRow } from './rows.js';
 
-/** Reads one stream by revision; `StreamNotFound` when it holds no event. */
+/**
+ * Reads one stream by revision; `StreamNotFound` when it holds no event. One statement (one
+ * snapshot) answers both "which events" and "does the stream exist", so a stream that appears
+ * while it is read is either found whole or not at all.
+ */
 export async function readStreamEvents(
   db: Kysely<unknown>,
   schema: string,
@@ -16,14 +20,45 @@ export async function readStreamEvents(
   const bound =
     from === undefined ? sql`` : backwards ? sql`AND revision <= ${String(from)}::bigint` : sql`AND revision >= ${String(from)}::bigint`;
   const limit = options.maxCount === undefined ? sql`` : sql`LIMIT ${options.maxCount}`;
-  const { rows } = await sql<EventRow>`SELECT ${eventColumns} FROM ${table}
-    WHERE stream_id = ${stream} ${bound}
-    ORDER BY revision ${backwards ? sql`DESC` : sql`ASC`} ${limit}`.execute(db);
-  if (rows.length === 0) {
-    const exists = await sql`SELECT 1 FROM ${table} WHERE stream_id = ${stream} LIMIT 1`.execute(db);
-    if (exists.rows.length === 0) throw new StreamNotFound(stream);
-  }
-  return rows.map(toStoredEvent);
+  const direction = backwards ? sql`DESC` : sql`ASC`;
+  const { rows } = await sql<Partial<EventRow> & { stream_exists: boolean }>`SELECT h.stream_exists, e.* FROM
+      (SELECT EXISTS (SELECT 1 FROM ${table} WHERE stream_id = ${stream}) AS stream_exists) h
+      LEFT JOIN LATERAL (SELECT ${eventColumns}, revision AS sort_revision FROM ${table}
+        WHERE stream_id = ${stream} ${bound} ORDER BY revision ${direction} ${limit}) e ON true
+    ORDER BY e.sort_revision ${direction}`.execute(db);
+  if (!rows[0]?.stream_exists) throw new StreamNotFound(stream);
+  return rows.filter(isEventRow).map(toStoredEvent);
+}
+
+/**
+ * The read before a decision, in one statement: the stream's events after `afterRevision`,
+ * its last revision, and which of `factStreams` hold an event — all from one snapshot.
+ */
+export async function readDecisionState(
+  db: Kysely<unknown>,
+  schema: string,
+  stream: string,
+  options: DecisionReadOptions = {},
+): Promise<DecisionRead> {
+  const table = sql.id(schema, 'events');
+  const after = options.afterRevision === undefined ? sql`` : sql`AND revision > ${String(options.afterRevision)}::bigint`;
+  const facts = [...(options.factStreams ?? [])];
+  const { rows } = await sql<Partial<EventRow> & { current_text: string | null; existing: string[] | null }>`SELECT h.current_text, h.existing, e.* FROM
+      (SELECT (SELECT max(revision)::text FROM ${table} WHERE stream_id = ${stream}) AS current_text,
+              ARRAY(SELECT f FROM unnest(${facts}::text[]) AS f WHERE EXISTS (SELECT 1 FROM ${table} WHERE stream_id = f)) AS existing) h
+      LEFT JOIN LATERAL (SELECT ${eventColumns}, revision AS sort_revision FROM ${table}
+        WHERE stream_id = ${stream} ${after} ORDER BY revision) e ON true
+    ORDER BY e.sort_revision`.execute(db);
+  const head = rows[0]!;
+  return {
+    events: rows.filter(isEventRow).map(toStoredEvent),
+    revision: head.current_text === null ? null : BigInt(head.current_text),
+    existingStreams: head.existing ?? [],
+  };
+}
+
+function isEventRow<R extends Partial<EventRow>>(row: R): row is R & EventRow {
+  return row.position_text !== null && row.position_text !== undefined;
 }
 
 /** Reads the whole log by position, optionally only some event types. */

@@ -2,6 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { JsonObject } from '../event-store.js';
 import { eventHash } from '../integrity-hash.js';
+import { appendFunctionSql } from './append-function.js';
 
 /** The event log's migrations, in order. Each runs once per schema; re-running is a no-op. */
 function migrations(schema: string): Record<string, Migration> {
@@ -39,6 +40,12 @@ function migrations(schema: string): Record<string, Migration> {
           hash      text NOT NULL
         )`.execute(db);
         await backfillHashes(db, schema);
+      },
+    },
+    '0003_append_batch': {
+      async up(db: Kysely<unknown>) {
+        // Group commit: a whole batch of appends in one server-side call (append-function.ts).
+        await sql.raw(appendFunctionSql(schema)).execute(db);
       },
     },
   };
