@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { EventStore } from '../../../libs/event-store/index.js';
+import { createEsdbEventStore } from '../../../libs/event-store/esdb/esdb-event-store.js';
+import { createPostgresEventStore } from '../../../libs/event-store/postgres/postgres-event-store.js';
+import { openDatabase, type DatabaseConnection } from '../../../libs/read-store/connection.js';
+import type { AppConfig } from '../../api/config/app-config.js';
+
+/** The service's stores, opened by the command line from the same configuration as the API. */
+export type CliStores = {
+  /** the read database (and the log's, unless EventStoreDB holds it); null when a dry run found none */
+  database: DatabaseConnection | null;
+  /** the log; null when a dry run found none (an empty log, nothing to create) */
+  store: EventStore | null;
+  close(): Promise<void>;
+};
+
+const LOG_SCHEMA = 'caretrack_events';
+
+/**
+ * Opens the stores as the API does (`DATABASE_URL`, `EVENTSTORE_URL`, `DATA_DIR`). With
+ * `readOnly` (a dry run) it creates nothing: a PostgreSQL log that does not exist yet, or an
+ * embedded data directory that does not exist yet, is an empty log and is left uncreated.
+ */
+export async function openCliStores(config: AppConfig, logger: Logger, options: { readOnly: boolean }): Promise<CliStores> {
+  const embeddedDir = join(config.dataDir, 'pg');
+  let database: DatabaseConnection | null = null;
+  if (config.databaseUrl) database = await openDatabase({ kind: 'server', url: config.databaseUrl, logger });
+  else if (!options.readOnly || existsSync(embeddedDir)) database = await openDatabase({ kind: 'embedded', dataDir: embeddedDir, logger });
+  try {
+    let store: EventStore | null = null;
+    if (config.eventStoreUrl) store = await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger });
+    else if (database && (!options.readOnly || (await logTableExists(database)))) store = await createPostgresEventStore({ connection: database, logger });
+    return {
+      database,
+      store,
+      close: async () => {
+        await store?.close();
+        await database?.close();
+      },
+    };
+  } catch (error) {
+    await database?.close();
+    throw error;
+  }
+}
+
+async function logTableExists(database: DatabaseConnection): Promise<boolean> {
+  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass(${`${LOG_SCHEMA}.events`}) IS NOT NULL AS present`.execute(database.db);
+  return rows[0]?.present === true;
+}
