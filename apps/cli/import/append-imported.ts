@@ -14,13 +14,13 @@ export class ImportConflict extends Error {
 /**
  * Appends one wave of imported events: the only place the import writes to the log. The
  * streams of a wave never share a patient (the planner's rule), so the order in which its
- * appends land changes no projection, and they run `concurrency` at a time, one
- * `appendToStream` per stream (the port has no multi-stream append yet: when it has, this
- * function becomes one call). Each append expects the revision the import decided on.
+ * appends land changes no projection. They go one `appendToStream` per stream, `concurrency`
+ * at a time (the port has no multi-stream append yet: when it has, this function becomes one
+ * call per wave). Each append expects the revision the import decided on.
  *
  * @example await appendImported(store, [{ streamId: 'patient-p1', expectedRevision: 'no_stream', events }]);
  */
-export async function appendImported(store: EventStore, batch: readonly ImportedAppend[], concurrency = 8): Promise<void> {
+export async function appendImported(store: EventStore, batch: readonly ImportedAppend[], concurrency = 1): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < batch.length) {

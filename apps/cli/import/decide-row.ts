@@ -47,7 +47,7 @@ export type DecideRowContext = {
  * what is missing. Any rule the row breaks rejects the whole row and undoes its decisions.
  */
 export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan, ctx: DecideRowContext): RowOutcome {
-  const key = importer.keyOf?.(row) ?? Object.fromEntries(importer.key.map((k, i) => [k, keyValues(row, importer.key)[i]!]));
+  const key = importer.keyOf?.(row) ?? keyObject(importer.key, keyValues(row, importer.key));
   const keyList = Object.values(key);
   const { streamId } = plan;
   const before = ctx.view.revision(streamId);
@@ -113,6 +113,12 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
     fresh.map((e) => e.id!),
   );
   return { ...base, status: 'imported', events: fresh, entity, companion: companion('imported') };
+}
+
+function keyObject(columns: readonly string[], values: readonly string[]): Record<string, string> {
+  const key: Record<string, string> = {};
+  columns.forEach((column, i) => (key[column] = values[i]!));
+  return key;
 }
 
 /** The patient an event is about: appends about one patient keep their order. */

@@ -47,7 +47,10 @@ export type ImportLegacyOptions = {
   onOutcome?: (outcome: RowOutcome) => void;
   /** most streams appended together (default 32) */
   waveStreams?: number;
-  /** appends in flight within a wave (default 8) */
+  /**
+   * appends in flight within a wave (default 1: the log serializes appends on one lock, and on
+   * the 2-core machine of bench/README.md more in flight only added contention)
+   */
   appendConcurrency?: number;
   /** legacy rows read per round trip (default 2,000) */
   chunkRows?: number;
@@ -74,7 +77,7 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   const store = options.store;
   const head = store ? await store.headPosition() : null;
   const view = new LogView(head === null ? null : store);
-  const waves = options.dryRun || !store ? null : new WaveAppender(store, options.waveStreams ?? 32, options.appendConcurrency ?? 8);
+  const waves = options.dryRun || !store ? null : new WaveAppender(store, options.waveStreams ?? 32, options.appendConcurrency ?? 1);
   const context = { view, map, runId: options.runId, isKnownSymptom: options.isKnownSymptom };
 
   let lastProgress = 0;
@@ -90,7 +93,7 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   try {
     for (const read of sourceReads()) {
       const importer = importers.find((i) => i.table === read.table)!;
-      for await (const chunk of source.rows(read, options.chunkRows ?? 2000)) {
+      for await (const chunk of readAhead(source.rows(read, options.chunkRows ?? 2000))) {
         const plans = chunk.map((row) => importer.plan(row, map));
         await view.load(plans.flatMap((p) => p.streams));
         for (const [i, row] of chunk.entries()) {
@@ -107,7 +110,23 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
     await waves?.abandon();
   }
   progress('done', true);
-  return tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000);
+  return { ...tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000), appends: waves?.appends ?? 0 };
+}
+
+/** The next chunk is fetched while this one is decided (the legacy connection is otherwise idle). */
+async function* readAhead<T>(chunks: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = chunks.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = chunks.next();
+      yield current.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await chunks.return(undefined);
+  }
 }
 
 /**
@@ -121,6 +140,8 @@ class WaveAppender {
   private owners = new Map<string, string>();
   private events = 0;
   private inflight: Promise<void> | null = null;
+  /** appendToStream calls made so far */
+  appends = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -147,6 +168,7 @@ class WaveAppender {
     this.owners = new Map();
     this.events = 0;
     await this.inflight;
+    this.appends += batch.length;
     const appending = appendImported(this.store, batch, this.concurrency);
     appending.catch(() => undefined); // awaited by the next flush or finish
     this.inflight = appending;

@@ -15,6 +15,8 @@ export type ImportReport = {
   rejected: RejectedRow[];
   /** events appended by this run (would be, with --dry-run) */
   events: number;
+  /** appendToStream calls this run made (one per stream per wave) */
+  appends: number;
   seconds: number;
   rowsPerSecond: number;
 };
@@ -49,7 +51,7 @@ export class ImportTally {
     }
   }
 
-  report(runId: string, dryRun: boolean, seconds: number): ImportReport {
+  report(runId: string, dryRun: boolean, seconds: number): Omit<ImportReport, 'appends'> {
     return {
       runId,
       dryRun,

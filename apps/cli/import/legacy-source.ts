@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { LegacyMap } from './legacy-map.js';
 import { quoteIdent, type LegacyTableName } from './legacy-schema.js';
+
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 import type { TableRead } from './rows/row-plan.js';
 import type { LegacyRow } from './rows/row-values.js';
 
@@ -104,28 +106,33 @@ export class LegacySource {
 
   /**
    * The rows in import order, `chunk` at a time, keyed by seed column names (joined columns
-   * prefixed), values as JSON.
+   * prefixed), values as JSON. Each row comes as one JSON object (`json_build_object`): one
+   * parse per row instead of one per column.
    */
   async *rows(read: SourceRead, chunk = 2000): AsyncGenerator<LegacyRow[]> {
-    const select = (alias: string, table: LegacyTableName, r: TableRead, prefix = '') =>
-      [...r.required, ...r.optional].map((c) => `to_json(${this.columnRef(alias, table, c)}) AS ${quoteIdent(prefix + c)}`);
-    const list = [...select('t', read.table, read.read)];
+    const fields = (alias: string, table: LegacyTableName, r: TableRead, prefix = '') =>
+      [...r.required, ...r.optional].map((c) => `${quoteLiteral(prefix + c)}, ${this.columnRef(alias, table, c)}`);
+    const list = [...fields('t', read.table, read.read)];
     let from = `${this.tableRef(read.table)} t`;
     if (read.joined) {
       const j = read.joined;
-      list.push(...select('j', j.table, j.read, j.prefix));
+      list.push(...fields('j', j.table, j.read, j.prefix));
       from += ` LEFT JOIN ${this.tableRef(j.table)} j ON ${this.columnRef('j', j.table, j.on)} = ${this.columnRef('t', read.table, j.references)}`;
     }
     const order = read.read.orderBy
       .filter((c) => this.map.column(read.table, c) !== null)
       .map((c) => `${this.columnRef('t', read.table, c)} NULLS FIRST`);
+    // json_build_object takes at most 100 arguments: 50 columns per object, merged.
+    const objects: string[] = [];
+    for (let i = 0; i < list.length; i += 50) objects.push(`jsonb_build_object(${list.slice(i, i + 50).join(', ')})`);
+    const row = objects.length === 1 ? objects[0]!.replace(/^jsonb_/, 'json_') : `(${objects.join(' || ')})`;
     const cursor = `legacy_rows_${++this.cursors}`;
-    await this.client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${list.join(', ')} FROM ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`);
+    await this.client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${row} AS r FROM ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`);
     try {
       for (;;) {
-        const { rows } = await this.client.query<LegacyRow>(`FETCH FORWARD ${chunk} FROM ${cursor}`);
+        const { rows } = await this.client.query<{ r: LegacyRow }>(`FETCH FORWARD ${chunk} FROM ${cursor}`);
         if (rows.length === 0) return;
-        yield rows;
+        yield rows.map((r) => r.r);
         if (rows.length < chunk) return;
       }
     } finally {
