@@ -2,6 +2,7 @@ import { ApiClient, ApiError } from './api-client.js';
 import type { Output } from './progress-bar.js';
 import { auditAsOf, auditStream, auditVerify } from './audit-commands.js';
 import { listProjections, rebuildProjection, rollbackProjection, verifyProjection } from './projections-commands.js';
+import { importUsage, runImportCli } from './import/import-commands.js';
 
 /** Exit codes: 0 done, 1 the operation reported a problem, 2 usage, 3 the API refused or is unreachable. */
 export const EXIT = { ok: 0, problem: 1, usage: 2, api: 3 } as const;
@@ -15,12 +16,15 @@ const usage = `usage: caretrack <command>
   audit stream <streamId>          every event of a stream, with who and when
   audit as-of <patientId> <time>   the patient's statistics, timeline and tracker row at that time
   audit verify                     check every stream's hash chain (exit 1 on tampering)
+  import legacy --from <url> …     import a seed-era database as event history (see below)
+  import reconcile --from <url> …  compare its trigger-kept tables with the projections
 
 options (or environment):
   --url <url>      CARETRACK_URL          default http://localhost:3000
   --key <key>      CARETRACK_ADMIN_KEY    an admin key (projections)
                    CARETRACK_AUDITOR_KEY  an auditor key (audit)
-`;
+
+${importUsage}`;
 
 export type CliIo = { out: Output; err: Output; env: Record<string, string | undefined>; fetch?: typeof fetch };
 
@@ -30,6 +34,8 @@ export type CliIo = { out: Output; err: Output; env: Record<string, string | und
  * @example await runCli(['projections', 'list'], { out: process.stdout, err: process.stderr, env: process.env })
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // `import` works on the stores directly (configured like the API), not through the HTTP API.
+  if (argv[0] === 'import') return runImportCli(argv.slice(1), io);
   const args = [...argv];
   const option = (flag: string) => {
     const i = args.indexOf(flag);

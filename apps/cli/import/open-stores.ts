@@ -14,6 +14,11 @@ export type CliStores = {
   database: DatabaseConnection | null;
   /** the log; null when a dry run found none (an empty log, nothing to create) */
   store: EventStore | null;
+  /**
+   * Makes every append so far durable (one synchronous commit flushes the write-ahead log up to
+   * it, so it covers every earlier asynchronous commit of `bulkAppends`); a no-op elsewhere.
+   */
+  flush(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -23,11 +28,21 @@ const LOG_SCHEMA = 'caretrack_events';
  * Opens the stores as the API does (`DATABASE_URL`, `EVENTSTORE_URL`, `DATA_DIR`). With
  * `readOnly` (a dry run) it creates nothing: a PostgreSQL log that does not exist yet, or an
  * embedded data directory that does not exist yet, is an empty log and is left uncreated.
+ *
+ * With `bulkAppends` the sessions on a PostgreSQL server commit asynchronously
+ * (`synchronous_commit = off`): an append no longer waits for its own WAL flush while it holds
+ * the log's append lock. A server crash can then lose the last moments of appends — never
+ * partly, and never an event a projection has already committed a checkpoint past (that commit
+ * flushed the WAL up to it) — and a rerun of the import appends them again. `flush()` before
+ * reporting makes them all durable.
  */
-export async function openCliStores(config: AppConfig, logger: Logger, options: { readOnly: boolean }): Promise<CliStores> {
+export async function openCliStores(config: AppConfig, logger: Logger, options: { readOnly: boolean; bulkAppends?: boolean }): Promise<CliStores> {
   const embeddedDir = join(config.dataDir, 'pg');
   let database: DatabaseConnection | null = null;
-  if (config.databaseUrl) database = await openDatabase({ kind: 'server', url: config.databaseUrl, logger });
+  if (config.databaseUrl) {
+    const url = options.bulkAppends && !options.readOnly ? withSessionSetting(config.databaseUrl, 'synchronous_commit', 'off') : config.databaseUrl;
+    database = await openDatabase({ kind: 'server', url, logger });
+  }
   else if (!options.readOnly || existsSync(embeddedDir)) database = await openDatabase({ kind: 'embedded', dataDir: embeddedDir, logger });
   try {
     let store: EventStore | null = null;
@@ -36,6 +51,13 @@ export async function openCliStores(config: AppConfig, logger: Logger, options: 
     return {
       database,
       store,
+      flush: async () => {
+        if (!database || config.eventStoreUrl) return;
+        await database.db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL synchronous_commit = on`.execute(trx);
+          await sql`SELECT pg_current_xact_id()`.execute(trx);
+        });
+      },
       close: async () => {
         await store?.close();
         await database?.close();
@@ -45,6 +67,14 @@ export async function openCliStores(config: AppConfig, logger: Logger, options: 
     await database?.close();
     throw error;
   }
+}
+
+/** `url` with a session setting added to its `options` (`-c name=value`). */
+function withSessionSetting(url: string, name: string, value: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', `${options ? `${options} ` : ''}-c ${name}=${value}`);
+  return parsed.toString();
 }
 
 async function logTableExists(database: DatabaseConnection): Promise<boolean> {
