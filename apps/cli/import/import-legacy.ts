@@ -130,14 +130,16 @@ async function* readAhead<T>(chunks: AsyncGenerator<T>): AsyncGenerator<T> {
 }
 
 /**
- * Gathers planned appends into waves and appends a wave while the next is planned. A wave holds
- * at most one stream per patient, so its appends may land in any order without changing a
- * projection (a patient's statistics, timeline and care team depend on the order of that
- * patient's events across streams); waves land strictly one after another.
+ * Gathers planned appends into waves and appends a wave while the next is planned; waves land
+ * strictly one after another. A wave holds at most one stream per patient, and a stream takes
+ * only consecutive rows: appended one at a time (the default) the log is the plan's order, and
+ * appended concurrently the order changes only between patients (a patient's statistics,
+ * timeline and care team depend on the order of that patient's events across streams).
  */
 class WaveAppender {
   private wave = new Map<string, ImportedAppend>();
   private owners = new Map<string, string>();
+  private last: string | null = null;
   private events = 0;
   private inflight: Promise<void> | null = null;
   /** appendToStream calls made so far */
@@ -151,12 +153,17 @@ class WaveAppender {
 
   async add(outcome: RowOutcome): Promise<void> {
     const owner = this.owners.get(outcome.entity);
-    const full = !this.wave.has(outcome.streamId) && this.wave.size >= this.maxStreams;
-    if ((owner !== undefined && owner !== outcome.streamId) || full || this.events >= 5000) await this.flush();
+    const inWave = this.wave.has(outcome.streamId);
+    // Only the stream added last takes more events: the wave's appends, in order, are the
+    // plan's order, so a rerun after a kill continues the very log a single run writes.
+    const outOfOrder = inWave && this.last !== outcome.streamId;
+    const full = (!inWave && this.wave.size >= this.maxStreams) || this.events >= 5000;
+    if ((owner !== undefined && owner !== outcome.streamId) || outOfOrder || full) await this.flush();
     let entry = this.wave.get(outcome.streamId);
     if (!entry) this.wave.set(outcome.streamId, (entry = { streamId: outcome.streamId, expectedRevision: outcome.expectedRevision, events: [] }));
     entry.events.push(...outcome.events);
     this.owners.set(outcome.entity, outcome.streamId);
+    this.last = outcome.streamId;
     this.events += outcome.events.length;
   }
 
@@ -166,6 +173,7 @@ class WaveAppender {
     const batch = [...this.wave.values()];
     this.wave = new Map();
     this.owners = new Map();
+    this.last = null;
     this.events = 0;
     await this.inflight;
     this.appends += batch.length;
