@@ -116,7 +116,8 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       return IMPORT_EXIT.usage;
     }
     if (error instanceof ImportConflict || error instanceof EventStoreUnavailable || isConnectionError(error)) {
-      io.err.write(`caretrack: ${(error as Error).message}\n${parsed.action === 'legacy' ? 'nothing is lost: run the import again to resume\n' : ''}`);
+      const resume = parsed.action === 'legacy' && !parsed.dryRun ? 'nothing is lost: run the import again to resume\n' : '';
+      io.err.write(`caretrack: ${(error as Error).message}\n${resume}`);
       return IMPORT_EXIT.unavailable;
     }
     throw error;

@@ -110,7 +110,7 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
     await waves?.abandon();
   }
   progress('done', true);
-  return { ...tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000), appends: waves?.appends ?? 0 };
+  return { ...tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000), appends: waves?.appends ?? 0, waves: waves?.waves ?? 0 };
 }
 
 /** The next chunk is fetched while this one is decided (the legacy connection is otherwise idle). */
@@ -144,6 +144,8 @@ class WaveAppender {
   private inflight: Promise<void> | null = null;
   /** appendToStream calls made so far */
   appends = 0;
+  /** waves appended so far (each would be one call of a multi-stream append) */
+  waves = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -177,6 +179,7 @@ class WaveAppender {
     this.events = 0;
     await this.inflight;
     this.appends += batch.length;
+    this.waves++;
     const appending = appendImported(this.store, batch, this.concurrency);
     appending.catch(() => undefined); // awaited by the next flush or finish
     this.inflight = appending;

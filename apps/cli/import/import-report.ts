@@ -17,6 +17,8 @@ export type ImportReport = {
   events: number;
   /** appendToStream calls this run made (one per stream per wave) */
   appends: number;
+  /** waves this run appended (what a multi-stream append would send in one call each) */
+  waves: number;
   seconds: number;
   rowsPerSecond: number;
 };
@@ -51,7 +53,7 @@ export class ImportTally {
     }
   }
 
-  report(runId: string, dryRun: boolean, seconds: number): Omit<ImportReport, 'appends'> {
+  report(runId: string, dryRun: boolean, seconds: number): Omit<ImportReport, 'appends' | 'waves'> {
     return {
       runId,
       dryRun,
@@ -81,9 +83,10 @@ export function formatReport(report: ImportReport): string {
       `${t.table.padEnd(28)}${fmt(t.rows).padStart(9)}${fmt(t.imported).padStart(10)}${fmt(t.alreadyThere).padStart(15)}${fmt(t.rejected).padStart(10)}`,
     );
   const verb = report.dryRun ? 'would append' : 'appended';
+  const calls = report.dryRun ? '' : ` (${fmt(report.appends)} appends in ${fmt(report.waves)} waves)`;
   lines.push(
     '',
-    `${verb} ${fmt(report.events)} events in ${report.seconds.toFixed(1)} s (${fmt(Math.round(report.rowsPerSecond))} rows/s), run ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''}`,
+    `${verb} ${fmt(report.events)} events${calls} in ${report.seconds.toFixed(1)} s (${fmt(Math.round(report.rowsPerSecond))} rows/s), run ${report.runId}${report.dryRun ? ' (dry run: nothing written)' : ''}`,
   );
   if (report.rejected.length) {
     lines.push('', `rejected rows (${fmt(report.rejected.length)}), not imported:`);
