@@ -1,12 +1,18 @@
 import { DomainError, ValidationError } from '../../../libs/domain/index.js';
 import type { EventToAppend, ExpectedRevision } from '../../../libs/event-store/index.js';
-import { EVENT_SCHEMA_VERSION } from '../../api/commands/execute-command.handler.js';
 import { importedEventId, importedRowId } from './event-ids.js';
 import type { LegacyMap } from './legacy-map.js';
 import { isLegacyTableName, type LegacyTableName } from './legacy-schema.js';
 import type { LogView } from './log-view.js';
 import type { RowPlan, TableImporter } from './rows/row-plan.js';
 import { keyValues, type LegacyRow } from './rows/row-values.js';
+
+/**
+ * Version of the event envelope in `metadata.schemaVersion`: the command handler's
+ * (`EVENT_SCHEMA_VERSION`, equal by `event-ids.spec.ts`; not imported from it, which would load
+ * Nest into the command line).
+ */
+export const IMPORT_SCHEMA_VERSION = 1;
 
 /** Who imported events are from (SPEC §11). */
 export const IMPORT_ACTOR = { id: 'import', role: 'import' } as const;
@@ -103,7 +109,7 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
         causationId: rowId,
         commandName: command.name,
         occurredAt: event.occurredAt.toISOString(),
-        schemaVersion: EVENT_SCHEMA_VERSION,
+        schemaVersion: IMPORT_SCHEMA_VERSION,
       },
     });
   }

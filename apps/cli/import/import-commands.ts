@@ -97,6 +97,8 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       return await reconcileLegacy({ source, map, stores, rules, waitSeconds: parsed.waitSeconds, json: parsed.json, maxLines: parsed.summary ? 10 : 0, out: io.out, err: io.err });
     }
     const bar = progressWriter(io.err);
+    // On a terminal the line is redrawn in place; in a log, one line every 10 s is enough.
+    let lastLine = 0;
     const report = await importLegacy({
       source,
       map,
@@ -104,7 +106,11 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       dryRun: parsed.dryRun,
       runId: randomUUID(),
       isKnownSymptom: rules.isKnownSymptom,
-      onProgress: (p) => bar.update(progressLine(p)),
+      onProgress: (p) => {
+        if (!io.err.isTTY && p.table !== 'done' && Date.now() - lastLine < 10_000) return;
+        lastLine = Date.now();
+        bar.update(progressLine(p));
+      },
     });
     bar.done();
     await stores.flush();

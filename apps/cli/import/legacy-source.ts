@@ -38,6 +38,9 @@ export class LegacySource {
   /** Connects and opens the snapshot. */
   static async open(url: string, schema: string, map: LegacyMap): Promise<LegacySource> {
     const client = new pg.Client({ connectionString: url, application_name: 'caretrack-import' });
+    // A connection lost between two fetches fails the next query (exit 3); it must not also
+    // surface as an unhandled 'error' event.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
