@@ -92,7 +92,11 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
   let stores;
   try {
     source = await LegacySource.open(parsed.from, parsed.schema, map);
-    stores = await openCliStores(config, logger, { readOnly: parsed.dryRun || parsed.action === 'reconcile', bulkAppends: true });
+    stores = await openCliStores(config, logger, {
+      readOnly: parsed.dryRun || parsed.action === 'reconcile',
+      bulkAppends: true,
+      readTables: parsed.action === 'reconcile',
+    });
     if (parsed.action === 'reconcile') {
       return await reconcileLegacy({ source, map, stores, rules, waitSeconds: parsed.waitSeconds, json: parsed.json, maxLines: parsed.summary ? 10 : 0, out: io.out, err: io.err });
     }

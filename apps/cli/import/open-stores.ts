@@ -36,14 +36,25 @@ const LOG_SCHEMA = 'caretrack_events';
  * flushed the WAL up to it) — and a rerun of the import appends them again. `flush()` before
  * reporting makes them all durable.
  */
-export async function openCliStores(config: AppConfig, logger: Logger, options: { readOnly: boolean; bulkAppends?: boolean }): Promise<CliStores> {
+export async function openCliStores(
+  config: AppConfig,
+  logger: Logger,
+  options: {
+    readOnly: boolean;
+    bulkAppends?: boolean;
+    /** false: only the log is used, so no read database is opened when EventStoreDB holds the log */
+    readTables?: boolean;
+  },
+): Promise<CliStores> {
   const embeddedDir = join(config.dataDir, 'pg');
+  const wanted = !(config.eventStoreUrl && options.readTables === false);
   let database: DatabaseConnection | null = null;
-  if (config.databaseUrl) {
+  if (wanted && config.databaseUrl) {
     const url = options.bulkAppends && !options.readOnly ? withSessionSetting(config.databaseUrl, 'synchronous_commit', 'off') : config.databaseUrl;
     database = await openDatabase({ kind: 'server', url, logger });
+  } else if (wanted && (!options.readOnly || existsSync(embeddedDir))) {
+    database = await openDatabase({ kind: 'embedded', dataDir: embeddedDir, logger });
   }
-  else if (!options.readOnly || existsSync(embeddedDir)) database = await openDatabase({ kind: 'embedded', dataDir: embeddedDir, logger });
   try {
     let store: EventStore | null = null;
     if (config.eventStoreUrl) store = await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger });
