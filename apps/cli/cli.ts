@@ -3,6 +3,7 @@ import type { Output } from './progress-bar.js';
 import { auditAsOf, auditStream, auditVerify } from './audit-commands.js';
 import { listProjections, rebuildProjection, rollbackProjection, verifyProjection } from './projections-commands.js';
 import { runKeysCommand } from './keys-commands.js';
+import { importUsage, runImportCli } from './import/import-commands.js';
 
 /** Exit codes: 0 done, 1 the operation reported a problem, 2 usage, 3 the API refused or is unreachable. */
 export const EXIT = { ok: 0, problem: 1, usage: 2, api: 3 } as const;
@@ -19,6 +20,8 @@ const usage = `usage: caretrack <command>
   keys rotate --new-key-file <path>  re-wrap every data key under a new master key (one transaction)
   keys rotate --generate           the same with a new key made in DATA_DIR/data-key (the generated default)
   keys status                      the master key in use, live data keys, erased patients
+  import legacy --from <url> …     import a seed-era database as event history (see below)
+  import reconcile --from <url> …  compare its trigger-kept tables with the projections
 
 options (or environment):
   --url <url>      CARETRACK_URL          default http://localhost:3000
@@ -26,7 +29,8 @@ options (or environment):
                    CARETRACK_AUDITOR_KEY  an auditor key (audit)
 keys works on the stores directly, with the service's settings: DATABASE_URL or DATA_DIR, and
 the current master key from DATA_KEY, DATA_KEY_FILE or DATA_DIR/data-key.
-`;
+
+${importUsage}`;
 
 export type CliIo = { out: Output; err: Output; env: Record<string, string | undefined>; fetch?: typeof fetch };
 
@@ -37,6 +41,8 @@ export type CliIo = { out: Output; err: Output; env: Record<string, string | und
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'keys') return runKeysCommand(argv.slice(1), io);
+  // `import` works on the stores directly (configured like the API), not through the HTTP API.
+  if (argv[0] === 'import') return runImportCli(argv.slice(1), io);
   const args = [...argv];
   const option = (flag: string) => {
     const i = args.indexOf(flag);

@@ -20,7 +20,7 @@ function hasPsql() {
 }
 
 /** Runs a psql script; resolves with stdout, wall seconds and psql's peak RSS (VmHWM, sampled). */
-function psql(url, script, { timeoutMs }) {
+export function psql(url, script, { timeoutMs }) {
   return new Promise((ok, ko) => {
     const t0 = performance.now();
     const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });

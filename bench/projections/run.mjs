@@ -26,7 +26,7 @@ import { SEED_SCHEMA, seedTables } from './seed-design.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const BUILT = ['dist/projections/index.js', 'dist/libs/projection-engine/runner.js', 'dist/libs/domain/commands.js'];
+const BUILT = ['dist/projections/index.js', 'dist/libs/projection-engine/runner.js', 'dist/libs/domain/commands.js', 'dist/apps/cli/import/legacy-schema.js'];
 
 const USAGE = `usage: node bench/projections/run.mjs [options]
 
@@ -518,8 +518,8 @@ async function main() {
     ['patients', projectedTables.patients, seedRows.patients, 'PatientRegistered'],
     ['doctors', projectedTables.doctors, seedRows.doctors, 'DoctorRegistered'],
     ['consultations', projectedTables.consultations, seedRows.consultations, 'ConsultationRecorded'],
-    ['reports', projectedTables.report_status, seedRows.reports, 'ReportRequested'],
-    ['symptom logs', projectedTables.symptom_log_export, seedRows.symptom_logs, 'SymptomLogged'],
+    ['reports', projectedTables.report_status, seedRows.report_status, 'ReportRequested'],
+    ['symptom logs', projectedTables.symptom_log_export, seedRows.symptom_log_export, 'SymptomLogged'],
     ['sessions', projectedTables.sessions, seedRows.sessions, 'SessionStarted'],
     ['session KPIs', projectedTables.session_kpis, seedRows.session_kpis, 'SessionCompleted'],
   ];

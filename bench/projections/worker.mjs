@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { SEED_SCHEMA, seedDdl, statementsFor } from './seed-design.mjs';
+import { SEED_SCHEMA, loadSeedDdl, statementsFor } from './seed-design.mjs';
 
 const { mode, root, url, events: expectedEvents, batch, timeoutS, sqlProfile, only, projection: rebuildName } = JSON.parse(process.argv[2]);
 const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
@@ -307,7 +307,7 @@ async function seedTriggers() {
   try {
     await client.query(`CREATE SCHEMA ${SEED_SCHEMA}`);
     await client.query(`SET search_path = ${SEED_SCHEMA}`);
-    for (const ddl of seedDdl) await client.query(ddl);
+    for (const ddl of await loadSeedDdl()) await client.query(ddl);
 
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

@@ -95,6 +95,23 @@ function stateOf<S>(decider: { initialState: () => S }, folded: FoldedState | nu
   return folded.value as S;
 }
 
+/**
+ * Validates a command body as `prepare` does: the zod schema, and strings PostgreSQL's jsonb
+ * can store. Throws `ValidationError` listing every bad field with its path.
+ *
+ * @example validateCommand(commandRegistry.RegisterDoctor.schema, { doctorId: 'd1', name: 'Dr Ada' })
+ */
+export function validateCommand<C extends object>(schema: z.ZodType<C>, body: unknown): C {
+  const parsed = schema.safeParse(body);
+  const unstorable = unstorableStrings(body);
+  if (!parsed.success) {
+    const error = validationErrorFromZod(parsed.error);
+    throw new ValidationError(error.message, [...error.errors, ...unstorable.filter((u) => !error.errors.some((e) => e.path === u.path))]);
+  }
+  if (unstorable.length) throw new ValidationError('the command has invalid fields', unstorable);
+  return parsed.data;
+}
+
 /** Builds a registry entry and its `prepare`, checking that schema, name and decider agree. */
 export function defineCommand<Name extends string, C extends object, E extends DomainEvent, S>(
   def: Omit<CommandDefinition<Name, C, E, S>, 'prepare' | 'roles'> & { roles?: readonly CommandRole[] },
@@ -103,14 +120,7 @@ export function defineCommand<Name extends string, C extends object, E extends D
     ...def,
     roles: def.roles ?? ['service'],
     prepare: (body) => {
-      const parsed = def.schema.safeParse(body);
-      const unstorable = unstorableStrings(body);
-      if (!parsed.success) {
-        const error = validationErrorFromZod(parsed.error);
-        throw new ValidationError(error.message, [...error.errors, ...unstorable.filter((u) => !error.errors.some((e) => e.path === u.path))]);
-      }
-      if (unstorable.length) throw new ValidationError('the command has invalid fields', unstorable);
-      const command = parsed.data;
+      const command = validateCommand(def.schema, body);
       return {
         name: def.name,
         command,

@@ -23,6 +23,7 @@ import { isSessionEvent, sessionOccurredAt } from './session/session.events.js';
 
 export {
   decideCommand,
+  validateCommand,
   type CommandContext,
   type CommandDefinition,
   type CommandRole,

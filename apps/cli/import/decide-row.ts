@@ -1,0 +1,155 @@
+import { DomainError, ValidationError } from '../../../libs/domain/index.js';
+import type { EventToAppend, ExpectedRevision } from '../../../libs/event-store/index.js';
+import { importedEventId, importedRowId } from './event-ids.js';
+import type { LegacyMap } from './legacy-map.js';
+import { isLegacyTableName, type LegacyTableName } from './legacy-schema.js';
+import type { LogView } from './log-view.js';
+import type { RowPlan, TableImporter } from './rows/row-plan.js';
+import { keyValues, type LegacyRow } from './rows/row-values.js';
+
+/**
+ * Version of the event envelope in `metadata.schemaVersion`: the command handler's
+ * (`EVENT_SCHEMA_VERSION`, equal by `event-ids.spec.ts`; not imported from it, which would load
+ * Nest into the command line).
+ */
+export const IMPORT_SCHEMA_VERSION = 1;
+
+/** Who imported events are from (SPEC §11). */
+export const IMPORT_ACTOR = { id: 'import', role: 'import' } as const;
+
+/** What became of one legacy row. */
+export type RowOutcome = {
+  table: LegacyTableName;
+  key: Readonly<Record<string, string>>;
+  status: 'imported' | 'already' | 'rejected';
+  /** why a rejected row was not imported, naming the legacy column when a value is at fault */
+  reason?: string;
+  /** the domain's error code of a rejection (`validation_failed`, `not_found`, `retry_limit_reached`, …) */
+  code?: string;
+  streamId: string;
+  /** events to append (those of the row not yet in the log) */
+  events: EventToAppend[];
+  /** the stream's revision before them */
+  expectedRevision: ExpectedRevision;
+  /** appends of one entity (a patient) keep their order: see `appendImported` */
+  entity: string;
+  /** the companion row (a session's KPI row) and what became of it */
+  companion?: { table: LegacyTableName; key: Readonly<Record<string, string>>; status: RowOutcome['status']; reason?: string; code?: string };
+};
+
+/** What the planner needs besides the row. */
+export type DecideRowContext = {
+  view: LogView;
+  map: LegacyMap;
+  /** this run's id: the `correlationId` of every event it appends */
+  runId: string;
+  isKnownSymptom: (symptomId: string) => boolean;
+};
+
+/**
+ * Decides one legacy row as the command path would: each of its commands in turn, on the
+ * stream's state, at the row's business time, with the facts of the streams it requires. An
+ * event whose id is already in the stream (an earlier run) is skipped, so a rerun appends only
+ * what is missing. Any rule the row breaks rejects the whole row and undoes its decisions.
+ */
+export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan, ctx: DecideRowContext): RowOutcome {
+  const key = importer.keyOf?.(row) ?? keyObject(importer.key, keyValues(row, importer.key));
+  const keyList = Object.values(key);
+  const { streamId } = plan;
+  const before = ctx.view.revision(streamId);
+  const expectedRevision: ExpectedRevision = before ?? 'no_stream';
+  const base = { table: importer.table, key, streamId, events: [], expectedRevision, entity: streamId };
+  const companion = (status: RowOutcome['status'], reason?: string, code?: string) =>
+    plan.companion === undefined
+      ? undefined
+      : plan.companion.rejected !== undefined
+        ? { table: plan.companion.table, key: plan.companion.key, status: 'rejected' as const, reason: plan.companion.rejected, code: 'not_imported' }
+        : { table: plan.companion.table, key: plan.companion.key, status, reason, code };
+  const reject = (reason: string, code: string): RowOutcome => ({
+    ...base,
+    status: 'rejected',
+    reason,
+    code,
+    companion: companion('rejected', reason, code),
+  });
+
+  if (plan.problems?.length) return reject(plan.problems.map((p) => `${columnLabel(importer, p.column, ctx.map)}: ${p.message}`).join('; '), 'validation_failed');
+
+  const rowId = importedRowId(importer.table, keyList);
+  const restore = ctx.view.mark(streamId);
+  const fresh: EventToAppend[] = [];
+  let entity = streamId;
+  for (const [index, command] of plan.commands.entries()) {
+    const id = importedEventId(importer.table, keyList, index);
+    if (ctx.view.has(streamId, id)) continue;
+    if (command.at === null) {
+      restore();
+      return reject(`${columnLabel(importer, command.atColumn, ctx.map)} is empty: the event's business time comes from it`, 'validation_failed');
+    }
+    let decided;
+    try {
+      decided = command.decide(ctx.view, { now: command.at, generatedId: rowId, isKnownSymptom: ctx.isKnownSymptom });
+    } catch (error) {
+      restore();
+      if (error instanceof DomainError) return reject(describe(error, importer, ctx.map), error.code);
+      throw error;
+    }
+    // Every command of the domain emits exactly one event: the event index is the command index.
+    if (decided.length !== 1) throw new Error(`${command.name} emitted ${decided.length} events; the import expects one`);
+    const event = decided[0]!;
+    entity = entityOf(event.data) ?? entity;
+    fresh.push({
+      id,
+      type: event.type,
+      data: { ...event.data },
+      metadata: {
+        actor: IMPORT_ACTOR,
+        imported: { table: importer.table, key },
+        correlationId: ctx.runId,
+        causationId: rowId,
+        commandName: command.name,
+        occurredAt: event.occurredAt.toISOString(),
+        schemaVersion: IMPORT_SCHEMA_VERSION,
+      },
+    });
+  }
+  if (fresh.length === 0) return { ...base, status: 'already', companion: companion('already') };
+  ctx.view.advance(
+    streamId,
+    fresh.map((e) => e.id!),
+  );
+  return { ...base, status: 'imported', events: fresh, entity, companion: companion('imported') };
+}
+
+function keyObject(columns: readonly string[], values: readonly string[]): Record<string, string> {
+  const key: Record<string, string> = {};
+  columns.forEach((column, i) => (key[column] = values[i]!));
+  return key;
+}
+
+/** The patient an event is about: appends about one patient keep their order. */
+function entityOf(data: object): string | undefined {
+  if ('patientId' in data && typeof data.patientId === 'string') return `patient:${data.patientId}`;
+  if ('playerId' in data && typeof data.playerId === 'string') return `patient:${data.playerId}`;
+  return undefined;
+}
+
+/** A rejection in the legacy database's own terms: its column names, the rule broken. */
+function describe(error: DomainError, importer: TableImporter, map: LegacyMap): string {
+  if (error instanceof ValidationError && error.errors.length > 0)
+    return error.errors
+      .map((e) => `${columnLabel(importer, importer.fieldColumns[e.path] ?? e.path.split('.')[0] ?? e.path, map)}: ${e.message}`)
+      .join('; ');
+  return error.message;
+}
+
+/** A seed column (`status`, or `session_kpis.touches`) as the legacy database names it. */
+function columnLabel(importer: TableImporter, column: string, map: LegacyMap): string {
+  const dot = column.indexOf('.');
+  const table = column.slice(0, dot);
+  if (dot > 0 && isLegacyTableName(table)) {
+    const name = column.slice(dot + 1);
+    return `${map.table(table)}.${map.column(table, name) ?? name}`;
+  }
+  return map.column(importer.table, column) ?? column;
+}

@@ -1,0 +1,151 @@
+import pg from 'pg';
+import type { LegacyMap } from './legacy-map.js';
+import { quoteIdent, type LegacyTableName } from './legacy-schema.js';
+
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
+import type { TableRead } from './rows/row-plan.js';
+import type { LegacyRow } from './rows/row-values.js';
+
+/** What one read needs: a table, its columns, and optionally a second table joined to it. */
+export type SourceRead = {
+  table: LegacyTableName;
+  read: TableRead;
+  joined?: { table: LegacyTableName; on: string; references: string; read: TableRead; prefix: string };
+};
+
+/** The legacy database lacks tables or columns the map names: every one, with where to fix it. */
+export class LegacySchemaError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the legacy database does not match the map:\n  ${problems.join('\n  ')}`);
+    this.name = 'LegacySchemaError';
+  }
+}
+
+/**
+ * The legacy database, read-only, in ONE snapshot (a REPEATABLE READ READ ONLY transaction):
+ * counts and rows agree with each other even while the old system keeps writing, and nothing
+ * is ever written to it. Time columns come back as `to_json` text in UTC.
+ */
+export class LegacySource {
+  private cursors = 0;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly schema: string,
+    private readonly map: LegacyMap,
+  ) {}
+
+  /** Connects and opens the snapshot. */
+  static async open(url: string, schema: string, map: LegacyMap): Promise<LegacySource> {
+    const client = new pg.Client({ connectionString: url, application_name: 'caretrack-import' });
+    // A connection lost between two fetches fails the next query (exit 3); it must not also
+    // surface as an unhandled 'error' event.
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL TimeZone = 'UTC'`);
+      await client.query(`SET LOCAL statement_timeout = 0`);
+    } catch (error) {
+      await client.end();
+      throw error;
+    }
+    return new LegacySource(client, schema, map);
+  }
+
+  /** Throws `LegacySchemaError` naming every mapped table or column the legacy database lacks. */
+  async check(reads: readonly SourceRead[]): Promise<void> {
+    const { rows } = await this.client.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1`,
+      [this.schema],
+    );
+    const columns = new Map<string, Set<string>>();
+    for (const r of rows) (columns.get(r.table_name) ?? columns.set(r.table_name, new Set()).get(r.table_name)!).add(r.column_name);
+    const problems: string[] = [];
+    const checkOne = (table: LegacyTableName, read: TableRead) => {
+      const name = this.map.table(table);
+      const present = columns.get(name);
+      if (!present) {
+        problems.push(`table ${this.schema}.${name} (seed table ${table}) does not exist`);
+        return;
+      }
+      for (const column of [...read.required, ...read.optional]) {
+        const legacy = this.map.column(table, column);
+        if (legacy === null) {
+          if (read.required.includes(column)) problems.push(`${table}.${column} is required: the map cannot leave it out`);
+        } else if (!present.has(legacy)) {
+          problems.push(`column ${name}.${legacy} (seed column ${table}.${column}) does not exist${legacy === column ? ' (map it with --map)' : ''}`);
+        }
+      }
+    };
+    for (const r of reads) {
+      checkOne(r.table, r.read);
+      if (r.joined) checkOne(r.joined.table, r.joined.read);
+    }
+    if (problems.length) throw new LegacySchemaError(problems);
+  }
+
+  /** How many rows a legacy table holds. */
+  async count(table: LegacyTableName): Promise<number> {
+    const { rows } = await this.client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${this.tableRef(table)}`);
+    return Number(rows[0]!.n);
+  }
+
+  /** Runs a query inside the snapshot (reconcile's own reads). */
+  async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.client.query<R>(text, values)).rows;
+  }
+
+  /** `"schema"."legacy name"` of a seed table. */
+  tableRef(table: LegacyTableName): string {
+    return `${quoteIdent(this.schema)}.${quoteIdent(this.map.table(table))}`;
+  }
+
+  /** `alias."legacy column"` of a seed column, or `NULL` when the legacy table has none. */
+  columnRef(alias: string, table: LegacyTableName, column: string): string {
+    const legacy = this.map.column(table, column);
+    return legacy === null ? 'NULL' : `${alias}.${quoteIdent(legacy)}`;
+  }
+
+  /**
+   * The rows in import order, `chunk` at a time, keyed by seed column names (joined columns
+   * prefixed), values as JSON. Each row comes as one JSON object (`json_build_object`): one
+   * parse per row instead of one per column.
+   */
+  async *rows(read: SourceRead, chunk = 2000): AsyncGenerator<LegacyRow[]> {
+    const fields = (alias: string, table: LegacyTableName, r: TableRead, prefix = '') =>
+      [...r.required, ...r.optional].map((c) => `${quoteLiteral(prefix + c)}, ${this.columnRef(alias, table, c)}`);
+    const list = [...fields('t', read.table, read.read)];
+    let from = `${this.tableRef(read.table)} t`;
+    if (read.joined) {
+      const j = read.joined;
+      list.push(...fields('j', j.table, j.read, j.prefix));
+      from += ` LEFT JOIN ${this.tableRef(j.table)} j ON ${this.columnRef('j', j.table, j.on)} = ${this.columnRef('t', read.table, j.references)}`;
+    }
+    const order = read.read.orderBy
+      .filter((c) => this.map.column(read.table, c) !== null)
+      .map((c) => `${this.columnRef('t', read.table, c)} NULLS FIRST`);
+    // json_build_object takes at most 100 arguments: 50 columns per object, merged.
+    const objects: string[] = [];
+    for (let i = 0; i < list.length; i += 50) objects.push(`jsonb_build_object(${list.slice(i, i + 50).join(', ')})`);
+    const row = objects.length === 1 ? objects[0]!.replace(/^jsonb_/, 'json_') : `(${objects.join(' || ')})`;
+    const cursor = `legacy_rows_${++this.cursors}`;
+    await this.client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${row} AS r FROM ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`);
+    try {
+      for (;;) {
+        const { rows } = await this.client.query<{ r: LegacyRow }>(`FETCH FORWARD ${chunk} FROM ${cursor}`);
+        if (rows.length === 0) return;
+        yield rows.map((r) => r.r);
+        if (rows.length < chunk) return;
+      }
+    } finally {
+      await this.client.query(`CLOSE ${cursor}`).catch(() => undefined);
+    }
+  }
+
+  /** Ends the snapshot and disconnects. */
+  async close(): Promise<void> {
+    await this.client.query('ROLLBACK').catch(() => undefined);
+    await this.client.end();
+  }
+}
