@@ -101,6 +101,7 @@ function show() {
   }
   const wanted = window.location.hash.replace(/^#\/?/, '').split('?')[0];
   const page = pages.find((p) => p.route === wanted) ?? pages[0];
+  if (!page) return;
   for (const link of byId('nav').querySelectorAll('a')) {
     if (link.dataset['route'] === page.route) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');

@@ -113,7 +113,8 @@ export function streamsPage(root) {
         ),
         page.nextCursor && more ? el('button', { type: 'button', onclick: () => void more?.() }, 'Next events') : null,
       );
-      if (shown.length > 0 && !appendToShown) select(shown[0]);
+      const first = shown[0];
+      if (first && !appendToShown) select(first);
     } catch (error) {
       replace(results, el('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
     }

@@ -1,5 +1,6 @@
 import { commandNames, commandRegistry, decideCommand, erasePatientCommand, isCommandName, type CommandName } from './commands.js';
 import { eventOccurredAt, isCaretrackEvent } from './events.js';
+import { only } from './shared/given.js';
 import type { DomainEvent } from './shared/decider.js';
 import { ValidationError } from './shared/errors.js';
 import { contextWith, NOW } from './shared/test-context.js';
@@ -163,7 +164,8 @@ describe('commandRegistry', () => {
     it('decides from the past events with the facts it requires', () => {
       const events = prepared.decide(past, contextWith({ ...allFacts, isKnownSymptom }));
       expect(events.map((event) => event.type)).toEqual([emits]);
-      expect(events[0].occurredAt).toEqual(eventOccurredAt(events[0], NOW));
+      const event = only(events);
+      expect(event.occurredAt).toEqual(eventOccurredAt(event, NOW));
     });
 
     it('decides the same on a state folded in steps as on the past events', () => {

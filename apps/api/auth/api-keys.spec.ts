@@ -53,8 +53,8 @@ describe('parseApiKeys (API_KEYS)', () => {
   });
 
   it('rejects the same key given twice and an empty list', () => {
-    expect(errorOf(() => parseApiKeys(`service:${serviceKey},admin:${serviceKey}`)).problems[0].message).toBe('entry 2: repeats the key of entry 1');
-    expect(errorOf(() => parseApiKeys(' , ')).problems[0].message).toBe('holds no role:key pair');
+    expect(errorOf(() => parseApiKeys(`service:${serviceKey},admin:${serviceKey}`)).problems[0]?.message).toBe('entry 2: repeats the key of entry 1');
+    expect(errorOf(() => parseApiKeys(' , ')).problems[0]?.message).toBe('holds no role:key pair');
   });
 });
 
@@ -78,7 +78,7 @@ describe('parseApiKeysFile (API_KEYS_FILE)', () => {
   });
 
   it('rejects a file that lists no key', () => {
-    expect(errorOf(() => parseApiKeysFile('# nothing yet\n\n')).problems[0].message).toBe('the file lists no role:sha256 line');
+    expect(errorOf(() => parseApiKeysFile('# nothing yet\n\n')).problems[0]?.message).toBe('the file lists no role:sha256 line');
   });
 });
 

@@ -79,15 +79,15 @@ export class AuthGuard implements CanActivate {
       throw new TooManyRequests(`too many failed authentications from this address; retry in ${wait} s`);
     }
     const authorization = request.headers.authorization;
-    const match = BEARER.exec(authorization ?? '');
-    if (!match) {
+    const key = BEARER.exec(authorization ?? '')?.[1];
+    if (key === undefined) {
       this.failures?.failedAuthentication('missing');
       // A malformed Authorization header counts as a failed attempt; no header at all does not.
       if (authorization !== undefined) await this.throttle.failed(request);
       void reply.header('www-authenticate', 'Bearer realm="caretrack"');
       throw new Unauthorized('send a key as "Authorization: Bearer <key>"');
     }
-    const principal = this.keyRing.lookup(match[1]);
+    const principal = this.keyRing.lookup(key);
     if (!principal) {
       this.failures?.failedAuthentication('invalid');
       await this.throttle.failed(request);

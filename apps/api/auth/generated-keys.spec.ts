@@ -72,7 +72,7 @@ describe('keys generated on the first start', () => {
     const winners = [a, b].filter((s) => s.loaded.generated.length > 0);
     expect(winners).toHaveLength(1);
     expect(a.printed.length + b.printed.length).toBe(1);
-    for (const g of winners[0].loaded.generated) {
+    for (const g of winners.flatMap((winner) => winner.loaded.generated)) {
       expect(a.loaded.keyRing.lookup(g.key)?.role).toBe(g.role);
       expect(b.loaded.keyRing.lookup(g.key)?.role).toBe(g.role);
     }

@@ -26,7 +26,7 @@ type Schema = { type?: string; properties?: Record<string, Schema>; required?: s
 
 function requestSchemaOf(doc: OpenApiDocument, name: string): Schema {
   const post = doc.paths[`/commands/${name}`]?.post as { requestBody: { content: Record<string, { schema: { $ref: string } }> } };
-  return resolvePointer(doc, post.requestBody.content['application/json'].schema.$ref) as Schema;
+  return resolvePointer(doc, post.requestBody.content['application/json']?.schema.$ref ?? '') as Schema;
 }
 
 /** The fields zod reports missing for an empty body: what the server requires, found without JSON Schema. */
@@ -91,7 +91,7 @@ describe('buildOpenApiDocument', () => {
     for (const operation of operations) expect(Object.keys(operation.responses).length).toBeGreaterThan(0);
     const conflict = resolvePointer(document, '#/components/responses/Conflict') as { content: Record<string, unknown> };
     expect(Object.keys(conflict.content)).toEqual(['application/problem+json']);
-    const post = document.paths['/commands/AssignDoctor'].post as { responses: Record<string, unknown> };
+    const post = document.paths['/commands/AssignDoctor']?.post as { responses: Record<string, unknown> };
     expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '503']);
   });
 

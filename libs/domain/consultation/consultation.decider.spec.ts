@@ -24,7 +24,7 @@ describe('RecordConsultation', () => {
   });
 
   it('keeps a scheduled status', () => {
-    const [event] = given(consultationDecider).when({ ...record, data: { ...fields, status: 'scheduled' } }, known);
+    const event = given(consultationDecider).whenOne({ ...record, data: { ...fields, status: 'scheduled' } }, known);
     expect(event.data).toMatchObject({ status: 'scheduled' });
   });
 
@@ -46,7 +46,7 @@ describe('RecordConsultation', () => {
   });
 
   it('happened on its consultation date, at midnight UTC for a bare date', () => {
-    const [event] = given(consultationDecider).when(record, known);
+    const event = given(consultationDecider).whenOne(record, known);
     expect(consultationOccurredAt(event, known.now).toISOString()).toBe('2025-05-20T00:00:00.000Z');
   });
 });
@@ -83,7 +83,7 @@ describe('ChangeConsultationStatus', () => {
   });
 
   it('happens at server time', () => {
-    const [event] = given(consultationDecider, scheduled).when(change, known);
+    const event = given(consultationDecider, scheduled).whenOne(change, known);
     expect(consultationOccurredAt(event, known.now)).toBe(known.now);
   });
 });

@@ -34,7 +34,7 @@ describe('UpdatePatientProfile schema', () => {
   it('rejects an update with no field besides patientId', () => {
     const result = UpdatePatientProfileSchema.safeParse({ patientId: 'p1' });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0].message).toBe('at least one field besides patientId is required');
+    expect(result.error?.issues[0]?.message).toBe('at least one field besides patientId is required');
   });
 });
 

@@ -27,7 +27,7 @@ describe('RequestReport', () => {
   });
 
   it('keeps the priority sent', () => {
-    const [event] = given(reportDecider).when({ ...request, data: { ...request.data, priority: 1 } }, ctx);
+    const event = given(reportDecider).whenOne({ ...request, data: { ...request.data, priority: 1 } }, ctx);
     expect(event.data).toMatchObject({ priority: 1 });
   });
 

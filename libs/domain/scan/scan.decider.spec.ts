@@ -19,7 +19,7 @@ describe('UploadScan', () => {
   });
 
   it('keeps the modality sent', () => {
-    const [event] = given(scanDecider).when({ ...upload, data: { ...fields, modality: 'CT' } }, known);
+    const event = given(scanDecider).whenOne({ ...upload, data: { ...fields, modality: 'CT' } }, known);
     expect(event.data).toMatchObject({ modality: 'CT' });
   });
 
@@ -34,7 +34,7 @@ describe('UploadScan', () => {
   });
 
   it('happened when taken, or at server time without takenAt', () => {
-    const [event] = given(scanDecider).when({ ...upload, data: { ...fields, takenAt: '2025-05-30T08:00:00+02:00' } }, known);
+    const event = given(scanDecider).whenOne({ ...upload, data: { ...fields, takenAt: '2025-05-30T08:00:00+02:00' } }, known);
     expect(scanOccurredAt(event, known.now).toISOString()).toBe('2025-05-30T06:00:00.000Z');
     expect(scanOccurredAt(uploaded, known.now)).toBe(known.now);
   });

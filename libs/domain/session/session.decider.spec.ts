@@ -44,7 +44,7 @@ describe('CompleteSession', () => {
   });
 
   it('accepts an end equal to the start, lasting 0 seconds', () => {
-    const [event] = given(sessionDecider, started).when({ ...complete, data: { ...complete.data, endTime: '2025-06-01T07:00:00Z' } }, ctx);
+    const event = given(sessionDecider, started).whenOne({ ...complete, data: { ...complete.data, endTime: '2025-06-01T07:00:00Z' } }, ctx);
     expect(event.data).toMatchObject({ durationSeconds: 0 });
   });
 

@@ -55,7 +55,7 @@ describe('LogSymptom', () => {
   });
 
   it('happened at loggedAt', () => {
-    const [event] = given(trackerDecider).when(log, ctx);
+    const event = given(trackerDecider).whenOne(log, ctx);
     expect(trackerOccurredAt(event, NOW).toISOString()).toBe('2025-06-01T11:00:00.000Z');
   });
 });
