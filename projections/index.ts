@@ -1,4 +1,5 @@
 import type { Projection } from '../libs/projection-engine/projection.js';
+import type {} from './context.js';
 import { consultationsProjection } from './consultations/consultations.projection.js';
 import { doctorPatientAssignmentsProjection } from './doctor-patient-assignments/doctor-patient-assignments.projection.js';
 import { doctorsProjection } from './doctors/doctors.projection.js';

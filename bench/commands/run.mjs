@@ -5,10 +5,10 @@
 // the hot stream (64 clients logging symptoms for one patient without If-Match).
 // Plain ESM JavaScript so it runs without a build step: `node bench/commands/run.mjs --help`.
 // See bench/README.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';

@@ -83,7 +83,7 @@ for (const [type, data] of Object.entries(samples)) {
 // The key store on the PostgreSQL server: a subject's first key (one transaction), a batch lookup
 // of keys not cached (one query), and a cached lookup.
 const dbName = `caretrack_benchpd_${Date.now()}_${process.pid}`;
-let keyStore = null;
+let keyStore;
 try {
   await admin(args.server, `CREATE DATABASE ${dbName}`);
   const connection = await openDatabase({ kind: 'server', url: databaseUrl(args.server, dbName) });

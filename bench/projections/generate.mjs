@@ -119,7 +119,7 @@ function domainExecutor(domain, rng) {
       try {
         decided = def.decider.decide({ type: name, data: command }, state, context);
       } catch (error) {
-        throw new Error(`generator bug: the domain rejected ${name} ${JSON.stringify(body)}: ${error.message}`);
+        throw new Error(`generator bug: the domain rejected ${name} ${JSON.stringify(body)}: ${error.message}`, { cause: error });
       }
       if (name === 'LogSymptom') {
         // The tracker's state is the set of its log ids, and its evolve copies that set for
@@ -365,7 +365,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
             add(stream, (t += 4 * MINUTE), 'FailReport', { reportId, errorMessage: 'renderer timed out' });
             add(stream, (t += 30 * MINUTE), 'StartReportGeneration', { reportId });
           }
-          add(stream, (t += 5 * MINUTE), 'CompleteReport', { reportId, reportUri: `s3://caretrack-reports/${p.id}/${reportId}.pdf` });
+          add(stream, t + 5 * MINUTE, 'CompleteReport', { reportId, reportUri: `s3://caretrack-reports/${p.id}/${reportId}.pdf` });
         }
       }
 

@@ -11,9 +11,9 @@
 // a COPY of that projection's final rows.
 // Plus the peak RSS of the process doing each piece of work. Plain ESM JavaScript so it runs
 // without a build step of its own: `node bench/projections/run.mjs --help`. See bench/README.md.
-import { fork, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -332,7 +332,7 @@ async function seedTriggers() {
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new Error(`seed design, batch after position ${String(from)}: ${error.message}`);
+        throw new Error(`seed design, batch after position ${String(from)}: ${error.message}`, { cause: error });
       }
       sqlSeconds += (performance.now() - s0) / 1000;
       statements += list.length;

@@ -1,16 +1,17 @@
-import type { StagesConfig, TriageMap } from '../domain/tracker/tracker-config.js';
 import type { JsonObject, Position, StoredEvent } from '../event-store/index.js';
 import type { ProjectionIO } from './io.js';
 import { tableDdl, type TableShape } from './table.js';
 
-/** The configuration a projection may read: passed in, never read from files or the clock. */
-export type ProjectionContext = {
-  triageMap: TriageMap;
-  stages: StagesConfig;
-};
+/**
+ * The configuration a projection may read: passed in, never read from files or the clock.
+ * The engine knows no rule, so it declares this empty; the projections' layer fills it in by
+ * declaration merging (`projections/context.ts`), and the runner's caller passes the values.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+export interface ProjectionContext {}
 
 /** Configuration inputs whose text is part of a projection's fingerprint. */
-export type ConfigKey = 'triageMap' | 'stages';
+export type ConfigKey = Extract<keyof ProjectionContext, string>;
 
 /** The typed part of an event: its type and the data of that type. */
 export type EventShape = { type: string; data: object };

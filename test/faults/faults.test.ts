@@ -297,7 +297,7 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     expect(last.status).toBe(201);
     const position = (last.body as { position: string }).position;
     const deadline = Date.now() + 60_000;
-    let projections = await noProjectionFaulted(next);
+    await noProjectionFaulted(next);
     while (Date.now() < deadline) {
       const res = await get(next, '/admin/projections', TEST_KEYS.admin);
       const list = (res.body as { projections: { name: string; position: string | null; lag: number }[] }).projections;
@@ -305,8 +305,7 @@ describe('faults [own PostgreSQL, real API processes]', () => {
       await sleep(300);
     }
     expect((await get(next, `/patients/${patients[0]}/timeline`, TEST_KEYS.reader, { 'x-min-position': position })).status).toBe(200);
-    projections = await noProjectionFaulted(next);
-    for (const { name } of projections) {
+    for (const { name } of await noProjectionFaulted(next)) {
       const report = await request(`${next.url}/admin/projections/${name}/verify`, { method: 'POST', headers: auth(TEST_KEYS.admin) }, 'query');
       expect({ name, status: report.status, matches: (report.body as { matches?: boolean }).matches }).toEqual({ name, status: 200, matches: true });
     }

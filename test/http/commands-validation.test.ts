@@ -9,8 +9,6 @@ import {
   given,
   uid,
   type CommandClient,
-  type ProblemBody,
-  type Reply,
 } from '../support/commands.js';
 import { expectProblem } from '../support/problems.js';
 
@@ -18,7 +16,6 @@ const name201 = 'n'.repeat(201);
 const text10001 = 't'.repeat(10_001);
 const uri2001 = `s3://${'u'.repeat(1_996)}`;
 const id65 = 'i'.repeat(65);
-const hex64 = 'f'.repeat(64);
 const okSession = { sessionId: 'sess-1', endTime: '2025-04-01T11:00:00Z' };
 
 /** A body with several bad fields at once, and exactly the paths `errors` must list. */

@@ -12,7 +12,7 @@ import { allProjections } from '../../projections/index.js';
 import { appendSimulatedHistory } from '../support/simulated-history.js';
 
 const harness = projectionHarness();
-let events: StoredEvent[] = [];
+const events: StoredEvent[] = [];
 
 beforeAll(async () => {
   // The history through the real deciders, appended to a store, read back as stored events.

@@ -26,7 +26,7 @@ async function readRules(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read tracker rules ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new Error(`cannot read tracker rules ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
   }
 }
 
@@ -36,7 +36,7 @@ function parse<T>(path: string, work: () => T): T {
   } catch (error) {
     if (error instanceof ValidationError) {
       const where = error.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ');
-      throw new Error(`invalid tracker rules in ${path}: ${where || error.message}`);
+      throw new Error(`invalid tracker rules in ${path}: ${where || error.message}`, { cause: error });
     }
     throw error;
   }

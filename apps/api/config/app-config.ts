@@ -26,7 +26,7 @@ const envSchema = z.object({
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|[0-9A-Fa-f:.\/]+(,[0-9A-Fa-f:.\/]+)*)$/, 'must be true, false, or comma-separated proxy addresses/CIDRs')
+    .regex(/^(true|false|[0-9A-Fa-f:./]+(,[0-9A-Fa-f:./]+)*)$/, 'must be true, false, or comma-separated proxy addresses/CIDRs')
     .optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   API_KEYS: z.string().optional(),

@@ -1,6 +1,7 @@
 import type { FieldError } from './errors.js';
 
 // NUL and unpaired UTF-16 surrogates are valid JSON escapes but PostgreSQL's jsonb rejects them.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A path as a chain to its parent, so a deep walk does not copy arrays of keys at every level. */

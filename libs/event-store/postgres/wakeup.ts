@@ -20,13 +20,12 @@ export class Wakeup {
   wait(timeoutMs: number): Promise<void> {
     if (this.signalled) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done() {
+      const done = (): void => {
         clearTimeout(timer);
-        self.waiter = null;
+        this.waiter = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.waiter = done;
     });
   }
