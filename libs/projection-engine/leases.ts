@@ -36,10 +36,3 @@ export async function releaseLeases(db: Kysely<unknown>, owner: string, names: r
   await sql`UPDATE ${leases} SET owner = NULL, expires_at = NULL
     WHERE owner = ${owner} AND name = ANY(${[...names]}::text[])`.execute(db);
 }
-
-/** Who holds each lease, and until when. */
-export async function leaseHolders(db: Kysely<unknown>): Promise<Map<string, { owner: string | null; expiresAt: Date | null }>> {
-  const { rows } = await sql<{ name: string; owner: string | null; expires_at: Date | string | null; live: boolean }>`
-    SELECT name, owner, expires_at, expires_at > now() AS live FROM ${leases}`.execute(db);
-  return new Map(rows.map((r) => [r.name, { owner: r.live ? r.owner : null, expiresAt: r.expires_at ? new Date(r.expires_at) : null }]));
-}
