@@ -3,17 +3,9 @@ import type { Position } from '../event-store/index.js';
 import { inSchema } from './apply-in-schema.js';
 import { ENGINE_SCHEMA, LIVE_SCHEMA } from './engine-schema.js';
 import type { Projection } from './projection.js';
+import { LostTurn } from './errors.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
-
-/** A runner wrote with a fence it no longer holds: another runner has taken the projection. */
-export class LostTurn extends Error {
-  constructor(readonly projection: string) {
-    super(`projection ${projection}: another runner holds it now`);
-    this.name = 'LostTurn';
-  }
-}
-
 /**
  * Registers a projection: a new one gets its checkpoint row and its tables in the live
  * schema, in one transaction. An existing one is left as it is (its fingerprint may differ:

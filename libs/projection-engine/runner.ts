@@ -9,11 +9,12 @@ import { createIndexesSql } from './table.js';
 import { batchesOf, prefetch } from './batches.js';
 import { RowCache } from './row-cache.js';
 import type { HistoryReader } from './sql-io.js';
-import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, LostTurn, markFaulted, registerProjection } from './checkpoints.js';
+import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, markFaulted, registerProjection } from './checkpoints.js';
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
 import { acquireLeases, releaseLeases } from './leases.js';
 import type { Projection, ProjectionContext } from './projection.js';
+import { LostTurn } from './errors.js';
 
 type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 

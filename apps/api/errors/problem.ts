@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
 import { AppendTooLarge, EventStoreUnavailable, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
 import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, UndecryptableEventError } from '../../../libs/personal-data/errors.js';
+import { ProjectionEngineError } from '../../../libs/projection-engine/errors.js';
 import { isConnectionError } from '../../../libs/read-store/connection-errors.js';
 import { ConcurrencyExhausted } from '../commands/concurrency-exhausted.js';
 import { HttpProblem } from './http-errors.js';
@@ -75,6 +76,9 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
   // Reported, never served: the event id and the reason, no field value and no key.
   if (error instanceof UndecryptableEventError || error instanceof KeyStoreCorruptError) {
     return { problem: problem(500, error.code, error.message), internal: true };
+  }
+  if (error instanceof ProjectionEngineError && error.kind !== 'internal') {
+    return { problem: problem(error.kind === 'not_found' ? 404 : 409, error.code, error.message), internal: false };
   }
   if (error instanceof StreamDeleted) return { problem: problem(410, 'stream_deleted', `${error.stream} was deleted in the event store; it takes no more events`), internal: false };
   if (error instanceof AppendTooLarge) return { problem: problem(413, 'append_too_large', "the command's events exceed the event store's maximum append size; nothing was appended"), internal: false };

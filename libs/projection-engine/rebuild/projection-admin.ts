@@ -7,6 +7,7 @@ import { compareSchemas, tablesThatDiffer, type TableDifference } from './compar
 import { claimRebuild, loadRebuild, saveProgress, type RebuildProgress } from './rebuild-state.js';
 import { createIndexes, createProjectionSchema, pagesOf, replayInto } from './replay.js';
 import { shadowSchema, swapBack, swapIn, verifySchema } from './swap.js';
+import { RebuildInProgress, UnknownProjection } from '../errors.js';
 
 type Logger = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -32,15 +33,6 @@ export type RebuildHooks = {
   /** after each shadow batch (a test stalls or fails a rebuild here) */
   afterBatch?: (processed: number) => Promise<void>;
 };
-
-/** A rebuild is already running for this projection. */
-export class RebuildInProgress extends Error {
-  constructor(readonly projection: string) {
-    super(`a rebuild of ${projection} is already running`);
-    this.name = 'RebuildInProgress';
-  }
-}
-
 /** The outcome of a verification: the rows that differ from an independent replay. */
 export type VerifyReport = { name: string; position: string | null; matches: boolean; differences: TableDifference[] };
 
@@ -248,15 +240,6 @@ class BatchFeeder {
     await this.apply(batch);
   }
 }
-
-/** No projection of that name. */
-export class UnknownProjection extends Error {
-  constructor(readonly projection: string) {
-    super(`no projection named ${projection}`);
-    this.name = 'UnknownProjection';
-  }
-}
-
 async function livePosition(db: Kysely<unknown>, name: string): Promise<Position | null> {
   const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
     WHERE name = ${name}`.execute(db);

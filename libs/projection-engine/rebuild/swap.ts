@@ -5,6 +5,7 @@ import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { savePrevious } from './rebuild-state.js';
 import type { RowCache } from '../row-cache.js';
+import { NoPreviousTables } from '../errors.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
 
@@ -88,15 +89,6 @@ export async function swapBack(db: Kysely<unknown>, projection: Projection): Pro
     return { position: row.previous_position, fingerprint: row.previous_fingerprint };
   });
 }
-
-/** Rollback asked for a projection that has no previous tables. */
-export class NoPreviousTables extends Error {
-  constructor(readonly projection: string) {
-    super(`projection ${projection} has no previous tables to roll back to`);
-    this.name = 'NoPreviousTables';
-  }
-}
-
 async function moveTables(trx: Kysely<unknown>, tables: readonly string[], from: string, to: string): Promise<void> {
   for (const table of tables) await sql`ALTER TABLE ${sql.id(from, table)} SET SCHEMA ${sql.id(to)}`.execute(trx);
 }
