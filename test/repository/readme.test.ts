@@ -34,6 +34,12 @@ describe('the README and docs of a fresh clone', () => {
     expect(broken).toEqual([]);
   });
 
+  it('lists every top-level folder in its layout section', () => {
+    const layout = readme.slice(readme.indexOf('## Layout'));
+    const folders = [...new Set(tracked.filter((path) => path.includes('/')).map((path) => path.slice(0, path.indexOf('/'))))];
+    expect(folders.filter((folder) => !layout.includes(`\`${folder}/`))).toEqual([]);
+  });
+
   it('defect 11: says where every shell variable of its commands comes from (e.g. $SERVICE_KEY)', () => {
     const blocks = [...readme.matchAll(/```(?:bash|sh)\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
     const used = new Set([...blocks.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!));
