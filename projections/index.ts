@@ -12,17 +12,26 @@ import { sessionsProjection } from './sessions/sessions.projection.js';
 import { symptomLogExportProjection } from './symptom-log-export/symptom-log-export.projection.js';
 import { trackerExportProjection } from './tracker-export/tracker-export.projection.js';
 
-/** Every read model of SPEC §4, one projection per read table. */
-export const allProjections: readonly Projection[] = [
-  patientsProjection,
-  doctorsProjection,
-  doctorPatientAssignmentsProjection,
-  consultationsProjection,
-  reportStatusProjection,
-  patientTimelineProjection,
-  patientStatisticsProjection,
-  sessionsProjection,
-  sessionKpisProjection,
-  trackerExportProjection,
-  symptomLogExportProjection,
-];
+/**
+ * The registry: every read model of SPEC §4 by its name (= its main table). A spec checks that
+ * each key is its projection's name.
+ */
+export const projectionRegistry = {
+  patients: patientsProjection,
+  doctors: doctorsProjection,
+  doctor_patient_assignments: doctorPatientAssignmentsProjection,
+  consultations: consultationsProjection,
+  report_status: reportStatusProjection,
+  patient_timeline: patientTimelineProjection,
+  patient_statistics: patientStatisticsProjection,
+  sessions: sessionsProjection,
+  session_kpis: sessionKpisProjection,
+  tracker_export: trackerExportProjection,
+  symptom_log_export: symptomLogExportProjection,
+} as const satisfies Record<string, Projection>;
+
+/** The name of a read model: `'patients'`, `'patient_timeline'`, … */
+export type ProjectionName = keyof typeof projectionRegistry;
+
+/** Every read model of SPEC §4, one projection per read table, in the registry's order. */
+export const allProjections: readonly Projection[] = Object.values(projectionRegistry);

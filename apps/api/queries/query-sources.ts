@@ -1,16 +1,6 @@
-/** The read models of SPEC §4, by projection name (= main table name). */
-export type ProjectionName =
-  | 'patients'
-  | 'doctors'
-  | 'doctor_patient_assignments'
-  | 'consultations'
-  | 'report_status'
-  | 'patient_timeline'
-  | 'patient_statistics'
-  | 'sessions'
-  | 'session_kpis'
-  | 'tracker_export'
-  | 'symptom_log_export';
+import type { ProjectionName } from '../../../projections/index.js';
+
+export type { ProjectionName };
 
 /**
  * The projections behind each query endpoint: what `ReadModels.gate` waits for on
