@@ -18,11 +18,11 @@ import { OpenApiModule } from './openapi/openapi.module.js';
 import type { IdempotencyStore } from './idempotency/idempotency.store.js';
 import type { ProjectionRunner } from '../../libs/projection-engine/runner.js';
 import type { ProjectionAdmin } from '../../libs/projection-engine/rebuild/projection-admin.js';
-import { ProjectionsModule } from './projections/projections.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { apiOpenApiOptions } from './openapi/api-paths.js';
 import { ConsoleModule } from './console/console.module.js';
-import type { ReadModels } from './projections/read-models.js';
+import type { ReadModels } from './read-models/read-models.js';
 import type { CommandExecutor } from './commands/command-executor.js';
 import {
   APP_CONFIG,
@@ -84,7 +84,7 @@ export class AppModule {
     const routes =
       deps.config.role === 'projector'
         ? []
-        : [CommandsModule, ProjectionsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])];
+        : [CommandsModule, ReadModelsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])];
     return {
       module: AppModule,
       imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing, deps.authThrottle), ...routes],

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { StoredEvent } from '../../../libs/event-store/index.js';
 import { withScratchReplay, type ProjectionContext } from '../../../libs/projection-engine/index.js';
-import type { ReadModels } from '../projections/read-models.js';
+import type { ReadModels } from '../read-models/read-models.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 
 /** The read models an as-of answer shows. */

@@ -3,7 +3,7 @@ import { StreamNotFound, verifyIntegrity, type EventStore } from '../../../libs/
 import type { ProjectionContext } from '../../../libs/projection-engine/index.js';
 import { AUDIT_ROLES, Roles } from '../auth/auth.guard.js';
 import { NotFound } from '../errors/http-errors.js';
-import type { ReadModels } from '../projections/read-models.js';
+import type { ReadModels } from '../read-models/read-models.js';
 import { ACCESS_LOG, EVENT_STORE, PROJECTION_CONTEXT, READ_MODELS } from '../tokens.js';
 import type { AccessLog } from './access-log.js';
 import { patientAsOf } from './as-of.js';

@@ -12,7 +12,7 @@ import { AccessLog } from '../audit/access-log.js';
 import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
-import { ReadModels } from '../projections/read-models.js';
+import { ReadModels } from '../read-models/read-models.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { installHttpMetrics } from '../metrics/http-metrics.js';
 import { timedAppends } from '../metrics/timed-event-store.js';

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import type { ProjectionAdmin, ProjectionRunner } from '../../../libs/projection-engine/index.js';
-import type { ReadModels } from '../projections/read-models.js';
+import type { ReadModels } from '../read-models/read-models.js';
 import { EVENT_STORE, PROJECTION_ADMIN, PROJECTION_RUNNER, READ_MODELS } from '../tokens.js';
 import type { AppMetrics } from './app-metrics.js';
 import { MetricsController } from './metrics.controller.js';

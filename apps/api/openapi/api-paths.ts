@@ -2,7 +2,7 @@ import { auditOpenApiPaths, auditOpenApiSchemas } from '../audit/audit-openapi.j
 import { authOpenApiPaths } from '../auth/auth-openapi.js';
 import { consoleOpenApiPaths } from '../console/console-openapi.js';
 import { metricsOpenApiPaths } from '../metrics/metrics-openapi.js';
-import { adminOpenApiPaths, adminOpenApiSchemas } from '../projections/admin-openapi.js';
+import { adminOpenApiPaths, adminOpenApiSchemas } from '../read-models/admin-openapi.js';
 import { queryOpenApiPaths, queryOpenApiSchemas } from '../queries/index.js';
 import type { OpenApiOptions } from './openapi-document.js';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QUERY_ROLES, Roles } from '../auth/auth.guard.js';
 import { EXPORT_PSEUDONYM_SECRET, type KeyStore } from '../../../libs/personal-data/index.js';
-import type { ReadModels } from '../projections/read-models.js';
+import type { ReadModels } from '../read-models/read-models.js';
 import { KEY_STORE, READ_MODELS } from '../tokens.js';
 import { deidentifiedColumns, deidentifyRows } from './deidentify.js';
 import { exportBody, type ExportBody } from './export-body.js';

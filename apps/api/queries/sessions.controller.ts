@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QUERY_ROLES, Roles } from '../auth/auth.guard.js';
-import type { ReadModels } from '../projections/read-models.js';
+import type { ReadModels } from '../read-models/read-models.js';
 import { READ_MODELS } from '../tokens.js';
 import type { Page } from './page.js';
 import { noParams, parseQuery, pathId } from './query-params.js';

@@ -3,4 +3,4 @@ import { AdminProjectionsController } from './admin-projections.controller.js';
 
 /** Admin endpoints of the projections; the runner and ReadModels come from bootstrap. */
 @Module({ controllers: [AdminProjectionsController] })
-export class ProjectionsModule {}
+export class ReadModelsModule {}
