@@ -89,8 +89,9 @@ export interface TableShape {
   readonly fillfactor?: number;
 }
 
-/** A declared table. `R` is the row type. */
-export interface Table<R extends object = object, C extends Columns = Columns> extends TableShape {
+/** A declared table. `R` is the row type, `N` its name. */
+export interface Table<R extends object = object, C extends Columns = Columns, N extends string = string> extends TableShape {
+  readonly name: N;
   readonly columns: C;
   readonly columnNames: readonly (keyof R & string)[];
   readonly primaryKey: readonly (keyof R & string)[];
@@ -102,15 +103,23 @@ export interface Table<R extends object = object, C extends Columns = Columns> e
 export type RowOf<T> = T extends Table<infer R> ? R : never;
 
 /**
+ * The kysely database type of some declared tables: each table's name to its row. Queries typed
+ * with it fail the type check on a table or column that no declaration has.
+ *
+ * @example type ReadDatabase = DatabaseOf<typeof readTables>; db.selectFrom('patients').where('patient_id', '=', id)
+ */
+export type DatabaseOf<T extends readonly TableShape[]> = { [K in T[number] as K['name']]: RowOf<K> };
+
+/**
  * Declares a table.
  *
  * @example defineTable('sessions', { id: text(), … }, { primaryKey: ['id'], indexes: [{ name: 'idx_x', columns: ['player_id', 'created_at DESC'] }] })
  */
-export function defineTable<C extends Columns>(
-  name: string,
+export function defineTable<const N extends string, C extends Columns>(
+  name: N,
   columns: C,
   options: { primaryKey: readonly (keyof C & string)[]; indexes?: readonly IndexDeclaration[]; fillfactor?: number },
-): Table<RowOfColumns<C>, C> {
+): Table<RowOfColumns<C>, C, N> {
   return {
     name,
     columns,

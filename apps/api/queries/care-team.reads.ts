@@ -1,8 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { ReadDatabase } from '../../../projections/read-database.js';
 import { NotFound } from '../errors/http-errors.js';
-import { selectList, type RowOf } from './columns.js';
+import { served, type RowOf } from './columns.js';
 import type { Items } from './page.js';
 import { requirePatient } from './patients.reads.js';
+import type { ReadDb } from './read-database.js';
 import { assignmentColumns, doctorPatientColumns, doctorSummaryColumns, patientDoctorColumns, patientSummaryColumns } from './read-tables.js';
 
 /** A row of `/patients/{id}/doctors`. */
@@ -13,16 +15,21 @@ export type DoctorPatientRow = RowOf<typeof doctorPatientColumns>;
 /** `true`: active assignments only; `false`: ended ones only; undefined: all. */
 export type ActiveFilter = boolean | undefined;
 
-const activeOnly = (active: ActiveFilter) => (active === undefined ? sql`` : sql`AND a.is_active = ${active}`);
+type AssignmentScope = ExpressionBuilder<ReadDatabase & { a: ReadDatabase['doctor_patient_assignments'] }, 'a'>;
 
 /** Consultations of the assignment's doctor with the assignment's patient, any status. */
-const consultationCount = sql`(SELECT count(*) FROM consultations c
-  WHERE c.patient_id = a.patient_id AND c.doctor_id = a.doctor_id)::integer AS consultations`;
+const consultationCount = (eb: AssignmentScope) =>
+  eb
+    .selectFrom('consultations as c')
+    .select(sql<number>`count(*)::integer`.as('n'))
+    .whereRef('c.patient_id', '=', 'a.patient_id')
+    .whereRef('c.doctor_id', '=', 'a.doctor_id')
+    .as('consultations');
 
 /** 404 when `doctors` has no row for the doctor. */
-export async function requireDoctor(db: Kysely<unknown>, doctorId: string): Promise<void> {
-  const { rows } = await sql`SELECT 1 FROM doctors WHERE doctor_id = ${doctorId}`.execute(db);
-  if (rows.length === 0) throw new NotFound(`doctor ${doctorId} not found`);
+export async function requireDoctor(db: ReadDb, doctorId: string): Promise<void> {
+  const row = await db.selectFrom('doctors').select('doctor_id').where('doctor_id', '=', doctorId).executeTakeFirst();
+  if (!row) throw new NotFound(`doctor ${doctorId} not found`);
 }
 
 /**
@@ -30,13 +37,22 @@ export async function requireDoctor(db: Kysely<unknown>, doctorId: string): Prom
  * number of consultations of that doctor with this patient; active first, then by
  * `assigned_at`, then `doctor_id`. 404 for an unknown patient.
  */
-export async function patientDoctors(db: Kysely<unknown>, patientId: string, active: ActiveFilter): Promise<Items<PatientDoctorRow>> {
+export async function patientDoctors(db: ReadDb, patientId: string, active: ActiveFilter): Promise<Items<PatientDoctorRow>> {
   await requirePatient(db, patientId);
-  const { rows } = await sql<PatientDoctorRow>`
-    SELECT a.doctor_id, ${selectList(doctorSummaryColumns, 'd')}, ${selectList(assignmentColumns, 'a')}, ${consultationCount}
-    FROM doctor_patient_assignments a LEFT JOIN doctors d ON d.doctor_id = a.doctor_id
-    WHERE a.patient_id = ${patientId} ${activeOnly(active)}
-    ORDER BY a.is_active DESC, a.assigned_at, a.doctor_id`.execute(db);
+  const rows = await db
+    .selectFrom('doctor_patient_assignments as a')
+    .leftJoin('doctors as d', 'd.doctor_id', 'a.doctor_id')
+    .select('a.doctor_id')
+    .select(served(doctorSummaryColumns, 'd'))
+    .select(served(assignmentColumns, 'a'))
+    .select(consultationCount)
+    .where('a.patient_id', '=', patientId)
+    .$if(active !== undefined, (q) => q.where('a.is_active', '=', active === true))
+    .orderBy('a.is_active', 'desc')
+    .orderBy('a.assigned_at')
+    .orderBy('a.doctor_id')
+    .$castTo<PatientDoctorRow>()
+    .execute();
   return { items: rows };
 }
 
@@ -45,12 +61,21 @@ export async function patientDoctors(db: Kysely<unknown>, patientId: string, act
  * consultations together; active first, then by `assigned_at`, then `patient_id`. 404 for
  * an unknown doctor.
  */
-export async function doctorPatients(db: Kysely<unknown>, doctorId: string, active: ActiveFilter): Promise<Items<DoctorPatientRow>> {
+export async function doctorPatients(db: ReadDb, doctorId: string, active: ActiveFilter): Promise<Items<DoctorPatientRow>> {
   await requireDoctor(db, doctorId);
-  const { rows } = await sql<DoctorPatientRow>`
-    SELECT a.patient_id, ${selectList(patientSummaryColumns, 'p')}, ${selectList(assignmentColumns, 'a')}, ${consultationCount}
-    FROM doctor_patient_assignments a LEFT JOIN patients p ON p.patient_id = a.patient_id
-    WHERE a.doctor_id = ${doctorId} ${activeOnly(active)}
-    ORDER BY a.is_active DESC, a.assigned_at, a.patient_id`.execute(db);
+  const rows = await db
+    .selectFrom('doctor_patient_assignments as a')
+    .leftJoin('patients as p', 'p.patient_id', 'a.patient_id')
+    .select('a.patient_id')
+    .select(served(patientSummaryColumns, 'p'))
+    .select(served(assignmentColumns, 'a'))
+    .select(consultationCount)
+    .where('a.doctor_id', '=', doctorId)
+    .$if(active !== undefined, (q) => q.where('a.is_active', '=', active === true))
+    .orderBy('a.is_active', 'desc')
+    .orderBy('a.assigned_at')
+    .orderBy('a.patient_id')
+    .$castTo<DoctorPatientRow>()
+    .execute();
   return { items: rows };
 }

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type AliasedRawBuilder, type RawBuilder } from 'kysely';
 import type { JsonSchema } from '../openapi/json-schema.js';
 
 /** How a read-table column is served: its JSON type, and for strings the format. */
@@ -57,7 +57,7 @@ export function cursorTime(expression: RawBuilder<unknown>): RawBuilder<string> 
   return sql<string>`to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
-function served(kind: ColumnKind, ref: RawBuilder<unknown>): RawBuilder<unknown> {
+function format(kind: ColumnKind, ref: RawBuilder<unknown>): RawBuilder<unknown> {
   switch (kind) {
     case 'date':
       return sql`to_char(${ref}, 'YYYY-MM-DD')`;
@@ -77,13 +77,15 @@ function served(kind: ColumnKind, ref: RawBuilder<unknown>): RawBuilder<unknown>
 }
 
 /**
- * The SELECT list of `columns` read from table alias `table`, each formatted as served
- * (dates `YYYY-MM-DD`, times ISO in UTC, numbers as JSON numbers) under its own name.
+ * The selections of `columns` read from table alias `table`, each formatted as served (dates
+ * `YYYY-MM-DD`, times ISO in UTC, numbers as JSON numbers) under its own name. The columns come
+ * from the table's declaration, so they exist; the query's own refs are checked by
+ * `Kysely<ReadDatabase>`.
  *
- * @example sql`SELECT ${selectList(patientColumns, 'p')} FROM patients p`
+ * @example db.selectFrom('patients as p').select(served(patientColumns, 'p')).$castTo<PatientRow>()
  */
-export function selectList(columns: Columns, table: string): RawBuilder<unknown> {
-  return sql.join(Object.entries(columns).map(([name, spec]) => sql`${served(kindOf(spec), sql.ref(`${table}.${name}`))} AS ${sql.id(name)}`));
+export function served(columns: Columns, table: string): AliasedRawBuilder<unknown, string>[] {
+  return Object.entries(columns).map(([name, spec]) => format(kindOf(spec), sql.ref(`${table}.${name}`)).as(name));
 }
 
 const schemaOfKind: Record<ColumnKind, JsonSchema> = {

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import { selectList, type RowOf } from './columns.js';
+import { sql } from 'kysely';
+import { served, type RowOf } from './columns.js';
+import type { ReadDb } from './read-database.js';
 import { symptomLogExportColumns, trackerExportColumns } from './read-tables.js';
 
 /** A `tracker_export` row as served. */
@@ -8,18 +9,21 @@ export type TrackerExportRow = RowOf<typeof trackerExportColumns>;
 export type SymptomLogExportRow = RowOf<typeof symptomLogExportColumns>;
 
 /** Every `tracker_export` row, by `user_id`. */
-export async function trackerExport(db: Kysely<unknown>): Promise<TrackerExportRow[]> {
-  const { rows } = await sql<TrackerExportRow>`SELECT ${selectList(trackerExportColumns, 't')} FROM tracker_export t ORDER BY t.user_id`.execute(db);
-  return rows;
+export async function trackerExport(db: ReadDb): Promise<TrackerExportRow[]> {
+  return db.selectFrom('tracker_export as t').select(served(trackerExportColumns, 't')).orderBy('t.user_id').$castTo<TrackerExportRow>().execute();
 }
 
 /**
  * The symptom logs whose `timestamp` (loggedAt) is at or after `since` (every log when
  * undefined), oldest first, then by `log_id`.
  */
-export async function symptomLogExport(db: Kysely<unknown>, since: string | undefined): Promise<SymptomLogExportRow[]> {
-  const { rows } = await sql<SymptomLogExportRow>`SELECT ${selectList(symptomLogExportColumns, 'l')} FROM symptom_log_export l
-    ${since === undefined ? sql`` : sql`WHERE l."timestamp" >= ${since}::timestamptz`}
-    ORDER BY l."timestamp", l.log_id`.execute(db);
-  return rows;
+export async function symptomLogExport(db: ReadDb, since: string | undefined): Promise<SymptomLogExportRow[]> {
+  return db
+    .selectFrom('symptom_log_export as l')
+    .select(served(symptomLogExportColumns, 'l'))
+    .$if(since !== undefined, (q) => q.where('l.timestamp', '>=', sql<string>`${since}::timestamptz`))
+    .orderBy('l.timestamp')
+    .orderBy('l.log_id')
+    .$castTo<SymptomLogExportRow>()
+    .execute();
 }

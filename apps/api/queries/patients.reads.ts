@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
 import { NotFound, ServiceUnavailable } from '../errors/http-errors.js';
-import { selectList, type RowOf } from './columns.js';
+import { served, type RowOf } from './columns.js';
 import { encodeCursor } from './cursor.js';
 import { toPage, type Page } from './page.js';
+import type { ReadDb } from './read-database.js';
 import { patientColumns, statisticsColumns } from './read-tables.js';
 
 /** A `patients` row as served. */
@@ -18,9 +18,8 @@ export const PATIENTS_CURSOR = 'patients';
  *
  * @example const patient = await requirePatient(trx, 'p-1');
  */
-export async function requirePatient(db: Kysely<unknown>, patientId: string): Promise<PatientRow> {
-  const { rows } = await sql<PatientRow>`SELECT ${selectList(patientColumns, 'p')} FROM patients p WHERE p.patient_id = ${patientId}`.execute(db);
-  const row = rows[0];
+export async function requirePatient(db: ReadDb, patientId: string): Promise<PatientRow> {
+  const row = await db.selectFrom('patients as p').select(served(patientColumns, 'p')).where('p.patient_id', '=', patientId).$castTo<PatientRow>().executeTakeFirst();
   if (!row) throw new NotFound(`patient ${patientId} not found`);
   return row;
 }
@@ -29,11 +28,15 @@ export async function requirePatient(db: Kysely<unknown>, patientId: string): Pr
  * One page of patients in `patient_id` order (the database's collation), after the
  * patient_id `after` when given.
  */
-export async function listPatients(db: Kysely<unknown>, limit: number, after: string | undefined): Promise<Page<PatientRow>> {
-  const { rows } = await sql<PatientRow>`SELECT ${selectList(patientColumns, 'p')} FROM patients p
-    ${after === undefined ? sql`` : sql`WHERE p.patient_id > ${after}`}
-    ORDER BY p.patient_id
-    LIMIT ${limit + 1}`.execute(db);
+export async function listPatients(db: ReadDb, limit: number, after: string | undefined): Promise<Page<PatientRow>> {
+  const rows = await db
+    .selectFrom('patients as p')
+    .select(served(patientColumns, 'p'))
+    .$if(after !== undefined, (q) => q.where('p.patient_id', '>', after ?? ''))
+    .orderBy('p.patient_id')
+    .limit(limit + 1)
+    .$castTo<PatientRow>()
+    .execute();
   return toPage(rows, limit, (row) => row, (row) => encodeCursor(PATIENTS_CURSOR, [row.patient_id]));
 }
 
@@ -41,11 +44,14 @@ export async function listPatients(db: Kysely<unknown>, limit: number, after: st
  * The patient's statistics; 404 for an unknown patient. A registered patient always has a
  * row once `patient_statistics` has caught up, so a missing one is 503 `projection_behind`.
  */
-export async function patientStatistics(db: Kysely<unknown>, patientId: string): Promise<StatisticsRow> {
+export async function patientStatistics(db: ReadDb, patientId: string): Promise<StatisticsRow> {
   await requirePatient(db, patientId);
-  const { rows } = await sql<StatisticsRow>`SELECT ${selectList(statisticsColumns, 's')} FROM patient_statistics s
-    WHERE s.patient_id = ${patientId}`.execute(db);
-  const row = rows[0];
+  const row = await db
+    .selectFrom('patient_statistics as s')
+    .select(served(statisticsColumns, 's'))
+    .where('s.patient_id', '=', patientId)
+    .$castTo<StatisticsRow>()
+    .executeTakeFirst();
   if (!row) throw new ServiceUnavailable(`the statistics of patient ${patientId} are not built yet; retry`, 'projection_behind');
   return row;
 }

@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import { cursorTime, selectList, type RowOf } from './columns.js';
+import { sql } from 'kysely';
+import { cursorTime, served, type RowOf } from './columns.js';
 import { encodeCursor } from './cursor.js';
 import { toPage, type Items, type Page } from './page.js';
 import { requirePatient } from './patients.reads.js';
+import type { ReadDb } from './read-database.js';
 import { reportColumns } from './read-tables.js';
 
 /** A `report_status` row as served. */
@@ -22,19 +23,21 @@ export const REPORTS_CURSOR = 'reports';
  * One page of the report queue (seed 001's query 4): reports in the given statuses, oldest
  * request first (`requested_at`, then `report_id`), after the key `after` when given.
  */
-export async function reportQueue(
-  db: Kysely<unknown>,
-  statuses: readonly ReportStatus[],
-  limit: number,
-  after: readonly string[] | undefined,
-): Promise<Page<ReportRow>> {
-  const { rows } = await sql<ReportRow & { cursor_time: string }>`
-    SELECT ${selectList(reportColumns, 'r')}, ${cursorTime(sql.ref('r.requested_at'))} AS cursor_time
-    FROM report_status r
-    WHERE r.status = ANY(${[...statuses]}::text[])
-      ${after === undefined ? sql`` : sql`AND (r.requested_at, r.report_id) > (${after[0]}::timestamptz, ${after[1]})`}
-    ORDER BY r.requested_at, r.report_id
-    LIMIT ${limit + 1}`.execute(db);
+export async function reportQueue(db: ReadDb, statuses: readonly ReportStatus[], limit: number, after: readonly string[] | undefined): Promise<Page<ReportRow>> {
+  if (statuses.length === 0) return { items: [], nextCursor: null };
+  const rows = await db
+    .selectFrom('report_status as r')
+    .select(served(reportColumns, 'r'))
+    .select(cursorTime(sql.ref('r.requested_at')).as('cursor_time'))
+    .where('r.status', 'in', statuses)
+    .$if(after !== undefined, (q) =>
+      q.where((eb) => eb(eb.refTuple('r.requested_at', 'r.report_id'), '>', eb.tuple(sql<string>`${after?.[0]}::timestamptz`, after?.[1] ?? ''))),
+    )
+    .orderBy('r.requested_at')
+    .orderBy('r.report_id')
+    .limit(limit + 1)
+    .$castTo<ReportRow & { cursor_time: string }>()
+    .execute();
   return toPage(
     rows,
     limit,
@@ -44,10 +47,15 @@ export async function reportQueue(
 }
 
 /** Every report of the patient, newest request first (then `report_id` descending). 404 for an unknown patient. */
-export async function patientReports(db: Kysely<unknown>, patientId: string): Promise<Items<ReportRow>> {
+export async function patientReports(db: ReadDb, patientId: string): Promise<Items<ReportRow>> {
   await requirePatient(db, patientId);
-  const { rows } = await sql<ReportRow>`SELECT ${selectList(reportColumns, 'r')} FROM report_status r
-    WHERE r.patient_id = ${patientId}
-    ORDER BY r.requested_at DESC, r.report_id DESC`.execute(db);
+  const rows = await db
+    .selectFrom('report_status as r')
+    .select(served(reportColumns, 'r'))
+    .where('r.patient_id', '=', patientId)
+    .orderBy('r.requested_at', 'desc')
+    .orderBy('r.report_id', 'desc')
+    .$castTo<ReportRow>()
+    .execute();
   return { items: rows };
 }

@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import { cursorTime, selectList, type RowOf } from './columns.js';
+import { sql } from 'kysely';
+import { cursorTime, served, type RowOf } from './columns.js';
 import { encodeCursor } from './cursor.js';
 import { toPage, type Page } from './page.js';
 import { requirePatient } from './patients.reads.js';
+import type { ReadDb } from './read-database.js';
 import { timelineColumns } from './read-tables.js';
 
 /** A `patient_timeline` row as served. */
@@ -16,20 +17,21 @@ export const TIMELINE_CURSOR = 'timeline';
  * descending; `before` is the (event_date, event_id) key of the previous page's last row.
  * 404 for an unknown patient.
  */
-export async function patientTimeline(
-  db: Kysely<unknown>,
-  patientId: string,
-  limit: number,
-  before: readonly string[] | undefined,
-): Promise<Page<TimelineRow>> {
+export async function patientTimeline(db: ReadDb, patientId: string, limit: number, before: readonly string[] | undefined): Promise<Page<TimelineRow>> {
   await requirePatient(db, patientId);
-  const { rows } = await sql<TimelineRow & { cursor_time: string }>`
-    SELECT ${selectList(timelineColumns, 't')}, ${cursorTime(sql.ref('t.event_date'))} AS cursor_time
-    FROM patient_timeline t
-    WHERE t.patient_id = ${patientId}
-      ${before === undefined ? sql`` : sql`AND (t.event_date, t.event_id) < (${before[0]}::timestamptz, ${before[1]})`}
-    ORDER BY t.event_date DESC, t.event_id DESC
-    LIMIT ${limit + 1}`.execute(db);
+  const rows = await db
+    .selectFrom('patient_timeline as t')
+    .select(served(timelineColumns, 't'))
+    .select(cursorTime(sql.ref('t.event_date')).as('cursor_time'))
+    .where('t.patient_id', '=', patientId)
+    .$if(before !== undefined, (q) =>
+      q.where((eb) => eb(eb.refTuple('t.event_date', 't.event_id'), '<', eb.tuple(sql<string>`${before?.[0]}::timestamptz`, before?.[1] ?? ''))),
+    )
+    .orderBy('t.event_date', 'desc')
+    .orderBy('t.event_id', 'desc')
+    .limit(limit + 1)
+    .$castTo<TimelineRow & { cursor_time: string }>()
+    .execute();
   return toPage(
     rows,
     limit,
