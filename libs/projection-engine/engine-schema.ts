@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import { migrateSchema } from '../read-store/migrate.js';
@@ -6,6 +7,21 @@ import { migrateSchema } from '../read-store/migrate.js';
 export const ENGINE_SCHEMA = 'caretrack_projections';
 /** The schema of the live read tables (what the seed's queries and dashboards see). */
 export const LIVE_SCHEMA = 'public';
+
+/*
+ * Every other schema the engine makes, named here and nowhere else. Each holds one projection's
+ * tables (the same DDL) for one purpose and is dropped after it, except `previous`.
+ */
+/** A rebuild's new tables, built beside the live ones and swapped in. */
+export const shadowSchema = (projection: string) => `caretrack_shadow_${projection}`;
+/** The tables a swap replaced, kept for one rollback. */
+export const previousSchema = (projection: string) => `caretrack_previous_${projection}`;
+/** A rebuild's independent second fold, compared with the shadow before the swap. */
+export const verifySchema = (projection: string) => `caretrack_verify_${projection}`;
+/** `POST …/verify`: a replay up to the live position, compared with the live tables. */
+export const checkSchema = (projection: string) => `caretrack_check_${projection}`;
+/** An as-of view's replay of one patient's history (a fresh name per request). */
+export const scratchSchema = () => `caretrack_scratch_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
 const migrations: Record<string, Migration> = {
   '0001_checkpoints_and_leases': {

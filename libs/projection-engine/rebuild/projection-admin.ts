@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, StoredEvent } from '../../event-store/index.js';
-import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
+import { checkSchema, ENGINE_SCHEMA, LIVE_SCHEMA, shadowSchema, verifySchema } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { applyBatch, storeHistory } from '../apply-batch.js';
 import { compareSchemas, tablesThatDiffer, type TableDifference } from './compare.js';
 import { claimRebuild, loadRebuild, saveProgress, type RebuildProgress } from './rebuild-state.js';
 import { createIndexes, createProjectionSchema, pagesOf, replayInto } from './replay.js';
-import { shadowSchema, swapBack, swapIn, verifySchema } from './swap.js';
+import { swapBack, swapIn } from './swap.js';
 import { RebuildInProgress, UnknownProjection } from '../errors.js';
 
 type Logger = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -84,7 +84,7 @@ export class ProjectionAdmin {
   async verify(name: string): Promise<VerifyReport> {
     const projection = this.projection(name);
     const { db, store, context } = this.options;
-    const scratch = `caretrack_check_${name}`;
+    const scratch = checkSchema(name);
     const cache = await createProjectionSchema(db, scratch, projection, { indexes: false, unlogged: true });
     try {
       let replayed: 'start' | Position = 'start';

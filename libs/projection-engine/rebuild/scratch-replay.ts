@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, StoredEvent } from '../../event-store/index.js';
 import { inSchema } from '../apply-in-schema.js';
+import { scratchSchema } from '../engine-schema.js';
 import { applyBatch, storeHistory } from '../apply-batch.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { RowCache } from '../row-cache.js';
@@ -23,7 +23,7 @@ export async function withScratchReplay<T>(
   read: (schema: string) => Promise<T>,
   pageSize = 2000,
 ): Promise<T> {
-  const schema = `caretrack_scratch_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const schema = scratchSchema();
   await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db);
   try {
     await inSchema(db, schema, async (trx) => {

@@ -1,18 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position } from '../../event-store/index.js';
 import { replayInto } from './replay.js';
-import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
+import { ENGINE_SCHEMA, LIVE_SCHEMA, previousSchema, shadowSchema } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { savePrevious } from './rebuild-state.js';
 import type { RowCache } from '../row-cache.js';
 import { NoPreviousTables } from '../errors.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
-
-/** Schemas a projection's rebuild uses beside the live tables. */
-export const shadowSchema = (name: string) => `caretrack_shadow_${name}`;
-export const previousSchema = (name: string) => `caretrack_previous_${name}`;
-export const verifySchema = (name: string) => `caretrack_verify_${name}`;
 
 /**
  * Catches the shadow up to the log's head, then in ONE transaction locks the projection's
