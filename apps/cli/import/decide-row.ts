@@ -1,5 +1,7 @@
 import { DomainError, ValidationError } from '../../../libs/domain/index.js';
 import type { EventToAppend, ExpectedRevision } from '../../../libs/event-store/index.js';
+import { PatientErasedError } from '../../../libs/personal-data/index.js';
+import { erasedSubjectOf } from './seal-imported.js';
 import { importedEventId, importedRowId } from './event-ids.js';
 import type { LegacyMap } from './legacy-map.js';
 import { isLegacyTableName, type LegacyTableName } from './legacy-schema.js';
@@ -44,6 +46,8 @@ export type DecideRowContext = {
   /** this run's id: the `correlationId` of every event it appends */
   runId: string;
   isKnownSymptom: (symptomId: string) => boolean;
+  /** true for a patient erased before this row: personal data for them is refused (SPEC §9) */
+  isErased: (patientId: string) => boolean;
 };
 
 /**
@@ -114,6 +118,12 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
     });
   }
   if (fresh.length === 0) return { ...base, status: 'already', companion: companion('already') };
+  // As the command path: personal data for an erased patient is refused; facts without it are not.
+  const erased = erasedSubjectOf(fresh, ctx.isErased);
+  if (erased !== null) {
+    restore();
+    return reject(new PatientErasedError(erased).message, 'patient_erased');
+  }
   ctx.view.advance(
     streamId,
     fresh.map((e) => e.id!),
