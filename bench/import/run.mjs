@@ -5,6 +5,7 @@
 // on the same server. Then a second, no-op run (everything already there). Plain ESM
 // JavaScript over dist/: `node bench/import/run.mjs --help`. See bench/README.md.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, relative } from 'node:path';
@@ -110,12 +111,15 @@ async function copyFiles(dir, tables, legacyTable) {
 
 // ---------------------------------------------------------------- the import, as a user runs it
 
+// The master key of personal data the import encrypts with (SPEC §9), as the service would have it.
+const DATA_KEY = randomBytes(32).toString('base64');
+
 function runImport(legacyUrl, targetUrl, timeoutS, extra = []) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'import', 'legacy', '--from', legacyUrl, '--json', ...extra], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: targetUrl, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: targetUrl, DATA_KEY, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
