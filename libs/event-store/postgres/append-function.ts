@@ -16,7 +16,7 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
  *
  * In order, under the append lock (held until commit, so positions follow commit order):
  * 1. reads the log's head, the heads of the streams the batch touches, and any event of those
- *    of them that exist already stored under one of the batch's ids (idempotent re-appends);
+ *    streams already stored under one of the batch's ids (idempotent re-appends);
  * 2. walks the appends in order: an append whose ids are all stored in order at revisions its
  *    expectation allowed is a `replay` (first result again, nothing written); an append whose
  *    expectation the stream (as left by the earlier appends of this batch) does not meet is
@@ -71,12 +71,9 @@ BEGIN
     INTO h_stream, h_rev, h_hash, h_dirty
     FROM unnest(a_stream) AS u(stream_id)
     CROSS JOIN LATERAL (SELECT s.stream_id, s.revision, s.hash FROM ${streams} s WHERE s.stream_id = u.stream_id LIMIT 1) AS sh;
-  -- Only streams that exist can hold one of the ids: a batch of new streams (a bulk import, the
-  -- first event of a consultation or a session) makes no lookup at all.
   SELECT array_agg(x.event_id), array_agg(x.stream_id), array_agg(x.revision), array_agg(x.position)
     INTO x_id, x_stream, x_rev, x_pos
     FROM unnest(e_stream, e_id) AS u(stream_id, event_id)
-    JOIN (SELECT DISTINCT known FROM unnest(h_stream) AS known) AS k ON k.known = u.stream_id
     CROSS JOIN LATERAL (SELECT ev.event_id, ev.stream_id, ev.revision, ev.position FROM ${events} ev
       WHERE ev.stream_id = u.stream_id AND ev.event_id = u.event_id LIMIT 1) AS x;
 

@@ -48,12 +48,6 @@ function migrations(schema: string): Record<string, Migration> {
         await sql.raw(appendFunctionSql(schema)).execute(db);
       },
     },
-    '0004_append_batch_known_streams': {
-      async up(db: Kysely<unknown>) {
-        // The same function, looking up re-appended ids only in streams that exist (issue 16).
-        await sql.raw(appendFunctionSql(schema)).execute(db);
-      },
-    },
   };
 }
 
