@@ -1,5 +1,5 @@
+import { setImmediate } from 'node:timers/promises';
 import type { EventStore } from '../../../libs/event-store/index.js';
-import type { DataKeys } from '../../../libs/personal-data/index.js';
 import { appendImported, type ImportedAppend } from './append-imported.js';
 import { decideRow, type RowOutcome } from './decide-row.js';
 import { ImportTally, type ImportReport } from './import-report.js';
@@ -10,7 +10,7 @@ import { assignmentsImporter, doctorsImporter, patientsImporter } from './rows/p
 import { consultationsImporter, predictionsImporter, reportsImporter, scansImporter } from './rows/care.js';
 import { KPI, sessionsImporter, symptomLogsImporter } from './rows/activity.js';
 import type { TableImporter } from './rows/row-plan.js';
-import { sealWave } from './seal-imported.js';
+import { sealWave, type SealingKeys } from './seal-imported.js';
 
 /**
  * The legacy tables in import order: who a row refers to is always imported before it
@@ -33,6 +33,9 @@ export function sourceReads(): SourceRead[] {
   return importers.map((i) => ({ table: i.table, read: i.read, joined: i.joined && { ...i.joined, prefix: KPI } }));
 }
 
+/** Rows decided between two turns of the event loop (about a millisecond of work). */
+const YIELD_ROWS = 64;
+
 /** Where the import stands, for a progress line. */
 export type ImportProgress = { table: string; processed: number; total: number; rowsPerSecond: number; etaSeconds: number | null };
 
@@ -46,7 +49,7 @@ export type ImportLegacyOptions = {
    * the data keys that encrypt personal fields before they are appended (SPEC §9); required
    * unless `dryRun`, which encrypts nothing (without keys it sees erasures only in the log)
    */
-  keys: DataKeys | null;
+  keys: SealingKeys | null;
   runId: string;
   isKnownSymptom: (symptomId: string) => boolean;
   onProgress?: (progress: ImportProgress) => void;
@@ -114,6 +117,10 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
         await view.load(streams);
         if (keys) await noteErasures(keys, streams, erasedKeys);
         for (const [i, row] of chunk.entries()) {
+          // Deciding is synchronous CPU work: without a turn of the event loop now and then, the
+          // append that a flush started is not even sent (its connection comes in a later tick)
+          // nor its answer read until the whole chunk is decided, and the log waits for nothing.
+          if (i % YIELD_ROWS === YIELD_ROWS - 1) await setImmediate();
           const outcome = decideRow(importer, row, plans[i]!, context);
           tally.add(outcome);
           options.onOutcome?.(outcome);
@@ -131,7 +138,7 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
 }
 
 /** Adds to `erased` the patients among `streams`' (`patient-…`) whose data key was destroyed. */
-async function noteErasures(keys: DataKeys, streams: readonly string[], erased: Set<string>): Promise<void> {
+async function noteErasures(keys: SealingKeys, streams: readonly string[], erased: Set<string>): Promise<void> {
   const patients = new Set<string>();
   for (const stream of streams) if (stream.startsWith('patient-')) patients.add(stream.slice('patient-'.length));
   if (patients.size === 0) return;
@@ -176,7 +183,7 @@ class WaveAppender {
 
   constructor(
     private readonly store: EventStore,
-    private readonly keys: DataKeys,
+    private readonly keys: SealingKeys,
     private readonly maxEvents: number,
     private readonly keepsOrder: boolean,
   ) {}
@@ -192,20 +199,30 @@ class WaveAppender {
     this.events += outcome.events.length;
   }
 
-  /** Waits for the wave in flight, then starts this one without waiting for it. */
+  /**
+   * Starts sealing this wave at once (its keys, AES-GCM) and appends it as soon as the wave in
+   * flight has landed, which it waits for: one wave appending, the next sealed meanwhile, the
+   * one after planned meanwhile. A wave whose predecessor failed is never appended.
+   */
   private async flush(): Promise<void> {
     if (this.wave.length === 0) return;
     const wave = this.wave;
     this.wave = [];
     this.owners = new Map();
     this.events = 0;
-    await this.inflight;
     this.appends += wave.length;
     this.waves++;
-    // Sealing (keys, AES-GCM) and the append run while the next wave is planned.
-    const appending = sealWave(wave, this.keys).then((sealed) => appendImported(this.store, sealed));
+    const previous = this.inflight;
+    const sealing = sealWave(wave, this.keys);
+    sealing.catch(() => undefined); // awaited below
+    const appending = (async () => {
+      const sealed = await sealing;
+      await previous;
+      await appendImported(this.store, sealed);
+    })();
     appending.catch(() => undefined); // awaited by the next flush or finish
     this.inflight = appending;
+    await previous;
   }
 
   async finish(): Promise<void> {
