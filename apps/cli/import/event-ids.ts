@@ -4,6 +4,9 @@ import { hash } from 'node:crypto';
 export const IMPORT_NAMESPACE = '0b6f3a52-6e0e-4a39-9a1c-3f7d2c1e5a80';
 
 const namespace = Buffer.from(IMPORT_NAMESPACE.replaceAll('-', ''), 'hex');
+/** The namespace followed by room for a name: filled and hashed in place, nothing allocated per id. */
+let scratch = Buffer.alloc(1024);
+namespace.copy(scratch);
 
 /**
  * UUID v5 (RFC 9562 §5.5) of `name` in the import namespace: SHA-1 of namespace and name, version
@@ -12,7 +15,13 @@ const namespace = Buffer.from(IMPORT_NAMESPACE.replaceAll('-', ''), 'hex');
  * more (a tenth of a dry run's time). `event-ids.spec.ts` checks it equals `uuid`'s v5.
  */
 function v5(name: string): string {
-  const h = hash('sha1', Buffer.concat([namespace, Buffer.from(name, 'utf8')]), 'hex');
+  if (16 + 3 * name.length > scratch.length) {
+    // at most 3 UTF-8 bytes per UTF-16 unit: a name that could not fit gets a larger scratch
+    scratch = Buffer.alloc(16 + 3 * name.length);
+    namespace.copy(scratch);
+  }
+  const length = 16 + scratch.write(name, 16, 'utf8');
+  const h = hash('sha1', scratch.subarray(0, length), 'hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
