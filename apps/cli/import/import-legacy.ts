@@ -162,9 +162,9 @@ async function* readAhead<T>(chunks: AsyncGenerator<T>): AsyncGenerator<T> {
 }
 
 /**
- * Gathers planned appends into waves, each one `appendToStreams` call, and encrypts and appends a wave while
- * the next is planned; waves land strictly one after another. A wave holds the appends in the
- * plan's order (consecutive rows of one stream are one append) and at most `maxEvents` events.
+ * Gathers planned appends into waves, each one `appendToStreams` call, and seals and appends a
+ * wave while the next is planned; waves land strictly one after another. A wave holds the appends
+ * in the plan's order (consecutive rows of one stream are one append) and at most `maxEvents` events.
  * Where the store keeps a call's order (PostgreSQL: one statement, appends in order) the log is
  * the plan's order, so a rerun after a kill continues the very log a single run writes. Where it
  * does not (EventStoreDB appends different streams side by side), a wave also holds at most one
