@@ -100,6 +100,55 @@ export class KeyStore implements DataKeys {
     return pending;
   }
 
+  /**
+   * `keyForWrite` for many subjects at once: the missing keys are created in ONE transaction
+   * (a bulk writer such as the legacy import would otherwise pay one transaction per new
+   * patient, a thousand for a thousand patients).
+   *
+   * @example const keys = await keyStore.keysForWrite(['p1', 'p2']); keys.get('p1') // KeyObject
+   * @throws {PatientErasedError} for the first of them that was erased
+   */
+  async keysForWrite(subjectIds: readonly string[]): Promise<ReadonlyMap<string, KeyObject>> {
+    const found = new Map<string, KeyObject>();
+    const misses: string[] = [];
+    for (const subject of new Set(subjectIds)) {
+      const cached = this.cache.get(subject);
+      if (cached?.state === 'erased') throw new PatientErasedError(subject);
+      if (cached?.state === 'active') found.set(subject, cached.key);
+      else misses.push(subject);
+    }
+    if (misses.length === 0) return found;
+    const generation = this.generation;
+    const states = await this.db.transaction().execute(async (trx) => {
+      await this.lockMasterKey(trx);
+      const fresh = misses.map((subjectId) => ({ subjectId, key: newDataKey() }));
+      const wrapped = fresh.map(({ subjectId, key }) => wrapKey(this.master, { kind: 'data-key', subjectId }, key).toString('hex'));
+      const { rows: inserted } = await sql<{ subject_id: string }>`
+        INSERT INTO ${this.table('data_keys')} (subject_id, wrapped_key, master_key_id)
+        SELECT u.subject_id, decode(u.wrapped, 'hex'), ${this.master.id}
+        FROM unnest(${misses}::text[], ${wrapped}::text[]) AS u(subject_id, wrapped)
+        ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`.execute(trx);
+      await this.hooks?.beforeCreateCommit?.();
+      const created = new Set(inserted.map((row) => row.subject_id));
+      const result = new Map<string, KeyState>(fresh.filter((f) => created.has(f.subjectId)).map((f) => [f.subjectId, { state: 'active', key: f.key }]));
+      const existing = misses.filter((subject) => !created.has(subject));
+      if (existing.length > 0) {
+        const { rows } = await sql<KeyRow>`
+          SELECT subject_id, encode(wrapped_key, 'hex') AS wrapped_key, master_key_id, erased_at
+          FROM ${this.table('data_keys')} WHERE subject_id = ANY(${existing}::text[])`.execute(trx);
+        for (const row of rows) result.set(row.subject_id, this.stateOf(row));
+      }
+      return result;
+    });
+    for (const [subject, state] of states) this.remember(subject, state, generation);
+    for (const subject of misses) {
+      const state = states.get(subject);
+      if (state?.state !== 'active') throw new PatientErasedError(subject);
+      found.set(subject, state.key);
+    }
+    return found;
+  }
+
   async keysForRead(subjectIds: readonly string[]): Promise<ReadonlyMap<string, KeyState>> {
     const found = new Map<string, KeyState>();
     const misses: string[] = [];

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { importedEventId } from '../../apps/cli/import/event-ids.js';
+import { ENCRYPTED_FIELD } from '../../libs/personal-data/index.js';
 import { createEsdbEventStore } from '../../libs/event-store/esdb/esdb-event-store.js';
 import { startEsdbBackend, type EsdbBackend } from '../support/esdb-double/backends.js';
 import { expectedRejections, fixtureRows } from '../fixtures/legacy/fixture.js';
@@ -51,7 +52,13 @@ describe('caretrack import legacy on the other stores', () => {
     afterAll(async () => backend?.stop());
 
     it('imports the fixture and, run again, appends nothing', async () => {
-      await twice({ EVENTSTORE_URL: backend.connectionString });
+      // the data keys live in the read database (here the embedded one under DATA_DIR)
+      const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-import-esdb-keys-'));
+      try {
+        await twice({ EVENTSTORE_URL: backend.connectionString, DATA_DIR: dataDir });
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
       const store = await createEsdbEventStore({ connectionString: backend.connectionString });
       try {
         const events = await store.readStream('consultation-c011');
@@ -60,6 +67,8 @@ describe('caretrack import legacy on the other stores', () => {
           [importedEventId('consultations', ['c011'], 1), 'ConsultationStatusChanged'],
         ]);
         expect(events[1]!.metadata).toMatchObject({ actor: { id: 'import', role: 'import' }, imported: { table: 'consultations', key: { id: 'c011' } } });
+        expect(events[0]!.data).toMatchObject({ consultationId: 'c011', patientId: 'p05', [ENCRYPTED_FIELD]: expect.stringMatching(/^v1\./) });
+        expect(events[0]!.data).not.toHaveProperty('chiefComplaint');
       } finally {
         await store.close();
       }

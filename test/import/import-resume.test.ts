@@ -13,20 +13,31 @@ import { openDatabase, type DatabaseConnection } from '../../libs/read-store/con
 import { allProjections } from '../../projections/index.js';
 import { generateLegacyRows } from '../fixtures/legacy/generate.mjs';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
-import { allEvents, cli, createTargetDatabase, project } from './support.js';
+import { decryptEvents, type KeyStore } from '../../libs/personal-data/index.js';
+import { allEvents, cli, createTargetDatabase, IMPORT_DATA_KEY, openKeys, project } from './support.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Target = { db: Awaited<ReturnType<typeof createTargetDatabase>>; connection: DatabaseConnection; store: EventStore };
+type Target = { db: Awaited<ReturnType<typeof createTargetDatabase>>; connection: DatabaseConnection; store: EventStore; keys: () => Promise<KeyStore> };
 
 async function openTarget(): Promise<Target> {
   const db = await createTargetDatabase();
   const connection = await openDatabase({ kind: 'server', url: db.url });
-  return { db, connection, store: await createPostgresEventStore({ connection }) };
+  let keys: Promise<KeyStore> | undefined;
+  // opened once the import has made the key store (its first open records the master key)
+  return { db, connection, store: await createPostgresEventStore({ connection }), keys: () => (keys ??= openKeys(connection.db)) };
 }
 
-/** An event as a run leaves it, without what differs by run (the run's id, and the hash that covers it). */
+/** The log, decrypted with the target's own data keys (each target's keys and ciphertexts are its own). */
+async function decryptedLog(t: Target): Promise<StoredEvent[]> {
+  return decryptEvents(await allEvents(t.store), await t.keys());
+}
+
+/**
+ * An event as a run leaves it, decrypted, without what differs by run (the run's id, and the
+ * hash that covers it and the ciphertext).
+ */
 function comparable(e: StoredEvent) {
   const { correlationId: _run, ...metadata } = e.metadata;
   return { id: e.id, stream: e.streamId, revision: e.revision, position: e.position, type: e.type, data: e.data, metadata };
@@ -58,6 +69,7 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
 
   afterAll(async () => {
     for (const t of [single, resumed]) {
+      if (t) await (await t.keys()).close();
       await t?.connection.close();
       await t?.db.drop();
     }
@@ -67,11 +79,11 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
   it('kill -9 in the middle of an import, run it again: the log and the projections equal a single run', async () => {
     const once = await cli(['import', 'legacy', '--from', legacy.url, '--json'], { DATABASE_URL: single.db.url });
     expect(once.code).toBe(1); // the generated data holds a few rows that break a rule
-    const expected = await allEvents(single.store);
+    const expected = await decryptedLog(single);
 
     const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'import', 'legacy', '--from', legacy.url], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: resumed.db.url, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: resumed.db.url, DATA_KEY: IMPORT_DATA_KEY, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -104,9 +116,9 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
     expect(report.events).toBe(expected.length - atKill);
     expect(report.tables.reduce((n, t) => n + t.alreadyThere, 0)).toBeGreaterThan(0);
 
-    expect((await allEvents(resumed.store)).map(comparable)).toEqual(expected.map(comparable));
-    await project(single.connection.db, single.store);
-    await project(resumed.connection.db, resumed.store);
+    expect((await decryptedLog(resumed)).map(comparable)).toEqual(expected.map(comparable));
+    await project(single.connection.db, single.store, await single.keys());
+    await project(resumed.connection.db, resumed.store, await resumed.keys());
     expect(await projected(resumed.connection.db)).toEqual(await projected(single.connection.db));
   }, 300_000);
 });

@@ -12,9 +12,10 @@ import { importedEventId } from '../../apps/cli/import/event-ids.js';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
 import type { EventStore, StoredEvent } from '../../libs/event-store/index.js';
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
+import { decryptEvents, ENCRYPTED_FIELD, personalFieldsOf, type KeyStore } from '../../libs/personal-data/index.js';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
 import { expectedRejections, fixtureRows, orphanPrediction } from '../fixtures/legacy/fixture.js';
-import { allEvents, cli, createTargetDatabase, project, tableRows } from './support.js';
+import { allEvents, cli, createTargetDatabase, openKeys, project, tableRows } from './support.js';
 
 type Tally = { table: string; rows: number; imported: number; alreadyThere: number; rejected: number };
 type Report = { tables: Tally[]; rejected: { table: string; key: Record<string, string>; reason: string; code: string }[]; events: number; dryRun: boolean };
@@ -46,6 +47,7 @@ describe('caretrack import legacy, then reconcile [PostgreSQL server]', () => {
   let connection: DatabaseConnection;
   let db: Kysely<unknown>;
   let store: EventStore;
+  let keys: KeyStore;
   let first: { code: number; out: string; err: string };
   let report: Report;
   let eventsAfterFirst: StoredEvent[];
@@ -59,11 +61,13 @@ describe('caretrack import legacy, then reconcile [PostgreSQL server]', () => {
     connection = await openDatabase({ kind: 'server', url: target.url });
     db = connection.db;
     store = await createPostgresEventStore({ connection });
+    keys = await openKeys(db);
     eventsAfterFirst = await allEvents(store);
-    await project(db, store);
+    await project(db, store, keys);
   }, 180_000);
 
   afterAll(async () => {
+    await keys?.close();
     await connection?.close();
     await target?.drop();
     await legacy?.drop();
@@ -106,6 +110,27 @@ describe('caretrack import legacy, then reconcile [PostgreSQL server]', () => {
     expect(events[0]!.metadata['correlationId']).toEqual(events[1]!.metadata['correlationId']);
     const patient = eventsAfterFirst.find((e) => e.streamId === 'patient-p04')!;
     expect(patient.metadata).toMatchObject({ occurredAt: fixture['patients']![3]!['registered_at'], imported: { table: 'patients', key: { patient_id: 'p04' } } });
+  });
+
+  it('personal fields are stored encrypted, as the command path stores them: no fixture name in the log; decrypted, the decided values', async () => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM caretrack_events.events
+      WHERE data::text ~ '(Ath|Lete)[0-9]' OR data::text LIKE '%second opinion%' OR data::text LIKE '%team doctor%' OR data::text LIKE '%concussion, grade 1%'`.execute(db);
+    expect(rows[0]!.n).toBe(0);
+    const personal = eventsAfterFirst.filter((e) => (personalFieldsOf(e.type)?.fields ?? []).some((f) => f in e.data || ENCRYPTED_FIELD in e.data));
+    expect(personal.length).toBeGreaterThan(100);
+    for (const e of personal) {
+      expect(Object.keys(e.data).filter((f) => personalFieldsOf(e.type)!.fields.includes(f))).toEqual([]);
+      expect(e.data[ENCRYPTED_FIELD]).toMatch(/^v1\./);
+    }
+    const opened = await decryptEvents(eventsAfterFirst, keys);
+    const registered = opened.filter((e) => e.type === 'PatientRegistered').map((e) => pick(e.data, ['patientId', 'firstName', 'lastName', 'dateOfBirth']));
+    expect(registered).toEqual(
+      fixture['patients']!.filter((p) => p['patient_id'] !== 'p30').map((p) => ({ patientId: p['patient_id'], firstName: p['first_name'], lastName: p['last_name'], dateOfBirth: p['date_of_birth'] })),
+    );
+    const c001 = opened.find((e) => e.streamId === 'consultation-c001')!;
+    expect(pick(c001.data, ['chiefComplaint', 'diagnosis', 'patientId'])).toEqual({ chiefComplaint: 'headache', diagnosis: 'concussion, grade 1', patientId: 'p01' });
+    // everything else is as stored: ids, types, metadata, clear fields
+    expect(opened.map((e) => [e.id, e.type, e.metadata])).toEqual(eventsAfterFirst.map((e) => [e.id, e.type, e.metadata]));
   });
 
   it('the projections then equal the expected rows', async () => {
@@ -281,13 +306,16 @@ describe('caretrack import legacy, then reconcile [PostgreSQL server]', () => {
       expect(run.err).not.toMatch(/caretrack:|error/i);
       expect((JSON.parse(run.out) as Report).tables).toEqual(report.tables);
       const renamedConnection = await openDatabase({ kind: 'server', url: renamedTarget.url });
-      const events = await allEvents(await createPostgresEventStore({ connection: renamedConnection }));
+      const renamedKeys = await openKeys(renamedConnection.db);
+      // each target has data keys of its own: compare the decrypted events
+      const events = await decryptEvents(await allEvents(await createPostgresEventStore({ connection: renamedConnection })), renamedKeys);
+      await renamedKeys.close();
       await renamedConnection.close();
       const withoutAgeGroup = (e: StoredEvent) => {
         const { ageGroup: _dropped, ...data } = e.data;
         return { id: e.id, stream: e.streamId, type: e.type, data: e.type === 'PatientRegistered' ? data : e.data, occurredAt: e.metadata['occurredAt'] };
       };
-      expect(events.map(withoutAgeGroup)).toEqual(eventsAfterFirst.map(withoutAgeGroup));
+      expect(events.map(withoutAgeGroup)).toEqual((await decryptEvents(eventsAfterFirst, keys)).map(withoutAgeGroup));
 
       // a map that does not fit: the problem is named, nothing runs
       const wrong = join(dir, 'wrong.yaml');
@@ -304,6 +332,41 @@ describe('caretrack import legacy, then reconcile [PostgreSQL server]', () => {
       await renamed.drop();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('without the master key the import refuses to start, naming the settings; nothing is written', async () => {
+    const fresh = await createTargetDatabase();
+    try {
+      const run = await cli(['import', 'legacy', '--from', legacy.url], { DATABASE_URL: fresh.url, DATA_KEY: '', DATA_DIR: join(tmpdir(), 'caretrack-no-such-dir') });
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/DATA_KEY: not set, and neither DATA_KEY_FILE nor .*data-key exists/);
+      expect(run.err).toMatch(/personal fields encrypted with the service's master key/);
+      const freshDb = await openDatabase({ kind: 'server', url: fresh.url });
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+          WHERE s.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`.execute(freshDb.db);
+      await freshDb.close();
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('a patient erased since: their new rows with personal data are rejected as patient_erased, their facts still come in', async () => {
+    // ErasePatient's two steps: the data key destroyed, then PatientErased appended
+    await keys.destroy('p07');
+    await store.appendToStream('patient-p07', [{ type: 'PatientErased', data: { patientId: 'p07', reason: 'request 42' } }]);
+    const consultation = { ...fixture['consultations']!.find((c) => c['patient_id'] === 'p07')!, id: 'c900', notes: 'Ath7 fell again' };
+    const log = { log_id: 'l9900', user_id: 'p07', symptom_id: 'headache', severity: 2, timestamp: new Date(Date.UTC(2025, 3, 20, 8)).toISOString(), reporter_type: 'self', incident_context: null };
+    await insertLegacyRows(legacy, { consultations: [consultation], symptom_log_export: [log] });
+    const run = await cli(['import', 'legacy', '--from', legacy.url, '--json'], env());
+    expect(run.code).toBe(1);
+    const again = JSON.parse(run.out) as Report;
+    expect(again.rejected).toContainEqual({ table: 'consultations', key: { id: 'c900' }, reason: 'patient p07 was erased: personal data for them is no longer accepted', code: 'patient_erased' });
+    expect(again.events).toBe(1); // the symptom log
+    const appended = (await allEvents(store)).slice(-1);
+    expect(appended.map((e) => [e.streamId, e.type, e.data['logId'] ?? null])).toEqual([['tracker-p07', 'SymptomLogged', 'l9900']]);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM caretrack_events.events WHERE data::text LIKE '%fell again%'`.execute(db);
+    expect(rows[0]!.n).toBe(0);
   });
 
   it('usage: --from is required, unknown options are refused', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { sql, type Kysely } from 'kysely';
-import type { EventStore, StoredEvent } from '../../libs/event-store/index.js';
+import type { EventStore, StoredEvent, Subscription, SubscriptionCheckpoint } from '../../libs/event-store/index.js';
+import { decryptEvent, decryptEvents, KeyStore, MasterKey } from '../../libs/personal-data/index.js';
 import { ProjectionRunner, waitForPosition } from '../../libs/projection-engine/index.js';
 import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
 import { allProjections } from '../../projections/index.js';
@@ -17,17 +18,54 @@ export async function createTargetDatabase(prefix = 'caretrack_import'): Promise
   return { name, url: u.toString(), drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-/** Runs `caretrack …` in-process with the given environment; returns its exit code and output. */
+/** The master key the import tests give the CLI (DATA_KEY), as the service would have it. */
+export const IMPORT_DATA_KEY = Buffer.alloc(32, 0x5c).toString('base64');
+
+/** Runs `caretrack …` in-process with the given environment (DATA_KEY: `IMPORT_DATA_KEY` unless given); returns its exit code and output. */
 export async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: { write: (t) => void (out += t) }, err: { write: (t) => void (err += t) }, env: { LOG_LEVEL: 'warn', ...env } });
+  const code = await runCli(argv, {
+    out: { write: (t) => void (out += t) },
+    err: { write: (t) => void (err += t) },
+    env: { LOG_LEVEL: 'warn', ...(env['DATA_KEY_FILE'] === undefined ? { DATA_KEY: IMPORT_DATA_KEY } : {}), ...env },
+  });
   return { code, out, err };
 }
 
-/** Runs every projection over the log until it has caught up with the head, then stops. */
-export async function project(db: Kysely<unknown>, store: EventStore): Promise<void> {
+/** The key store the CLI wrote the data keys to (in the service's database), opened with `IMPORT_DATA_KEY`. */
+export function openKeys(db: Kysely<unknown>): Promise<KeyStore> {
+  return KeyStore.open(db, { masterKey: { key: MasterKey.parse(IMPORT_DATA_KEY)!, origin: 'the test' } });
+}
+
+/**
+ * The log as the projections see it once the engine decrypts (SPEC §9): every event read or
+ * subscribed to comes with its personal fields opened by `keys` (null once erased).
+ */
+export function decrypting(store: EventStore, keys: KeyStore): EventStore {
+  const open = async (item: StoredEvent | SubscriptionCheckpoint) => ('checkpoint' in item ? item : decryptEvent(item, keys));
+  return {
+    ...store,
+    readAll: async (read) => decryptEvents(await store.readAll(read), keys),
+    readStream: async (stream, read) => decryptEvents(await store.readStream(stream, read), keys),
+    subscribeToAll: (subscribe) => mapSubscription(store.subscribeToAll(subscribe), (e) => decryptEvent(e, keys)),
+    subscribeToAllWithCheckpoints: (subscribe) => mapSubscription(store.subscribeToAllWithCheckpoints(subscribe), open),
+  };
+}
+
+function mapSubscription<T>(subscription: Subscription<T>, map: (item: T) => Promise<T>): Subscription<T> {
+  return {
+    close: () => subscription.close(),
+    async *[Symbol.asyncIterator]() {
+      for await (const item of subscription) yield await map(item);
+    },
+  };
+}
+
+/** Runs every projection over the log (decrypted with `keys`) until it has caught up with the head, then stops. */
+export async function project(db: Kysely<unknown>, logStore: EventStore, keys: KeyStore): Promise<void> {
   const root = new URL('../../', import.meta.url);
+  const store = decrypting(logStore, keys);
   const runner = new ProjectionRunner({
     db,
     store,

@@ -94,6 +94,23 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
       expect(await rows(schema, 'data_keys')).toHaveLength(1);
     });
 
+    it('creates many subjects’ keys in one go: the same keys keyForWrite and another process then give; an erased one refused', async () => {
+      const { schema, store, another } = await fresh();
+      const existing = await store.keyForWrite('p0');
+      const subjects = Array.from({ length: 50 }, (_, i) => `p${i}`);
+      const keys = await store.keysForWrite([...subjects, 'p3']);
+      expect([...keys.keys()].sort()).toEqual([...subjects].sort());
+      expect(keys.get('p0')!.export()).toEqual(existing.export());
+      expect(new Set([...keys.values()].map((k) => k.export().toString('hex'))).size).toBe(50);
+      expect(await rows(schema, 'data_keys')).toHaveLength(50);
+      const other = await another();
+      expect((await other.keyForWrite('p7')).export()).toEqual(keys.get('p7')!.export());
+      const racing = await Promise.all([other.keysForWrite(['q1', 'q2']), store.keysForWrite(['q2', 'q1'])]);
+      expect(racing[0].get('q1')!.export()).toEqual(racing[1].get('q1')!.export());
+      await other.destroy('p9');
+      await expect((await another()).keysForWrite(['p8', 'p9'])).rejects.toBeInstanceOf(PatientErasedError);
+    });
+
     it('lets another process decrypt what one encrypted', async () => {
       const { store, another } = await fresh();
       const event = registered('p1');

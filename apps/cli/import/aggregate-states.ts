@@ -29,6 +29,11 @@ export class AggregateStates<E extends DomainEvent, S> implements StreamStates {
     this.states.set(streamId, events.filter(this.shape.isEvent).reduce(this.shape.decider.evolve, this.shape.decider.initialState()));
   }
 
+  /** The decider state of a stream (the initial state while it holds nothing). */
+  state(streamId: string): S {
+    return this.states.get(streamId) ?? this.shape.decider.initialState();
+  }
+
   /**
    * Validates `body` as the command path does, decides it on the stream's state, and folds the
    * events in. Throws the domain's errors (ValidationError, NotFoundError, ConflictError).

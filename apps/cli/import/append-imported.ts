@@ -1,6 +1,6 @@
 import { WrongExpectedVersion, type EventStore, type EventToAppend, type ExpectedRevision } from '../../../libs/event-store/index.js';
 
-/** The events one wave adds to one stream, after the revision the import saw. */
+/** Events one wave adds to one stream, after the revision the import saw. */
 export type ImportedAppend = { streamId: string; expectedRevision: ExpectedRevision; events: EventToAppend[] };
 
 /** Another writer changed a stream the import was appending to: its decisions may be stale. */
@@ -12,26 +12,22 @@ export class ImportConflict extends Error {
 }
 
 /**
- * Appends one wave of imported events: the only place the import writes to the log. The
- * streams of a wave never share a patient (the planner's rule), so the order in which its
- * appends land changes no projection. They go one `appendToStream` per stream, `concurrency`
- * at a time (the port has no multi-stream append yet: when it has, this function becomes one
- * call per wave). Each append expects the revision the import decided on.
+ * Appends one wave of imported events in one `appendToStreams` call: the only place the import
+ * writes to the log. The appends are in the plan's order (a stream may come more than once, each
+ * time expecting the revision its previous append leaves), so on PostgreSQL, where one call is
+ * one statement applied in order, the log is the plan's order. Each append expects the revision
+ * the import decided on; the first failure is thrown (`ImportConflict` when another writer got
+ * in between), after the others of the call were written or refused — a rerun resumes.
  *
  * @example await appendImported(store, [{ streamId: 'patient-p1', expectedRevision: 'no_stream', events }]);
  */
-export async function appendImported(store: EventStore, batch: readonly ImportedAppend[], concurrency = 1): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < batch.length) {
-      const { streamId, expectedRevision, events } = batch[next++]!;
-      try {
-        await store.appendToStream(streamId, events, { expectedRevision });
-      } catch (error) {
-        if (error instanceof WrongExpectedVersion) throw new ImportConflict(streamId, { cause: error });
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
+export async function appendImported(store: EventStore, wave: readonly ImportedAppend[]): Promise<void> {
+  if (wave.length === 0) return;
+  const outcomes = await store.appendToStreams(wave.map((a) => ({ stream: a.streamId, events: a.events, expectedRevision: a.expectedRevision })));
+  const failed = outcomes.findIndex((o) => !o.ok);
+  if (failed < 0) return;
+  const outcome = outcomes[failed]!;
+  const error = outcome.ok ? null : outcome.error;
+  if (error instanceof WrongExpectedVersion) throw new ImportConflict(wave[failed]!.streamId, { cause: error });
+  throw error;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { EventStoreUnavailable } from '../../../libs/event-store/index.js';
+import { MasterKeyConfigError, PatientErasedError, WrongMasterKeyError } from '../../../libs/personal-data/index.js';
 import { ConfigError, loadConfig } from '../../api/config/app-config.js';
 import { loadTrackerRules } from '../../api/bootstrap/tracker-rules.js';
 import { progressWriter, type Output } from '../progress-bar.js';
@@ -25,7 +26,8 @@ export const importUsage = `usage: caretrack import <command>
       and column in explained categories (--summary: 10 lines per category)
 
   The stores come from the environment, as for the API: DATABASE_URL, EVENTSTORE_URL, DATA_DIR,
-  TRIAGE_MAP_PATH. Exit: 0 done, 1 rows rejected / unexplained differences, 2 usage or a map
+  TRIAGE_MAP_PATH; the master key of personal data from DATA_KEY, DATA_KEY_FILE or DATA_DIR
+  (personal fields are stored encrypted, as the API stores them). Exit: 0 done, 1 rows rejected / unexplained differences, 2 usage or a map
   that does not fit, 3 a store unreachable, or (import) stopped: run it again to resume.
 `;
 
@@ -96,6 +98,7 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       readOnly: parsed.dryRun || parsed.action === 'reconcile',
       bulkAppends: true,
       readTables: parsed.action === 'reconcile',
+      personalData: parsed.action === 'legacy' && !parsed.dryRun,
     });
     if (parsed.action === 'reconcile') {
       return await reconcileLegacy({ source, map, stores, rules, waitSeconds: parsed.waitSeconds, json: parsed.json, maxLines: parsed.summary ? 10 : 0, out: io.out, err: io.err });
@@ -107,6 +110,8 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       source,
       map,
       store: stores.store,
+      appendsKeepOrder: stores.appendsKeepOrder,
+      keys: stores.keys,
       dryRun: parsed.dryRun,
       runId: randomUUID(),
       isKnownSymptom: rules.isKnownSymptom,
@@ -125,7 +130,11 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       io.err.write(`caretrack: ${error.message}\n`);
       return IMPORT_EXIT.usage;
     }
-    if (error instanceof ImportConflict || error instanceof EventStoreUnavailable || isConnectionError(error)) {
+    if (error instanceof MasterKeyConfigError || error instanceof WrongMasterKeyError) {
+      io.err.write(`caretrack: ${error.message}\nthe import stores personal fields encrypted with the service's master key: set DATA_KEY or DATA_KEY_FILE (or DATA_DIR) as the service has them\n`);
+      return IMPORT_EXIT.usage;
+    }
+    if (error instanceof ImportConflict || error instanceof PatientErasedError || error instanceof EventStoreUnavailable || isConnectionError(error)) {
       const resume = parsed.action === 'legacy' && !parsed.dryRun ? 'nothing is lost: run the import again to resume\n' : '';
       io.err.write(`caretrack: ${(error as Error).message}\n${resume}`);
       return IMPORT_EXIT.unavailable;

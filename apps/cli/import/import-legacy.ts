@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import { appendImported, type ImportedAppend } from './append-imported.js';
 import { decideRow, type RowOutcome } from './decide-row.js';
@@ -9,6 +10,7 @@ import { assignmentsImporter, doctorsImporter, patientsImporter } from './rows/p
 import { consultationsImporter, predictionsImporter, reportsImporter, scansImporter } from './rows/care.js';
 import { KPI, sessionsImporter, symptomLogsImporter } from './rows/activity.js';
 import type { TableImporter } from './rows/row-plan.js';
+import { sealWave, type SealingKeys } from './seal-imported.js';
 
 /**
  * The legacy tables in import order: who a row refers to is always imported before it
@@ -31,6 +33,9 @@ export function sourceReads(): SourceRead[] {
   return importers.map((i) => ({ table: i.table, read: i.read, joined: i.joined && { ...i.joined, prefix: KPI } }));
 }
 
+/** Rows decided between two turns of the event loop (about a millisecond of work). */
+const YIELD_ROWS = 64;
+
 /** Where the import stands, for a progress line. */
 export type ImportProgress = { table: string; processed: number; total: number; rowsPerSecond: number; etaSeconds: number | null };
 
@@ -40,18 +45,26 @@ export type ImportLegacyOptions = {
   /** the log; with `dryRun` nothing is appended to it */
   store: EventStore | null;
   dryRun: boolean;
+  /**
+   * the data keys that encrypt personal fields before they are appended (SPEC §9); required
+   * unless `dryRun`, which encrypts nothing (without keys it sees erasures only in the log)
+   */
+  keys: SealingKeys | null;
   runId: string;
   isKnownSymptom: (symptomId: string) => boolean;
   onProgress?: (progress: ImportProgress) => void;
   /** every outcome, in import order (reconcile uses them) */
   onOutcome?: (outcome: RowOutcome) => void;
-  /** most streams appended together (default 32) */
-  waveStreams?: number;
   /**
-   * appends in flight within a wave (default 1: the log serializes appends on one lock, and on
-   * the 2-core machine of bench/README.md more in flight only added contention)
+   * most events in one wave, one `appendToStreams` call (default 1,000: the PostgreSQL store's
+   * group-commit cap, `DEFAULT_GROUP_COMMIT.maxEvents`; a larger call would go alone anyway)
    */
-  appendConcurrency?: number;
+  waveEvents?: number;
+  /**
+   * true when the store applies the appends of one `appendToStreams` call in the order given
+   * (PostgreSQL); otherwise (EventStoreDB) a wave holds at most one stream per patient
+   */
+  appendsKeepOrder?: boolean;
   /** legacy rows read per round trip (default 2,000) */
   chunkRows?: number;
 };
@@ -77,8 +90,13 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   const store = options.store;
   const head = store ? await store.headPosition() : null;
   const view = new LogView(head === null ? null : store);
-  const waves = options.dryRun || !store ? null : new WaveAppender(store, options.waveStreams ?? 32, options.appendConcurrency ?? 1);
-  const context = { view, map, runId: options.runId, isKnownSymptom: options.isKnownSymptom };
+  const keys = options.keys;
+  if (!options.dryRun && store && !keys) throw new Error('importLegacy: appending needs the data keys (personal fields are stored encrypted)');
+  const waves = options.dryRun || !store || !keys ? null : new WaveAppender(store, keys, options.waveEvents ?? 1000, options.appendsKeepOrder ?? false);
+  // Patients whose data key is destroyed (the log may not say so yet: ErasePatient destroys the key first).
+  const erasedKeys = new Set<string>();
+  const isErased = (patientId: string) => erasedKeys.has(patientId) || view.isErased(patientId);
+  const context = { view, map, runId: options.runId, isKnownSymptom: options.isKnownSymptom, isErased };
 
   let lastProgress = 0;
   const progress = (table: string, force = false) => {
@@ -95,8 +113,14 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
       const importer = importers.find((i) => i.table === read.table)!;
       for await (const chunk of readAhead(source.rows(read, options.chunkRows ?? 2000))) {
         const plans = chunk.map((row) => importer.plan(row, map));
-        await view.load(plans.flatMap((p) => p.streams));
+        const streams = plans.flatMap((p) => p.streams);
+        await view.load(streams);
+        if (keys) await noteErasures(keys, streams, erasedKeys);
         for (const [i, row] of chunk.entries()) {
+          // Deciding is synchronous CPU work: without a turn of the event loop now and then, the
+          // append that a flush started is not even sent (its connection comes in a later tick)
+          // nor its answer read until the whole chunk is decided, and the log waits for nothing.
+          if (i % YIELD_ROWS === YIELD_ROWS - 1) await setImmediate();
           const outcome = decideRow(importer, row, plans[i]!, context);
           tally.add(outcome);
           options.onOutcome?.(outcome);
@@ -111,6 +135,14 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   }
   progress('done', true);
   return { ...tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000), appends: waves?.appends ?? 0, waves: waves?.waves ?? 0 };
+}
+
+/** Adds to `erased` the patients among `streams`' (`patient-…`) whose data key was destroyed. */
+async function noteErasures(keys: SealingKeys, streams: readonly string[], erased: Set<string>): Promise<void> {
+  const patients = new Set<string>();
+  for (const stream of streams) if (stream.startsWith('patient-')) patients.add(stream.slice('patient-'.length));
+  if (patients.size === 0) return;
+  for (const [patient, state] of await keys.keysForRead([...patients])) if (state.state === 'erased') erased.add(patient);
 }
 
 /** The next chunk is fetched while this one is decided (the legacy connection is otherwise idle). */
@@ -130,59 +162,67 @@ async function* readAhead<T>(chunks: AsyncGenerator<T>): AsyncGenerator<T> {
 }
 
 /**
- * Gathers planned appends into waves and appends a wave while the next is planned; waves land
- * strictly one after another. A wave holds at most one stream per patient, and a stream takes
- * only consecutive rows: appended one at a time (the default) the log is the plan's order, and
- * appended concurrently the order changes only between patients (a patient's statistics,
+ * Gathers planned appends into waves, each one `appendToStreams` call, and seals and appends a
+ * wave while the next is planned; waves land strictly one after another. A wave holds the appends
+ * in the plan's order (consecutive rows of one stream are one append) and at most `maxEvents` events.
+ * Where the store keeps a call's order (PostgreSQL: one statement, appends in order) the log is
+ * the plan's order, so a rerun after a kill continues the very log a single run writes. Where it
+ * does not (EventStoreDB appends different streams side by side), a wave also holds at most one
+ * stream per patient: the order may then change only between patients (a patient's statistics,
  * timeline and care team depend on the order of that patient's events across streams).
  */
 class WaveAppender {
-  private wave = new Map<string, ImportedAppend>();
+  private wave: ImportedAppend[] = [];
   private owners = new Map<string, string>();
-  private last: string | null = null;
   private events = 0;
   private inflight: Promise<void> | null = null;
-  /** appendToStream calls made so far */
+  /** stream appends sent so far */
   appends = 0;
-  /** waves appended so far (each would be one call of a multi-stream append) */
+  /** waves sent so far (one `appendToStreams` call each) */
   waves = 0;
 
   constructor(
     private readonly store: EventStore,
-    private readonly maxStreams: number,
-    private readonly concurrency: number,
+    private readonly keys: SealingKeys,
+    private readonly maxEvents: number,
+    private readonly keepsOrder: boolean,
   ) {}
 
   async add(outcome: RowOutcome): Promise<void> {
-    const owner = this.owners.get(outcome.entity);
-    const inWave = this.wave.has(outcome.streamId);
-    // Only the stream added last takes more events: the wave's appends, in order, are the
-    // plan's order, so a rerun after a kill continues the very log a single run writes.
-    const outOfOrder = inWave && this.last !== outcome.streamId;
-    const full = (!inWave && this.wave.size >= this.maxStreams) || this.events >= 5000;
-    if ((owner !== undefined && owner !== outcome.streamId) || outOfOrder || full) await this.flush();
-    let entry = this.wave.get(outcome.streamId);
-    if (!entry) this.wave.set(outcome.streamId, (entry = { streamId: outcome.streamId, expectedRevision: outcome.expectedRevision, events: [] }));
-    entry.events.push(...outcome.events);
-    this.owners.set(outcome.entity, outcome.streamId);
-    this.last = outcome.streamId;
+    const owner = this.keepsOrder ? undefined : this.owners.get(outcome.entity);
+    const full = this.events > 0 && this.events + outcome.events.length > this.maxEvents;
+    if ((owner !== undefined && owner !== outcome.streamId) || full) await this.flush();
+    const last = this.wave[this.wave.length - 1];
+    if (last?.streamId === outcome.streamId) last.events.push(...outcome.events);
+    else this.wave.push({ streamId: outcome.streamId, expectedRevision: outcome.expectedRevision, events: [...outcome.events] });
+    if (!this.keepsOrder) this.owners.set(outcome.entity, outcome.streamId);
     this.events += outcome.events.length;
   }
 
-  /** Waits for the wave in flight, then starts this one without waiting for it. */
+  /**
+   * Starts sealing this wave at once (its keys, AES-GCM) and appends it as soon as the wave in
+   * flight has landed, which it waits for: one wave appending, the next sealed meanwhile, the
+   * one after planned meanwhile. A wave whose predecessor failed is never appended.
+   */
   private async flush(): Promise<void> {
-    if (this.wave.size === 0) return;
-    const batch = [...this.wave.values()];
-    this.wave = new Map();
+    if (this.wave.length === 0) return;
+    const wave = this.wave;
+    this.wave = [];
     this.owners = new Map();
-    this.last = null;
     this.events = 0;
-    await this.inflight;
-    this.appends += batch.length;
+    this.appends += wave.length;
     this.waves++;
-    const appending = appendImported(this.store, batch, this.concurrency);
+    const previous = this.inflight;
+    const sealing = sealWave(wave, this.keys);
+    sealing.catch(() => undefined); // awaited below
+    const appending = (async () => {
+      const sealed = await sealing;
+      await previous;
+      await appendImported(this.store, sealed);
+    })();
     appending.catch(() => undefined); // awaited by the next flush or finish
     this.inflight = appending;
+    await previous;
   }
 
   async finish(): Promise<void> {

@@ -83,6 +83,12 @@ export class LogView {
     return this.entry(streamId).revision;
   }
 
+  /** True when the log holds `PatientErased` for the patient (their stream must have been loaded). */
+  isErased(patientId: string): boolean {
+    const streamId = `patient-${patientId}`;
+    return this.streams.has(streamId) && this.aggregates.patient.state(streamId).erased;
+  }
+
   /** Records events planned for the stream (their appends come later, in order). */
   advance(streamId: string, eventIds: readonly string[]): void {
     const entry = this.entry(streamId);

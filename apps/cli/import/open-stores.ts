@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../../libs/event-store/index.js';
-import { createEsdbEventStore } from '../../../libs/event-store/esdb/esdb-event-store.js';
+import { KeyStore, loadMasterKey } from '../../../libs/personal-data/index.js';
 import { createPostgresEventStore } from '../../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase, type DatabaseConnection } from '../../../libs/read-store/connection.js';
 import type { AppConfig } from '../../api/config/app-config.js';
@@ -14,6 +14,13 @@ export type CliStores = {
   database: DatabaseConnection | null;
   /** the log; null when a dry run found none (an empty log, nothing to create) */
   store: EventStore | null;
+  /**
+   * the per-patient data keys (SPEC §9) in the service's database, under the master key the
+   * service uses; null unless `personalData` was asked for
+   */
+  keys: KeyStore | null;
+  /** true when one `appendToStreams` call lands in the order given (the PostgreSQL log; not EventStoreDB) */
+  appendsKeepOrder: boolean;
   /**
    * Makes every append so far durable (one synchronous commit flushes the write-ahead log up to
    * it, so it covers every earlier asynchronous commit of `bulkAppends`); a no-op elsewhere.
@@ -34,7 +41,13 @@ const LOG_SCHEMA = 'caretrack_events';
  * the log's append lock. A server crash can then lose the last moments of appends — never
  * partly, and never an event a projection has already committed a checkpoint past (that commit
  * flushed the WAL up to it) — and a rerun of the import appends them again. `flush()` before
- * reporting makes them all durable.
+ * reporting makes them all durable. The data keys live in the same database and commit the same
+ * way, each before the events it encrypts: a durable event never lacks its key. With EventStoreDB
+ * holding the log the database commits synchronously (nothing ties the two stores' durability).
+ *
+ * With `personalData` the key store is opened as `caretrack keys` opens it: the master key from
+ * DATA_KEY, DATA_KEY_FILE or DATA_DIR/data-key, never generated here (a key the service does not
+ * have would make every imported personal field unreadable to it).
  */
 export async function openCliStores(
   config: AppConfig,
@@ -44,24 +57,36 @@ export async function openCliStores(
     bulkAppends?: boolean;
     /** false: only the log is used, so no read database is opened when EventStoreDB holds the log */
     readTables?: boolean;
+    /** open the key store (it lives in the read database, which is then opened whatever holds the log) */
+    personalData?: boolean;
   },
 ): Promise<CliStores> {
   const embeddedDir = join(config.dataDir, 'pg');
-  const wanted = !(config.eventStoreUrl && options.readTables === false);
+  const masterKey = options.personalData ? await loadMasterKey({ dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir }, { generate: false }) : null;
+  const wanted = !(config.eventStoreUrl && options.readTables === false) || options.personalData === true;
   let database: DatabaseConnection | null = null;
   if (wanted && config.databaseUrl) {
-    const url = options.bulkAppends && !options.readOnly ? withSessionSetting(config.databaseUrl, 'synchronous_commit', 'off') : config.databaseUrl;
+    const asynchronous = options.bulkAppends && !options.readOnly && !config.eventStoreUrl;
+    const url = asynchronous ? withSessionSetting(config.databaseUrl, 'synchronous_commit', 'off') : config.databaseUrl;
     database = await openDatabase({ kind: 'server', url, logger });
   } else if (wanted && (!options.readOnly || existsSync(embeddedDir))) {
     database = await openDatabase({ kind: 'embedded', dataDir: embeddedDir, logger });
   }
+  let keys: KeyStore | null = null;
   try {
+    if (masterKey && database) keys = await KeyStore.open(database.db, { masterKey, logger });
     let store: EventStore | null = null;
-    if (config.eventStoreUrl) store = await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger });
+    if (config.eventStoreUrl) {
+      // Loaded only when used: the gRPC client adds ~0.4 s to every start of the command line.
+      const { createEsdbEventStore } = await import('../../../libs/event-store/esdb/esdb-event-store.js');
+      store = await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger });
+    }
     else if (database && (!options.readOnly || (await logTableExists(database)))) store = await createPostgresEventStore({ connection: database, logger });
     return {
       database,
       store,
+      keys,
+      appendsKeepOrder: !config.eventStoreUrl,
       flush: async () => {
         if (!database || config.eventStoreUrl) return;
         await database.db.transaction().execute(async (trx) => {
@@ -71,10 +96,12 @@ export async function openCliStores(
       },
       close: async () => {
         await store?.close();
+        await keys?.close();
         await database?.close();
       },
     };
   } catch (error) {
+    await keys?.close();
     await database?.close();
     throw error;
   }

@@ -90,7 +90,7 @@ export async function reconcile(
     { table: 'patient_timeline', read: { required: timelineColumns, optional: [], orderBy: [] } },
   ]);
   const states = new ImportStates();
-  await importLegacy({ source, map, store, dryRun: true, runId: 'reconcile', isKnownSymptom: rules.isKnownSymptom, onOutcome: (o) => states.record(o) });
+  await importLegacy({ source, map, store, dryRun: true, keys: null, runId: 'reconcile', isKnownSymptom: rules.isKnownSymptom, onOutcome: (o) => states.record(o) });
   const facts = await readPatientFacts(source, states);
 
   const legacyStats = await all(source, 'patient_statistics', statsColumns, ['patient_id']);
