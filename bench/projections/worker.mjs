@@ -371,6 +371,16 @@ async function seedTriggers() {
 
 // ---------------------------------------------------------------- main
 
+/**
+ * What the worker reports for each mode (run.mjs reads these).
+ * @typedef {ReturnType<typeof memory> & { sqlProfile: ReturnType<typeof sqlProfileResult> }} WorkerMemory
+ * @typedef {Awaited<ReturnType<typeof projections>> & WorkerMemory} ProjectionsResult
+ * @typedef {Awaited<ReturnType<typeof rebuild>> & WorkerMemory} RebuildResult
+ * @typedef {Awaited<ReturnType<typeof logRead>> & WorkerMemory} LogReadResult
+ * @typedef {Awaited<ReturnType<typeof seedTriggers>> & WorkerMemory} SeedTriggersResult
+ */
+
+
 try {
   const result =
     mode === 'projections' ? await projections() : mode === 'seed-triggers' ? await seedTriggers() : mode === 'rebuild' ? await rebuild() : mode === 'log-read' ? await logRead() : null;
