@@ -12,6 +12,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const SOURCE_DIRS = ['apps', 'libs', 'projections'];
 
+/** @param {string} dir @param {number} [depth] @returns {Promise<number>} */
 async function newestSourceMtime(dir, depth = 0) {
   if (depth > 12 || !existsSync(dir)) return 0;
   let newest = 0;
@@ -23,12 +24,14 @@ async function newestSourceMtime(dir, depth = 0) {
   return newest;
 }
 
-const mtime = async (path) => (existsSync(path) ? (await stat(path)).mtimeMs : 0);
+const mtime = async (/** @type {string} */ path) => (existsSync(path) ? (await stat(path)).mtimeMs : 0);
 
 /**
  * Runs `npm run build` when any of `builtFiles` (relative to the root) is missing or older than
  * the TypeScript sources or tsconfig; with `build: false` it only warns (or fails if missing).
  * Returns what it did.
+ * @param {{ build: boolean, builtFiles: string[], log: (line: string) => void }} options
+ * @returns {Promise<string>}
  */
 export async function ensureBuilt({ build, builtFiles, log }) {
   const sources = Math.max(
@@ -48,7 +51,10 @@ export async function ensureBuilt({ build, builtFiles, log }) {
   return 'built now';
 }
 
-/** Runs one statement on a short-lived connection to `server`. */
+/**
+ * Runs one statement on a short-lived connection to `server`.
+ * @param {string} server @param {string} query
+ */
 export async function admin(server, query) {
   const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 10_000 });
   await client.connect();
@@ -59,7 +65,10 @@ export async function admin(server, query) {
   }
 }
 
-/** `server` pointed at `database`, with optional session settings (`-c name=value`). */
+/**
+ * `server` pointed at `database`, with optional session settings (`-c name=value`).
+ * @param {string} server @param {string} database @param {Record<string, string | number>} [settings]
+ */
 export function databaseUrl(server, database, settings = {}) {
   const url = new URL(server);
   url.pathname = `/${database}`;

@@ -49,7 +49,7 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (name, min, max) => {
+  const number = (/** @type {'hot-writers' | 'duration' | 'warmup' | 'in-flight'} */ name, /** @type {number} */ min, /** @type {number} */ max) => {
     const n = Number(values[name]);
     if (!Number.isFinite(n) || n < min || n > max) fail(`--${name} must be a number in [${min}, ${max}]`);
     return n;
@@ -58,7 +58,7 @@ function options() {
   if (writers.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail('--writers must be integers in [1, 256]');
   const stores = values.stores.split(',').map((s) => s.trim());
   if (stores.some((s) => !['caretrack', 'emmett'].includes(s))) fail('--stores: caretrack and/or emmett');
-  const full = Object.entries(DEFAULTS).every(([k, v]) => values[k] === v) && values['in-flight'] === undefined;
+  const full = Object.entries(DEFAULTS).every(([k, v]) => values[/** @type {keyof typeof DEFAULTS} */ (k)] === v) && values['in-flight'] === undefined;
   return {
     writers,
     hotWriters: number('hot-writers', 0, 256),
@@ -73,17 +73,22 @@ function options() {
   };
 }
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`bench: ${message}\n\n${USAGE}`);
   process.exit(2);
 }
 
-const log = (text) => console.error(`bench: ${text}`);
-const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (/** @type {string} */ text) => console.error(`bench: ${text}`);
+const round = (/** @type {number} */ n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 let aborted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (aborted = true));
 
-/** An event like a symptom log: ~300 bytes of data, ~200 of metadata. */
+/**
+ * An event like a symptom log: ~300 bytes of data, ~200 of metadata.
+ * @param {number} writer @param {number} n
+ * @returns {BenchEvent}
+ */
 function payload(writer, n) {
   return {
     type: 'SymptomLogged',
@@ -103,6 +108,15 @@ function payload(writer, n) {
 
 // ---------------------------------------------------------------- the two stores
 
+/**
+ * @typedef {{ type: string, data: Record<string, unknown>, metadata: Record<string, unknown> }} BenchEvent
+ * @typedef {{ name: string, batches: { count: number, appends: number } | null,
+ *   append: (stream: string, event: BenchEvent, expected: bigint | null) => Promise<bigint>,
+ *   isConflict: (error: unknown) => boolean, count: (client: pg.Client) => Promise<number>,
+ *   positionsDense: (client: pg.Client) => Promise<boolean | null>, close: () => Promise<void> }} Store
+ */
+
+/** @param {string} url @param {number | undefined} inFlight @returns {Promise<Store>} */
 async function caretrackStore(url, inFlight) {
   const { openDatabase } = await import(pathToFileURL(join(ROOT, 'dist/libs/read-store/connection.js')).href);
   const { createPostgresEventStore } = await import(pathToFileURL(join(ROOT, 'dist/libs/event-store/postgres/postgres-event-store.js')).href);
@@ -112,7 +126,7 @@ async function caretrackStore(url, inFlight) {
   const store = await createPostgresEventStore({
     connection,
     ...(inFlight === undefined ? {} : { groupCommit: { maxInFlight: inFlight } }),
-    onBatch: (b) => {
+    onBatch: (/** @type {{ appends: number }} */ b) => {
       batches.count += 1;
       batches.appends += b.appends;
     },
@@ -127,7 +141,7 @@ async function caretrackStore(url, inFlight) {
       });
       return result.nextExpectedRevision;
     },
-    isConflict: (error) => error?.code === 'wrong_expected_version',
+    isConflict: (error) => typeof error === 'object' && error !== null && 'code' in error && error.code === 'wrong_expected_version',
     count: async (client) => Number((await client.query('SELECT count(*) FROM caretrack_events.events')).rows[0].count),
     /** positions are one dense integer */
     positionsDense: async (client) => {
@@ -138,6 +152,7 @@ async function caretrackStore(url, inFlight) {
   };
 }
 
+/** @param {string} url @returns {Promise<Store>} */
 async function emmettStore(url) {
   const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
   // @event-driven-io/emmett is installed as emmett-postgresql's peer dependency
@@ -168,11 +183,14 @@ async function emmettStore(url) {
  * `writers` concurrent writers for warmup + duration seconds. `hot`: all on one stream without
  * expectation (a conflict is counted and the writer tries again); otherwise each on its own
  * streams, appending with the exact expected revision (a conflict there is a bench bug).
+ * @param {Store} store
+ * @param {{ writers: number, warmupS: number, durationS: number, hot: boolean, client: pg.Client }} phase
  */
 async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
   const start = performance.now();
   const windowStart = start + warmupS * 1000;
   const windowEnd = windowStart + durationS * 1000;
+  /** @type {number[]} */
   const latencies = [];
   let conflicts = 0;
   let attempts = 0;
@@ -183,7 +201,7 @@ async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
   const statsBefore = await databaseStats(client);
   const hotStream = `hot-${tag}`;
 
-  const loop = async (w) => {
+  const loop = async (/** @type {number} */ w) => {
     let streamNo = 0;
     let revision = -1n; // last revision of the writer's stream (-1: none)
     let n = 0;
@@ -204,7 +222,7 @@ async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
           if (inWindow) conflicts += 1;
         } else {
           if (inWindow) errors += 1;
-          firstError ??= String(error?.message ?? error);
+          firstError ??= error instanceof Error ? error.message : String(error);
           await new Promise((r) => setTimeout(r, 20));
         }
       }
@@ -215,7 +233,7 @@ async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
   const statsAfter = await databaseStats(client);
   const seconds = durationS;
   const sorted = Float64Array.from(latencies).sort();
-  const pct = (p) => (sorted.length === 0 ? null : round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]));
+  const pct = (/** @type {number} */ p) => (sorted.length === 0 ? null : round(/** @type {number} */ (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)])));
   return {
     writers,
     hot,
@@ -231,10 +249,11 @@ async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
     succeededIncludingWarmup: succeeded,
     // the whole phase (warm-up included): transactions and WAL the server wrote per append
     commitsPerAppend: succeeded === 0 ? null : round((statsAfter.commits - statsBefore.commits) / succeeded, 3),
-    walBytesPerAppend: succeeded === 0 || statsAfter.wal === null ? null : round((statsAfter.wal - statsBefore.wal) / succeeded, 0),
+    walBytesPerAppend: succeeded === 0 || statsAfter.wal === null || statsBefore.wal === null ? null : round((statsAfter.wal - statsBefore.wal) / succeeded, 0),
   };
 }
 
+/** @param {pg.Client} client */
 async function databaseStats(client) {
   const commits = Number((await client.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
   const wal = await client
@@ -257,7 +276,9 @@ async function main() {
     (await admin(opts.server, "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','commit_delay','shared_buffers','wal_sync_method')")).rows.map((r) => [r.name, r.setting]),
   );
 
+  /** @type {{ name: string, database: string, store: Store, client: pg.Client, created: number }[]} */
   const subjects = [];
+  /** @type {(() => Promise<unknown>)[]} */
   const cleanups = [];
   try {
     for (const name of opts.stores) {
@@ -277,16 +298,20 @@ async function main() {
     }
     log(`dist ${dist}; ${opts.stores.join(' and ')} alternate at each level`);
 
+    /** @typedef {Awaited<ReturnType<typeof runPhase>> & { appendsPerBatch?: number | null }} PhaseResult */
+    /** @type {{ writers: number, hot: boolean, stores: Record<string, PhaseResult>, ratio?: number | null }[]} */
     const levels = [];
     const plan = [...opts.writers.map((writers) => ({ writers, hot: false })), ...(opts.hotWriters > 0 ? [{ writers: opts.hotWriters, hot: true }] : [])];
     for (const { writers, hot } of plan) {
+      /** @type {(typeof levels)[number]} */
       const level = { writers, hot, stores: {} };
       for (const subject of subjects) {
         if (aborted) throw new Error('aborted');
         log(`${subject.name}: ${writers} writer(s)${hot ? ' on one stream, no expectation' : ''}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
         const batchesBefore = subject.store.batches ? { ...subject.store.batches } : null;
+        /** @type {PhaseResult} */
         const result = await runPhase(subject.store, { writers, warmupS: opts.warmupS, durationS: opts.durationS, hot, client: subject.client });
-        if (batchesBefore) {
+        if (batchesBefore && subject.store.batches) {
           const count = subject.store.batches.count - batchesBefore.count;
           result.appendsPerBatch = count === 0 ? null : round((subject.store.batches.appends - batchesBefore.appends) / count, 2);
         }
@@ -300,6 +325,7 @@ async function main() {
       levels.push(level);
     }
 
+    /** @type {Record<string, { stored: number, succeeded: number, ok: boolean, positionsDense: boolean | null }>} */
     const checks = {};
     for (const subject of subjects) {
       const stored = await subject.store.count(subject.client);
@@ -338,15 +364,17 @@ async function main() {
     if (opts.full && existsSync(file)) file = join(opts.outDir, `appends-${startedAt.toISOString().slice(0, 16).replace(/\D/g, '')}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
 
-    const f = (n) => (n == null ? '–' : String(n));
+    const f = (/** @type {number | null | undefined} */ n) => (n == null ? '–' : String(n));
     const rows = [
       '| writers | stream | caretrack appends/s | p50 ms | p99 ms | appends/batch | conflicts | Emmett appends/s | p50 ms | p99 ms | conflicts | caretrack ÷ Emmett |',
       '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ];
     for (const l of levels) {
+      /** @type {Partial<PhaseResult>} */
       const c = l.stores.caretrack ?? {};
+      /** @type {Partial<PhaseResult>} */
       const e = l.stores.emmett ?? {};
-      const pctOf = (r) => (r?.conflictRate == null ? '–' : `${round(r.conflictRate * 100, 1)} %`);
+      const pctOf = (/** @type {Partial<PhaseResult>} */ r) => (r?.conflictRate == null ? '–' : `${round(r.conflictRate * 100, 1)} %`);
       rows.push(
         `| ${l.writers} | ${l.hot ? 'one, no expectation' : 'own, exact revision'} | ${f(c.appendsPerSecond)} | ${f(c.p50Ms)} | ${f(c.p99Ms)} | ${f(c.appendsPerBatch)} | ${pctOf(c)} | ${f(e.appendsPerSecond)} | ${f(e.p50Ms)} | ${f(e.p99Ms)} | ${pctOf(e)} | ${f(l.ratio)} |`,
       );
@@ -367,7 +395,7 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  console.error(`bench: ${error.stack ?? error.message}`);
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 }
 process.exit();

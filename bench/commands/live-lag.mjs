@@ -5,28 +5,38 @@
 // projection; lag = that answer's arrival − the 201's arrival (so it includes one loopback
 // round trip: an upper bound). Reports p50/p99/max of the lag and of the commands.
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * One HTTP request (commands/run.mjs's `request`): status and body text.
+ * @typedef {(agent: import('node:http').Agent, port: number, method: string, path: string, body?: object, apiKey?: string) => Promise<{ status: number | undefined, body: string }>} Request
+ */
 
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+
+/** @param {number[]} sorted @param {number} p */
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-const round2 = (n) => (n == null ? null : Math.round(n * 100) / 100);
+const round2 = (/** @type {number | null | undefined} */ n) => (n == null ? null : Math.round(n * 100) / 100);
 
 /**
  * @param {{ port: number, apiKey: string, rate: number, durationS: number, warmupS: number,
- *   request: Function, agent: import('node:http').Agent, workload: (lane: number) => () => { kind: string, path: string, body: object },
+ *   request: Request, agent: import('node:http').Agent, workload: (lane: number) => () => { kind: string, path: string, body: object },
  *   aborted: () => boolean }} o
  */
 export async function liveLag(o) {
   // A lane is one client's sequence of commands (register a patient, then log for them); it
   // sends its next command only once the previous one answered, so a log never overtakes its
   // patient's registration. A command due while every lane is busy opens a new lane.
+  /** @typedef {{ next: () => { kind: string, path: string, body: object } }} Lane */
+  /** @type {Lane[]} */
   const lanes = [];
+  /** @type {Lane[]} */
   const free = [];
   const laneFor = () => {
-    if (free.length > 0) return free.pop();
+    const reused = free.pop();
+    if (reused) return reused;
     const lane = { next: o.workload(lanes.length) };
     lanes.push(lane);
     return lane;
@@ -34,9 +44,13 @@ export async function liveLag(o) {
   const interval = 1000 / o.rate;
   const total = Math.round(o.rate * (o.warmupS + o.durationS));
   const measuredFrom = Math.round(o.rate * o.warmupS);
+  /** @type {number[]} */
   const lags = [];
+  /** @type {number[]} */
   const serverWaits = [];
+  /** @type {number[]} */
   const commandMs = [];
+  /** @type {{ commands: number, waits: number, notPassed: number, first: string | null }} */
   const failures = { commands: 0, waits: 0, notPassed: 0, first: null };
   const inFlight = new Set();
   const t0 = performance.now();
@@ -95,7 +109,7 @@ export async function liveLag(o) {
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - t0) / 1000;
-  const sort = (a) => [...a].sort((x, y) => x - y);
+  const sort = (/** @type {number[]} */ a) => [...a].sort((x, y) => x - y);
   const [l, w, c] = [sort(lags), sort(serverWaits), sort(commandMs)];
   return {
     rate: o.rate,

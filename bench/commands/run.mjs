@@ -22,7 +22,7 @@ import { liveLag } from './live-lag.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'dist/apps/api/main.js');
-const ensureBuilt = (build) => ensureBuiltShared({ build, builtFiles: ['dist/apps/api/main.js'], log: (text) => console.error(`bench: ${text}`) });
+const ensureBuilt = (/** @type {boolean} */ build) => ensureBuiltShared({ build, builtFiles: ['dist/apps/api/main.js'], log: (text) => console.error(`bench: ${text}`) });
 const SYMPTOMS = ['headache', 'dizziness', 'pressure_in_head', 'nausea_or_vomiting', 'balance_problems', 'feeling_in_a_fog', 'blurred_vision', 'neck_pain'];
 const LOGS_PER_PATIENT = 9;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -73,7 +73,7 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const seconds = (name, min) => {
+  const seconds = (/** @type {'duration' | 'warmup'} */ name, /** @type {number} */ min) => {
     const n = Number(values[name]);
     if (!Number.isFinite(n) || n < min || n > 600) fail(`--${name} must be a number of seconds in [${min}, 600]`);
     return n;
@@ -91,7 +91,7 @@ function options() {
     clients,
     layouts,
     hotClients,
-    full: Object.entries(DEFAULTS).every(([k, v]) => values[k] === v),
+    full: Object.entries(DEFAULTS).every(([k, v]) => values[/** @type {keyof typeof DEFAULTS} */ (k)] === v),
     cpuProf: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
     liveLagRate: values['live-lag'] === undefined ? null : Number(values['live-lag']),
     server: values.server,
@@ -100,6 +100,7 @@ function options() {
   };
 }
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`bench: ${message}\n\n${USAGE}`);
   process.exit(2);
@@ -107,7 +108,10 @@ function fail(message) {
 
 // ---------------------------------------------------------------- cleanup and signals
 
+/** @typedef {{ name: string, run: () => Promise<unknown> }} Cleanup */
+
 let aborted = false;
+/** @type {Cleanup[]} */
 const cleanups = [];
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -118,30 +122,32 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 async function runCleanups() {
   while (cleanups.length > 0) {
-    const { name, run } = cleanups.pop();
+    const { name, run } = /** @type {Cleanup} */ (cleanups.pop());
     try {
       await run();
     } catch (error) {
-      console.error(`bench: cleanup "${name}" failed: ${error.message}`);
+      console.error(`bench: cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- the API child
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((ok, ko) => {
     const server = net.createServer();
     server.once('error', ko);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => ok(port));
     });
   });
 }
 
+/** @param {{ url: string, port: number, apiKey: string, dataDir: string, role: string, cpuProf: string | null }} options */
 function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
   const env = {
     CARETRACK_ROLE: role,
@@ -157,8 +163,9 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
   };
   const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profiling, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** @type {{ lines: number, tail: string[] }} */
   const output = { lines: 0, tail: [] };
-  const keep = (chunk) => {
+  const keep = (/** @type {Buffer} */ chunk) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
       output.lines += 1;
@@ -168,7 +175,10 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  /** @typedef {{ code: number | null, signal: NodeJS.Signals | null }} Exit */
+  /** @type {Promise<Exit>} */
   const exited = new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
+  /** @type {Exit | undefined} */
   let exit;
   void exited.then((e) => (exit = e));
   return {
@@ -187,6 +197,9 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
   };
 }
 
+/** @typedef {ReturnType<typeof startApi>} Api */
+
+/** @param {Api} api @param {number} port */
 async function waitReady(api, port) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const agent = new http.Agent({ keepAlive: false });
@@ -205,10 +218,15 @@ async function waitReady(api, port) {
 
 // ---------------------------------------------------------------- HTTP
 
-/** One request; resolves with status and body text, rejects on a network error or timeout. */
+/**
+ * One request; resolves with status and body text, rejects on a network error or timeout.
+ * @param {http.Agent} agent @param {number} port @param {string} method @param {string} path @param {object} [body] @param {string} [apiKey]
+ * @returns {Promise<{ status: number | undefined, body: string }>}
+ */
 function request(agent, port, method, path, body, apiKey) {
   return new Promise((ok, ko) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    /** @type {Record<string, string | number>} */
     const headers = {};
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
@@ -216,6 +234,7 @@ function request(agent, port, method, path, body, apiKey) {
     }
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
@@ -229,7 +248,15 @@ function request(agent, port, method, path, body, apiKey) {
 
 // ---------------------------------------------------------------- workloads
 
-/** Each client inserts rows with its own id and a sequence number. */
+/**
+ * A workload: for client number `client`, the function that gives its next request.
+ * @typedef {(client: number) => () => { kind: string, path: string, body: object }} Workload
+ */
+
+/**
+ * Each client inserts rows with its own id and a sequence number.
+ * @param {string} tag @returns {Workload}
+ */
 function baselineWorkload(tag) {
   return (client) => {
     let seq = 0;
@@ -240,6 +267,7 @@ function baselineWorkload(tag) {
 /**
  * Each client registers its own patients (a new stream) and logs 9 symptoms for each (reads
  * the tracker stream and the patient fact, then appends): 1 RegisterPatient : 9 LogSymptom.
+ * @param {string} tag @returns {Workload}
  */
 function commandWorkload(tag) {
   return (client) => {
@@ -281,20 +309,24 @@ function commandWorkload(tag) {
 /**
  * Runs `clients` concurrent keep-alive clients for warmup + duration seconds. Only requests
  * that start inside the measured window count; each client stops starting requests at its end.
+ * @param {{ port: number, apiKey: string, clients: number, warmupS: number, durationS: number, workload: Workload, api: Api }} phase
  */
 async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, api }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
   const start = performance.now();
   const windowStart = start + warmupS * 1000;
   const windowEnd = windowStart + durationS * 1000;
+  /** @type {Map<string, number[]>} */
   const samples = new Map(); // kind -> latencies (ms) of 201s in the window
+  /** @type {Record<string, number>} */
   const statuses = {}; // non-201 statuses in the window
   let errors = 0;
+  /** @type {string | undefined} */
   let firstFailure;
   let lastEnd = windowEnd;
   const created = { total: 0, requests: 0 }; // every 201 and every request, warm-up included
 
-  const loop = async (client) => {
+  const loop = async (/** @type {number} */ client) => {
     const next = workload(client);
     while (!aborted && performance.now() < windowEnd) {
       const { kind, path, body } = next();
@@ -306,7 +338,7 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
         if (status !== 201) firstFailure ??= `${kind} -> ${status}: ${res.body.slice(0, 300)}`;
       } catch (error) {
         status = 'error';
-        firstFailure ??= `${kind} -> ${error.message}`;
+        firstFailure ??= `${kind} -> ${error instanceof Error ? error.message : String(error)}`;
       }
       const t1 = performance.now();
       if (status === 201) created.total += 1;
@@ -314,10 +346,10 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
       if (t0 >= windowStart && t0 < windowEnd) {
         if (status === 201) {
           if (!samples.has(kind)) samples.set(kind, []);
-          samples.get(kind).push(t1 - t0);
+          samples.get(kind)?.push(t1 - t0);
           lastEnd = Math.max(lastEnd, t1);
         } else if (status === 'error') errors += 1;
-        else statuses[status] = (statuses[status] ?? 0) + 1;
+        else statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
       }
       if (status === 'error') {
         if (api.exited()) {
@@ -340,25 +372,36 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
   return { ...summarize(all, measuredS), byKind, non201: statuses, errors, firstFailure, created: created.total, requests: created.requests };
 }
 
+/** @param {number[]} latencies @param {number} seconds */
 function summarize(latencies, seconds) {
   const sorted = Float64Array.from(latencies).sort();
-  const pct = (p) => (sorted.length === 0 ? null : round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]));
+  const pct = (/** @type {number} */ p) => (sorted.length === 0 ? null : round(/** @type {number} */ (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)])));
   return {
     count: sorted.length,
     seconds: round(seconds, 3),
     perSecond: round(sorted.length / seconds, 1),
     p50Ms: pct(50),
     p99Ms: pct(99),
-    maxMs: sorted.length === 0 ? null : round(sorted[sorted.length - 1]),
+    maxMs: sorted.length === 0 ? null : round(/** @type {number} */ (sorted[sorted.length - 1])),
   };
 }
 
-const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
+const round = (/** @type {number} */ n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ratio = (/** @type {number | null | undefined} */ a, /** @type {number | null | undefined} */ b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
+
+/**
+ * @typedef {ReturnType<typeof summarize>} Summary
+ * @typedef {Awaited<ReturnType<typeof runPhase>> & { cpu: ReturnType<typeof cpuDelta> }} PhaseResult
+ * @typedef {PhaseResult & { clients: number, stream: { events: number, dense: boolean, equalsHot201: boolean } }} HotResult
+ * @typedef {{ clients: number, baseline: PhaseResult, commands: PhaseResult, ratio: { throughput: number | null, p50: number | null, p99: number | null } }} Level
+ */
 
 // ---------------------------------------------------------------- hot stream
 
-/** Every client logs symptoms for the same patient, without If-Match. */
+/**
+ * Every client logs symptoms for the same patient, without If-Match.
+ * @param {string} patientId @returns {Workload}
+ */
 function hotWorkload(patientId) {
   return (client) => {
     let n = 0;
@@ -381,7 +424,10 @@ function hotWorkload(patientId) {
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
-/** CPU seconds a process has used so far (user + system), from /proc; null elsewhere. */
+/**
+ * CPU seconds a process has used so far (user + system), from /proc; null elsewhere.
+ * @param {number | undefined} pid
+ */
 async function cpuSeconds(pid) {
   try {
     const { readFile } = await import('node:fs/promises');
@@ -397,30 +443,43 @@ async function cpuSeconds(pid) {
  * CPU seconds used so far by the API process(es), and by the PostgreSQL backends serving this
  * run's database (found in pg_stat_activity; the pools keep their connections, so the same
  * backends are summed at both ends of a phase; a backend that ended meanwhile is not counted).
+ * @param {Record<string, { child: import('node:child_process').ChildProcess }>} processes @param {string} server @param {string} database
+ * @returns {Promise<CpuSample>}
  */
 async function cpuOf(processes, server, database) {
+  /** @type {[string, number | null][]} */
   const own = await Promise.all(Object.entries(processes).map(async ([name, p]) => [name, await cpuSeconds(p.child.pid)]));
   const { rows } = await admin(server, `SELECT pid FROM pg_stat_activity WHERE datname = '${database}'`);
   const backends = Object.fromEntries(await Promise.all(rows.map(async (r) => [r.pid, await cpuSeconds(r.pid)])));
   return { ...Object.fromEntries(own), backends };
 }
 
+/**
+ * CPU seconds of each process by name, and of each PostgreSQL backend by pid (`backends`).
+ * @typedef {{ [name: string]: number | null | Record<string, number | null>, backends: Record<string, number | null> }} CpuSample
+ */
+
+/** @param {CpuSample} before @param {CpuSample} after */
 function cpuDelta(before, after) {
+  /** @type {Record<string, number | null>} */
   const result = {};
   for (const k of Object.keys(before)) {
     if (k === 'backends') continue;
-    result[k] = before[k] == null || after[k] == null ? null : round(after[k] - before[k], 2);
+    const was = before[k];
+    const now = after[k];
+    result[k] = typeof was !== 'number' || typeof now !== 'number' ? null : round(now - was, 2);
   }
   let postgres = 0;
-  for (const [pid, used] of Object.entries(after.backends)) postgres += used - (before.backends[pid] ?? used);
+  for (const [pid, used] of Object.entries(after.backends)) postgres += Number(used) - Number(before.backends[pid] ?? used);
   result.postgres = round(postgres, 2);
   return result;
 }
 
 // ---------------------------------------------------------------- report
 
+/** @param {Level[]} levels @param {HotResult | null} hot */
 function markdown(levels, hot) {
-  const f = (n) => (n == null ? '–' : String(n));
+  const f = (/** @type {number | null | undefined} */ n) => (n == null ? '–' : String(n));
   const rows = [
     '| clients | baseline req/s | baseline p50 ms | baseline p99 ms | commands/s | command p50 ms | command p99 ms | throughput ratio | p50 ratio | p99 ratio | non-201 |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -439,9 +498,11 @@ function markdown(levels, hot) {
     '|---:|---:|---:|---:|---:|---:|---:|---|---|',
   );
   for (const l of levels) {
+    /** @type {Partial<Summary>} */
     const r = l.commands.byKind.RegisterPatient ?? {};
+    /** @type {Partial<Summary>} */
     const s = l.commands.byKind.LogSymptom ?? {};
-    const per = (phase, cpu) => (cpu == null || !phase.requests ? '–' : String(round((cpu * 1000) / phase.requests, 2)));
+    const per = (/** @type {PhaseResult} */ phase, /** @type {number | null | undefined} */ cpu) => (cpu == null || !phase.requests ? '–' : String(round((cpu * 1000) / phase.requests, 2)));
     const b = l.baseline;
     const c = l.commands;
     rows.push(
@@ -459,15 +520,17 @@ function markdown(levels, hot) {
   return rows.join('\n');
 }
 
-const sumBad = (phase) => phase.errors + Object.values(phase.non201).reduce((a, b) => a + b, 0);
+const sumBad = (/** @type {{ errors: number, non201: Record<string, number> }} */ phase) => phase.errors + Object.values(phase.non201).reduce((a, b) => a + b, 0);
 
 // ---------------------------------------------------------------- one layout
 
 /**
  * One layout on a fresh database: `all` is one API process of role all; `split` is an API
  * process of role api beside a projector process. Levels, then the hot stream, then the checks.
+ * @param {string} layout @param {ReturnType<typeof options>} opts @param {string} apiKey @param {string} stamp
  */
 async function runLayout(layout, opts, apiKey, stamp) {
+  /** @type {Cleanup[]} */
   const cleanups = [];
   try {
     const database = `caretrack_bench_${stamp}_${process.pid}_${layout}`;
@@ -475,8 +538,9 @@ async function runLayout(layout, opts, apiKey, stamp) {
     cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
     const url = databaseUrl(opts.server, database);
 
+    /** @type {Record<string, Api & { port: number }>} */
     const processes = {};
-    const start = async (name, role) => {
+    const start = async (/** @type {string} */ name, /** @type {string} */ role) => {
       const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
       cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
       const port = await freePort();
@@ -488,7 +552,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
     };
     await start('api', layout === 'all' ? 'all' : 'api');
     if (layout === 'split') await start('projector', 'projector');
-    const api = processes.api;
+    const api = /** @type {Api & { port: number }} */ (processes.api);
     const port = api.port;
 
     // Preflight: both workloads answer 201, or there is no point measuring.
@@ -508,14 +572,14 @@ async function runLayout(layout, opts, apiKey, stamp) {
       agent.destroy();
     }
 
+    /** @type {Level[]} */
     const levels = [];
     const created = { baseline: 1, commands: 2 }; // the preflight's
-    const phase = async (name, clients, workload) => {
+    const phase = async (/** @type {string} */ name, /** @type {number} */ clients, /** @type {Workload} */ workload) => {
       console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
       const before = await cpuOf(processes, opts.server, database);
       const result = await runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
-      result.cpu = cpuDelta(before, await cpuOf(processes, opts.server, database));
-      return result;
+      return Object.assign(result, { cpu: cpuDelta(before, await cpuOf(processes, opts.server, database)) });
     };
     for (const clients of opts.clients) {
       if (aborted) break;
@@ -524,7 +588,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
       const commands = await phase('commands', clients, commandWorkload(`n${clients}`));
       created.baseline += baseline.created;
       created.commands += commands.created;
-      for (const [name, p] of [['baseline', baseline], ['commands', commands]]) {
+      for (const [name, p] of /** @type {[string, PhaseResult][]} */ ([['baseline', baseline], ['commands', commands]])) {
         if (sumBad(p) > 0) console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${sumBad(p)} non-201, first: ${p.firstFailure}`);
       }
       levels.push({
@@ -540,6 +604,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
     }
     if (aborted) throw new Error('aborted');
 
+    /** @type {HotResult | null} */
     let hot = null;
     const hotPatient = `hot-${stamp}`;
     if (opts.hotClients > 0) {
@@ -548,7 +613,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
       a.destroy();
       if (res.status !== 201) throw new Error(`registering the hot patient answered ${res.status}: ${res.body.slice(0, 300)}`);
       created.commands += 1;
-      hot = await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient));
+      hot = /** @type {HotResult} */ (await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient))); // clients and stream: set below
       hot.clients = opts.hotClients;
       created.commands += hot.created;
       if (sumBad(hot) > 0) console.error(`bench: [${layout}] hot stream: ${sumBad(hot)} non-201, first: ${hot.firstFailure}`);
@@ -557,6 +622,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
     // Every 201 is a row or an event in the database; the hot stream's revisions are dense.
     const db = new pg.Client({ connectionString: url });
     await db.connect();
+    /** @type {{ baselineRows: number, baseline201: number, events: number, command201: number, ok: boolean, hotStream?: HotResult['stream'], schemas?: string[] } | undefined} */
     let check;
     try {
       const rows = Number((await db.query('SELECT count(*) FROM caretrack_bench.baseline_rows')).rows[0].count);
@@ -583,17 +649,20 @@ async function runLayout(layout, opts, apiKey, stamp) {
     return { layout, database, levels, hot, check };
   } finally {
     while (cleanups.length > 0) {
-      const { name, run } = cleanups.pop();
+      const { name, run } = /** @type {Cleanup} */ (cleanups.pop());
       try {
         await run();
       } catch (error) {
-        console.error(`bench: cleanup "${name}" failed: ${error.message}`);
+        console.error(`bench: cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
 }
 
-/** --live-lag: steady commands, time until the projections (same process) passed each one. */
+/**
+ * --live-lag: steady commands, time until the projections (same process) passed each one.
+ * @param {{ opts: ReturnType<typeof options>, apiKey: string, stamp: string, startedAt: Date, loadAtStart: number[], serverVersion: string }} mode
+ */
 async function liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, serverVersion }) {
   const database = `caretrack_bench_${stamp}_${process.pid}_lag`;
   await admin(opts.server, `CREATE DATABASE "${database}"`);
@@ -605,7 +674,7 @@ async function liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, server
   cleanups.push({ name: 'stop the API', run: () => api.stop() });
   console.error(`bench: [live lag] database ${database}, API (CARETRACK_ROLE=all) pid ${api.child.pid} on 127.0.0.1:${port}`);
   await waitReady(api, port);
-  if (!Number.isFinite(opts.liveLagRate) || opts.liveLagRate <= 0 || opts.liveLagRate > 2000) fail('--live-lag must be a rate in (0, 2000] commands/s');
+  if (opts.liveLagRate === null || !Number.isFinite(opts.liveLagRate) || opts.liveLagRate <= 0 || opts.liveLagRate > 2000) fail('--live-lag must be a rate in (0, 2000] commands/s');
   console.error(`bench: live lag: ${opts.liveLagRate} commands/s, ${opts.warmupS} s warm-up + ${opts.durationS} s`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let result;
@@ -653,6 +722,7 @@ async function main() {
 
   if (opts.liveLagRate !== null) return liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, serverVersion });
 
+  /** @type {Record<string, Awaited<ReturnType<typeof runLayout>>>} */
   const layouts = {};
   for (const layout of opts.layouts) {
     if (aborted) break;
@@ -693,7 +763,7 @@ async function main() {
   if (opts.full && existsSync(file)) file = join(opts.outDir, `commands-${minute}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   for (const [layout, r] of Object.entries(layouts)) {
-    const title = { all: 'one process, CARETRACK_ROLE=all', split: 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process', 'api-only': 'CARETRACK_ROLE=api and no projector (the write path alone)' }[layout];
+    const title = /** @type {Record<string, string>} */ ({ all: 'one process, CARETRACK_ROLE=all', split: 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process', 'api-only': 'CARETRACK_ROLE=api and no projector (the write path alone)' })[layout];
     console.log(`\n### layout: ${title}\n`);
     console.log(markdown(r.levels, r.hot));
     console.log(`\nstored-row check: ${r.check.ok ? 'ok' : 'MISMATCH'} (${r.check.baselineRows} baseline rows, ${r.check.events} events${r.hot ? `; hot stream ${r.hot.stream.events} events, dense: ${r.hot.stream.dense}` : ''})`);
@@ -708,7 +778,7 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  console.error(`bench: ${error.message}`);
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
   await runCleanups();

@@ -29,8 +29,8 @@ const USAGE = `usage: node bench/import/run.mjs [options]
   -h, --help`;
 
 const BUILT = ['dist/apps/cli/main.js', 'dist/apps/cli/import/legacy-schema.js'];
-const log = (text) => console.error(`bench: ${text}`);
-const round = (n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const log = (/** @type {string} */ text) => console.error(`bench: ${text}`);
+const round = (/** @type {number | null | undefined} */ n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
 function options() {
   const { values } = parseArgs({
@@ -56,6 +56,7 @@ function options() {
   return { rows, seed: Number(values.seed), server: values.server, timeoutS, out: values.out, build: !values['no-build'], keep: values.keep };
 }
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`bench: ${message}\n\n${USAGE}`);
   process.exit(2);
@@ -63,8 +64,12 @@ function fail(message) {
 
 // ---------------------------------------------------------------- cleanup and signals
 
+/** @typedef {{ name: string, run: () => Promise<unknown> }} Cleanup */
+
 let aborted = false;
+/** @type {Cleanup[]} */
 const cleanups = [];
+/** @type {Set<import('node:child_process').ChildProcess>} */
 const children = new Set();
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
@@ -75,18 +80,21 @@ for (const signal of ['SIGINT', 'SIGTERM'])
 
 async function runCleanups() {
   while (cleanups.length > 0) {
-    const { name, run } = cleanups.pop();
+    const { name, run } = /** @type {Cleanup} */ (cleanups.pop());
     try {
       await run();
     } catch (error) {
-      console.error(`bench: cleanup "${name}" failed: ${error.message}`);
+      console.error(`bench: cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
 
 // ---------------------------------------------------------------- COPY text
 
-/** A value in COPY's text format. */
+/**
+ * A value in COPY's text format.
+ * @param {unknown} value
+ */
 function copyValue(value) {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
@@ -94,8 +102,13 @@ function copyValue(value) {
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-/** Writes one COPY text file per table (not timed); returns the \copy commands, parents first. */
+/**
+ * Writes one COPY text file per table (not timed); returns the \copy commands, parents first.
+ * @param {string} dir @param {Record<string, Record<string, unknown>[]>} tables
+ * @param {(table: string) => { columns: readonly (readonly [string, string])[] }} legacyTable apps/cli/import/legacy-schema.ts's
+ */
 async function copyFiles(dir, tables, legacyTable) {
+  /** @type {{ table: string, rows: number, command: string }[]} */
   const commands = [];
   let bytes = 0;
   for (const [table, rows] of Object.entries(tables)) {
@@ -114,6 +127,10 @@ async function copyFiles(dir, tables, legacyTable) {
 // The master key of personal data the import encrypts with (SPEC §9), as the service would have it.
 const DATA_KEY = randomBytes(32).toString('base64');
 
+/**
+ * @param {string} legacyUrl @param {string} targetUrl @param {number} timeoutS @param {string[]} [extra]
+ * @returns {Promise<{ seconds: number, report: import('../../apps/cli/import/import-report.js').ImportReport, exitCode: number | null, peakRssBytes: number | null }>}
+ */
 function runImport(legacyUrl, targetUrl, timeoutS, extra = []) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -149,7 +166,7 @@ function runImport(legacyUrl, targetUrl, timeoutS, extra = []) {
       try {
         resolve({ seconds, report: JSON.parse(out), exitCode: code, peakRssBytes: peak || null });
       } catch (error) {
-        reject(new Error(`import printed no JSON report: ${error.message}\n${out.slice(0, 500)}\n${err.slice(-1000)}`));
+        reject(new Error(`import printed no JSON report: ${error instanceof Error ? error.message : String(error)}\n${out.slice(0, 500)}\n${err.slice(-1000)}`));
       }
     });
   });
@@ -272,14 +289,14 @@ async function main() {
   const file = join(opts.out, `import-${result.date.slice(0, 10)}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
 
-  const mib = (b) => (b == null ? '–' : String(Math.round(b / 2 ** 20)));
+  const mib = (/** @type {number | null} */ b) => (b == null ? '–' : String(Math.round(b / 2 ** 20)));
   console.log(`\n| method | seconds | rows/s | ratio to COPY | peak RSS MiB |`);
   console.log(`|---|---:|---:|---:|---:|`);
   console.log(`| COPY into the legacy tables (${total.toLocaleString('en')} rows, triggers on) | ${round(copySeconds, 2)} | ${Math.round(copyRate).toLocaleString('en')} | 1 | ${mib(copied.peakRssBytes)} |`);
   console.log(`| caretrack import legacy --dry-run (reads and decides, appends nothing) | ${round(dry.seconds, 2)} | ${Math.round(total / dry.seconds).toLocaleString('en')} | ${round(total / dry.seconds / copyRate, 3)} | ${mib(dry.peakRssBytes)} |`);
   console.log(`| caretrack import legacy (${first.report.events.toLocaleString('en')} events, ${first.report.appends.toLocaleString('en')} appends in ${first.report.waves.toLocaleString('en')} appendToStreams calls) | ${round(first.seconds, 2)} | ${Math.round(importRate).toLocaleString('en')} | ${round(importRate / copyRate, 3)} | ${mib(first.peakRssBytes)} |`);
   console.log(`| the same import again (appends nothing) | ${round(second.seconds, 2)} | ${Math.round(total / second.seconds).toLocaleString('en')} | ${round(total / second.seconds / copyRate, 3)} | ${mib(second.peakRssBytes)} |`);
-  console.log(`\ntarget: import ≥ 0.2 × COPY — ${result.ratio >= 0.2 ? 'met' : 'NOT met'} (${result.ratio})`);
+  console.log(`\ntarget: import ≥ 0.2 × COPY — ${(result.ratio ?? 0) >= 0.2 ? 'met' : 'NOT met'} (${result.ratio})`);
   for (const c of checks) console.log(`check: ${c.ok ? 'ok' : 'FAILED'} — ${c.what}${c.detail ? ` (${c.detail})` : ''}`);
   console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
   console.log(`results: ${relative(ROOT, file)}`);

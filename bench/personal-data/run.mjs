@@ -35,9 +35,12 @@ const pd = await import(join(ROOT, 'dist/libs/personal-data/index.js'));
 const { eventHash } = await import(join(ROOT, 'dist/libs/event-store/integrity-hash.js'));
 const { openDatabase } = await import(join(ROOT, 'dist/libs/read-store/connection.js'));
 
-const text = (n) => 'Athlete reports a dull frontal headache after a clash of heads in the second half; '.repeat(Math.ceil(n / 84)).slice(0, n);
+const text = (/** @type {number} */ n) => 'Athlete reports a dull frontal headache after a clash of heads in the second half; '.repeat(Math.ceil(n / 84)).slice(0, n);
 const metadata = { actor: { id: 'a1b2c3d4e5f6', role: 'service' }, correlationId: randomUUID(), causationId: randomUUID(), commandName: 'X', occurredAt: new Date().toISOString(), schemaVersion: 1 };
-/** Representative events: personal fields of typical sizes, and one event type with none. */
+/**
+ * Representative events: personal fields of typical sizes, and one event type with none.
+ * @type {Record<string, Record<string, unknown>>}
+ */
 const samples = {
   PatientRegistered: { patientId: 'p-000123', firstName: 'Wilhelmina', lastName: 'Xanthopoulos', dateOfBirth: '2006-04-12', ageGroup: 'U18', sportType: 'rugby', teamId: 't-9', position: 'wing', jerseyNumber: 11 },
   ConsultationRecorded: {
@@ -52,7 +55,11 @@ const samples = {
   SymptomLogged: { patientId: 'p-000123', symptomId: 'headache', severity: 3, loggedAt: '2025-05-01T08:00:00Z', reporterType: 'self', logId: 'l-1' },
 };
 
-/** Median of `rounds` timings of `iterations` calls, in microseconds per call. */
+/**
+ * Median of `rounds` timings of `iterations` calls, in microseconds per call.
+ * @param {(i: number) => unknown} fn
+ * @returns {number}
+ */
 function perCall(fn, rounds = 5) {
   for (let i = 0; i < Math.min(2000, iterations); i++) fn(i); // warm up
   const times = [];
@@ -61,7 +68,7 @@ function perCall(fn, rounds = 5) {
     for (let i = 0; i < iterations; i++) fn(i);
     times.push(Number(process.hrtime.bigint() - start) / 1000 / iterations);
   }
-  return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
+  return /** @type {number} */ (times.sort((a, b) => a - b)[Math.floor(rounds / 2)]);
 }
 
 const { newDataKey } = await import(join(ROOT, 'dist/libs/personal-data/wrap.js'));
@@ -75,9 +82,9 @@ for (const [type, data] of Object.entries(samples)) {
   const hash = perCall((i) => eventHash('f'.repeat(64), { ...events[i % 64], metadata }));
   const encrypt = perCall((i) => pd.sealPersonalFields(events[i % 64], spec, key));
   const decrypt = perCall((i) => pd.openPersonalFields(sealed[i % 64], spec, live));
-  const personalBytes = Buffer.byteLength(JSON.stringify(Object.fromEntries(spec.fields.filter((f) => data[f] !== undefined).map((f) => [f, data[f]]))));
-  const storedGrowth = Buffer.byteLength(JSON.stringify(sealed[0].data)) - Buffer.byteLength(JSON.stringify(data));
-  rows.push({ type, personalBytes: spec.fields.some((f) => data[f] !== undefined) ? personalBytes : 0, hashUs: hash, encryptUs: encrypt, decryptUs: decrypt, encryptPerHash: encrypt / hash, decryptPerHash: decrypt / hash, storedGrowthBytes: storedGrowth });
+  const personalBytes = Buffer.byteLength(JSON.stringify(Object.fromEntries(spec.fields.filter((/** @type {string} */ f) => data[f] !== undefined).map((/** @type {string} */ f) => [f, data[f]]))));
+  const storedGrowth = Buffer.byteLength(JSON.stringify(sealed[0]?.data)) - Buffer.byteLength(JSON.stringify(data));
+  rows.push({ type, personalBytes: spec.fields.some((/** @type {string} */ f) => data[f] !== undefined) ? personalBytes : 0, hashUs: hash, encryptUs: encrypt, decryptUs: decrypt, encryptPerHash: encrypt / hash, decryptPerHash: decrypt / hash, storedGrowthBytes: storedGrowth });
 }
 
 // The key store on the PostgreSQL server: a subject's first key (one transaction), a batch lookup
@@ -109,7 +116,7 @@ try {
   await admin(args.server, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
 }
 
-const f = (n, d = 1) => n.toFixed(d);
+const f = (/** @type {number} */ n, d = 1) => n.toFixed(d);
 console.log(`\n${iterations.toLocaleString('en')} calls per figure, median of 5 rounds; µs per event\n`);
 console.log('| event | personal bytes | hash (baseline) µs | encrypt µs | decrypt µs | encrypt ÷ hash | decrypt ÷ hash | stored JSON growth bytes |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

@@ -12,14 +12,18 @@ import { join } from 'node:path';
 
 export const COPY_SCHEMA = 'bench_copy';
 
-const quote = (name) => `"${name.replace(/"/g, '""')}"`;
+const quote = (/** @type {string} */ name) => `"${name.replace(/"/g, '""')}"`;
 
 function hasPsql() {
   const r = spawnSync('psql', ['--version'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** Runs a psql script; resolves with stdout, wall seconds and psql's peak RSS (VmHWM, sampled). */
+/**
+ * Runs a psql script; resolves with stdout, wall seconds and psql's peak RSS (VmHWM, sampled).
+ * @param {string} url @param {string} script @param {{ timeoutMs: number }} options
+ * @returns {Promise<{ out: string, seconds: number, peakRssBytes: number | null }>}
+ */
 export function psql(url, script, { timeoutMs }) {
   return new Promise((ok, ko) => {
     const t0 = performance.now();
@@ -51,8 +55,10 @@ export function psql(url, script, { timeoutMs }) {
   });
 }
 
+/** @typedef {(sql: string) => Promise<{ rows: Record<string, unknown>[] }>} Query */
+
 /**
- * @param {{ url: string, projections: readonly { tableNames: string[], tables: string[] }[], query: (sql: string) => Promise<{ rows: any[] }>, timeoutMs: number, log: (s: string) => void }} options
+ * @param {{ url: string, projections: readonly { tableNames: string[], tables: string[] }[], query: Query, timeoutMs: number, log: (s: string) => void, schema?: string }} options
  */
 export async function copyBaseline({ url, projections, query, timeoutMs, log, schema = COPY_SCHEMA }) {
   const COPY_SCHEMA = schema;
@@ -69,8 +75,9 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
     await query('SET search_path = "$user", public');
   }
 
+  /** @type {Record<string, number>} */
   const rowCounts = {};
-  for (const t of tables) rowCounts[t] = Number((await query(`SELECT count(*) AS n FROM public.${quote(t)}`)).rows[0].n);
+  for (const t of tables) rowCounts[t] = Number((await query(`SELECT count(*) AS n FROM public.${quote(t)}`)).rows[0]?.n);
   const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
 
   if (!psqlVersion) {
@@ -92,7 +99,7 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
       { timeoutMs },
     );
     let bytes = 0;
-    for (const t of tables) bytes += (await stat(files[t])).size;
+    for (const t of tables) bytes += (await stat(/** @type {string} */ (files[t]))).size;
     log(`copy baseline: exported ${totalRows} rows (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${exported.seconds.toFixed(1)} s; loading with COPY FROM STDIN`);
 
     // Import (timed): one psql session, COPY FROM STDIN per table, each its own transaction.
@@ -100,6 +107,7 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
     await writeFile(join(dir, 'import.sql'), script);
     const imported = await psql(url, script, { timeoutMs });
     const times = [...imported.out.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1]) / 1000);
+    /** @type {Record<string, { rows: number | undefined, seconds: number | null | undefined }>} */
     const perTable = {};
     // \timing prints one line per command: SET first, then one per \copy.
     const copyTimes = times.length === tables.length + 1 ? times.slice(1) : times.length === tables.length ? times : null;
@@ -120,9 +128,10 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
   }
 }
 
+/** @param {Query} query @param {string[]} tables @param {Record<string, number>} rowCounts @param {string} COPY_SCHEMA */
 async function verify(query, tables, rowCounts, COPY_SCHEMA) {
   for (const t of tables) {
-    const n = Number((await query(`SELECT count(*) AS n FROM ${COPY_SCHEMA}.${quote(t)}`)).rows[0].n);
+    const n = Number((await query(`SELECT count(*) AS n FROM ${COPY_SCHEMA}.${quote(t)}`)).rows[0]?.n);
     if (n !== rowCounts[t]) throw new Error(`copy baseline: ${COPY_SCHEMA}.${t} has ${n} rows, public.${t} ${rowCounts[t]}`);
   }
 }

@@ -37,7 +37,10 @@ const DIAGNOSES = ['mild traumatic brain injury', 'post-concussion syndrome', 'c
 const REPORT_TYPES = ['concussion_summary', 'mri_analysis', 'return_to_play_clearance', 'season_review'];
 const WEATHER = ['clear', 'rain', 'wind', 'indoor'];
 
-/** mulberry32: small, fast, deterministic. */
+/**
+ * mulberry32: small, fast, deterministic.
+ * @param {number} seed
+ */
 export function prng(seed) {
   let a = seed >>> 0;
   const next = () => {
@@ -49,10 +52,11 @@ export function prng(seed) {
   };
   const r = {
     next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), // inclusive
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-    hex: (n) => {
+    int: (/** @type {number} */ lo, /** @type {number} */ hi) => lo + Math.floor(next() * (hi - lo + 1)), // inclusive
+    /** @template T @param {readonly T[]} list @returns {T} */
+    pick: (list) => /** @type {T} */ (list[Math.floor(next() * list.length)]),
+    chance: (/** @type {number} */ p) => next() < p,
+    hex: (/** @type {number} */ n) => {
       let s = '';
       while (s.length < n) s += Math.floor(next() * 4294967296).toString(16).padStart(8, '0');
       return s.slice(0, n);
@@ -60,11 +64,11 @@ export function prng(seed) {
     uuid: () => {
       const h = r.hex(32).split('');
       h[12] = '4';
-      h[16] = '89ab'[parseInt(h[16], 16) & 3];
+      h[16] = /** @type {string} */ ('89ab'[parseInt(/** @type {string} */ (h[16]), 16) & 3]);
       const s = h.join('');
       return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
     },
-    poisson: (mean) => {
+    poisson: (/** @type {number} */ mean) => {
       const l = Math.exp(-mean);
       let k = 0;
       let p = next();
@@ -78,14 +82,30 @@ export function prng(seed) {
   return r;
 }
 
-const iso = (ms) => new Date(ms).toISOString();
-const isoDate = (ms) => iso(ms).slice(0, 10);
-const pad = (n, w) => String(n).padStart(w, '0');
-const round2 = (n) => Math.round(n * 100) / 100;
+const iso = (/** @type {number} */ ms) => new Date(ms).toISOString();
+const isoDate = (/** @type {number} */ ms) => iso(ms).slice(0, 10);
+const pad = (/** @type {number} */ n, /** @type {number} */ w) => String(n).padStart(w, '0');
+const round2 = (/** @type {number} */ n) => Math.round(n * 100) / 100;
 
-/** Loads the domain (compiled) once: the command registry and the triage map's symptom keys. */
+/**
+ * @typedef {{ type: string, data: Record<string, unknown> }} DecidedEvent
+ * @typedef {{
+ *   schema: { safeParse: (body: unknown) => { success: true, data: Record<string, unknown> } | { success: false, error: { message: string } } },
+ *   streamId: (command: Record<string, unknown>) => string,
+ *   requires?: (command: Record<string, unknown>) => { fact: string, streamId: string }[],
+ *   decider: { initialState: () => unknown, decide: (command: { type: string, data: Record<string, unknown> }, state: unknown, context: object) => DecidedEvent[], evolve: (state: unknown, event: DecidedEvent) => unknown },
+ *   occurredAt: (event: DecidedEvent, now: Date) => Date,
+ * }} CommandDefinition the part of libs/domain/commands.ts's registry entries the generator uses
+ * @typedef {{ commandRegistry: Record<string, CommandDefinition>, triageMap: { symptoms: Record<string, { level: string }> }, isKnownSymptom: (symptomId: string) => boolean }} Domain
+ */
+
+/**
+ * Loads the domain (compiled) once: the command registry and the triage map's symptom keys.
+ * @param {string} root
+ * @returns {Promise<Domain>}
+ */
 export async function loadDomain(root) {
-  const url = (p) => pathToFileURL(join(root, p)).href;
+  const url = (/** @type {string} */ p) => pathToFileURL(join(root, p)).href;
   const { commandRegistry } = await import(url('dist/libs/domain/commands.js'));
   const { parseTriageMap, symptomCatalog } = await import(url('dist/libs/domain/tracker/tracker-config.js'));
   const { readFile } = await import('node:fs/promises');
@@ -96,20 +116,25 @@ export async function loadDomain(root) {
 /**
  * Runs commands through the domain (schema + decider) the way ExecuteCommandHandler does,
  * keeping each stream's state in memory (evolved incrementally, not re-folded).
+ * @param {Domain} domain @param {ReturnType<typeof prng>} rng
  */
 function domainExecutor(domain, rng) {
   const { commandRegistry, isKnownSymptom } = domain;
+  /** @type {Map<string, unknown>} */
   const states = new Map(); // streamId -> decider state
+  /** @type {Map<string, bigint>} */
   const revisions = new Map(); // streamId -> revision of its last event
   const actor = { id: 'bench-projections-service', role: 'service' };
   return {
     revisions,
+    /** @param {string} name @param {Record<string, unknown>} body @param {number} nowMs */
     execute(name, body, nowMs) {
-      const def = commandRegistry[name];
+      const def = /** @type {CommandDefinition} */ (commandRegistry[name]);
       const parsed = def.schema.safeParse(body);
       if (!parsed.success) throw new Error(`generator bug: ${name} ${JSON.stringify(body)} is invalid: ${parsed.error.message}`);
       const command = parsed.data;
       const streamId = def.streamId(command);
+      /** @type {Record<string, boolean>} */
       const facts = {};
       for (const r of def.requires?.(command) ?? []) facts[r.fact] = states.has(r.streamId);
       const now = new Date(nowMs);
@@ -119,12 +144,12 @@ function domainExecutor(domain, rng) {
       try {
         decided = def.decider.decide({ type: name, data: command }, state, context);
       } catch (error) {
-        throw new Error(`generator bug: the domain rejected ${name} ${JSON.stringify(body)}: ${error.message}`, { cause: error });
+        throw new Error(`generator bug: the domain rejected ${name} ${JSON.stringify(body)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       if (name === 'LogSymptom') {
         // The tracker's state is the set of its log ids, and its evolve copies that set for
         // every event (quadratic over a stream): keep one set and add to it instead.
-        for (const e of decided) state.logIds[e.data.logId] = true;
+        for (const e of decided) /** @type {{ logIds: Record<string, boolean> }} */ (state).logIds[/** @type {string} */ (e.data.logId)] = true;
         states.set(streamId, state);
       } else {
         states.set(streamId, decided.reduce(def.decider.evolve, state));
@@ -150,7 +175,10 @@ function domainExecutor(domain, rng) {
   };
 }
 
-/** Sizes derived from N: ~100 events per patient, ~50 patients per doctor. */
+/**
+ * Sizes derived from N: ~100 events per patient, ~50 patients per doctor.
+ * @param {number} n
+ */
 export function sizesFor(n) {
   const patients = Math.max(20, Math.round(n / 100));
   return { patients, doctors: Math.max(3, Math.round(patients / 50)) };
@@ -159,15 +187,20 @@ export function sizesFor(n) {
 /**
  * Yields `{ streamId, expectedRevision, events }` chunks, in log order, exactly `n` events in
  * all. `counts` (optional) collects events per type.
+ * @param {{ n: number, seed: number, domain: Domain, counts?: Record<string, number> }} options
  */
 export function* workload({ n, seed, domain, counts = {} }) {
   const rng = prng(seed);
   const exec = domainExecutor(domain, rng);
   const { patients: patientCount, doctors: doctorCount } = sizesFor(n);
   const symptoms = Object.keys(domain.triageMap.symptoms);
-  const redFlags = symptoms.filter((s) => domain.triageMap.symptoms[s].level === 'red_flag');
-  const ordinary = symptoms.filter((s) => domain.triageMap.symptoms[s].level !== 'red_flag');
+  const redFlags = symptoms.filter((s) => domain.triageMap.symptoms[s]?.level === 'red_flag');
+  const ordinary = symptoms.filter((s) => domain.triageMap.symptoms[s]?.level !== 'red_flag');
   const doctors = Array.from({ length: doctorCount }, (_, i) => `d${pad(i + 1, 4)}`);
+  /**
+   * @type {{ id: string, registerAt: number, primary: string | null, specialist: string | null, assignedEver: Set<string>,
+   *   episode: { start: number, end: number, peak: number } | null, seq: Record<'c' | 's' | 'r' | 'ss' | 'l' | 'pr', number>, pending: { id: string, due: number }[] }[]}
+   */
   const patients = Array.from({ length: patientCount }, (_, i) => ({
     id: `p${pad(i + 1, 6)}`,
     registerAt: BASE_TIME + Math.floor(rng.next() * REGISTRATION_WEEKS * WEEK) + 6 * 3_600_000,
@@ -179,12 +212,15 @@ export function* workload({ n, seed, domain, counts = {} }) {
     pending: [], // scheduled consultations { id, due }
   }));
 
+  /** @typedef {{ stream: string, t: number, commands: { t: number, name: string, body: Record<string, unknown> }[] }} Chunk */
   let total = 0;
+  /** @param {Chunk[]} chunks */
   function* emit(chunks) {
     chunks.sort((a, b) => a.t - b.t || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
     for (const chunk of chunks) {
       chunk.commands.sort((a, b) => a.t - b.t);
       let events = [];
+      /** @type {string | null} */
       let streamId = null;
       for (const c of chunk.commands) {
         const out = exec.execute(c.name, c.body, c.t);
@@ -194,6 +230,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
       }
       if (events.length === 0) continue;
       if (total + events.length > n) events = events.slice(0, n - total);
+      if (streamId === null) continue; // not reached: a chunk with events has a stream
       const before = exec.revisions.get(streamId);
       const expectedRevision = before === undefined ? 'no_stream' : before;
       exec.revisions.set(streamId, (before ?? -1n) + BigInt(events.length));
@@ -221,8 +258,9 @@ export function* workload({ n, seed, domain, counts = {} }) {
   for (let week = 0; week < MAX_WEEKS && total < n; week++) {
     const weekStart = BASE_TIME + week * WEEK;
     const weekEnd = weekStart + WEEK;
+    /** @type {Map<string, Chunk>} */
     const chunks = new Map(); // stream -> chunk
-    const add = (stream, t, name, body) => {
+    const add = (/** @type {string} */ stream, /** @type {number} */ t, /** @type {string} */ name, /** @type {Record<string, unknown>} */ body) => {
       let chunk = chunks.get(stream);
       if (!chunk) chunks.set(stream, (chunk = { stream, t, commands: [] }));
       chunk.t = Math.min(chunk.t, t);
@@ -257,6 +295,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
       } else {
         if (rng.chance(0.01)) {
           const field = rng.int(0, 2);
+          /** @type {Record<string, unknown>} */
           const body = { patientId: p.id };
           if (field === 0) body.teamId = `team-${pad(rng.int(1, Math.max(1, Math.round(patientCount / 25))), 4)}`;
           else if (field === 1) body.position = rng.pick(POSITIONS);
@@ -301,6 +340,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
         const doctorId = roll < 0.65 && p.primary ? p.primary : roll < 0.85 && p.specialist ? p.specialist : rng.pick(doctors);
         const t = at();
         const scheduled = rng.chance(0.25);
+        /** @type {Record<string, unknown>} */
         const body = {
           consultationId: id,
           patientId: p.id,
@@ -331,6 +371,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
         const scanId = `s-${p.id}-${++p.seq.s}`;
         const t = at();
         const stream = `scan-${scanId}`;
+        /** @type {Record<string, unknown>} */
         const upload = {
           scanId,
           patientId: p.id,
@@ -347,6 +388,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
         for (let i = 0; i < predictions; i++) {
           const roll = rng.next();
           const result = roll < 0.6 ? 'negative' : roll < 0.75 ? 'inconclusive' : 'positive';
+          /** @type {Record<string, unknown>} */
           const body = { scanId, predictionId: `pr-${p.id}-${++p.seq.pr}`, result, confidence: round2(0.5 + rng.next() * 0.49), modelVersion: i === 0 ? 'mri-net-2.3.1' : 'mri-net-2.4.0' };
           if (result === 'positive' || rng.chance(0.2)) body.stage = rng.int(0, 5);
           add(stream, t + (i + 1) * 3 * MINUTE, 'RecordPrediction', body);
@@ -376,6 +418,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
         const stream = `session-${sessionId}`;
         const start = at();
         const type = rng.pick(['training', 'training', 'training', 'match', 'analysis']);
+        /** @type {Record<string, unknown>} */
         const body = {
           sessionId,
           playerId: p.id,
@@ -419,7 +462,7 @@ export function* workload({ n, seed, domain, counts = {} }) {
 
       // Symptom logs: episodes of daily logs, check-ins outside them.
       const trackerStream = `tracker-${p.id}`;
-      const log = (t, symptomId, severity) =>
+      const log = (/** @type {number} */ t, /** @type {string} */ symptomId, /** @type {number} */ severity) =>
         add(trackerStream, t, 'LogSymptom', {
           patientId: p.id,
           symptomId,

@@ -85,7 +85,7 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const int = (name, min, max) => {
+  const int = (/** @type {'events' | 'seed' | 'batch' | 'timeout' | 'load-lanes'} */ name, /** @type {number} */ min, /** @type {number} */ max) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer in [${min}, ${max}]`);
     return n;
@@ -113,6 +113,7 @@ function options() {
   };
 }
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`bench: ${message}\n\n${USAGE}`);
   process.exit(2);
@@ -121,7 +122,9 @@ function fail(message) {
 // ---------------------------------------------------------------- cleanup and signals
 
 let aborted = false;
+/** @type {{ name: string, run: () => Promise<unknown> }[]} */
 const cleanups = [];
+/** @type {Set<import('node:child_process').ChildProcess>} */
 const children = new Set();
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -133,19 +136,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 async function runCleanups() {
   while (cleanups.length > 0) {
-    const { name, run } = cleanups.pop();
+    const { name, run } = /** @type {(typeof cleanups)[number]} */ (cleanups.pop());
     try {
       await run();
     } catch (error) {
-      console.error(`bench: cleanup "${name}" failed: ${error.message}`);
+      console.error(`bench: cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
 
-const log = (text) => console.error(`bench: ${text}`);
-const ensureBuilt = (build) => ensureBuiltShared({ build, builtFiles: BUILT, log });
-const round = (n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
-const mib = (bytes) => (bytes == null ? null : round(bytes / 2 ** 20, 0));
+const log = (/** @type {string} */ text) => console.error(`bench: ${text}`);
+const ensureBuilt = (/** @type {boolean} */ build) => ensureBuiltShared({ build, builtFiles: BUILT, log });
+const round = (/** @type {number | null | undefined} */ n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const mib = (/** @type {number | null | undefined} */ bytes) => (bytes == null ? null : round(bytes / 2 ** 20, 0));
 
 // ---------------------------------------------------------------- build
 
@@ -170,6 +173,7 @@ function vmHwmBytes() {
  * Appends the workload through the event store (not measured). The loader's connections use
  * synchronous_commit=off: the load is not a figure, and the measured phases run with the
  * server's settings.
+ * @param {{ url: string, events: number, seed: number, loadLanes: number }} options
  */
 async function loadLog({ url, events, seed, loadLanes }) {
   const { openDatabase } = await import(pathToFileURL(join(ROOT, 'dist/libs/read-store/connection.js')).href);
@@ -178,11 +182,14 @@ async function loadLog({ url, events, seed, loadLanes }) {
   try {
     const store = await createPostgresEventStore({ connection });
     const domain = await loadDomain(ROOT);
+    /** @type {Record<string, number>} */
     const counts = {};
+    /** @type {Set<string>} */
     const streams = new Set();
     let appended = 0;
     let appends = 0;
     let maxAppend = 0;
+    /** @type {unknown} */
     let failure = null;
     // Lanes: the streams of one patient always go to the same lane, in order (so a patient is
     // registered before anything refers to them); doctors, registered first, before any lane
@@ -190,11 +197,11 @@ async function loadLog({ url, events, seed, loadLanes }) {
     // generator makes the next chunks. One lane gives a log order that is the same on every
     // run; with more, the order between patients depends on timing.
     const lanes = Array.from({ length: loadLanes }, () => ({ tail: Promise.resolve(), queued: 0 }));
-    const laneOf = (streamId) => {
+    const laneOf = (/** @type {string} */ streamId) => {
       const m = /-p(\d+)/.exec(streamId);
       return m ? Number(m[1]) % loadLanes : -1;
     };
-    const append = async (chunk) => {
+    const append = async (/** @type {{ streamId: string, expectedRevision: bigint | string, events: unknown[] }} */ chunk) => {
       await store.appendToStream(chunk.streamId, chunk.events, { expectedRevision: chunk.expectedRevision });
       appended += chunk.events.length;
       appends += 1;
@@ -212,7 +219,7 @@ async function loadLog({ url, events, seed, loadLanes }) {
         await append(chunk);
         continue;
       }
-      const lane = lanes[index];
+      const lane = /** @type {(typeof lanes)[number]} */ (lanes[index]);
       if (lane.queued >= 64) await lane.tail;
       lane.queued += 1;
       lane.tail = lane.tail.then(() => append(chunk)).finally(() => (lane.queued -= 1));
@@ -227,6 +234,7 @@ async function loadLog({ url, events, seed, loadLanes }) {
     const seconds = (performance.now() - t0) / 1000;
     const head = await store.headPosition();
     if (Number(head) !== events || appended !== events) throw new Error(`load: appended ${appended}, head ${head}, expected ${events}`);
+    /** @type {Record<string, number>} */
     const byPrefix = {};
     for (const s of streams) {
       const prefix = s.slice(0, s.indexOf('-'));
@@ -248,7 +256,10 @@ async function loadLog({ url, events, seed, loadLanes }) {
   }
 }
 
-/** --database: a log loaded by an earlier `--only load` run (same --events and --seed). */
+/**
+ * --database: a log loaded by an earlier `--only load` run (same --events and --seed).
+ * @param {pg.Client} client @param {{ events: number }} opts
+ */
 async function reusedLog(client, opts) {
   const { rows } = await client.query(`SELECT count(*)::bigint AS n, max(position)::bigint AS head FROM caretrack_events.events`);
   const events = Number(rows[0].n);
@@ -260,7 +271,12 @@ async function reusedLog(client, opts) {
   return { reused: true, seconds: null, appends: null, streams: Object.fromEntries(streams.rows.map((r) => [r.prefix, Number(r.n)])), events, eventTypes: Object.fromEntries(types.rows.map((r) => [r.type, Number(r.n)])) };
 }
 
-/** Runs worker.mjs in a fresh process for one measured piece of work. */
+/**
+ * Runs worker.mjs in a fresh process for one measured piece of work; resolves with its result
+ * (worker.mjs's ProjectionsResult, RebuildResult, LogReadResult or SeedTriggersResult by mode).
+ * @param {{ mode: string } & Record<string, unknown>} params @param {string | null} cpuProfDir
+ * @returns {Promise<unknown>}
+ */
 function runWorker(params, cpuProfDir) {
   return new Promise((ok, ko) => {
     const child = fork(join(HERE, 'worker.mjs'), [JSON.stringify({ root: ROOT, ...params })], {
@@ -269,8 +285,9 @@ function runWorker(params, cpuProfDir) {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.add(child);
+    /** @type {{ ok: boolean, result?: unknown, error?: string } | undefined} */
     let message;
-    child.on('message', (m) => (message = m));
+    child.on('message', (m) => (message = /** @type {typeof message} */ (m)));
     child.on('error', ko);
     child.on('exit', (code, signal) => {
       children.delete(child);
@@ -280,7 +297,9 @@ function runWorker(params, cpuProfDir) {
   });
 }
 
+/** @param {pg.Client} client @param {string} schema @param {string[]} tables */
 async function tableStats(client, schema, tables) {
+  /** @type {Record<string, { rows: number, bytes: number }>} */
   const out = {};
   for (const t of tables) {
     const { rows } = await client.query(
@@ -293,8 +312,9 @@ async function tableStats(client, schema, tables) {
 
 // ---------------------------------------------------------------- report
 
+/** @param {{ method: string, seconds: number | null, eventsPerSecond: number | null, ratioToProjections: number | null, peakRssMiB: number | null, rssOf: string }[]} rows */
 function markdown(rows) {
-  const f = (n) => (n == null ? '–' : typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n));
+  const f = (/** @type {unknown} */ n) => (n == null ? '–' : typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n));
   const lines = [
     '| method | seconds | events/s | ratio to projections | peak RSS MiB | what the peak RSS is of |',
     '|---|---:|---:|---:|---:|---|',
@@ -303,6 +323,7 @@ function markdown(rows) {
   return lines.join('\n');
 }
 
+/** @param {Record<string, { applySeconds: number, batches: number, events: number }>} perProjection @param {number} seconds */
 function projectionTable(perProjection, seconds) {
   const lines = ['| projection | apply s | share of catch-up | batches | events |', '|---|---:|---:|---:|---:|'];
   const sorted = Object.entries(perProjection).sort((a, b) => b[1].applySeconds - a[1].applySeconds);
@@ -319,6 +340,7 @@ function projectionTable(perProjection, seconds) {
 
 const REBUILT = ['patient_statistics', 'patient_timeline'];
 
+/** @param {string} serverVersion @param {Record<string, string>} serverSettings @param {(number | null)[]} loadAtStart */
 function machineInfo(serverVersion, serverSettings, loadAtStart) {
   return {
     cpus: os.cpus().length,
@@ -336,17 +358,19 @@ function machineInfo(serverVersion, serverSettings, loadAtStart) {
  * After the catch-up (live tables at the head): for each projection of REBUILT, a fresh process
  * times ProjectionAdmin.startRebuild + settled; then the final rows of that projection's tables
  * are loaded with COPY into empty copies (schema bench_copy_<name>), the physical floor.
+ * @param {{ opts: ReturnType<typeof options>, url: string, client: pg.Client, settle: () => Promise<void> }} phase
  */
 async function rebuildPhase({ opts, url, client, settle }) {
   const { allProjections } = await import(pathToFileURL(join(ROOT, 'dist/projections/index.js')).href);
   const n = opts.events;
   const rows = [];
+  /** @type {Record<string, object>} */
   const details = {};
   for (const name of REBUILT) {
     if (aborted) throw new Error('aborted');
-    const projection = allProjections.find((p) => p.name === name);
+    const projection = allProjections.find((/** @type {{ name: string }} */ p) => p.name === name);
     log(`rebuild ${name}: ProjectionAdmin.startRebuild + settled in a fresh process (measured)`);
-    const r = await runWorker({ mode: 'rebuild', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir);
+    const r = /** @type {import('./worker.mjs').RebuildResult} */ (await runWorker({ mode: 'rebuild', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir));
     log(`rebuild ${name}: ${round(r.seconds, 1)} s (build ${round(r.buildSeconds, 1)}, verify ${round(r.verifySeconds, 1)}, swap ${round(r.swapSeconds, 2)}), ${r.progress.processed} events, peak RSS ${mib(r.peakRssBytes)} MiB`);
     await settle();
     log(`rebuild ${name}: COPY baseline of its final rows (measured)`);
@@ -361,7 +385,7 @@ async function rebuildPhase({ opts, url, client, settle }) {
     log(`rebuild ${name}: COPY ${copy.totalRows} rows in ${round(copy.seconds, 2)} s`);
     await settle();
     log(`rebuild ${name}: reading its events from the log (measured)`);
-    const read = await runWorker({ mode: 'log-read', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir);
+    const read = /** @type {import('./worker.mjs').LogReadResult} */ (await runWorker({ mode: 'log-read', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir));
     log(`rebuild ${name}: read ${read.ownEvents} events in ${round(read.seconds, 2)} s`);
     await settle();
     const own = r.progress.processed;
@@ -392,8 +416,9 @@ async function rebuildPhase({ opts, url, client, settle }) {
   return { events: n, rows, details };
 }
 
+/** @param {Awaited<ReturnType<typeof rebuildPhase>>['rows']} rows */
 function rebuildTable(rows) {
-  const f = (x) => (x == null ? '–' : typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(x));
+  const f = (/** @type {unknown} */ x) => (x == null ? '–' : typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(x));
   const lines = [
     '| projection | rebuild s | build s | verify + index + swap s | its events | peak RSS MiB | log read of its events s | COPY rows (tables) | COPY s | rebuild ÷ (read + COPY) | rebuild ÷ COPY |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -417,6 +442,7 @@ async function main() {
 
   const dist = await ensureBuilt(opts.build);
   const serverVersion = (await admin(opts.server, 'SHOW server_version')).rows[0].server_version;
+  /** @type {Record<string, string>} */
   const serverSettings = {};
   for (const name of ['shared_buffers', 'synchronous_commit', 'fsync', 'wal_level', 'max_wal_size']) {
     serverSettings[name] = (await admin(opts.server, `SHOW ${name}`)).rows[0][name];
@@ -458,10 +484,10 @@ async function main() {
   log('projections: catch-up from zero (measured)');
   const only = opts.only === 'rebuild' ? REBUILT : undefined;
   if (only) log(`--only rebuild: the catch-up runs only ${only.join(', ')} (its time is not a figure of this mode)`);
-  const catchUp = await runWorker({ mode: 'projections', url, events: opts.events, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile, only }, opts.cpuProfDir);
+  const catchUp = /** @type {import('./worker.mjs').ProjectionsResult} */ (await runWorker({ mode: 'projections', url, events: opts.events, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile, only }, opts.cpuProfDir));
   log(`projections: ${round(catchUp.seconds, 1)} s, ${catchUp.batches} batches, peak RSS ${mib(catchUp.peakRssBytes)} MiB`);
   const { allProjections } = await import(pathToFileURL(join(ROOT, 'dist/projections/index.js')).href);
-  const projectedTables = await tableStats(client, 'public', allProjections.filter((p) => !only || only.includes(p.name)).flatMap((p) => p.tableNames));
+  const projectedTables = await tableStats(client, 'public', allProjections.filter((/** @type {{ name: string }} */ p) => !only || only.includes(p.name)).flatMap((/** @type {{ tableNames: string[] }} */ p) => p.tableNames));
   if (aborted) throw new Error('aborted');
   await settle();
 
@@ -482,7 +508,7 @@ async function main() {
     const file = join(opts.outDir, `projections-rebuild-${opts.events}-${startedAt.toISOString().slice(0, 10)}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\n${rebuildTable(rebuild.rows)}\n`);
-    console.log(`catch-up before the rebuilds (${only.join(', ')} only, not a figure): ${round(catchUp.seconds, 1)} s`);
+    console.log(`catch-up before the rebuilds (${only?.join(', ')} only, not a figure): ${round(catchUp.seconds, 1)} s`);
     console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
     console.log(`results: ${relative(process.cwd(), file) || file}`);
     return;
@@ -503,7 +529,7 @@ async function main() {
 
   // 4. Baseline B: the seeds/001 design.
   log(`seed triggers: the same facts as plain rows, ${opts.batch} events per transaction (measured)`);
-  const seed = await runWorker({ mode: 'seed-triggers', url, events: opts.events, batch: opts.batch, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile }, opts.cpuProfDir);
+  const seed = /** @type {import('./worker.mjs').SeedTriggersResult} */ (await runWorker({ mode: 'seed-triggers', url, events: opts.events, batch: opts.batch, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile }, opts.cpuProfDir));
   const seedRows = await tableStats(client, SEED_SCHEMA, seedTables);
   log(`seed triggers: ${round(seed.seconds, 1)} s, peak RSS ${mib(seed.peakRssBytes)} MiB`);
   if (aborted) throw new Error('aborted');
@@ -514,6 +540,7 @@ async function main() {
 
   // Every fact arrived: rows against the event counts of the log.
   const types = load.eventTypes;
+  /** @type {[string, { rows: number } | undefined, { rows: number } | undefined, string][]} */
   const expect = [
     ['patients', projectedTables.patients, seedRows.patients, 'PatientRegistered'],
     ['doctors', projectedTables.doctors, seedRows.doctors, 'DoctorRegistered'],
@@ -534,9 +561,9 @@ async function main() {
 
   // Figures.
   const n = opts.events;
-  const perSecond = (s) => round(n / s, 0);
+  const perSecond = (/** @type {number} */ s) => round(n / s, 0);
   const projectionsRate = n / catchUp.seconds;
-  const ratio = (s) => round(n / s / projectionsRate, 2);
+  const ratio = (/** @type {number} */ s) => round(n / s / projectionsRate, 2);
   const rows = [
     {
       key: 'projections',
@@ -607,7 +634,7 @@ async function main() {
     peakRssMiB: mib(catchUp.peakRssBytes),
     rebuildOverReadAndCopy: rebuild ? Object.fromEntries(rebuild.rows.map((r) => [r.projection, r.rebuildOverReadAndCopy])) : null,
   };
-  result.targets = targets;
+  /** @type {typeof result & { targets?: typeof targets }} */ (result).targets = targets;
   const table = markdown(rows);
   await mkdir(opts.outDir, { recursive: true });
   const file = join(opts.outDir, `projections-${opts.events}-${startedAt.toISOString().slice(0, 10)}.json`);
@@ -628,7 +655,7 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  console.error(`bench: ${error.stack ?? error.message}`);
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -45,6 +45,12 @@ export const seedTables = [
   'session_kpis',
 ];
 
+/**
+ * @typedef {{ type: string, data: Record<string, unknown>, metadata: { occurredAt: string, actor?: { id: string } } }} StoredEvent
+ * @typedef {{ table: string, text: string, values: unknown[], wave?: number }} Statement
+ * @typedef {{ key: string | string[], columns: [string, string][], set: string }} UpdateSpec
+ */
+
 // Insert order (parents first) and the columns of each insert.
 const INSERTS = {
   patients: ['patient_id', 'first_name', 'last_name', 'date_of_birth', 'age_group', 'sport_type', 'team_id', 'position', 'jersey_number', 'registered_at', 'updated_at'],
@@ -68,6 +74,7 @@ const INSERTS = {
 const KPI_COLUMNS = INSERTS.session_kpis.slice(1, -1);
 
 // Updates: key column, typed columns of the VALUES list, SET clause (t = table row, v = values).
+/** @type {Record<'patients' | 'doctor_patient_assignments' | 'consultations' | 'report_status' | 'sessions', UpdateSpec>} */
 const UPDATES = {
   patients: {
     key: 'patient_id',
@@ -111,11 +118,15 @@ const UPDATES = {
 
 const MAX_PARAMS = 60_000; // PostgreSQL allows 65,535 per statement
 
-/** The multi-row statements (`{ text, values }`) that write one batch of events. */
+/**
+ * The multi-row statements (`{ text, values }`) that write one batch of events.
+ * @param {Iterable<StoredEvent>} events
+ * @returns {Statement[]}
+ */
 export function statementsFor(events) {
-  const inserts = Object.fromEntries(Object.keys(INSERTS).map((t) => [t, []]));
-  const updates = Object.fromEntries(Object.keys(UPDATES).map((t) => [t, []]));
-  const update = (table, row) => updates[table].push(row);
+  const inserts = /** @type {Record<keyof typeof INSERTS, unknown[][]>} */ (Object.fromEntries(Object.keys(INSERTS).map((t) => [t, /** @type {unknown[][]} */ ([])])));
+  const updates = /** @type {Record<keyof typeof UPDATES, unknown[][]>} */ (Object.fromEntries(Object.keys(UPDATES).map((t) => [t, /** @type {unknown[][]} */ ([])])));
+  const update = (/** @type {keyof typeof UPDATES} */ table, /** @type {unknown[]} */ row) => updates[table].push(row);
   for (const e of events) {
     const d = e.data;
     const at = e.metadata.occurredAt;
@@ -171,14 +182,16 @@ export function statementsFor(events) {
           d.metadata === undefined ? null : JSON.stringify(d.metadata),
         ]);
         break;
-      case 'SessionCompleted':
+      case 'SessionCompleted': {
         update('sessions', [d.sessionId, 'completed', d.endTime, d.durationSeconds, at]);
+        const kpis = /** @type {Record<string, unknown>} */ (d.kpis);
         inserts.session_kpis.push([
           d.sessionId,
-          ...KPI_COLUMNS.map((k) => (k === 'speed_zones' ? (d.kpis.speed_zones === undefined ? null : JSON.stringify(d.kpis.speed_zones)) : d.kpis[k])),
+          ...KPI_COLUMNS.map((k) => (k === 'speed_zones' ? (kpis.speed_zones === undefined ? null : JSON.stringify(kpis.speed_zones)) : kpis[k])),
           at,
         ]);
         break;
+      }
       case 'SessionFailed':
         update('sessions', [d.sessionId, 'failed', null, null, at]);
         break;
@@ -186,13 +199,16 @@ export function statementsFor(events) {
         throw new Error(`seed design: unknown event type ${e.type}`);
     }
   }
+  /** @type {Statement[]} */
   const statements = [];
-  for (const [table, rows] of Object.entries(inserts)) statements.push(...insertStatements(table, INSERTS[table], rows));
+  for (const [table, rows] of Object.entries(inserts)) statements.push(...insertStatements(table, INSERTS[/** @type {keyof typeof INSERTS} */ (table)], rows));
   // KPI rows reference sessions inserted above; session updates come in the waves below.
   for (const [table, rows] of Object.entries(updates)) {
-    const spec = UPDATES[table];
-    const keyOf = (row) => (Array.isArray(spec.key) ? JSON.stringify(spec.key.map((k) => row[spec.columns.findIndex(([c]) => c === k)])) : row[0]);
+    const spec = UPDATES[/** @type {keyof typeof UPDATES} */ (table)];
+    const keyOf = (/** @type {unknown[]} */ row) => (Array.isArray(spec.key) ? JSON.stringify(spec.key.map((k) => row[spec.columns.findIndex(([c]) => c === k)])) : row[0]);
+    /** @type {unknown[][][]} */
     const waves = [];
+    /** @type {Map<unknown, number>} */
     const seen = new Map();
     for (const row of rows) {
       const k = keyOf(row);
@@ -206,11 +222,13 @@ export function statementsFor(events) {
   return statements.sort((a, b) => (a.wave ?? -1) - (b.wave ?? -1));
 }
 
+/** @param {string} table @param {string[]} columns @param {unknown[][]} rows @returns {Statement[]} */
 function insertStatements(table, columns, rows) {
   const out = [];
   const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let i = 0; i < rows.length; i += per) {
     const slice = rows.slice(i, i + per);
+    /** @type {unknown[]} */
     const values = [];
     const tuples = slice.map((row) => `(${row.map((v) => (values.push(v ?? null), `$${values.length}`)).join(', ')})`);
     out.push({ table, text: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, values });
@@ -218,14 +236,16 @@ function insertStatements(table, columns, rows) {
   return out;
 }
 
+/** @param {string} table @param {UpdateSpec} spec @param {unknown[][]} rows @returns {Statement[]} */
 function updateStatements(table, spec, rows) {
   const out = [];
   const per = Math.max(1, Math.floor(MAX_PARAMS / spec.columns.length));
   const keys = Array.isArray(spec.key) ? spec.key : [spec.key];
   for (let i = 0; i < rows.length; i += per) {
     const slice = rows.slice(i, i + per);
+    /** @type {unknown[]} */
     const values = [];
-    const tuples = slice.map((row) => `(${row.map((v, j) => (values.push(v ?? null), `$${values.length}::${spec.columns[j][1]}`)).join(', ')})`);
+    const tuples = slice.map((row) => `(${row.map((v, j) => (values.push(v ?? null), `$${values.length}::${/** @type {[string, string]} */ (spec.columns[j])[1]}`)).join(', ')})`);
     out.push({
       table,
       text: `UPDATE ${table} AS t SET ${spec.set} FROM (VALUES ${tuples.join(', ')}) AS v(${spec.columns.map(([c]) => c).join(', ')})

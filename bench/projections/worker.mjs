@@ -18,8 +18,13 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { SEED_SCHEMA, loadSeedDdl, statementsFor } from './seed-design.mjs';
 
-const { mode, root, url, events: expectedEvents, batch, timeoutS, sqlProfile, only, projection: rebuildName } = JSON.parse(process.argv[2]);
-const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+/**
+ * What run.mjs asks for (its runWorker's params, plus the repository's root).
+ * @typedef {{ mode: string, root: string, url: string, events?: number, batch?: number, timeoutS: number, sqlProfile?: boolean, only?: string[] | null, projection?: string }} WorkerParams
+ */
+/** @type {WorkerParams} */
+const { mode, root, url, events: expectedEvents, batch, timeoutS, sqlProfile, only, projection: rebuildName } = JSON.parse(/** @type {string} */ (process.argv[2]));
+const dist = (/** @type {string} */ p) => import(pathToFileURL(join(root, 'dist', p)).href);
 
 let peakSampled = process.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -42,10 +47,13 @@ function memory() {
 }
 
 // --sql-profile: wall time of every query this process sends, by statement shape.
+/** @type {Map<string, { calls: number, seconds: number }>} */
 const sqlTimes = new Map();
 if (sqlProfile) {
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function timedQuery(config, values, callback) {
+  /** @typedef {(this: pg.Client, config: string | { text?: unknown } | undefined, values: unknown, callback: unknown) => { then?: unknown } | undefined} Query */
+  const query = /** @type {Query} */ (/** @type {unknown} */ (pg.Client.prototype.query));
+  /** @type {Query} */
+  const timedQuery = function timedQuery(config, values, callback) {
     const text = typeof config === 'string' ? config : config?.text;
     const result = query.call(this, config, values, callback);
     if (typeof text !== 'string' || typeof result?.then !== 'function') return result;
@@ -60,6 +68,7 @@ if (sqlProfile) {
     result.then(done, done);
     return result;
   };
+  pg.Client.prototype.query = /** @type {typeof pg.Client.prototype.query} */ (/** @type {unknown} */ (timedQuery));
 }
 
 function sqlProfileResult() {
@@ -70,8 +79,8 @@ function sqlProfileResult() {
     .map(([statement, { calls, seconds }]) => ({ statement, calls, seconds: Math.round(seconds * 1000) / 1000 }));
 }
 
-const progress = (text) => process.stderr.write(`bench: ${text}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const progress = (/** @type {string} */ text) => process.stderr.write(`bench: ${text}\n`);
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 async function openStore() {
   const { openDatabase } = await dist('libs/read-store/connection.js');
@@ -88,7 +97,7 @@ async function projections() {
   const { faultedNames } = await dist('libs/projection-engine/checkpoints.js');
   const { allProjections: every } = await dist('projections/index.js');
   // only: catch up just these projections (--only rebuild: the ones to rebuild).
-  const allProjections = only ? every.filter((p) => only.includes(p.name)) : every;
+  const allProjections = only ? every.filter((/** @type {{ name: string }} */ p) => only.includes(p.name)) : every;
   const { parseTriageMap, parseStagesConfig } = await dist('libs/domain/tracker/tracker-config.js');
   const triageMapText = await readFile(join(root, 'projections/config/triage_map.yaml'), 'utf8');
   const stagesText = await readFile(join(root, 'projections/config/stages.yaml'), 'utf8');
@@ -98,8 +107,9 @@ async function projections() {
   const head = await store.headPosition();
   if (head === null) throw new Error('the log is empty');
 
+  /** @type {{ warn: number, error: number, last: string[] }} */
   const logged = { warn: 0, error: 0, last: [] };
-  const keep = (level) => (obj, msg) => {
+  const keep = (/** @type {'warn' | 'error'} */ level) => (/** @type {unknown} */ obj, /** @type {string} */ msg) => {
     logged[level] += 1;
     logged.last.push(`${level}: ${msg} ${JSON.stringify(obj)}`.slice(0, 500));
     if (logged.last.length > 10) logged.last.shift();
@@ -117,6 +127,7 @@ async function projections() {
   let batches = 0;
   let lastProgress = 0;
   // When the runner had applied every event up to each fifth of the log (for the rate over time).
+  /** @type {{ position: bigint, at: number | null }[]} */
   const fifths = [1, 2, 3, 4, 5].map((k) => ({ position: (BigInt(head) * BigInt(k)) / 5n, at: null }));
   let t0 = 0;
   runner.onProgress(() => {
@@ -138,14 +149,14 @@ async function projections() {
     // The end time is that of the last applied batch, not of the check.
     const { sql } = await import('kysely');
     while (performance.now() < deadline) {
-      const { rows } = await sql`SELECT min(coalesce(position, 0))::text AS low, max(coalesce(position, 0))::text AS high
-        FROM caretrack_projections.checkpoints`.execute(db);
+      const { rows } = /** @type {{ rows: { low: string | null, high: string | null }[] }} */ (await sql`SELECT min(coalesce(position, 0))::text AS low, max(coalesce(position, 0))::text AS high
+        FROM caretrack_projections.checkpoints`.execute(db));
       const high = BigInt(rows[0]?.high ?? 0);
       if (high >= head && (await waitForPosition(db, store, allProjections, head, 0))) {
         done = true;
         break;
       }
-      const faulted = await faultedNames(db, allProjections.map((p) => p.name));
+      const faulted = await faultedNames(db, allProjections.map((/** @type {{ name: string }} */ p) => p.name));
       if (faulted.size > 0) throw new Error(`projection(s) faulted: ${[...faulted].join(', ')}; ${logged.last.join(' | ')}`);
       if (performance.now() >= nextReport) {
         nextReport += 10_000;
@@ -178,7 +189,7 @@ async function logRead() {
   // Reading one projection's events from the log, page after page, as the rebuild reads them
   // (the store's readAll, typed filter, pages of 5,000, data parsed): the floor of a rebuild.
   const { allProjections } = await dist('projections/index.js');
-  const projection = allProjections.find((p) => p.name === rebuildName);
+  const projection = allProjections.find((/** @type {{ name: string }} */ p) => p.name === rebuildName);
   if (!projection) throw new Error(`no projection named ${rebuildName}`);
   const { connection, store } = await openStore();
   const head = await store.headPosition();
@@ -206,7 +217,7 @@ async function rebuild() {
   const triageMapText = await readFile(join(root, 'projections/config/triage_map.yaml'), 'utf8');
   const stagesText = await readFile(join(root, 'projections/config/stages.yaml'), 'utf8');
   const configTexts = { triageMap: triageMapText, stages: stagesText };
-  const projection = allProjections.find((p) => p.name === rebuildName);
+  const projection = allProjections.find((/** @type {{ name: string }} */ p) => p.name === rebuildName);
   if (!projection) throw new Error(`no projection named ${rebuildName}`);
 
   const { connection, store } = await openStore();
@@ -214,12 +225,13 @@ async function rebuild() {
   const head = await store.headPosition();
   const { sql } = await import('kysely');
   const checkpoint = async () =>
-    (await sql`SELECT position::text AS position, fingerprint FROM caretrack_projections.checkpoints WHERE name = ${rebuildName}`.execute(db)).rows[0] ?? null;
+    /** @type {{ rows: { position: string, fingerprint: string | null }[] }} */ (await sql`SELECT position::text AS position, fingerprint FROM caretrack_projections.checkpoints WHERE name = ${rebuildName}`.execute(db)).rows[0] ?? null;
   const before = await checkpoint();
   if (before?.position !== String(head)) throw new Error(`${rebuildName}: live checkpoint at ${before?.position}, the log's head is ${head}: run the catch-up first`);
 
+  /** @type {{ info: number, error: number, last: string[] }} */
   const logged = { info: 0, error: 0, last: [] };
-  const keep = (level) => (obj, msg) => {
+  const keep = (/** @type {'info' | 'error'} */ level) => (/** @type {unknown} */ obj, /** @type {string} */ msg) => {
     logged[level] += 1;
     logged.last.push(`${level}: ${msg} ${JSON.stringify(obj)}`.slice(0, 500));
     if (logged.last.length > 10) logged.last.shift();
@@ -229,7 +241,7 @@ async function rebuild() {
     store,
     projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
-    fingerprintOf: (name) => fingerprintOf(allProjections.find((p) => p.name === name), configTexts),
+    fingerprintOf: (/** @type {string} */ name) => fingerprintOf(allProjections.find((/** @type {{ name: string }} */ p) => p.name === name), configTexts),
     owner: `bench-rebuild-${process.pid}`,
     logger: { info: keep('info'), error: keep('error') },
   });
@@ -238,8 +250,11 @@ async function rebuild() {
   // verification ends when the rebuild row turns 'swapping' (polled every 50 ms); the swap
   // ends when settled() resolves.
   const rssDuring = { build: 0, verify: 0, swap: 0 };
+  /** @type {keyof typeof rssDuring} */
   let phase = 'build';
+  /** @type {number | null} */
   let tBuilt = null;
+  /** @type {number | null} */
   let tSwapping = null;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -257,7 +272,7 @@ async function rebuild() {
     if (performance.now() > deadline) throw new Error(`rebuild of ${rebuildName} did not end within ${timeoutS} s`);
     rssDuring[phase] = Math.max(rssDuring[phase], process.memoryUsage().rss);
     if (tBuilt !== null && tSwapping === null) {
-      const { rows } = await sql`SELECT state FROM caretrack_projections.rebuilds WHERE name = ${rebuildName}`.execute(db);
+      const { rows } = /** @type {{ rows: { state: string }[] }} */ (await sql`SELECT state FROM caretrack_projections.rebuilds WHERE name = ${rebuildName}`.execute(db));
       if (rows[0]?.state === 'swapping' || rows[0]?.state === 'swapped') {
         tSwapping = performance.now();
         phase = 'swap';
@@ -277,7 +292,7 @@ async function rebuild() {
   const after = await checkpoint();
   if (final?.state !== 'swapped') throw new Error(`rebuild of ${rebuildName} ended ${final?.state}: ${final?.error ?? ''} ${JSON.stringify(final?.differences ?? null).slice(0, 1000)}`);
   if (after?.position !== String(head)) throw new Error(`${rebuildName}: after the swap the checkpoint is at ${after?.position}, expected ${head}`);
-  const s = (a, b) => (a === null || b === null ? null : (b - a) / 1000);
+  const s = (/** @type {number | null} */ a, /** @type {number | null} */ b) => (a === null || b === null ? null : (b - a) / 1000);
   await connection.close();
   return {
     projection: rebuildName,
@@ -332,7 +347,7 @@ async function seedTriggers() {
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new Error(`seed design, batch after position ${String(from)}: ${error.message}`, { cause: error });
+        throw new Error(`seed design, batch after position ${String(from)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       sqlSeconds += (performance.now() - s0) / 1000;
       statements += list.length;
@@ -356,15 +371,25 @@ async function seedTriggers() {
 
 // ---------------------------------------------------------------- main
 
+/**
+ * What the worker reports for each mode (run.mjs reads these).
+ * @typedef {ReturnType<typeof memory> & { sqlProfile: ReturnType<typeof sqlProfileResult> }} WorkerMemory
+ * @typedef {Awaited<ReturnType<typeof projections>> & WorkerMemory} ProjectionsResult
+ * @typedef {Awaited<ReturnType<typeof rebuild>> & WorkerMemory} RebuildResult
+ * @typedef {Awaited<ReturnType<typeof logRead>> & WorkerMemory} LogReadResult
+ * @typedef {Awaited<ReturnType<typeof seedTriggers>> & WorkerMemory} SeedTriggersResult
+ */
+
+
 try {
   const result =
     mode === 'projections' ? await projections() : mode === 'seed-triggers' ? await seedTriggers() : mode === 'rebuild' ? await rebuild() : mode === 'log-read' ? await logRead() : null;
   if (result === null) throw new Error(`unknown mode ${mode}`);
   if (expectedEvents !== undefined && result.events !== expectedEvents) throw new Error(`expected ${expectedEvents} events, the log holds ${result.events}`);
   clearInterval(sampler);
-  process.send({ ok: true, result: { ...result, ...memory(), sqlProfile: sqlProfileResult() } });
+  process.send?.({ ok: true, result: { ...result, ...memory(), sqlProfile: sqlProfileResult() } });
 } catch (error) {
   clearInterval(sampler);
-  process.send({ ok: false, error: error.stack ?? String(error) });
+  process.send?.({ ok: false, error: (error instanceof Error ? error.stack : undefined) ?? String(error) });
 }
 process.disconnect?.();
