@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ProblemFilter } from '../errors/problem.filter.js';
 import { NestPinoLogger } from '../logging/logger.js';
 import { loadKeyRing } from '../auth/api-keys.js';
-import { IdempotencyStore } from '../idempotency/idempotency.store.js';
+import { IDEMPOTENCY_REQUEST_SECRET, IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { AccessLog } from '../audit/access-log.js';
 import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
@@ -67,7 +67,7 @@ export async function createApp(
   logger.info({ source }, 'api keys loaded');
   const infrastructure = await openInfrastructure(config, logger, { appendHooks: options.appendHooks });
   try {
-    const idempotency = await IdempotencyStore.open(infrastructure.database.db);
+    const idempotency = await IdempotencyStore.open(infrastructure.database.db, await infrastructure.keyStore.secret(IDEMPOTENCY_REQUEST_SECRET));
     const accessLog = await AccessLog.open(infrastructure.database.db);
     const runner = new ProjectionRunner({
       db: infrastructure.database.db,
@@ -93,7 +93,10 @@ export async function createApp(
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const metrics = new AppMetrics();
     // Every append the commands make is timed (caretrack_append_duration_seconds).
-    const executor = new CommandExecutor({ store: timedAppends(infrastructure.eventStore, metrics), isKnownSymptom: trackerRules.isKnownSymptom, logger });
+    const executor = new CommandExecutor({
+      store: timedAppends(infrastructure.eventStore, metrics),
+      dataKeys: infrastructure.keyStore,
+      isKnownSymptom: trackerRules.isKnownSymptom, logger });
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
