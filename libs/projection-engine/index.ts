@@ -10,3 +10,5 @@ export { NoPreviousTables } from './rebuild/swap.js';
 export type { RebuildProgress } from './rebuild/rebuild-state.js';
 export type { TableDifference } from './rebuild/compare.js';
 export { withScratchReplay } from './rebuild/scratch-replay.js';
+export { keyStoreOpener, plaintextOpener, type EngineDataKeys, type EventOpener, type OpenedEvent } from './open-events.js';
+export { describeFault } from './fault.js';

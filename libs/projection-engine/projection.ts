@@ -1,6 +1,7 @@
 import type { StagesConfig, TriageMap } from '../domain/tracker/tracker-config.js';
-import type { JsonObject, Position, StoredEvent } from '../event-store/index.js';
+import type { JsonObject, Position } from '../event-store/index.js';
 import type { ProjectionIO } from './io.js';
+import type { OpenedEvent } from './open-events.js';
 import { tableDdl, type TableShape } from './table.js';
 
 /** The configuration a projection may read: passed in, never read from files or the clock. */
@@ -31,10 +32,13 @@ export type ProjectedEvent<E extends EventShape = EventShape> = E & {
 /**
  * The ONE place where a stored event becomes the typed event a projection receives. The engine
  * only passes a projection events of the types it declares, and the domain validated their
- * data when it decided them, so the type is the declared one. (Decryption of personal fields
- * belongs here too.)
+ * data when it decided them, so the type is the declared one. Only opened events get here
+ * (`EventOpener`: personal fields decrypted, or `null` for an erased subject, SPEC §9); an
+ * event whose ciphertext did not open is refused with its `UndecryptableEventError`, so no
+ * row is written from it and the runner reports it.
  */
-export function toProjectedEvent<E extends EventShape>(stored: StoredEvent): ProjectedEvent<E> {
+export function toProjectedEvent<E extends EventShape>(stored: OpenedEvent): ProjectedEvent<E> {
+  if (stored.undecryptable) throw stored.undecryptable;
   const occurredAt = stored.metadata['occurredAt'];
   return {
     type: stored.type,

@@ -14,6 +14,8 @@ import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
 import { acquireLeases, releaseLeases } from './leases.js';
 import type { Projection, ProjectionContext } from './projection.js';
+import type { EventOpener, OpenedEvent } from './open-events.js';
+import { describeFault } from './fault.js';
 
 type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -24,6 +26,8 @@ export type RunnerOptions = {
   context: ProjectionContext;
   configTexts: ConfigTexts;
   logger: Logger;
+  /** decrypts each batch once before any projection sees it (`keyStoreOpener(keyStore)`; specs: `plaintextOpener()`) */
+  opener: EventOpener;
   /** unique per process; default host-pid-random */
   owner?: string;
   /** how long a lease lives without renewal (another instance takes over after it); default 10 s */
@@ -70,6 +74,7 @@ export class ProjectionRunner {
   private readonly progressListeners = new Set<() => void>();
   private readonly caches = new Map<string, RowCache>();
   private readonly applyStats = new Map<string, ApplyStats>();
+  private readonly openStats: ApplyStats = { batches: 0, events: 0, seconds: 0 };
   private readonly history: HistoryReader;
   /** every event up to here has been applied to every active projection (in memory; see `appliedThrough`) */
   private applied: Position | null = null;
@@ -79,7 +84,7 @@ export class ProjectionRunner {
   constructor(private readonly options: RunnerOptions) {
     this.owner = options.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.byName = new Map(options.projections.map((p) => [p.name, p]));
-    this.history = storeHistory(options.store);
+    this.history = storeHistory(options.store, options.opener);
   }
 
   /**
@@ -127,6 +132,11 @@ export class ProjectionRunner {
     return Object.fromEntries([...this.applyStats].map(([name, s]) => [name, { ...s }]));
   }
 
+  /** Batches and events this runner opened (decrypted) and the wall time it took: once per batch, shared by every projection. */
+  openingStats(): ApplyStats {
+    return { ...this.openStats };
+  }
+
   /** Projections this runner holds now. */
   heldProjections(): string[] {
     return [...this.held.keys()];
@@ -148,7 +158,7 @@ export class ProjectionRunner {
       this.held = now;
       if (changed) this.restartReading();
     } catch (error) {
-      this.options.logger.warn({ err: String(error) }, 'projection lease renewal failed');
+      this.options.logger.warn({ err: describeFault(error) }, 'projection lease renewal failed');
     }
   }
 
@@ -165,7 +175,7 @@ export class ProjectionRunner {
         await this.runOnce();
       } catch (error) {
         if (this.stopped) return;
-        this.options.logger.error({ err: String(error) }, 'projection runner failed; retrying');
+        this.options.logger.error({ err: describeFault(error) }, 'projection runner failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
@@ -198,10 +208,11 @@ export class ProjectionRunner {
     try {
       for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
         const batchStarted = performance.now();
+        const opened = await this.open(batch.events);
         const one = async (projection: Projection) => {
           if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
-          const events = batch.events.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
+          const events = opened.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
           if (events.length > 0) {
             const outcome = await this.applyBatch(projection, active.get(projection.name)!, previous, events);
             if (outcome.kind === 'applied') positions.set(projection.name, outcome.position);
@@ -232,6 +243,19 @@ export class ProjectionRunner {
     } finally {
       await subscription.close();
       if (this.subscription === subscription) this.subscription = null;
+    }
+  }
+
+  /** The batch's events decrypted, once for every projection (timed for `openingStats`). */
+  private async open(events: readonly StoredEvent[]): Promise<OpenedEvent[]> {
+    if (events.length === 0) return [];
+    const started = performance.now();
+    try {
+      return await this.options.opener.open(events);
+    } finally {
+      this.openStats.batches += 1;
+      this.openStats.events += events.length;
+      this.openStats.seconds += (performance.now() - started) / 1000;
     }
   }
 
@@ -288,7 +312,7 @@ export class ProjectionRunner {
     projection: Projection,
     fence: bigint,
     previous: Position | null,
-    events: StoredEvent[],
+    events: OpenedEvent[],
   ): Promise<{ kind: 'applied'; position: Position } | { kind: 'stopped' }> {
     try {
       await this.commit(projection, fence, previous, events);
@@ -309,7 +333,7 @@ export class ProjectionRunner {
           if (isConnectionError(single)) throw single;
           this.faulted.add(projection.name);
           await markFaulted(this.options.db, projection.name, event.id, single);
-          this.options.logger.error({ projection: projection.name, eventId: event.id, err: String(single) }, 'projection faulted');
+          this.options.logger.error({ projection: projection.name, eventId: event.id, err: describeFault(single) }, 'projection faulted');
           return { kind: 'stopped' };
         }
       }
@@ -317,7 +341,7 @@ export class ProjectionRunner {
     }
   }
 
-  private async commit(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
+  private async commit(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
     const started = performance.now();
     const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
     this.applyStats.set(projection.name, stats);
@@ -330,7 +354,7 @@ export class ProjectionRunner {
     }
   }
 
-  private async write(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
+  private async write(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
     await applyBatch(events, {
       db: this.options.db,
       schema: LIVE_SCHEMA,

@@ -8,6 +8,7 @@ import { ProjectionAdmin } from '../../libs/projection-engine/index.js';
 import { allProjections } from '../../projections/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { apiKeysEnv, commandClient, TEST_KEYS } from '../support/commands.js';
+import { keyStoreOpener } from '../../libs/projection-engine/open-events.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -179,6 +180,7 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
   it('verification catches a corrupted shadow row and refuses the swap', async () => {
     const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(app.infrastructure.database.db);
     const projectionAdmin = new ProjectionAdmin({
+      opener: keyStoreOpener(app.infrastructure.keyStore),
       db: app.infrastructure.database.db,
       store: app.infrastructure.eventStore,
       projections: allProjections,
@@ -205,6 +207,7 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
     const make = (owner: string) =>
       new ProjectionAdmin({
+        opener: keyStoreOpener(app.infrastructure.keyStore),
         db,
         store: app.infrastructure.eventStore,
         projections: allProjections,

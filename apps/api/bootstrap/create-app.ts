@@ -12,6 +12,7 @@ import { AccessLog } from '../audit/access-log.js';
 import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
+import { keyStoreOpener } from '../../../libs/projection-engine/open-events.js';
 import { ReadModels } from '../projections/read-models.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { installHttpMetrics } from '../metrics/http-metrics.js';
@@ -69,9 +70,12 @@ export async function createApp(
   try {
     const idempotency = await IdempotencyStore.open(infrastructure.database.db, await infrastructure.keyStore.secret(IDEMPOTENCY_REQUEST_SECRET));
     const accessLog = await AccessLog.open(infrastructure.database.db);
+    // Every path that feeds projections (runner, rebuild, verify, as-of) decrypts through it (SPEC §9).
+    const opener = keyStoreOpener(infrastructure.keyStore);
     const runner = new ProjectionRunner({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
+      opener,
       projections: allProjections,
       context: { triageMap: trackerRules.triageMap, stages: trackerRules.stages },
       configTexts: { triageMap: trackerRules.triageMapText, stages: trackerRules.stagesText },
@@ -84,6 +88,7 @@ export async function createApp(
     const projectionAdmin = new ProjectionAdmin({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
+      opener,
       projections: allProjections,
       context: { triageMap: trackerRules.triageMap, stages: trackerRules.stages },
       fingerprintOf: (name) => runner.fingerprint(name),

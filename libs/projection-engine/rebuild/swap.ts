@@ -5,6 +5,7 @@ import { ENGINE_SCHEMA, LIVE_SCHEMA } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { savePrevious } from './rebuild-state.js';
 import type { RowCache } from '../row-cache.js';
+import type { EventOpener } from '../open-events.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
 
@@ -28,6 +29,7 @@ export async function swapIn(
   shadowPosition: 'start' | Position,
   fingerprint: string,
   batchSize: number,
+  opener: EventOpener,
   cache?: RowCache,
 ): Promise<'start' | Position> {
   const shadow = shadowSchema(projection.name);
@@ -36,7 +38,7 @@ export async function swapIn(
   for (let attempt = 0; attempt < 50; attempt++) {
     // Catch the shadow up outside the transaction: the store may share this database's single
     // connection (PGlite), so it cannot be read while the transaction holds it.
-    position = await replayInto(db, store, projection, context, shadow, { from: position, batchSize, ...(cache ? { cache } : {}) });
+    position = await replayInto(db, store, projection, context, shadow, { from: position, batchSize, opener, ...(cache ? { cache } : {}) });
     const target = position;
     const swapped = await db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ position: string | null; fingerprint: string }>`SELECT position::text AS position, fingerprint

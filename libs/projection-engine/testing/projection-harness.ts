@@ -6,6 +6,7 @@ import type { JsonObject, StoredEvent } from '../../event-store/index.js';
 import { openDatabase, type DatabaseConnection } from '../../read-store/connection.js';
 import { inSchema } from '../apply-in-schema.js';
 import { applyBatch } from '../apply-batch.js';
+import { openedPlaintext, plaintextOpener } from '../open-events.js';
 import { toProjectedEvent, type EventShape, type ProjectedEvent, type Projection, type ProjectionContext } from '../projection.js';
 import { RowCache } from '../row-cache.js';
 import type { CaretrackEvent } from '../../domain/events.js';
@@ -16,7 +17,7 @@ import type { CaretrackEvent } from '../../domain/events.js';
  * @example foldPatient(undefined, projected(log.event('PatientRegistered', { … })))
  */
 export function projected<E extends EventShape = CaretrackEvent>(event: StoredEvent): ProjectedEvent<E> {
-  return toProjectedEvent<E>(event);
+  return toProjectedEvent<E>(openedPlaintext(event));
 }
 
 /** The shipped tracker rules (projections/config/*.yaml). */
@@ -68,7 +69,7 @@ export class EventLog {
    * @example foldPatient(undefined, log.projected('PatientRegistered', { patientId: 'p1', firstName: 'A', lastName: 'B' }))
    */
   projected<E extends EventShape = CaretrackEvent>(type: string, data: JsonObject, options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {}): ProjectedEvent<E> {
-    return toProjectedEvent<E>(this.event(type, data, options));
+    return toProjectedEvent<E>(openedPlaintext(this.event(type, data, options)));
   }
 }
 
@@ -107,8 +108,10 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
   const log: StoredEvent[] = [];
   const cache = new RowCache();
   cache.markComplete(projection.tableNames);
+  // Plaintext events, read as the engine reads them: a patient's fields are null once a PatientErased of theirs was given.
+  const opener = plaintextOpener();
   const history = async (streamId: string, types: readonly string[], upTo: bigint) =>
-    log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo).map((e) => toProjectedEvent(e));
+    (await opener.open(log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo))).map((e) => toProjectedEvent(e));
   return {
     schema,
     /**
@@ -119,7 +122,7 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
     async apply(events: readonly StoredEvent[], batchSize = events.length, options: { cold?: boolean } = {}): Promise<void> {
       log.push(...events);
       if (options.cold) cache.clear();
-      const handled = events.filter((e) => projection.eventTypes.includes(e.type));
+      const handled = (await opener.open(events)).filter((e) => projection.eventTypes.includes(e.type));
       for (let i = 0; i < handled.length; i += Math.max(1, batchSize)) {
         const batch = handled.slice(i, i + Math.max(1, batchSize));
         await applyBatch(batch, { db, schema, projection, context, cache, history });
