@@ -13,6 +13,13 @@ export type ProjectionContext = {
 /** Configuration inputs whose text is part of a projection's fingerprint. */
 export type ConfigKey = 'triageMap' | 'stages';
 
+/**
+ * An event's data as projections receive it: each personal field (SPEC §9) is its value, or
+ * `null` once the subject was erased. Projections type their events with it
+ * (`defineProjection<Erasable<ConsultationEvent> | PatientErased>`); they never decrypt.
+ */
+export type { Erasable } from '../personal-data/personal-fields.js';
+
 /** The typed part of an event: its type and the data of that type. */
 export type EventShape = { type: string; data: object };
 

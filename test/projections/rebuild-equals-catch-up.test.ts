@@ -44,7 +44,7 @@ describe.each([
   let world: World;
   beforeAll(async () => {
     world = await makeWorld();
-    await appendSimulatedHistory(world.store, { patients: 25, logsPerPatient: 30, seed: 11 });
+    await appendSimulatedHistory(world.store, { patients: 25, logsPerPatient: 30, seed: 11, eraseEvery: 4 });
     const runner = new ProjectionRunner({ opener: plaintextOpener(), db: world.db, store: world.store, projections: allProjections, context: defaultProjectionContext(), configTexts, logger, concurrent, batchSize: 300 });
     await runner.start();
     const head = (await world.store.headPosition())!;
