@@ -13,6 +13,7 @@ import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, LostTurn, 
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
 import { acquireLeases, releaseLeases } from './leases.js';
+import { dropPreviousTables } from './rebuild/swap.js';
 import type { Projection, ProjectionContext } from './projection.js';
 import type { EventOpener, OpenedEvent } from './open-events.js';
 import { describeFault } from './fault.js';
@@ -60,6 +61,9 @@ export type RunnerOptions = {
  * the log from the lowest checkpoint of the projections it holds, and applies each batch to
  * each projection in one transaction with its checkpoint. An event that makes a projection
  * throw marks it faulted (the others go on); a restart retries it.
+ *
+ * Each batch is opened (decrypted) once by `opener` before any projection sees it. A batch
+ * holding a PatientErased drops every projection's previous (rollback) tables.
  */
 export class ProjectionRunner {
   readonly owner: string;
@@ -228,6 +232,8 @@ export class ProjectionRunner {
         // so the runner holds one pool connection and the commands keep the rest.
         if (concurrent && batch.events.length >= LIVE_BATCH) await Promise.all(projections.map(one));
         else for (const projection of projections) await one(projection);
+        // An erasure applied: the rollback tables may hold the patient's personal fields (SPEC §9).
+        if (opened.some((e) => e.type === 'PatientErased')) await dropPreviousTables(db, [...this.byName.keys()]);
         const end = batch.events.at(-1)?.position ?? batch.checkpoint;
         if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
           await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));

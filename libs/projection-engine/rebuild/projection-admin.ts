@@ -112,7 +112,7 @@ export class ProjectionAdmin {
           const now = rows[0]?.position ?? null;
           if (now !== (target === null ? null : target.toString())) return null; // moved on: replay further
           const differ = await tablesThatDiffer(trx, LIVE_SCHEMA, scratch, projection.tableNames);
-          const differences = differ.length === 0 ? [] : await compareSchemas(trx, LIVE_SCHEMA, scratch, differ);
+          const differences = differ.length === 0 ? [] : await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableDefs.filter((t) => differ.includes(t.name)));
           return { name, position: now, matches: differences.length === 0, differences };
         });
         if (report) return report;
@@ -196,7 +196,7 @@ export class ProjectionAdmin {
 
     await beat('verifying');
     const differ = await tablesThatDiffer(db, shadow, verify, projection.tableNames);
-    const differences = differ.length === 0 ? [] : await compareSchemas(db, shadow, verify, differ);
+    const differences = differ.length === 0 ? [] : await compareSchemas(db, shadow, verify, projection.tableDefs.filter((t) => differ.includes(t.name)));
     await sql`DROP SCHEMA ${sql.id(verify)} CASCADE`.execute(db);
     if (differences.length > 0) {
       await saveProgress(db, name, owner, { state: 'failed', differences, error: 'verification failed: the shadow differs from an independent replay; the live tables were kept', finished: true });

@@ -91,6 +91,15 @@ export async function swapBack(db: Kysely<unknown>, projection: Projection): Pro
   });
 }
 
+/**
+ * Drops the previous (rollback) tables of these projections: they hold rows as they were before
+ * the last swap, personal fields of a patient erased since included (SPEC §9). Called when an
+ * erasure is applied; a rollback then answers `NoPreviousTables`.
+ */
+export async function dropPreviousTables(db: Kysely<unknown>, names: readonly string[]): Promise<void> {
+  for (const name of names) await sql`DROP SCHEMA IF EXISTS ${sql.id(previousSchema(name))} CASCADE`.execute(db);
+}
+
 /** Rollback asked for a projection that has no previous tables. */
 export class NoPreviousTables extends Error {
   constructor(readonly projection: string) {
