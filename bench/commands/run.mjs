@@ -152,7 +152,7 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
     DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
-    API_KEYS: `service:${apiKey}`,
+    API_KEYS: `service:${apiKey},metrics:${metricsKeyOf(apiKey)}`,
     BENCH_ENDPOINTS: '1',
   };
   const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
@@ -185,6 +185,37 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
       }
     },
   };
+}
+
+/** The metrics key of a run: derived from its service key (both only live for the run). */
+function metricsKeyOf(apiKey) {
+  return `metrics-${apiKey}`;
+}
+
+/**
+ * The API's crypto and command time so far, from GET /metrics: seconds spent encrypting
+ * personal fields before appends (caretrack_personal_data_seconds{path="commands",operation="encrypt"})
+ * and decrypting before decisions, and the summed duration of every command request
+ * (caretrack_command_duration_seconds_sum over all labels).
+ */
+async function cryptoTotals(port, apiKey) {
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    const res = await request(agent, port, 'GET', '/metrics', undefined, metricsKeyOf(apiKey));
+    if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
+    const value = (pattern) =>
+      res.body
+        .split('\n')
+        .filter((line) => pattern.test(line))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return {
+      encryptS: value(/^caretrack_personal_data_seconds\{path="commands",operation="encrypt"\}/),
+      decryptS: value(/^caretrack_personal_data_seconds\{path="commands",operation="decrypt"\}/),
+      commandS: value(/^caretrack_command_duration_seconds_sum\{/),
+    };
+  } finally {
+    agent.destroy();
+  }
 }
 
 async function waitReady(api, port) {
@@ -354,6 +385,7 @@ function summarize(latencies, seconds) {
 }
 
 const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const round3 = (n) => round(n, 4);
 const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
 
 // ---------------------------------------------------------------- hot stream
@@ -448,6 +480,15 @@ function markdown(levels, hot) {
       `| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${per(b, b.cpu.api)}, ${per(b, b.cpu.postgres)} | ${per(c, c.cpu.api)}, ${per(c, c.cpu.projector)}, ${per(c, c.cpu.postgres)} |`,
     );
   }
+  rows.push(
+    '',
+    '| clients | encrypt s | decrypt s | command s (summed request time) | encrypt share of a command | decrypt share |',
+    '|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const l of levels) {
+    const p = l.commands.personalData;
+    rows.push(`| ${l.clients} | ${f(p?.encryptSeconds)} | ${f(p?.decryptSeconds)} | ${f(p?.commandSeconds)} | ${f(p?.encryptShare)} | ${f(p?.decryptShare)} |`);
+  }
   if (hot) {
     rows.push(
       '',
@@ -513,8 +554,19 @@ async function runLayout(layout, opts, apiKey, stamp) {
     const phase = async (name, clients, workload) => {
       console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
       const before = await cpuOf(processes, opts.server, database);
+      const crypto0 = await cryptoTotals(port, apiKey);
       const result = await runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
       result.cpu = cpuDelta(before, await cpuOf(processes, opts.server, database));
+      const crypto1 = await cryptoTotals(port, apiKey);
+      // warm-up included on both sides: the shares are of the same commands
+      const commandS = crypto1.commandS - crypto0.commandS;
+      result.personalData = {
+        encryptSeconds: round3(crypto1.encryptS - crypto0.encryptS),
+        decryptSeconds: round3(crypto1.decryptS - crypto0.decryptS),
+        commandSeconds: round3(commandS),
+        encryptShare: commandS > 0 ? round3((crypto1.encryptS - crypto0.encryptS) / commandS) : null,
+        decryptShare: commandS > 0 ? round3((crypto1.decryptS - crypto0.decryptS) / commandS) : null,
+      };
       return result;
     };
     for (const clients of opts.clients) {
