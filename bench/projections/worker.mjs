@@ -73,6 +73,14 @@ function sqlProfileResult() {
 const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The opening step of the API: the key store the loader encrypted with (bench/projections/run.mjs). */
+async function openerFor(db) {
+  const { KeyStore, MasterKey } = await dist('libs/personal-data/index.js');
+  const { keyStoreOpener } = await dist('libs/projection-engine/index.js');
+  const keyStore = await KeyStore.open(db, { masterKey: { key: MasterKey.parse(Buffer.alloc(32, 0x42).toString('base64')), origin: 'the bench' } });
+  return { opener: keyStoreOpener(keyStore), keyStore };
+}
+
 async function openStore() {
   const { openDatabase } = await dist('libs/read-store/connection.js');
   const { createPostgresEventStore } = await dist('libs/event-store/postgres/postgres-event-store.js');
@@ -106,9 +114,11 @@ async function projections() {
   };
   const logger = { info: () => undefined, warn: keep('warn'), error: keep('error') };
 
+  const { opener, keyStore } = await openerFor(db);
   const runner = new ProjectionRunner({
     db,
     store,
+    opener,
     projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
     configTexts: { triageMap: triageMapText, stages: stagesText },
@@ -160,6 +170,7 @@ async function projections() {
   if (!done) throw new Error(`catch-up did not reach the head within ${timeoutS} s (${batches} batches applied)`);
   const seconds = (lastProgress - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  await keyStore.close();
   await connection.close();
   return {
     seconds,
@@ -167,6 +178,8 @@ async function projections() {
     batches,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     perProjection: Object.fromEntries(Object.entries(runner.stats()).map(([name, st]) => [name, { applySeconds: st.seconds, batches: st.batches, events: st.events }])),
+    // decryption, once per batch for every projection (SPEC §9)
+    opening: runner.openingStats(),
     fifths: fifths.map((f) => f.at),
     logged,
   };
@@ -224,9 +237,11 @@ async function rebuild() {
     logged.last.push(`${level}: ${msg} ${JSON.stringify(obj)}`.slice(0, 500));
     if (logged.last.length > 10) logged.last.shift();
   };
+  const { opener } = await openerFor(db);
   const admin = new ProjectionAdmin({
     db,
     store,
+    opener,
     projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
     fingerprintOf: (name) => fingerprintOf(allProjections.find((p) => p.name === name), configTexts),
