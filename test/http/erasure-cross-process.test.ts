@@ -10,14 +10,25 @@ import { apiKeysEnv, commandClient, TEST_KEYS, uid, type ProblemBody } from '../
 describe('an erasure on one instance reaches another [PostgreSQL server]', () => {
   let a: TestApp;
   let b: TestApp;
+  /** a patient whose key was destroyed without PatientErased: an ErasePatient interrupted between its two steps */
+  const interrupted = uid('p');
 
   beforeAll(async () => {
     a = await startTestApp('server', apiKeysEnv);
+    await commandClient(a).ok('RegisterPatient', { patientId: interrupted, firstName: 'Half', lastName: 'Erased' });
+    await a.infrastructure.keyStore.destroy(interrupted);
     b = await startTestApp('server', { ...apiKeysEnv, CARETRACK_ROLE: 'api' }, { besides: a });
   }, 60_000);
   afterAll(async () => {
     await b?.close();
     await a?.close();
+  });
+
+  it('a start completes an erasure interrupted after the key was destroyed: PatientErased appended by system', async () => {
+    const events = await b.infrastructure.eventStore.readStream(`patient-${interrupted}`);
+    expect(events.map((e) => e.type)).toEqual(['PatientRegistered', 'PatientErased']);
+    expect(events[1]!.metadata['actor']).toEqual({ id: 'system', role: 'system' });
+    expect(events[1]!.data).toEqual({ patientId: interrupted, reason: 'completing an interrupted erasure' });
   });
 
   it("refuses B's next command with personal data once A erased the patient", async () => {

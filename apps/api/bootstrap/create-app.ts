@@ -27,6 +27,7 @@ import { useStrictJsonBodies } from './json-body.js';
 import { frameworkErrors, MAX_PARAM_LENGTH } from './url-errors.js';
 import { useSecurityHeaders } from './security-headers.js';
 import { loadTrackerRules } from './tracker-rules.js';
+import { completeInterruptedErasures } from './complete-erasures.js';
 
 /** The largest request body accepted; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -131,6 +132,8 @@ export async function createApp(
     });
     installHttpMetrics(fastify, metrics);
     await app.init();
+    // ErasePatient destroys the key before appending: a crash in between is completed here.
+    await completeInterruptedErasures(infrastructure.keyStore, infrastructure.eventStore, executor, logger);
     if (config.role === 'api') await ensureProjectionTables(infrastructure.database.db, allProjections, runner);
     else await runner.start();
     logger.info({ role: config.role }, config.role === 'api' ? 'serving HTTP; projections run elsewhere' : 'projection runner started');
