@@ -149,3 +149,29 @@ function bind(text: string, parameters: unknown[]): string {
     return value === null || value === undefined ? 'NULL' : typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
   });
 }
+
+/**
+ * A projection's rows after an erasure of every patient the events name, two ways: applied live
+ * (the events, then the erasures in a later batch) and replayed after the erasures (one batch:
+ * every event already reads as erased). A projection handles erasure correctly when the two are
+ * equal and its personal columns are `null`.
+ *
+ * @example const { live, replay } = await rowsAfterErasure(harness, consultationsProjection, history(), 'consultations', 'id');
+ */
+export async function rowsAfterErasure(
+  harness: ReturnType<typeof projectionHarness>,
+  projection: Projection,
+  events: readonly StoredEvent[],
+  table: string,
+  orderBy: string,
+): Promise<{ live: Record<string, unknown>[]; replay: Record<string, unknown>[] }> {
+  const subjects = [...new Set(events.flatMap((e) => [e.data['patientId'], e.data['playerId']].filter((id): id is string => typeof id === 'string')))];
+  const log = new EventLog();
+  const erasures = subjects.map((patientId) => log.event('PatientErased', { patientId, reason: 'request' }, { streamId: `patient-${patientId}`, occurredAt: '2027-01-01T00:00:00Z' }));
+  const live = await harness.fresh(projection);
+  await live.apply(events);
+  await live.apply(erasures);
+  const replay = await harness.fresh(projection);
+  await replay.apply([...events, ...erasures]);
+  return { live: await live.rows(table, orderBy), replay: await replay.rows(table, orderBy) };
+}
