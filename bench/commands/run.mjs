@@ -210,6 +210,7 @@ async function cryptoTotals(port, apiKey) {
         .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     return {
       encryptS: value(/^caretrack_personal_data_seconds\{path="commands",operation="encrypt"\}/),
+      keyS: value(/^caretrack_personal_data_seconds\{path="commands",operation="key"\}/),
       decryptS: value(/^caretrack_personal_data_seconds\{path="commands",operation="decrypt"\}/),
       commandS: value(/^caretrack_command_duration_seconds_sum\{/),
     };
@@ -482,12 +483,12 @@ function markdown(levels, hot) {
   }
   rows.push(
     '',
-    '| clients | encrypt s | decrypt s | command s (summed request time) | encrypt share of a command | decrypt share |',
-    '|---:|---:|---:|---:|---:|---:|',
+    '| clients | seal s (AES, key in hand) | key s (get/create data keys) | decrypt s | command s (summed request time) | seal share of a command | key share | decrypt share |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const l of levels) {
     const p = l.commands.personalData;
-    rows.push(`| ${l.clients} | ${f(p?.encryptSeconds)} | ${f(p?.decryptSeconds)} | ${f(p?.commandSeconds)} | ${f(p?.encryptShare)} | ${f(p?.decryptShare)} |`);
+    rows.push(`| ${l.clients} | ${f(p?.encryptSeconds)} | ${f(p?.keySeconds)} | ${f(p?.decryptSeconds)} | ${f(p?.commandSeconds)} | ${f(p?.encryptShare)} | ${f(p?.keyShare)} | ${f(p?.decryptShare)} |`);
   }
   if (hot) {
     rows.push(
@@ -562,6 +563,8 @@ async function runLayout(layout, opts, apiKey, stamp) {
       const commandS = crypto1.commandS - crypto0.commandS;
       result.personalData = {
         encryptSeconds: round3(crypto1.encryptS - crypto0.encryptS),
+        keySeconds: round3(crypto1.keyS - crypto0.keyS),
+        keyShare: commandS > 0 ? round3((crypto1.keyS - crypto0.keyS) / commandS) : null,
         decryptSeconds: round3(crypto1.decryptS - crypto0.decryptS),
         commandSeconds: round3(commandS),
         encryptShare: commandS > 0 ? round3((crypto1.encryptS - crypto0.encryptS) / commandS) : null,

@@ -10,7 +10,7 @@ import {
   type EventToAppend,
   type StreamAppend,
 } from '../../../libs/event-store/index.js';
-import { decryptEvents, encryptEvent, UndecryptableEventError, withPersonalFieldsErased, type DataKeys } from '../../../libs/personal-data/index.js';
+import { decryptEvents, encryptEvent, personalFieldsOf, UndecryptableEventError, withPersonalFieldsErased, type DataKeys } from '../../../libs/personal-data/index.js';
 import { NotFound } from '../errors/http-errors.js';
 import { ConcurrencyExhausted } from './concurrency-exhausted.js';
 import { DecisionCache, type DecisionCacheLimits } from './decision-cache.js';
@@ -64,8 +64,10 @@ export type CommandExecutorCounters = {
   rounds: number;
   /** rounds that decided on the cached state without reading (the append's expected revision checked it) */
   readsSkipped: number;
-  /** time spent encrypting decided events (ms, summed): the cost of SPEC §9 on the write path */
+  /** time spent sealing decided events with their keys in hand (ms, summed): the AES work of SPEC §9 on the write path */
   encryptMs: number;
+  /** time spent getting the keys to seal with, and on ErasePatient's key destruction (ms, summed): a new patient's key is one transaction */
+  keyMs: number;
   /** time spent decrypting read events before deciding (ms, summed) */
   decryptMs: number;
 };
@@ -116,7 +118,7 @@ export class CommandExecutor {
   private readonly lanes = new Map<string, Job[]>();
   private readonly cache: DecisionCache;
   private readonly retry: RetryPolicy;
-  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0, readsSkipped: 0, encryptMs: 0, decryptMs: 0 };
+  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0, readsSkipped: 0, encryptMs: 0, keyMs: 0, decryptMs: 0 };
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.cache = new DecisionCache(options.cache);
@@ -303,23 +305,24 @@ export class CommandExecutor {
    * it saw its events, so they are decided again, and so are deferred refusals that depended on it.
    */
   private async sealAll({ decided, deferred }: { decided: Decided[]; deferred: Deferred[] }): Promise<{ decided: Decided[]; deferred: Deferred[]; again: Job[] }> {
-    const started = performance.now();
-    try {
-      for (let i = 0; i < decided.length; i++) {
-        const d = decided[i]!;
-        try {
-          for (const effect of d.job.prepared.effects) if (effect.kind === 'destroyDataKey') await this.options.dataKeys.destroy(effect.subjectId);
-          d.events = await Promise.all(d.events.map((event) => encryptEvent({ ...event, id: event.id! }, this.options.dataKeys)));
-        } catch (error) {
-          d.job.reject(error);
-          const again = [...decided.slice(i + 1).map((x) => x.job), ...deferred.filter((x) => x.after > i).map((x) => x.job)];
-          return { decided: decided.slice(0, i), deferred: deferred.filter((x) => x.after <= i), again };
-        }
+    for (let i = 0; i < decided.length; i++) {
+      const d = decided[i]!;
+      try {
+        const effectsStarted = performance.now();
+        for (const effect of d.job.prepared.effects) if (effect.kind === 'destroyDataKey') await this.options.dataKeys.destroy(effect.subjectId);
+        // the keys first (a new patient's is created: one transaction), then the seal with the keys in hand
+        for (const subject of subjectsToSeal(d.events)) await this.options.dataKeys.keyForWrite(subject);
+        const sealStarted = performance.now();
+        d.events = await Promise.all(d.events.map((event) => encryptEvent({ ...event, id: event.id! }, this.options.dataKeys)));
+        this.counters.keyMs += sealStarted - effectsStarted;
+        this.counters.encryptMs += performance.now() - sealStarted;
+      } catch (error) {
+        d.job.reject(error);
+        const again = [...decided.slice(i + 1).map((x) => x.job), ...deferred.filter((x) => x.after > i).map((x) => x.job)];
+        return { decided: decided.slice(0, i), deferred: deferred.filter((x) => x.after <= i), again };
       }
-      return { decided, deferred, again: [] };
-    } finally {
-      this.counters.encryptMs += performance.now() - started;
     }
+    return { decided, deferred, again: [] };
   }
 
   /**
@@ -393,6 +396,18 @@ export class CommandExecutor {
     const facts = Object.fromEntries(prepared.requires.map((r) => [r.fact, existing.has(r.streamId) || this.cache.knownToExist(r.streamId)]));
     return { now, generatedId: randomUUID(), isKnownSymptom: this.options.isKnownSymptom, ...facts };
   }
+}
+
+/** The subjects whose keys a command's events need: those of events that carry a personal field. */
+function subjectsToSeal(events: readonly EventToAppend[]): Set<string> {
+  const subjects = new Set<string>();
+  for (const event of events) {
+    const spec = personalFieldsOf(event.type);
+    if (!spec?.subject || !spec.fields.some((field) => field in event.data)) continue;
+    const subject = event.data[spec.subject];
+    if (typeof subject === 'string') subjects.add(subject);
+  }
+  return subjects;
 }
 
 /** An event as the log stores it: a fresh id, the command's data and the envelope's metadata. */

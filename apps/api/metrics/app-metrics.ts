@@ -47,7 +47,7 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   // Personal data (SPEC §9): crypto time of this process, sampled at each scrape.
   readonly personalDataSeconds = this.gauge(
     'caretrack_personal_data_seconds',
-    'Seconds this process spent on personal-data crypto since it started: path commands (encrypt before append, decrypt before decide) or projections (decrypt each batch).',
+    'Seconds this process spent on personal-data crypto since it started: path commands (key: getting or creating the data keys and destroying them; encrypt: sealing with the key in hand; decrypt: before deciding) or projections (decrypt: each batch).',
     ['path', 'operation'],
   );
 
@@ -77,8 +77,9 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   }
 
   /** Sets the crypto-time gauges from the executor's and the runner's totals (called at every scrape). */
-  observePersonalData(totals: { encryptCommandsSeconds: number; decryptCommandsSeconds: number; decryptProjectionsSeconds: number }): void {
+  observePersonalData(totals: { encryptCommandsSeconds: number; keyCommandsSeconds: number; decryptCommandsSeconds: number; decryptProjectionsSeconds: number }): void {
     this.personalDataSeconds.set({ path: 'commands', operation: 'encrypt' }, totals.encryptCommandsSeconds);
+    this.personalDataSeconds.set({ path: 'commands', operation: 'key' }, totals.keyCommandsSeconds);
     this.personalDataSeconds.set({ path: 'commands', operation: 'decrypt' }, totals.decryptCommandsSeconds);
     this.personalDataSeconds.set({ path: 'projections', operation: 'decrypt' }, totals.decryptProjectionsSeconds);
   }

@@ -27,6 +27,7 @@ export class MetricsController {
     const commands = this.executor.stats();
     this.metrics.observePersonalData({
       encryptCommandsSeconds: commands.encryptMs / 1000,
+      keyCommandsSeconds: commands.keyMs / 1000,
       decryptCommandsSeconds: commands.decryptMs / 1000,
       decryptProjectionsSeconds: this.runner.openingStats().seconds,
     });
