@@ -324,6 +324,9 @@ async function seedTriggers() {
     await client.query(`SET search_path = ${SEED_SCHEMA}`);
     for (const ddl of await loadSeedDdl()) await client.query(ddl);
 
+    // the log holds personal fields encrypted: the trigger design gets them decrypted, as the projections do
+    const { decryptEvents } = await dist('libs/personal-data/index.js');
+    const { keyStore } = await openerFor(connection.db);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const deadline = t0 + timeoutS * 1000;
@@ -336,7 +339,7 @@ async function seedTriggers() {
     let nextReport = t0 + 10_000;
     while (performance.now() < deadline) {
       const r0 = performance.now();
-      const page = await store.readAll({ fromPosition: from, maxCount: batch });
+      const page = await decryptEvents(await store.readAll({ fromPosition: from, maxCount: batch }), keyStore);
       readSeconds += (performance.now() - r0) / 1000;
       if (page.length === 0) break;
       const list = statementsFor(page);
