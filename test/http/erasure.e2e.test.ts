@@ -8,6 +8,7 @@
  * every view (queries, audit history, as-of before the erasure) shows the fields as erased.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
@@ -246,6 +247,15 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('erasure of a patient [%
     await ok(service, 'RecordConsultation', { consultationId: uid('c'), patientId, doctorId, consultationType: 'in_person', consultationDate: '2025-06-01' });
     await ok(service, 'LogSymptom', { patientId, symptomId: 'dizziness', severity: 1, loggedAt: '2025-06-02T08:00:00Z' });
     expect((await get(`/patients/${patientId}/statistics`)).body['total_consultations']).toBe(Number(statisticsBefore['total_consultations']) + 1);
+  });
+
+  it('keeps idempotency request hashes keyed: an unkeyed hash of a guessed body matches none', async () => {
+    const body = { dateOfBirth: secrets.dateOfBirth, firstName: secrets.firstName, lastName: secrets.lastName, patientId, sportType: 'hockey', teamId: 't1' }; // keys sorted
+    const guess = createHash('sha256').update(JSON.stringify(['RegisterPatient', null, body])).digest('hex');
+    const { rows } = await sql<{ request_hash: string }>`SELECT request_hash FROM caretrack_api.idempotency_keys`.execute(app.infrastructure.database.db);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const row of rows) expect(row.request_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows.map((r) => r.request_hash)).not.toContain(guess);
   });
 
   it('rebuilds every projection after the erasure into exactly the live rows', async () => {
