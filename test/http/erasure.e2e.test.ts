@@ -270,6 +270,24 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('erasure of a patient [%
     expect(await projectionRows(app)).toEqual(live);
   }, 180_000);
 
+  it('drops the previous (rollback) tables when an erasure is applied: they could hold the plaintext', async () => {
+    const adminHeaders = { authorization: `Bearer ${TEST_KEYS.admin}` };
+    const { rows: before } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name LIKE 'caretrack_previous_%'`.execute(app.infrastructure.database.db);
+    expect(before[0]!.n).toBe(allProjections.length); // the rebuilds above kept the tables they replaced
+    const other = uid('p');
+    await ok(service, 'RegisterPatient', { patientId: other, firstName: 'Another', lastName: 'Person' });
+    await ok(admin, 'ErasePatient', { patientId: other, reason: 'request' });
+    // the runner drops them after applying the batch to every projection: wait for that
+    let left = -1;
+    for (const deadline = Date.now() + 10_000; left !== 0 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name LIKE 'caretrack_previous_%'`.execute(app.infrastructure.database.db);
+      left = rows[0]!.n;
+    }
+    expect(left).toBe(0);
+    const rollback = await app.app.inject({ method: 'POST', url: '/admin/projections/patients/rollback', headers: adminHeaders });
+    expect(rollback.statusCode).toBe(409);
+  });
+
   it('leaves no distinctive string anywhere: every table of every schema, the raw log, pg_dump, the log lines', async () => {
     await get(`/patients/${patientId}`);
     const dump = await dumpDatabase(app);
