@@ -3,7 +3,9 @@ import { progressWriter, renderProgress, type Output } from './progress-bar.js';
 
 type Status = { name: string; status: string; position: string | null; lag: number; stale: boolean; owner: string | null; lastError: { message: string; eventId: string | null } | null };
 type Progress = { state: string; processed: number; total: number; eventsPerSecond: number | null; etaSeconds: number | null; differences: unknown; error: string | null; position: string | null };
-type Verify = { name: string; position: string | null; matches: boolean; differences: { table: string; onlyLeft: number; onlyRight: number; examplesLeft: unknown[]; examplesRight: unknown[] }[] };
+/** A differing row as the API names it: key and column names (no values). */
+type RowDifference = { key: object; columns: string[] | null };
+type Verify = { name: string; position: string | null; matches: boolean; differences: { table: string; onlyLeft: number; onlyRight: number; examplesLeft: RowDifference[]; examplesRight: RowDifference[] }[] };
 
 /** `projections list`: one line per projection. */
 export async function listProjections(api: ApiClient, out: Output): Promise<number> {
@@ -47,8 +49,8 @@ export async function verifyProjection(api: ApiClient, name: string, out: Output
   out.write(`${name} differs from a replay of the history (position ${report.position ?? '-'}):\n`);
   for (const d of report.differences) {
     out.write(`  ${d.table}: ${d.onlyLeft} row(s) only in the table, ${d.onlyRight} only in the replay\n`);
-    for (const row of d.examplesLeft) out.write(`    table:  ${JSON.stringify(row)}\n`);
-    for (const row of d.examplesRight) out.write(`    replay: ${JSON.stringify(row)}\n`);
+    for (const row of d.examplesLeft) out.write(`    table:  ${JSON.stringify(row.key)} ${row.columns ? `differs in ${row.columns.join(', ')}` : 'has no counterpart'}\n`);
+    for (const row of d.examplesRight) out.write(`    replay: ${JSON.stringify(row.key)} ${row.columns ? `differs in ${row.columns.join(', ')}` : 'has no counterpart'}\n`);
   }
   return 1;
 }

@@ -10,7 +10,7 @@
  *   stale: boolean, owner: string | null, lastError: { eventId: string | null, message: string, at: string | null } | null,
  *   rebuild: { state: RebuildState, ratio: number } | null
  * }} ProjectionHealth
- * @typedef {{ table: string, onlyLeft: number, onlyRight: number, examplesLeft: object[], examplesRight: object[] }} TableDifference
+ * @typedef {{ table: string, onlyLeft: number, onlyRight: number, examplesLeft: { key: object, columns: string[] | null }[], examplesRight: { key: object, columns: string[] | null }[] }} TableDifference
  * @typedef {{
  *   name: string, state: RebuildState, processed: number, total: number, eventsPerSecond: number | null,
  *   etaSeconds: number | null, startedAt: string, finishedAt: string | null, position: string | null,

@@ -158,7 +158,7 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
     DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
-    API_KEYS: `service:${apiKey}`,
+    API_KEYS: `service:${apiKey},metrics:${metricsKeyOf(apiKey)}`,
     BENCH_ENDPOINTS: '1',
   };
   const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
@@ -195,6 +195,40 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
       }
     },
   };
+}
+
+/** The metrics key of a run: derived from its service key (both only live for the run). */
+/** @param {string} apiKey */
+function metricsKeyOf(apiKey) {
+  return `metrics-${apiKey}`;
+}
+
+/**
+ * The API's crypto and command time so far, from GET /metrics: seconds spent encrypting
+ * personal fields before appends (caretrack_personal_data_seconds{path="commands",operation="encrypt"})
+ * and decrypting before decisions, and the summed duration of every command request
+ * (caretrack_command_duration_seconds_sum over all labels).
+ */
+/** @param {number} port @param {string} apiKey */
+async function cryptoTotals(port, apiKey) {
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    const res = await request(agent, port, 'GET', '/metrics', undefined, metricsKeyOf(apiKey));
+    if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
+    const value = (/** @type {RegExp} */ pattern) =>
+      res.body
+        .split('\n')
+        .filter((line) => pattern.test(line))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return {
+      encryptS: value(/^caretrack_personal_data_seconds\{path="commands",operation="encrypt"\}/),
+      keyS: value(/^caretrack_personal_data_seconds\{path="commands",operation="key"\}/),
+      decryptS: value(/^caretrack_personal_data_seconds\{path="commands",operation="decrypt"\}/),
+      commandS: value(/^caretrack_command_duration_seconds_sum\{/),
+    };
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** @typedef {ReturnType<typeof startApi>} Api */
@@ -387,11 +421,12 @@ function summarize(latencies, seconds) {
 }
 
 const round = (/** @type {number} */ n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const round3 = (/** @type {number} */ n) => round(n, 4);
 const ratio = (/** @type {number | null | undefined} */ a, /** @type {number | null | undefined} */ b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
 
 /**
  * @typedef {ReturnType<typeof summarize>} Summary
- * @typedef {Awaited<ReturnType<typeof runPhase>> & { cpu: ReturnType<typeof cpuDelta> }} PhaseResult
+ * @typedef {Awaited<ReturnType<typeof runPhase>> & { cpu: ReturnType<typeof cpuDelta>, personalData?: Record<string, number | null> }} PhaseResult
  * @typedef {PhaseResult & { clients: number, stream: { events: number, dense: boolean, equalsHot201: boolean } }} HotResult
  * @typedef {{ clients: number, baseline: PhaseResult, commands: PhaseResult, ratio: { throughput: number | null, p50: number | null, p99: number | null } }} Level
  */
@@ -509,6 +544,15 @@ function markdown(levels, hot) {
       `| ${l.clients} | ${f(r.perSecond)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(s.perSecond)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ${per(b, b.cpu.api)}, ${per(b, b.cpu.postgres)} | ${per(c, c.cpu.api)}, ${per(c, c.cpu.projector)}, ${per(c, c.cpu.postgres)} |`,
     );
   }
+  rows.push(
+    '',
+    '| clients | seal s (AES, key in hand) | key s (get/create data keys) | decrypt s | command s (summed request time) | seal share of a command | key share | decrypt share |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const l of levels) {
+    const p = l.commands.personalData;
+    rows.push(`| ${l.clients} | ${f(p?.encryptSeconds)} | ${f(p?.keySeconds)} | ${f(p?.decryptSeconds)} | ${f(p?.commandSeconds)} | ${f(p?.encryptShare)} | ${f(p?.keyShare)} | ${f(p?.decryptShare)} |`);
+  }
   if (hot) {
     rows.push(
       '',
@@ -578,8 +622,22 @@ async function runLayout(layout, opts, apiKey, stamp) {
     const phase = async (/** @type {string} */ name, /** @type {number} */ clients, /** @type {Workload} */ workload) => {
       console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
       const before = await cpuOf(processes, opts.server, database);
+      const crypto0 = await cryptoTotals(port, apiKey);
       const result = await runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
-      return Object.assign(result, { cpu: cpuDelta(before, await cpuOf(processes, opts.server, database)) });
+      const cpu = cpuDelta(before, await cpuOf(processes, opts.server, database));
+      const crypto1 = await cryptoTotals(port, apiKey);
+      // warm-up included on both sides: the shares are of the same commands
+      const commandS = crypto1.commandS - crypto0.commandS;
+      const personalData = {
+        encryptSeconds: round3(crypto1.encryptS - crypto0.encryptS),
+        keySeconds: round3(crypto1.keyS - crypto0.keyS),
+        keyShare: commandS > 0 ? round3((crypto1.keyS - crypto0.keyS) / commandS) : null,
+        decryptSeconds: round3(crypto1.decryptS - crypto0.decryptS),
+        commandSeconds: round3(commandS),
+        encryptShare: commandS > 0 ? round3((crypto1.encryptS - crypto0.encryptS) / commandS) : null,
+        decryptShare: commandS > 0 ? round3((crypto1.decryptS - crypto0.decryptS) / commandS) : null,
+      };
+      return Object.assign(result, { cpu, personalData });
     };
     for (const clients of opts.clients) {
       if (aborted) break;
@@ -613,7 +671,7 @@ async function runLayout(layout, opts, apiKey, stamp) {
       a.destroy();
       if (res.status !== 201) throw new Error(`registering the hot patient answered ${res.status}: ${res.body.slice(0, 300)}`);
       created.commands += 1;
-      hot = /** @type {HotResult} */ (await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient))); // clients and stream: set below
+      hot = /** @type {HotResult} */ (/** @type {unknown} */ (await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient)))); // clients and stream: set below
       hot.clients = opts.hotClients;
       created.commands += hot.created;
       if (sumBad(hot) > 0) console.error(`bench: [${layout}] hot stream: ${sumBad(hot)} non-201, first: ${hot.firstFailure}`);

@@ -169,6 +169,9 @@ function vmHwmBytes() {
   }
 }
 
+/** The bench's master key of personal data (its databases only; the workers open the same key store). */
+export const BENCH_DATA_KEY = Buffer.alloc(32, 0x42).toString('base64');
+
 /**
  * Appends the workload through the event store (not measured). The loader's connections use
  * synchronous_commit=off: the load is not a figure, and the measured phases run with the
@@ -178,9 +181,12 @@ function vmHwmBytes() {
 async function loadLog({ url, events, seed, loadLanes }) {
   const { openDatabase } = await import(pathToFileURL(join(ROOT, 'dist/libs/read-store/connection.js')).href);
   const { createPostgresEventStore } = await import(pathToFileURL(join(ROOT, 'dist/libs/event-store/postgres/postgres-event-store.js')).href);
+  const { KeyStore, MasterKey, encryptEvent } = await import(pathToFileURL(join(ROOT, 'dist/libs/personal-data/index.js')).href);
   const connection = await openDatabase({ kind: 'server', url });
   try {
     const store = await createPostgresEventStore({ connection });
+    // Personal fields are stored encrypted, as the API stores them (SPEC §9): one data key per patient.
+    const keyStore = await KeyStore.open(connection.db, { masterKey: { key: MasterKey.parse(BENCH_DATA_KEY), origin: 'the bench' } });
     const domain = await loadDomain(ROOT);
     /** @type {Record<string, number>} */
     const counts = {};
@@ -201,8 +207,9 @@ async function loadLog({ url, events, seed, loadLanes }) {
       const m = /-p(\d+)/.exec(streamId);
       return m ? Number(m[1]) % loadLanes : -1;
     };
-    const append = async (/** @type {{ streamId: string, expectedRevision: bigint | string, events: unknown[] }} */ chunk) => {
-      await store.appendToStream(chunk.streamId, chunk.events, { expectedRevision: chunk.expectedRevision });
+    const append = async (/** @type {{ streamId: string, expectedRevision: bigint | string, events: { id: string, type: string, data: object }[] }} */ chunk) => {
+      const sealed = await Promise.all(chunk.events.map((event) => encryptEvent(event, keyStore)));
+      await store.appendToStream(chunk.streamId, sealed, { expectedRevision: chunk.expectedRevision });
       appended += chunk.events.length;
       appends += 1;
       maxAppend = Math.max(maxAppend, chunk.events.length);
@@ -321,6 +328,17 @@ function markdown(rows) {
   ];
   for (const r of rows) lines.push(`| ${r.method} | ${f(r.seconds)} | ${f(r.eventsPerSecond)} | ${f(r.ratioToProjections)} | ${f(r.peakRssMiB)} | ${r.rssOf} |`);
   return lines.join('\n');
+}
+
+/** The opening step (decryption, once per batch for every projection) against the apply time. */
+/**
+ * @param {{ seconds: number, events: number, batches: number } | null | undefined} opening
+ * @param {Record<string, { applySeconds: number }>} perProjection @param {number} seconds
+ */
+function openingLine(opening, perProjection, seconds) {
+  if (!opening) return '';
+  const apply = Object.values(perProjection).reduce((sum, p) => sum + p.applySeconds, 0);
+  return `decrypt (the runner's opening step, once per batch): ${round(opening.seconds, 2)} s for ${opening.events} events in ${opening.batches} batches = ${round((1e6 * opening.seconds) / Math.max(1, opening.events), 2)} µs/event; ${round((100 * opening.seconds) / apply, 2)} % of the summed apply time, ${round((100 * opening.seconds) / seconds, 2)} % of the catch-up`;
 }
 
 /** @param {Record<string, { applySeconds: number, batches: number, events: number }>} perProjection @param {number} seconds */
@@ -611,6 +629,7 @@ async function main() {
       sampledPeakRssBytes: catchUp.sampledPeakRssBytes,
       vmHwmBytes: catchUp.vmHwmBytes,
       perProjection: catchUp.perProjection,
+      opening: catchUp.opening,
       runnerLog: catchUp.logged,
       sqlProfile: catchUp.sqlProfile,
       tables: projectedTables,
@@ -643,6 +662,7 @@ async function main() {
   console.log(`Targets: catch-up ÷ seed triggers (B) = ${targets.catchUpOverSeedTriggers} (≥ 1.0); events/s by fifth of the log: ${fifthRates.join(', ')}, last ÷ first = ${targets.lastFifthOverFirstFifth} (≥ 0.8); peak RSS ${targets.peakRssMiB} MiB (≤ 512)\n`);
   console.log(`Where the catch-up's ${round(catchUp.seconds, 1)} s go (each projection's batches: loads, fold and write transaction, wall time, concurrent with each other; ${catchUp.batches} batches of ~${round(n / catchUp.batches, 0)} events; the runner's process used ${round(catchUp.cpuSeconds, 1)} s of CPU):\n`);
   console.log(`${projectionTable(catchUp.perProjection, catchUp.seconds)}\n`);
+  console.log(`${openingLine(catchUp.opening, catchUp.perProjection, catchUp.seconds)}\n`);
   if (rebuild) console.log(`Rebuilds (ProjectionAdmin: shadow build, independent verification replay, swap), each beside a COPY of that projection's final rows:\n\n${rebuildTable(rebuild.rows)}\n`);
   console.log(`log: ${n} events, ${load.appends} appends, ${mib(logBytes)} MiB; projected rows: ${Object.values(projectedTables).reduce((a, t) => a + t.rows, 0)} in ${Object.keys(projectedTables).length} tables, ${mib(Object.values(projectedTables).reduce((a, t) => a + t.bytes, 0))} MiB`);
   console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);

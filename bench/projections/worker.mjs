@@ -82,6 +82,15 @@ function sqlProfileResult() {
 const progress = (/** @type {string} */ text) => process.stderr.write(`bench: ${text}\n`);
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The opening step of the API: the key store the loader encrypted with (bench/projections/run.mjs). */
+/** @param {unknown} db */
+async function openerFor(db) {
+  const { KeyStore, MasterKey } = await dist('libs/personal-data/index.js');
+  const { keyStoreOpener } = await dist('libs/projection-engine/index.js');
+  const keyStore = await KeyStore.open(db, { masterKey: { key: MasterKey.parse(Buffer.alloc(32, 0x42).toString('base64')), origin: 'the bench' } });
+  return { opener: keyStoreOpener(keyStore), keyStore };
+}
+
 async function openStore() {
   const { openDatabase } = await dist('libs/read-store/connection.js');
   const { createPostgresEventStore } = await dist('libs/event-store/postgres/postgres-event-store.js');
@@ -116,9 +125,11 @@ async function projections() {
   };
   const logger = { info: () => undefined, warn: keep('warn'), error: keep('error') };
 
+  const { opener, keyStore } = await openerFor(db);
   const runner = new ProjectionRunner({
     db,
     store,
+    opener,
     projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
     configTexts: { triageMap: triageMapText, stages: stagesText },
@@ -171,6 +182,7 @@ async function projections() {
   if (!done) throw new Error(`catch-up did not reach the head within ${timeoutS} s (${batches} batches applied)`);
   const seconds = (lastProgress - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  await keyStore.close();
   await connection.close();
   return {
     seconds,
@@ -178,6 +190,8 @@ async function projections() {
     batches,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     perProjection: Object.fromEntries(Object.entries(runner.stats()).map(([name, st]) => [name, { applySeconds: st.seconds, batches: st.batches, events: st.events }])),
+    // decryption, once per batch for every projection (SPEC §9)
+    opening: runner.openingStats(),
     fifths: fifths.map((f) => f.at),
     logged,
   };
@@ -236,9 +250,11 @@ async function rebuild() {
     logged.last.push(`${level}: ${msg} ${JSON.stringify(obj)}`.slice(0, 500));
     if (logged.last.length > 10) logged.last.shift();
   };
+  const { opener } = await openerFor(db);
   const admin = new ProjectionAdmin({
     db,
     store,
+    opener,
     projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
     fingerprintOf: (/** @type {string} */ name) => fingerprintOf(allProjections.find((/** @type {{ name: string }} */ p) => p.name === name), configTexts),
@@ -324,6 +340,9 @@ async function seedTriggers() {
     await client.query(`SET search_path = ${SEED_SCHEMA}`);
     for (const ddl of await loadSeedDdl()) await client.query(ddl);
 
+    // the log holds personal fields encrypted: the trigger design gets them decrypted, as the projections do
+    const { decryptEvents } = await dist('libs/personal-data/index.js');
+    const { keyStore } = await openerFor(connection.db);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const deadline = t0 + timeoutS * 1000;
@@ -336,7 +355,7 @@ async function seedTriggers() {
     let nextReport = t0 + 10_000;
     while (performance.now() < deadline) {
       const r0 = performance.now();
-      const page = await store.readAll({ fromPosition: from, maxCount: batch });
+      const page = await decryptEvents(await store.readAll({ fromPosition: from, maxCount: batch }), keyStore);
       readSeconds += (performance.now() - r0) / 1000;
       if (page.length === 0) break;
       const list = statementsFor(page);

@@ -38,6 +38,8 @@ export type PreparedCommand = {
   command: object;
   streamId: string;
   requires: FactRequirement[];
+  /** what the executor does before appending this command's events (none for most commands) */
+  effects: readonly CommandEffect[];
   /** folds the stream's events and decides; throws the domain's errors */
   decide: (pastEvents: readonly DomainEvent[], context: CommandContext) => DecidedEvent[];
   /** identifies the aggregate (its decider): a `FoldedState` of another aggregate is not this one's */
@@ -47,6 +49,13 @@ export type PreparedCommand = {
   /** decides on a folded state; throws the domain's errors */
   decideOn: (state: FoldedState, context: CommandContext) => DecidedEvent[];
 };
+
+/**
+ * What a command does besides appending its events, done by the executor after the decision
+ * and before the append. `destroyDataKey`: the subject's data key is destroyed (ErasePatient);
+ * destroy-then-append is retry-safe, append-then-destroy is not (docs/architecture.md).
+ */
+export type CommandEffect = { kind: 'destroyDataKey'; subjectId: string };
 
 /** The key roles that may send a command (SPEC §8): services send the clinical commands, admins erase. */
 export type CommandRole = 'service' | 'admin';
@@ -62,6 +71,8 @@ export type CommandDefinition<Name extends string, C extends object, E extends D
   streamId: (command: C) => string;
   /** other streams whose existence the decider needs, keyed by the fact they feed */
   requires?: (command: C) => FactRequirement[];
+  /** side effects the executor performs after deciding and before appending (ErasePatient: destroy the data key) */
+  effects?: (command: C) => CommandEffect[];
   /** the aggregate's decider */
   decider: Decider<Command<Name, C>, E, S, CommandContext>;
   /** true for the aggregate's own events (others in a stream are skipped) */
@@ -126,6 +137,7 @@ export function defineCommand<Name extends string, C extends object, E extends D
         command,
         streamId: def.streamId(command),
         requires: def.requires?.(command) ?? [],
+        effects: def.effects?.(command) ?? [],
         decide: (pastEvents, context) =>
           decideCommand(full, command, pastEvents, context).map((event) => ({
             ...event,

@@ -1,3 +1,4 @@
+import { withPersonalFieldsErased } from '../personal-data/index.js';
 import { commandNames, commandRegistry, decideCommand, erasePatientCommand, isCommandName, type CommandName } from './commands.js';
 import type { DomainEvent } from './shared/decider.js';
 import { ValidationError } from './shared/errors.js';
@@ -22,6 +23,7 @@ const SPEC_COMMANDS = [
   'StartSession',
   'CompleteSession',
   'FailSession',
+  'ErasePatient',
 ];
 
 type Case = { body: object; streamId: string; requires: Record<string, string>; past?: DomainEvent[]; emits: string };
@@ -137,6 +139,7 @@ const CASES: Record<CommandName, Case> = {
     past: [{ type: 'SessionStarted', data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' } }],
     emits: 'SessionFailed',
   },
+  ErasePatient: { body: { patientId: 'p1', reason: 'request #1' }, streamId: 'patient-p1', requires: {}, past: [patientP1], emits: 'PatientErased' },
 };
 
 const isKnownSymptom = (symptomId: string) => symptomId === 'dizziness';
@@ -192,19 +195,34 @@ describe('commandRegistry', () => {
 
 describe('command roles', () => {
   it('lets services send every command of SPEC §2', () => {
-    for (const name of commandNames) expect({ name, roles: commandRegistry[name].roles }).toEqual({ name, roles: ['service'] });
+    for (const name of commandNames.filter((n) => n !== 'ErasePatient'))
+      expect({ name, roles: commandRegistry[name].roles }).toEqual({ name, roles: ['service'] });
   });
 
-  it('defines ErasePatient for admins only, and keeps it out of the registry until its handler destroys keys', () => {
+  it('lets only admins send ErasePatient, which destroys the data key before its event is appended', () => {
     expect(erasePatientCommand.roles).toEqual(['admin']);
-    expect(isCommandName('ErasePatient')).toBe(false);
+    expect(isCommandName('ErasePatient')).toBe(true);
     const prepared = erasePatientCommand.prepare({ patientId: 'p1', reason: 'request #1' });
     expect(prepared.streamId).toBe('patient-p1');
+    expect(prepared.effects).toEqual([{ kind: 'destroyDataKey', subjectId: 'p1' }]);
+    expect(commandRegistry.RegisterPatient.prepare(CASES.RegisterPatient.body).effects).toEqual([]);
     expect(prepared.decide([patientP1], contextWith({})).map((e) => [e.type, e.data])).toEqual([['PatientErased', { patientId: 'p1', reason: 'request #1' }]]);
   });
 });
 
 describe('folded states', () => {
+  it('hold no personal field: folding the events as an erased patient reads them gives the same state (the decision cache relies on it)', () => {
+    for (const name of commandNames) {
+      const { body, past = [] } = CASES[name];
+      const prepared = commandRegistry[name].prepare(body);
+      const erased = past.map((event): DomainEvent => {
+        const { type, data } = withPersonalFieldsErased({ id: 'e', type: event.type, data: { ...event.data } });
+        return { type, data };
+      });
+      expect({ name, state: prepared.fold(null, erased).value }).toEqual({ name, state: prepared.fold(null, past).value });
+    }
+  });
+
   it('refuses a state folded by another aggregate', () => {
     const patientState = commandRegistry.RegisterPatient.prepare(CASES.RegisterPatient.body).fold(null, []);
     const doctor = commandRegistry.RegisterDoctor.prepare(CASES.RegisterDoctor.body);

@@ -26,6 +26,7 @@ export {
   validateCommand,
   type CommandContext,
   type CommandDefinition,
+  type CommandEffect,
   type CommandRole,
   type DecidedEvent,
   type FactName,
@@ -52,7 +53,7 @@ const toReport = (command: { reportId: string }) => `report-${command.reportId}`
 const toSession = (command: { sessionId: string }) => `session-${command.sessionId}`;
 
 /**
- * The 17 commands of SPEC §2, keyed by name: the one thing the HTTP layer uses.
+ * The 17 commands of SPEC §2 and ErasePatient of SPEC §9, keyed by name: the one thing the HTTP layer uses.
  *
  * @example
  * const prepared = commandRegistry[name].prepare(body);      // 400 on a bad body
@@ -141,23 +142,17 @@ export const commandRegistry = {
     ...sessionAggregate,
   }),
   FailSession: define({ name: 'FailSession', schema: session.FailSessionSchema, streamId: toSession, ...sessionAggregate }),
+  ErasePatient: define({
+    name: 'ErasePatient',
+    schema: patient.ErasePatientSchema,
+    streamId: toPatient,
+    roles: ['admin'],
+    // the key goes first: a crash before the append leaves a retry that appends; the reverse could leave a live key
+    effects: (command) => [{ kind: 'destroyDataKey', subjectId: command.patientId }],
+    ...patientAggregate,
+  }),
 };
 
-/**
- * ErasePatient (SPEC §9, role `admin`): defined and decided here, but not yet in
- * `commandRegistry`, so not reachable over HTTP. Erasure is more than an event: the handler
- * must destroy the patient's data key before appending `PatientErased`, and the generic
- * handler does not do that yet. Registering it before would answer 201 while erasing nothing.
- * Part B of issue 14 adds it to the registry with that handler step
- * (docs/erasure-integration.md).
- */
-export const erasePatientCommand = define({
-  name: 'ErasePatient',
-  schema: patient.ErasePatientSchema,
-  streamId: toPatient,
-  roles: ['admin'],
-  ...patientAggregate,
-});
 
 /** The name of a command: `'RecordConsultation'`, … */
 export type CommandName = keyof typeof commandRegistry;
@@ -169,3 +164,6 @@ export function isCommandName(name: string): name is CommandName {
 
 /** Every command name, in SPEC order. */
 export const commandNames: readonly CommandName[] = Object.keys(commandRegistry).filter(isCommandName);
+
+/** ErasePatient (SPEC §9, role `admin`): destroys the patient's data key, then appends `PatientErased`. */
+export const erasePatientCommand = commandRegistry.ErasePatient;

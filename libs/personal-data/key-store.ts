@@ -227,6 +227,13 @@ export class KeyStore implements DataKeys {
     return { masterKeyId: this.master.id, dataKeys: Number(row.live), erased: Number(row.erased), secrets: Number(row.secrets) };
   }
 
+  /** Every erased subject (whose key was destroyed), oldest erasure first: for the start-up check of interrupted erasures. */
+  async erasedSubjects(): Promise<string[]> {
+    const { rows } = await sql<{ subject_id: string }>`
+      SELECT subject_id FROM ${this.table('data_keys')} WHERE erased_at IS NOT NULL ORDER BY erased_at, subject_id`.execute(this.db);
+    return rows.map((r) => r.subject_id);
+  }
+
   /** Stops listening and forgets every unwrapped key. */
   async close(): Promise<void> {
     await this.unlisten?.();

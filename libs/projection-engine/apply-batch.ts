@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { StreamNotFound, type EventStore, type StoredEvent } from '../event-store/index.js';
+import type { EventOpener, OpenedEvent } from './open-events.js';
 import { toProjectedEvent, type Projection, type ProjectionContext } from './projection.js';
 import { RowCache } from './row-cache.js';
 import { SqlBatchIO, type HistoryReader } from './sql-io.js';
@@ -23,7 +24,7 @@ export type ApplyOptions = {
  * `inTransaction` (the checkpoint) and writes the rows, committed asynchronously (see below). Only after the commit does the cache
  * learn the new rows; on any error it is cleared, so a retry starts from the database.
  */
-export async function applyBatch(events: readonly StoredEvent[], options: ApplyOptions): Promise<void> {
+export async function applyBatch(events: readonly OpenedEvent[], options: ApplyOptions): Promise<void> {
   const io = new SqlBatchIO(options.db, options.schema, options.cache, options.history);
   try {
     await options.projection.apply(events.map(toProjectedEvent), io, options.context);
@@ -45,9 +46,9 @@ export async function applyBatch(events: readonly StoredEvent[], options: ApplyO
 /**
  * The history a projection may re-read (`ProjectionIO.history`) from the event store: the
  * stream's events of the given types up to a position, optionally only those a replay
- * selected (an as-of replay must not see later events).
+ * selected (an as-of replay must not see later events), opened like every batch.
  */
-export function storeHistory(store: EventStore, select?: (event: StoredEvent) => boolean): HistoryReader {
+export function storeHistory(store: EventStore, opener: EventOpener, select?: (event: StoredEvent) => boolean): HistoryReader {
   return async (streamId, types, upTo) => {
     let events: StoredEvent[];
     try {
@@ -56,7 +57,8 @@ export function storeHistory(store: EventStore, select?: (event: StoredEvent) =>
       if (error instanceof StreamNotFound) return [];
       throw error;
     }
-    return events.filter((e) => e.position <= upTo && types.includes(e.type) && (select === undefined || select(e))).map(toProjectedEvent);
+    const chosen = events.filter((e) => e.position <= upTo && types.includes(e.type) && (select === undefined || select(e)));
+    return (await opener.open(chosen)).map(toProjectedEvent);
   };
 }
 

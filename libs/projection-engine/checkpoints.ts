@@ -4,6 +4,7 @@ import { inSchema } from './apply-in-schema.js';
 import { ENGINE_SCHEMA, LIVE_SCHEMA } from './engine-schema.js';
 import type { Projection } from './projection.js';
 import { LostTurn } from './errors.js';
+import { describeFault } from './fault.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
 /**
@@ -47,9 +48,12 @@ export async function advanceCheckpoint(
   if (Number(result.numAffectedRows ?? 0n) !== 1) throw new LostTurn(name);
 }
 
-/** Records that `eventId` made the projection throw; it stops until the next start. */
+/**
+ * Records that `eventId` made the projection throw; it stops until the next start. The error
+ * is stored as `describeFault` gives it: no database message (it can quote a row's values).
+ */
 export async function markFaulted(db: Kysely<unknown>, name: string, eventId: string, error: unknown): Promise<void> {
-  const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
+  const message = describeFault(error).slice(0, 2000);
   await sql`UPDATE ${checkpoints} SET faulted_event_id = ${eventId}, last_error = ${message}, faulted_at = now()
     WHERE name = ${name}`.execute(db);
 }

@@ -14,7 +14,7 @@ export type KeyValue = string | number | readonly (string | number)[];
 export interface ProjectionIO {
   /** The rows with these primary keys (absent keys are simply not in the map), keyed by `keyString`. */
   load<R extends object>(table: Table<R>, keys: Iterable<KeyValue>): Promise<Map<string, R>>;
-  /** Rows whose `column` (an indexed one) is one of `values`; not cached. */
+  /** Rows whose `column` (an indexed one) is one of `values`; not served from the cache, but the rows found are remembered (a put of one updates it). */
   loadWhere<R extends object>(table: Table<R>, column: keyof R & string, values: Iterable<string>): Promise<R[]>;
   /** Inserts or updates rows by primary key (the last put of a key in a batch wins). */
   put<R extends object>(table: Table<R>, rows: Iterable<R>): void;
@@ -54,9 +54,27 @@ export function keyValues(table: TableShape, key: KeyValue): string[] {
 }
 
 /**
+ * What a keyed projection does when a data subject is erased (SPEC §9): every row whose
+ * `subjectColumn` names the subject is passed through `clear` (its personal columns `null`).
+ */
+export type ErasureSpec<E extends EventShape, R extends object> = {
+  /** the subject an event erases (PatientErased), `undefined` for every other event */
+  subjectOf: (event: ProjectedEvent<E>) => string | undefined;
+  /** the column naming the subject of a row (indexed: rows are found by it) */
+  subjectColumn: keyof R & string;
+  /** the row once its subject was erased (pure): the personal columns `null`, nothing else changed */
+  clear: (row: R) => R;
+};
+
+/**
  * Loads a batch's rows through a keyed pure fold, the skeleton most projections share: the
  * keys the batch touches are loaded once, each event folded into its key's row in log order,
  * and every changed row written with one statement.
+ *
+ * With `erase`, an erasure in the batch also clears every row of its subject: those already
+ * stored and those this batch made. The engine hands a batch holding a subject's erasure with
+ * all of that subject's events already erased (their personal fields `null`), so clearing the
+ * batch's end state gives the rows a replay after the erasure gives.
  *
  * @example
  * apply: keyedRows(patientsTable, { key: (e) => e.data.patientId, evolve: foldPatient })
@@ -68,6 +86,7 @@ export function keyedRows<E extends EventShape, R extends object>(
     key: (event: ProjectedEvent<E>) => KeyValue | undefined;
     /** the row after the event (pure); return the same object (or undefined) for "no change" */
     evolve: (row: R | undefined, event: ProjectedEvent<E>) => R | undefined;
+    erase?: ErasureSpec<E, R>;
   },
 ): (events: readonly ProjectedEvent<E>[], io: ProjectionIO) => Promise<void> {
   return async (events, io) => {
@@ -82,6 +101,25 @@ export function keyedRows<E extends EventShape, R extends object>(
       const after = spec.evolve(before, event);
       if (after !== undefined && after !== before) changed.set(key, after);
     }
+    if (spec.erase) await clearErased(table, spec.erase, events, io, changed);
     io.put(table, changed.values());
   };
+}
+
+/** Clears the rows of the subjects erased in `events`: stored ones and those in `changed` (which it updates). */
+async function clearErased<E extends EventShape, R extends object>(
+  table: Table<R>,
+  erase: ErasureSpec<E, R>,
+  events: readonly ProjectedEvent<E>[],
+  io: ProjectionIO,
+  changed: Map<string, R>,
+): Promise<void> {
+  const subjects = new Set(events.flatMap((event) => erase.subjectOf(event) ?? []));
+  if (subjects.size === 0) return;
+  const rows = new Map<string, R>();
+  for (const row of await io.loadWhere(table, erase.subjectColumn, subjects)) rows.set(rowKey(table, row), row);
+  for (const [key, row] of changed) rows.set(key, row);
+  for (const [key, row] of rows) {
+    if (subjects.has(String(row[erase.subjectColumn]))) changed.set(key, erase.clear(row));
+  }
 }

@@ -1,5 +1,6 @@
-import type { JsonObject, Position, StoredEvent } from '../event-store/index.js';
+import type { JsonObject, Position } from '../event-store/index.js';
 import type { ProjectionIO } from './io.js';
+import type { OpenedEvent } from './open-events.js';
 import { tableDdl, type TableShape } from './table.js';
 
 /**
@@ -12,6 +13,13 @@ export interface ProjectionContext {}
 
 /** Configuration inputs whose text is part of a projection's fingerprint. */
 export type ConfigKey = Extract<keyof ProjectionContext, string>;
+
+/**
+ * An event's data as projections receive it: each personal field (SPEC §9) is its value, or
+ * `null` once the subject was erased. Projections type their events with it
+ * (`defineProjection<Erasable<ConsultationEvent> | PatientErased>`); they never decrypt.
+ */
+export type { Erasable } from '../personal-data/personal-fields.js';
 
 /** The typed part of an event: its type and the data of that type. */
 export type EventShape = { type: string; data: object };
@@ -32,10 +40,13 @@ export type ProjectedEvent<E extends EventShape = EventShape> = E & {
 /**
  * The ONE place where a stored event becomes the typed event a projection receives. The engine
  * only passes a projection events of the types it declares, and the domain validated their
- * data when it decided them, so the type is the declared one. (Decryption of personal fields
- * belongs here too.)
+ * data when it decided them, so the type is the declared one. Only opened events get here
+ * (`EventOpener`: personal fields decrypted, or `null` for an erased subject, SPEC §9); an
+ * event whose ciphertext did not open is refused with its `UndecryptableEventError`, so no
+ * row is written from it and the runner reports it.
  */
-export function toProjectedEvent<E extends EventShape>(stored: StoredEvent): ProjectedEvent<E> {
+export function toProjectedEvent<E extends EventShape>(stored: OpenedEvent): ProjectedEvent<E> {
+  if (stored.undecryptable) throw stored.undecryptable;
   const occurredAt = stored.metadata['occurredAt'];
   return {
     type: stored.type,

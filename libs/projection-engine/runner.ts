@@ -13,8 +13,11 @@ import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, markFaulte
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
 import { acquireLeases, releaseLeases } from './leases.js';
+import { dropPreviousTables } from './rebuild/swap.js';
 import type { Projection, ProjectionContext } from './projection.js';
 import { LostTurn } from './errors.js';
+import type { EventOpener, OpenedEvent } from './open-events.js';
+import { describeFault } from './fault.js';
 
 type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -25,6 +28,8 @@ export type RunnerOptions = {
   context: ProjectionContext;
   configTexts: ConfigTexts;
   logger: Logger;
+  /** decrypts each batch once before any projection sees it (`keyStoreOpener(keyStore)`; specs: `plaintextOpener()`) */
+  opener: EventOpener;
   /** unique per process; default host-pid-random */
   owner?: string;
   /** how long a lease lives without renewal (another instance takes over after it); default 10 s */
@@ -57,6 +62,9 @@ export type RunnerOptions = {
  * the log from the lowest checkpoint of the projections it holds, and applies each batch to
  * each projection in one transaction with its checkpoint. An event that makes a projection
  * throw marks it faulted (the others go on); a restart retries it.
+ *
+ * Each batch is opened (decrypted) once by `opener` before any projection sees it. A batch
+ * holding a PatientErased drops every projection's previous (rollback) tables.
  */
 export class ProjectionRunner {
   readonly owner: string;
@@ -71,6 +79,7 @@ export class ProjectionRunner {
   private readonly progressListeners = new Set<() => void>();
   private readonly caches = new Map<string, RowCache>();
   private readonly applyStats = new Map<string, ApplyStats>();
+  private readonly openStats: ApplyStats = { batches: 0, events: 0, seconds: 0 };
   private readonly history: HistoryReader;
   /** every event up to here has been applied to every active projection (in memory; see `appliedThrough`) */
   private applied: Position | null = null;
@@ -80,7 +89,7 @@ export class ProjectionRunner {
   constructor(private readonly options: RunnerOptions) {
     this.owner = options.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.byName = new Map(options.projections.map((p) => [p.name, p]));
-    this.history = storeHistory(options.store);
+    this.history = storeHistory(options.store, options.opener);
   }
 
   /**
@@ -128,6 +137,11 @@ export class ProjectionRunner {
     return Object.fromEntries([...this.applyStats].map(([name, s]) => [name, { ...s }]));
   }
 
+  /** Batches and events this runner opened (decrypted) and the wall time it took: once per batch, shared by every projection. */
+  openingStats(): ApplyStats {
+    return { ...this.openStats };
+  }
+
   /** Projections this runner holds now. */
   heldProjections(): string[] {
     return [...this.held.keys()];
@@ -149,7 +163,7 @@ export class ProjectionRunner {
       this.held = now;
       if (changed) this.restartReading();
     } catch (error) {
-      this.options.logger.warn({ err: String(error) }, 'projection lease renewal failed');
+      this.options.logger.warn({ err: describeFault(error) }, 'projection lease renewal failed');
     }
   }
 
@@ -166,7 +180,7 @@ export class ProjectionRunner {
         await this.runOnce();
       } catch (error) {
         if (this.stopped) return;
-        this.options.logger.error({ err: String(error) }, 'projection runner failed; retrying');
+        this.options.logger.error({ err: describeFault(error) }, 'projection runner failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
@@ -199,10 +213,11 @@ export class ProjectionRunner {
     try {
       for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
         const batchStarted = performance.now();
+        const opened = await this.open(batch.events);
         const one = async (projection: Projection) => {
           if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
-          const events = batch.events.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
+          const events = opened.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
           if (events.length > 0) {
             const outcome = await this.applyBatch(projection, active.get(projection.name)!, previous, events);
             if (outcome.kind === 'applied') positions.set(projection.name, outcome.position);
@@ -218,6 +233,8 @@ export class ProjectionRunner {
         // so the runner holds one pool connection and the commands keep the rest.
         if (concurrent && batch.events.length >= LIVE_BATCH) await Promise.all(projections.map(one));
         else for (const projection of projections) await one(projection);
+        // An erasure applied: the rollback tables may hold the patient's personal fields (SPEC §9).
+        if (opened.some((e) => e.type === 'PatientErased')) await dropPreviousTables(db, [...this.byName.keys()]);
         const end = batch.events.at(-1)?.position ?? batch.checkpoint;
         if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
           await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
@@ -233,6 +250,19 @@ export class ProjectionRunner {
     } finally {
       await subscription.close();
       if (this.subscription === subscription) this.subscription = null;
+    }
+  }
+
+  /** The batch's events decrypted, once for every projection (timed for `openingStats`). */
+  private async open(events: readonly StoredEvent[]): Promise<OpenedEvent[]> {
+    if (events.length === 0) return [];
+    const started = performance.now();
+    try {
+      return await this.options.opener.open(events);
+    } finally {
+      this.openStats.batches += 1;
+      this.openStats.events += events.length;
+      this.openStats.seconds += (performance.now() - started) / 1000;
     }
   }
 
@@ -289,7 +319,7 @@ export class ProjectionRunner {
     projection: Projection,
     fence: bigint,
     previous: Position | null,
-    events: StoredEvent[],
+    events: OpenedEvent[],
   ): Promise<{ kind: 'applied'; position: Position } | { kind: 'stopped' }> {
     try {
       await this.commit(projection, fence, previous, events);
@@ -310,7 +340,7 @@ export class ProjectionRunner {
           if (isConnectionError(single)) throw single;
           this.faulted.add(projection.name);
           await markFaulted(this.options.db, projection.name, event.id, single);
-          this.options.logger.error({ projection: projection.name, eventId: event.id, err: String(single) }, 'projection faulted');
+          this.options.logger.error({ projection: projection.name, eventId: event.id, err: describeFault(single) }, 'projection faulted');
           return { kind: 'stopped' };
         }
       }
@@ -318,7 +348,7 @@ export class ProjectionRunner {
     }
   }
 
-  private async commit(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
+  private async commit(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
     const started = performance.now();
     const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
     this.applyStats.set(projection.name, stats);
@@ -331,7 +361,7 @@ export class ProjectionRunner {
     }
   }
 
-  private async write(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {
+  private async write(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
     await applyBatch(events, {
       db: this.options.db,
       schema: LIVE_SCHEMA,

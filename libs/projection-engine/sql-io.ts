@@ -63,6 +63,8 @@ export class SqlBatchIO implements ProjectionIO {
     const type = table.columns[column]!.typeText;
     const { rows } = await sql<{ row: R }>`SELECT to_jsonb(t.*) AS row FROM ${this.ref(table)} t
       WHERE t.${sql.id(column)} = ANY(CAST(${list} AS text[])::${sql.raw(type)}[])`.execute(this.db);
+    // they exist: a put of one of them is an update (a complete cache would otherwise take it for new)
+    for (const { row } of rows) this.cache.set(table.name, rowKey(table, row), row);
     return rows.map((r) => r.row);
   }
 

@@ -1,12 +1,21 @@
 import { toInstant } from '../../libs/domain/index.js';
 import type { ConsultationEvent } from '../../libs/domain/consultation/consultation.events.js';
-import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
+import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import type { ConsultationRow } from './consultations.tables.js';
 
 export type { ConsultationRow } from './consultations.tables.js';
 
+/** The events the `consultations` projection handles, personal fields `null` once erased. */
+export type ConsultationsEvent = Erasable<ConsultationEvent> | PatientErased;
+
 /** The event types the `consultations` projection handles. */
-export const consultationsEventTypes = ['ConsultationRecorded', 'ConsultationStatusChanged'] as const satisfies readonly ConsultationEvent['type'][];
+export const consultationsEventTypes = ['ConsultationRecorded', 'ConsultationStatusChanged', 'PatientErased'] as const satisfies readonly ConsultationsEvent['type'][];
+
+/** A consultation's row once its patient was erased: the texts `null`, nothing else changed. */
+export function clearConsultation(row: ConsultationRow): ConsultationRow {
+  return { ...row, chief_complaint: null, diagnosis: null, prescription: null, notes: null };
+}
 
 /**
  * Applies one event to a consultation's row (pure). The recording defines the row (a bare
@@ -15,7 +24,7 @@ export const consultationsEventTypes = ['ConsultationRecorded', 'ConsultationSta
  *
  * @example foldConsultation(undefined, recorded) // { id: 'c1', status: 'completed', … }
  */
-export function foldConsultation(row: ConsultationRow | undefined, event: ProjectedEvent<ConsultationEvent>): ConsultationRow | undefined {
+export function foldConsultation(row: ConsultationRow | undefined, event: ProjectedEvent<ConsultationsEvent>): ConsultationRow | undefined {
   switch (event.type) {
     case 'ConsultationRecorded': {
       const d = event.data;
@@ -39,6 +48,8 @@ export function foldConsultation(row: ConsultationRow | undefined, event: Projec
     }
     case 'ConsultationStatusChanged':
       return row && { ...row, status: event.data.status, updated_at: event.occurredAt };
+    case 'PatientErased':
+      return row && clearConsultation(row);
     default: {
       const unhandled: never = event;
       return unhandled;

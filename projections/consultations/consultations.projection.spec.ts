@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog, projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
 import { consultationsProjection } from './consultations.projection.js';
 
 const harness = projectionHarness();
@@ -65,6 +65,13 @@ const final = [
 ];
 
 describe('consultations projection', () => {
+  it('an erasure nulls the personal columns of the patient\'s rows; a replay after it gives the same rows', async () => {
+    const { live, replay } = await rowsAfterErasure(harness, consultationsProjection, history(), 'consultations', 'id');
+    expect(live.length).toBeGreaterThan(0);
+    for (const row of live) expect({ chief_complaint: row['chief_complaint'], diagnosis: row['diagnosis'], prescription: row['prescription'], notes: row['notes'] }).toEqual({ chief_complaint: null, diagnosis: null, prescription: null, notes: null });
+    expect(replay).toEqual(live);
+  });
+
   it('records every field; a bare consultation date is midnight UTC, a timed one keeps its instant', async () => {
     const t = await harness.fresh(consultationsProjection);
     await t.apply(history().slice(0, 3));

@@ -1,17 +1,21 @@
-import type { ConsultationEvent } from '../../libs/domain/consultation/consultation.events.js';
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { consultationsEventTypes, foldConsultation } from './consultations.fold.js';
+import { clearConsultation, consultationsEventTypes, foldConsultation, type ConsultationsEvent } from './consultations.fold.js';
 import { consultationsTable } from './consultations.tables.js';
 
 /**
  * `consultations`: every recorded visit and its current status, from ConsultationRecorded
  * and ConsultationStatusChanged (one row per consultation, folded by `foldConsultation`).
+ * PatientErased clears the patient's texts (`clearConsultation`).
  */
-export const consultationsProjection = defineProjection<ConsultationEvent>({
+export const consultationsProjection = defineProjection<ConsultationsEvent>({
   name: 'consultations',
-  version: 1,
+  version: 2,
   eventTypes: consultationsEventTypes,
   tables: [consultationsTable],
-  apply: keyedRows(consultationsTable, { key: (e) => e.data.consultationId, evolve: foldConsultation }),
+  apply: keyedRows(consultationsTable, {
+    key: (e) => (e.type === 'PatientErased' ? undefined : e.data.consultationId),
+    evolve: foldConsultation,
+    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'patient_id', clear: clearConsultation },
+  }),
 });

@@ -1,15 +1,20 @@
 import type { ConsultationRecorded } from '../../libs/domain/consultation/consultation.events.js';
-import type { DoctorAssigned, DoctorAssignmentEnded } from '../../libs/domain/patient/patient.events.js';
-import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { DoctorAssigned, DoctorAssignmentEnded, PatientErased } from '../../libs/domain/patient/patient.events.js';
+import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import type { AssignmentRow } from './doctor-patient-assignments.tables.js';
 
 export type { AssignmentRow } from './doctor-patient-assignments.tables.js';
 
-/** The events the `doctor_patient_assignments` projection handles. */
-export type AssignmentsEvent = DoctorAssigned | DoctorAssignmentEnded | ConsultationRecorded;
+/** The events the `doctor_patient_assignments` projection handles, personal fields `null` once erased. */
+export type AssignmentsEvent = Erasable<DoctorAssigned | DoctorAssignmentEnded | ConsultationRecorded> | PatientErased;
 
 /** The event types the `doctor_patient_assignments` projection handles. */
-export const assignmentsEventTypes = ['DoctorAssigned', 'DoctorAssignmentEnded', 'ConsultationRecorded'] as const satisfies readonly AssignmentsEvent['type'][];
+export const assignmentsEventTypes = ['DoctorAssigned', 'DoctorAssignmentEnded', 'ConsultationRecorded', 'PatientErased'] as const satisfies readonly AssignmentsEvent['type'][];
+
+/** An assignment's row once its patient was erased: the notes `null`. */
+export function clearAssignment(row: AssignmentRow): AssignmentRow {
+  return { ...row, notes: null };
+}
 
 /**
  * Applies one event to the row of its (doctor, patient) pair (pure).
@@ -52,6 +57,8 @@ export function foldAssignment(row: AssignmentRow | undefined, event: ProjectedE
           source: 'consultation',
         }
       );
+    case 'PatientErased':
+      return row && clearAssignment(row);
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog, projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
 import { doctorPatientAssignmentsProjection } from './doctor-patient-assignments.projection.js';
 
 const harness = projectionHarness();
@@ -33,6 +33,20 @@ async function rowsAfter(events: StoredEvent[], batchSize?: number) {
 }
 
 describe('doctor_patient_assignments projection', () => {
+  it('an erasure nulls the personal columns of the patient\'s rows; a replay after it gives the same rows', async () => {
+    const s = scenario();
+    const events = [
+      s.assign('d1', 'p1', 'primary', '2026-01-01T00:00:00Z', 'sensitive note'),
+      s.assign('d2', 'p1', 'specialist', '2026-01-02T00:00:00Z', 'another note'),
+      s.end('d2', 'p1', '2026-01-03T00:00:00Z'),
+      s.consult('c1', 'd3', 'p2', '2026-01-04'),
+    ];
+    const { live, replay } = await rowsAfterErasure(harness, doctorPatientAssignmentsProjection, events, 'doctor_patient_assignments', 'doctor_id');
+    expect(live.length).toBeGreaterThan(0);
+    for (const row of live) expect({ notes: row['notes'] }).toEqual({ notes: null });
+    expect(replay).toEqual(live);
+  });
+
   it('makes an assignment an active row with its type, date and notes', async () => {
     const s = scenario();
     expect(await rowsAfter([s.assign('d1', 'p1', 'primary', '2026-01-01T10:00:00Z', 'team doctor'), s.assign('d2', 'p1', 'specialist', '2026-01-02T10:00:00Z')])).toEqual([

@@ -1,6 +1,6 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { assignmentsEventTypes, foldAssignment, type AssignmentsEvent } from './doctor-patient-assignments.fold.js';
+import { assignmentsEventTypes, clearAssignment, foldAssignment, type AssignmentsEvent } from './doctor-patient-assignments.fold.js';
 import { assignmentsTable } from './doctor-patient-assignments.tables.js';
 
 /**
@@ -9,8 +9,12 @@ import { assignmentsTable } from './doctor-patient-assignments.tables.js';
  */
 export const doctorPatientAssignmentsProjection = defineProjection<AssignmentsEvent>({
   name: 'doctor_patient_assignments',
-  version: 1,
+  version: 2,
   eventTypes: assignmentsEventTypes,
   tables: [assignmentsTable],
-  apply: keyedRows(assignmentsTable, { key: (e) => [e.data.doctorId, e.data.patientId], evolve: foldAssignment }),
+  apply: keyedRows(assignmentsTable, {
+    key: (e) => (e.type === 'PatientErased' ? undefined : [e.data.doctorId, e.data.patientId]),
+    evolve: foldAssignment,
+    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'patient_id', clear: clearAssignment },
+  }),
 });

@@ -8,7 +8,7 @@ import { personLogs } from '../tracker-export/tracker-export.projection.js';
 import { patientTimelineTable, timelineProgressTable, timelineScansTable, type TimelineRow } from './patient-timeline.tables.js';
 import { stageRow } from './stage-rows.js';
 import { timelineEntry } from './timeline-entry.js';
-import { timelineEventTypes, toTimelineSource, type TimelineEvent } from './timeline-events.js';
+import { timelineEventTypes, toTimelineSource, type TimelineEvent, type TimelineInput } from './timeline-events.js';
 
 /**
  * `patient_timeline`: one row per handled event (SPEC §4), plus the `stage_changed` rows of the
@@ -19,14 +19,20 @@ import { timelineEventTypes, toTimelineSource, type TimelineEvent } from './time
  * re-reads that person's logs up to it from the event log, replays them with and without it,
  * and deletes or writes only the stage rows that differ. Per batch: two cached loads (the
  * scans predictions refer to, the loggers' progress), then one insert per table.
+ *
+ * Erasure (SPEC §9): each row keeps `description_erased`, its text written from the event with
+ * the personal fields `null`; PatientErased copies it over `description` for the patient's rows.
+ * A rebuild after the erasure reads the events erased and writes the same texts directly.
  */
-export const patientTimelineProjection = defineProjection<TimelineEvent>({
+export const patientTimelineProjection = defineProjection<TimelineInput>({
   name: 'patient_timeline',
-  version: 2,
-  eventTypes: timelineEventTypes,
+  version: 3,
+  eventTypes: [...timelineEventTypes, 'PatientErased'],
   tables: [patientTimelineTable, timelineScansTable, timelineProgressTable],
   configKeys: ['triageMap', 'stages'],
-  async apply(events, io, context) {
+  async apply(input, io, context) {
+    const erased = new Set(input.flatMap((e) => (e.type === 'PatientErased' ? [e.data.patientId] : [])));
+    const events = input.filter((e): e is ProjectedEvent<TimelineEvent> => e.type !== 'PatientErased');
     const scanIds = events.flatMap((e) => (e.type === 'ScanUploaded' || e.type === 'PredictionRecorded' ? [e.data.scanId] : []));
     const logsByPerson = new Map<string, ProjectedEvent<SymptomLogged>[]>();
     for (const event of events) {
@@ -54,8 +60,21 @@ export const patientTimelineProjection = defineProjection<TimelineEvent>({
       changedProgress.push({ patient_id: person, stage: state!.stage, entered_ms: state!.enteredMs, last_symptomatic_ms: state!.lastSymptomaticMs, latest_ms: state!.latestMs });
     }
     io.put(timelineProgressTable, changedProgress);
+    if (erased.size > 0) await eraseDescriptions(io, erased);
   },
 });
+
+/**
+ * The stored rows of erased patients take their erased text. Rows this batch wrote need nothing:
+ * the engine hands a batch with a patient's erasure with all of that patient's events erased.
+ */
+async function eraseDescriptions(io: ProjectionIO, patients: ReadonlySet<string>): Promise<void> {
+  const rows = await io.loadWhere(patientTimelineTable, 'patient_id', patients);
+  io.put(
+    patientTimelineTable,
+    rows.filter((row) => row.description !== row.description_erased).map((row) => ({ ...row, description: row.description_erased })),
+  );
+}
 
 /** Folds one log into a person's stage state, handing `io` the stage rows it adds, changes or removes. */
 async function stageRowsOf(person: string, state: StageState | undefined, event: ProjectedEvent<SymptomLogged>, io: ProjectionIO, rules: StagesConfig): Promise<StageState> {

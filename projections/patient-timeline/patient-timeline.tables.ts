@@ -35,6 +35,8 @@ export const patientTimelineTable = defineTable(
     event_type: text<TimelineEventType>().checkIn(timelineEventTypeValues),
     title: text(),
     description: text(),
+    /** the description written from the event with its personal fields erased; becomes `description` on PatientErased */
+    description_erased: text(),
     severity: text<TimelineSeverity>().checkIn(['info', 'low', 'medium', 'high', 'critical']),
     source_type: text(),
     source_id: text(),

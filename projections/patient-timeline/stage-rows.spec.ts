@@ -14,9 +14,9 @@ describe('stageChangedRows', () => {
     const logs = [log(1, 3, '2026-01-01T00:00:00Z'), log(2, 0, '2026-01-02T00:00:00Z'), log(3, 4, '2026-01-02T06:00:00Z')];
     expect(stageChangedRows('p1', logs, stages)).toEqual([
       { event_id: 'e2:stage', patient_id: 'p1', event_date: '2026-01-02T00:00:00Z', event_type: 'stage_changed', title: 'Stage changed: light aerobic exercise',
-        description: 'Moved up from symptom limited activity (stage 1) to light aerobic exercise (stage 2)', severity: 'info', source_type: 'symptom_log', source_id: 'l2', doctor_id: null },
+        description: 'Moved up from symptom limited activity (stage 1) to light aerobic exercise (stage 2)', description_erased: 'Moved up from symptom limited activity (stage 1) to light aerobic exercise (stage 2)', severity: 'info', source_type: 'symptom_log', source_id: 'l2', doctor_id: null },
       { event_id: 'e3:stage', patient_id: 'p1', event_date: '2026-01-02T06:00:00Z', event_type: 'stage_changed', title: 'Stage changed: symptom limited activity',
-        description: 'Moved back from light aerobic exercise (stage 2) to symptom limited activity (stage 1)', severity: 'medium', source_type: 'symptom_log', source_id: 'l3', doctor_id: null },
+        description: 'Moved back from light aerobic exercise (stage 2) to symptom limited activity (stage 1)', description_erased: 'Moved back from light aerobic exercise (stage 2) to symptom limited activity (stage 1)', severity: 'medium', source_type: 'symptom_log', source_id: 'l3', doctor_id: null },
     ]);
   });
 

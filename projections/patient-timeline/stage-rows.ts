@@ -26,6 +26,7 @@ export function stageRow(patientId: string, change: StageChange, rules: StagesCo
     event_type: 'stage_changed',
     title: `Stage changed: ${words(change.stageName)}`,
     description: `Moved ${direction} from ${words(change.from)} (stage ${fromIndex + 1}) to ${words(change.stageName)} (stage ${change.stageIndex + 1})`,
+    description_erased: `Moved ${direction} from ${words(change.from)} (stage ${fromIndex + 1}) to ${words(change.stageName)} (stage ${change.stageIndex + 1})`,
     severity: stageChangeSeverity(fromIndex, change.stageIndex),
     source_type: 'symptom_log',
     source_id: change.logId,

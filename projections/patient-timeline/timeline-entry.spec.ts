@@ -15,7 +15,7 @@ describe('timelineEntry', () => {
     const { event, row } = entry('ReportRequested', { reportId: 'r', patientId: 'p1', reportType: 'summary', priority: 1 });
     expect(row).toEqual({
       event_id: event.id, patient_id: 'p1', event_date: '2026-05-01T10:00:00+02:00', event_type: 'report_requested', title: 'Report requested: summary',
-      description: 'Report r (summary) requested with priority 1', severity: 'info', source_type: 'report', source_id: 'r', doctor_id: null,
+      description: 'Report r (summary) requested with priority 1', description_erased: 'Report r (summary) requested with priority 1', severity: 'info', source_type: 'report', source_id: 'r', doctor_id: null,
     });
   });
 

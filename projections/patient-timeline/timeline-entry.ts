@@ -1,5 +1,5 @@
 import type { TriageMap } from '../../libs/domain/tracker/tracker-config.js';
-import type { TimelineSource } from './timeline-events.js';
+import { erasedSource, type TimelineSource } from './timeline-events.js';
 import { consultationSeverity, predictionSeverity, statusChangeSeverity, symptomSeverity } from './timeline-severity.js';
 import { joinParts, label, minutes, words } from './timeline-text.js';
 import type { TimelineRow } from './patient-timeline.tables.js';
@@ -13,7 +13,7 @@ export type EntryContext = {
   scanDoctor: (scanId: string) => string | null;
 };
 
-type Entry = Omit<TimelineRow, 'event_id' | 'event_date'>;
+type Entry = Omit<TimelineRow, 'event_id' | 'event_date' | 'description_erased'>;
 
 /**
  * The timeline row of one event: deterministic text, time from `occurredAt` only.
@@ -21,7 +21,8 @@ type Entry = Omit<TimelineRow, 'event_id' | 'event_date'>;
  * @example timelineEntry(source, ctx).event_type // 'scan_uploaded'
  */
 export function timelineEntry(source: TimelineSource, context: EntryContext): TimelineRow {
-  return { event_id: source.id, event_date: source.occurredAt, ...entryOf(source, context) };
+  const entry = entryOf(source, context);
+  return { event_id: source.id, event_date: source.occurredAt, ...entry, description_erased: entryOf(erasedSource(source), context).description };
 }
 
 function entryOf({ event }: TimelineSource, context: EntryContext): Entry {
@@ -33,7 +34,7 @@ function entryOf({ event }: TimelineSource, context: EntryContext): Entry {
         patient_id: d.patientId,
         event_type: 'patient_registered',
         title: 'Patient registered',
-        description: `${d.firstName} ${d.lastName} registered${details ? ` (${details})` : ''}`,
+        description: `${d.firstName === null || d.lastName === null ? 'Patient' : `${d.firstName} ${d.lastName}`} registered${details ? ` (${details})` : ''}`,
         severity: 'info',
         source_type: 'patient',
         source_id: d.patientId,
@@ -139,7 +140,7 @@ function entryOf({ event }: TimelineSource, context: EntryContext): Entry {
         patient_id: d.patientId,
         event_type: 'report_failed',
         title: `Report failed: ${d.reportType}`,
-        description: `Report ${d.reportId} (${d.reportType}) failed, attempt ${d.retryCount}: ${d.errorMessage}`,
+        description: `Report ${d.reportId} (${d.reportType}) failed, attempt ${d.retryCount}${d.errorMessage ? `: ${d.errorMessage}` : ''}`,
         severity: 'medium',
         source_type: 'report',
         source_id: d.reportId,

@@ -1,18 +1,21 @@
-import type { PatientProfileUpdated, PatientRegistered } from '../../libs/domain/patient/patient.events.js';
-import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { PatientErased, PatientProfileUpdated, PatientRegistered } from '../../libs/domain/patient/patient.events.js';
+import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import type { PatientRow } from './patients.tables.js';
 
 export type { PatientRow } from './patients.tables.js';
 
-/** The events the `patients` projection handles. */
-export type PatientsEvent = PatientRegistered | PatientProfileUpdated;
+/** The events the `patients` projection handles, personal fields `null` once erased. */
+export type PatientsEvent = Erasable<PatientRegistered | PatientProfileUpdated> | PatientErased;
 
 /** The event types the `patients` projection handles. */
-export const patientsEventTypes = ['PatientRegistered', 'PatientProfileUpdated'] as const satisfies readonly PatientsEvent['type'][];
+export const patientsEventTypes = ['PatientRegistered', 'PatientProfileUpdated', 'PatientErased'] as const satisfies readonly PatientsEvent['type'][];
 
 /**
  * Applies one event to a patient's row (pure). A registration defines the whole row; a
  * profile update changes only the fields it carries, and is ignored without a registration.
+ * An erasure (SPEC §9) sets the names and birth date to `null` and `erased_at` to its time; a
+ * personal field of an erased patient's event is `null`, which leaves the (erased) value as is.
+ * `updated_at` follows every event, the erasure included.
  *
  * @example foldPatient(undefined, registered) // { patient_id: 'p1', …, updated_at: registered's occurredAt }
  */
@@ -32,6 +35,7 @@ export function foldPatient(row: PatientRow | undefined, event: ProjectedEvent<P
         jersey_number: d.jerseyNumber ?? null,
         registered_at: event.occurredAt,
         updated_at: event.occurredAt,
+        erased_at: null,
       };
     }
     case 'PatientProfileUpdated': {
@@ -50,6 +54,9 @@ export function foldPatient(row: PatientRow | undefined, event: ProjectedEvent<P
         updated_at: event.occurredAt,
       };
     }
+    case 'PatientErased':
+      if (!row) return row;
+      return { ...row, first_name: null, last_name: null, date_of_birth: null, erased_at: event.occurredAt, updated_at: event.occurredAt };
     default: {
       const unhandled: never = event;
       return unhandled;

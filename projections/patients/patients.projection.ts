@@ -5,11 +5,12 @@ import { patientsTable } from './patients.tables.js';
 
 /**
  * `patients`: the registered athletes and their profiles, from PatientRegistered and
- * PatientProfileUpdated, one row per patient folded by `foldPatient`.
+ * PatientProfileUpdated, one row per patient folded by `foldPatient`; PatientErased clears
+ * the names and birth date and sets `erased_at`.
  */
 export const patientsProjection = defineProjection<PatientsEvent>({
   name: 'patients',
-  version: 1,
+  version: 2,
   eventTypes: patientsEventTypes,
   tables: [patientsTable],
   apply: keyedRows(patientsTable, { key: (e) => e.data.patientId, evolve: foldPatient }),

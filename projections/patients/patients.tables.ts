@@ -2,14 +2,15 @@ import { date, defineTable, integer, text, timestamptz, type RowOf } from '../..
 
 /**
  * `patients` (SPEC §4): one row per registered patient. `registered_at` is the registration's
- * occurredAt, `updated_at` the occurredAt of the last event applied.
+ * occurredAt, `updated_at` the occurredAt of the last event applied, `erased_at` the
+ * occurredAt of PatientErased (SPEC §9: names and birth date then `null`).
  */
 export const patientsTable = defineTable(
   'patients',
   {
     patient_id: text(),
-    first_name: text(),
-    last_name: text(),
+    first_name: text().nullable(),
+    last_name: text().nullable(),
     date_of_birth: date().nullable(),
     age_group: text().nullable(),
     sport_type: text().nullable(),
@@ -18,6 +19,7 @@ export const patientsTable = defineTable(
     jersey_number: integer().nullable(),
     registered_at: timestamptz(),
     updated_at: timestamptz(),
+    erased_at: timestamptz().nullable(),
   },
   { primaryKey: ['patient_id'] },
 );

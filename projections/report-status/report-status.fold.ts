@@ -1,14 +1,29 @@
+import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
 import type { ReportEvent } from '../../libs/domain/report/report.events.js';
-import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import type { ReportStatusRow } from './report-status.tables.js';
 
 export type { ReportStatusRow } from './report-status.tables.js';
 
+/** The events the `report_status` projection handles, personal fields `null` once erased. */
+export type ReportStatusEvent = Erasable<ReportEvent> | PatientErased;
+
 /** The event types the `report_status` projection handles. */
-export const reportStatusEventTypes = ['ReportRequested', 'ReportGenerationStarted', 'ReportGenerated', 'ReportGenerationFailed'] as const satisfies readonly ReportEvent['type'][];
+export const reportStatusEventTypes = [
+  'ReportRequested',
+  'ReportGenerationStarted',
+  'ReportGenerated',
+  'ReportGenerationFailed',
+  'PatientErased',
+] as const satisfies readonly ReportStatusEvent['type'][];
+
+/** A report's row once its patient was erased: the document's URI and the failure text `null`. */
+export function clearReportStatus(row: ReportStatusRow): ReportStatusRow {
+  return { ...row, report_uri: null, error_message: null };
+}
 
 /** The id of the actor who sent the command, from `metadata.actor.id`. */
-function actorId(event: ProjectedEvent<ReportEvent>): string | null {
+function actorId(event: ProjectedEvent<ReportStatusEvent>): string | null {
   const actor = event.metadata['actor'];
   if (typeof actor !== 'object' || actor === null || !('id' in actor)) return null;
   return typeof actor.id === 'string' ? actor.id : null;
@@ -28,7 +43,7 @@ function actorId(event: ProjectedEvent<ReportEvent>): string | null {
  *
  * @example foldReportStatus(undefined, requested) // { report_id: 'r1', status: 'pending', retry_count: 0, … }
  */
-export function foldReportStatus(row: ReportStatusRow | undefined, event: ProjectedEvent<ReportEvent>): ReportStatusRow | undefined {
+export function foldReportStatus(row: ReportStatusRow | undefined, event: ProjectedEvent<ReportStatusEvent>): ReportStatusRow | undefined {
   const occurredAt = event.occurredAt;
   if (event.type === 'ReportRequested') {
     const d = event.data;
@@ -56,6 +71,8 @@ export function foldReportStatus(row: ReportStatusRow | undefined, event: Projec
       return { ...row, status: 'generated', completed_at: occurredAt, report_uri: event.data.reportUri };
     case 'ReportGenerationFailed':
       return { ...row, status: 'failed', failed_at: occurredAt, error_message: event.data.errorMessage, retry_count: event.data.retryCount };
+    case 'PatientErased':
+      return clearReportStatus(row);
     default: {
       const unhandled: never = event;
       return unhandled;

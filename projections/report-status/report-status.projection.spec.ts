@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog, projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
 import { reportStatusProjection } from './report-status.projection.js';
 
 const harness = projectionHarness();
@@ -38,6 +38,13 @@ const final = [
 ];
 
 describe('report_status projection', () => {
+  it('an erasure nulls the personal columns of the patient\'s rows; a replay after it gives the same rows', async () => {
+    const { live, replay } = await rowsAfterErasure(harness, reportStatusProjection, history(), 'report_status', 'report_id');
+    expect(live.length).toBeGreaterThan(0);
+    for (const row of live) expect({ report_uri: row['report_uri'], error_message: row['error_message'] }).toEqual({ report_uri: null, error_message: null });
+    expect(replay).toEqual(live);
+  });
+
   it('makes a request a pending row with its priority and the requesting actor', async () => {
     const t = await harness.fresh(reportStatusProjection);
     await t.apply(history().slice(0, 3));

@@ -1,17 +1,20 @@
-import type { ReportEvent } from '../../libs/domain/report/report.events.js';
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { foldReportStatus, reportStatusEventTypes } from './report-status.fold.js';
+import { clearReportStatus, foldReportStatus, reportStatusEventTypes, type ReportStatusEvent } from './report-status.fold.js';
 import { reportStatusTable } from './report-status.tables.js';
 
 /**
  * `report_status`: the report generation pipeline, from ReportRequested,
  * ReportGenerationStarted, ReportGenerated and ReportGenerationFailed (one row per report).
  */
-export const reportStatusProjection = defineProjection<ReportEvent>({
+export const reportStatusProjection = defineProjection<ReportStatusEvent>({
   name: 'report_status',
-  version: 1,
+  version: 2,
   eventTypes: reportStatusEventTypes,
   tables: [reportStatusTable],
-  apply: keyedRows(reportStatusTable, { key: (e) => e.data.reportId, evolve: foldReportStatus }),
+  apply: keyedRows(reportStatusTable, {
+    key: (e) => (e.type === 'PatientErased' ? undefined : e.data.reportId),
+    evolve: foldReportStatus,
+    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'patient_id', clear: clearReportStatus },
+  }),
 });

@@ -1,11 +1,20 @@
+import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
 import type { SessionEvent } from '../../libs/domain/session/session.events.js';
-import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import type { SessionRow } from './sessions.tables.js';
 
 export type { SessionRow, SessionStatus } from './sessions.tables.js';
 
+/** The events the `sessions` projection handles, personal fields `null` once erased. */
+export type SessionsEvent = Erasable<SessionEvent> | PatientErased;
+
 /** The event types the `sessions` projection handles. */
-export const sessionsEventTypes = ['SessionStarted', 'SessionCompleted', 'SessionFailed'] as const satisfies readonly SessionEvent['type'][];
+export const sessionsEventTypes = ['SessionStarted', 'SessionCompleted', 'SessionFailed', 'PatientErased'] as const satisfies readonly SessionsEvent['type'][];
+
+/** A session's row once its player was erased: title, description, video path and metadata `null`. */
+export function clearSessionRow(row: SessionRow): SessionRow {
+  return { ...row, title: null, description: null, video_path: null, metadata: null };
+}
 
 /**
  * The `sessions` row after one event (pure). A start creates the row (`pending`, created at its
@@ -13,7 +22,7 @@ export const sessionsEventTypes = ['SessionStarted', 'SessionCompleted', 'Sessio
  * Completion and failure only apply to a `pending` session (the decider allows nothing else);
  * events of a session never started leave no row.
  */
-export function evolveSessionRow(row: SessionRow | undefined, event: ProjectedEvent<SessionEvent>): SessionRow | undefined {
+export function evolveSessionRow(row: SessionRow | undefined, event: ProjectedEvent<SessionsEvent>): SessionRow | undefined {
   switch (event.type) {
     case 'SessionStarted': {
       if (row !== undefined) return row;
@@ -47,6 +56,8 @@ export function evolveSessionRow(row: SessionRow | undefined, event: ProjectedEv
     case 'SessionFailed':
       if (row === undefined || row.status !== 'pending') return row;
       return { ...row, status: 'failed', updated_at: event.occurredAt };
+    case 'PatientErased':
+      return row && clearSessionRow(row);
     default:
       return unreachable(event);
   }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog, projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
 import { sessionsProjection } from './sessions.projection.js';
 
 const harness = projectionHarness();
@@ -46,6 +46,21 @@ const pending = {
 };
 
 describe('sessions projection', () => {
+  it('an erasure nulls title, description, video path and metadata of the player\'s sessions; a replay after it gives the same rows', async () => {
+    const log = new EventLog();
+    const events = [
+      started(log, 'x1', { title: 'Drill', description: 'long run', videoPath: '/v/x1.mp4', metadata: { coach: 'note' } }),
+      completed(log, 'x1'),
+      started(log, 'x2', { title: 'Match' }),
+      failed(log, 'x2'),
+    ];
+    const { live, replay } = await rowsAfterErasure(harness, sessionsProjection, events, 'sessions', 'id');
+    expect(live.length).toBe(2);
+    for (const row of live) expect({ title: row['title'], description: row['description'], video_path: row['video_path'], metadata: row['metadata'] }).toEqual({ title: null, description: null, video_path: null, metadata: null });
+    expect(live.map((row) => row['status'])).toEqual(['completed', 'failed']);
+    expect(replay).toEqual(live);
+  });
+
   it('creates a pending session with every field of the start, user_id = player_id', async () => {
     const log = new EventLog();
     const t = await harness.fresh(sessionsProjection);

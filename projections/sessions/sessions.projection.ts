@@ -1,17 +1,20 @@
-import type { SessionEvent } from '../../libs/domain/session/session.events.js';
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { evolveSessionRow, sessionsEventTypes } from './session-row.js';
+import { clearSessionRow, evolveSessionRow, sessionsEventTypes, type SessionsEvent } from './session-row.js';
 import { sessionsTable } from './sessions.tables.js';
 
 /**
  * `sessions` (SPEC §4, seed 002): one row per training or match session, its status
  * (`pending` → `completed` | `failed`), times and metadata.
  */
-export const sessionsProjection = defineProjection<SessionEvent>({
+export const sessionsProjection = defineProjection<SessionsEvent>({
   name: 'sessions',
-  version: 1,
+  version: 2,
   eventTypes: sessionsEventTypes,
   tables: [sessionsTable],
-  apply: keyedRows(sessionsTable, { key: (e) => e.data.sessionId, evolve: evolveSessionRow }),
+  apply: keyedRows(sessionsTable, {
+    key: (e) => (e.type === 'PatientErased' ? undefined : e.data.sessionId),
+    evolve: evolveSessionRow,
+    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'player_id', clear: clearSessionRow },
+  }),
 });

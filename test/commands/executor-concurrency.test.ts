@@ -7,6 +7,7 @@ import type { EventStore } from '../../libs/event-store/index.js';
 import { createEsdbEventStore } from '../../libs/event-store/esdb/esdb-event-store.js';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
+import { KeyStore, MasterKey } from '../../libs/personal-data/index.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { startEsdbBackend, type EsdbBackend } from '../support/esdb-double/backends.js';
 
@@ -35,10 +36,21 @@ function withRival(store: EventStore, rival: (stream: string, read: number) => P
 describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against other writers [%s]', (backend) => {
   /** two stores on one log, as two API processes have */
   let stores: [EventStore, EventStore];
+  /** the data keys both "processes" share (one key store, as one read database holds it) */
+  let keyStore: KeyStore;
   const cleanups: (() => Promise<void>)[] = [];
+
+  /** A key store in a fresh schema of `connection` (embedded: in memory). */
+  const openKeyStore = async (connection: DatabaseConnection, schema: string) => {
+    keyStore = await KeyStore.open(connection.db, { schema, masterKey: { key: MasterKey.generate(), origin: 'the test' } });
+    cleanups.unshift(() => keyStore.close());
+  };
 
   beforeAll(async () => {
     if (backend === 'esdb') {
+      const keysDb = await openDatabase({ kind: 'embedded', dataDir: null });
+      cleanups.push(() => keysDb.close());
+      await openKeyStore(keysDb, uniqueName('keys'));
       const esdb: EsdbBackend = await startEsdbBackend();
       process.stdout.write(`executor concurrency running against: ${esdb.label}\n`);
       const a = await createEsdbEventStore({ connectionString: esdb.connectionString });
@@ -54,18 +66,22 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     // PGlite is one in-process database: the second "process" shares it, with its own store (and group commit)
     const second = backend === 'server' ? await open() : first;
     stores = [await createPostgresEventStore({ connection: first, schema }), await createPostgresEventStore({ connection: second, schema })];
+    await openKeyStore(first, `${schema}_keys`);
     process.stdout.write(`executor concurrency running against: ${backend === 'server' ? 'PostgreSQL server, two pools' : 'embedded PGlite, two stores'}\n`);
     cleanups.push(async () => {
       if (second !== first) await second.close();
       await first.close();
-      if (backend === 'server') await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      if (backend === 'server') {
+        await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await adminQuery(`DROP SCHEMA IF EXISTS "${schema}_keys" CASCADE`);
+      }
     });
   });
   afterAll(async () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  const executorOn = (store: EventStore, retry = {}) => new CommandExecutor({ store, isKnownSymptom: () => true, retry });
+  const executorOn = (store: EventStore, retry = {}) => new CommandExecutor({ store, dataKeys: keyStore, isKnownSymptom: () => true, retry });
 
   it('two processes logging symptoms for one patient at once: every command lands, revisions dense, conflicts retried', async () => {
     const executors = [executorOn(stores[0]), executorOn(stores[1])];

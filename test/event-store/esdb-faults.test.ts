@@ -14,6 +14,7 @@ import { countingProjection } from '../support/counting-projection.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { startEsdbDouble, type EsdbDouble } from '../support/esdb-double/index.js';
 import { expectProblem } from '../support/problems.js';
+import { plaintextOpener } from '../../libs/projection-engine/open-events.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,6 +75,7 @@ describe('EventStoreDB adapter: KDB-744 checkpoints [gRPC test double with kdb74
   it('defect 9: a projection caught up through that checkpoint still applies every later event', async () => {
     const projection = countingProjection('kdb744', ['Counted']);
     const runner = new ProjectionRunner({
+      opener: plaintextOpener(),
       db,
       store,
       projections: [projection],

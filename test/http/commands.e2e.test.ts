@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { commandNames, type CommandName } from '../../libs/domain/commands.js';
+import { commandNames, commandRegistry, type CommandName } from '../../libs/domain/commands.js';
+import { ENCRYPTED_FIELD, personalFieldsOf } from '../../libs/personal-data/index.js';
 import { startTestApp, type TestApp, type Topology } from '../support/app.js';
 import {
   apiKeysEnv,
@@ -225,6 +226,11 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
     const { sessionId, playerId } = await g.session();
     const body = { sessionId, reason: 'video file unreadable' } satisfies CommandBody<'FailSession'>;
     return { body, stream: `session-${sessionId}`, revision: 1, type: 'SessionFailed', data: { ...body, playerId }, occurredAt: SERVER_TIME };
+  },
+  ErasePatient: async (g) => {
+    const patientId = await g.patient();
+    const body = { patientId, reason: 'erasure request #42' } satisfies CommandBody<'ErasePatient'>;
+    return { body, stream: `patient-${patientId}`, revision: 1, type: 'PatientErased', data: body, occurredAt: SERVER_TIME };
   },
 };
 
@@ -544,19 +550,22 @@ const rejections: Rejection[] = [
 describe.each<Topology>(['embedded', 'server'])('commands over HTTP [%s store]', (topology) => {
   let app: TestApp;
   let client: CommandClient;
+  let adminClient: CommandClient;
   let g: Given;
-  const serviceActor = { id: keyIdOf(TEST_KEYS.service), role: 'service' };
+  /** the role allowed to send `name`: services, or admins for ErasePatient */
+  const roleOf = (name: CommandName) => commandRegistry[name].roles[0]!;
 
   beforeAll(async () => {
     app = await startTestApp(topology, apiKeysEnv);
     client = commandClient(app);
+    adminClient = commandClient(app, TEST_KEYS.admin);
     g = given(client);
   });
   afterAll(async () => app?.close());
 
-  it('the registry has the 17 commands of SPEC §2, each with a success case here', () => {
+  it('the registry has the 17 commands of SPEC §2 and ErasePatient (§9), each with a success case here', () => {
     expect([...commandNames].sort()).toEqual(Object.keys(successes).sort());
-    expect(commandNames).toHaveLength(17);
+    expect(commandNames).toHaveLength(18);
   });
 
   describe('a valid command is appended and answered 201', () => {
@@ -565,7 +574,8 @@ describe.each<Topology>(['embedded', 'server'])('commands over HTTP [%s store]',
       const mark = await eventLog(app).mark();
       const correlationId = `corr-${uid(name)}`;
       const sentAt = Date.now();
-      const res = await client.send(name, expected.body, { 'x-correlation-id': correlationId });
+      const sender = roleOf(name) === 'admin' ? adminClient : client;
+      const res = await sender.send(name, expected.body, { 'x-correlation-id': correlationId });
       const answeredAt = Date.now();
 
       expect(res.status).toBe(201);
@@ -588,8 +598,15 @@ describe.each<Topology>(['embedded', 'server'])('commands over HTTP [%s store]',
       expect(event.type).toBe(expected.type);
       expect(event.id).toMatch(UUID);
       expect(event.data).toEqual(expected.data);
+      // as stored: the personal fields sent are only in the ciphertext (SPEC §9)
+      const [stored] = await mark.appendedRaw();
+      const personal = (personalFieldsOf(expected.type)?.fields ?? []).filter((field) => field in expected.data);
+      for (const field of personal) expect(stored!.data).not.toHaveProperty(field);
+      if (personal.length > 0) expect(typeof stored!.data[ENCRYPTED_FIELD]).toBe('string');
+      else expect(stored!.data).toEqual(expected.data);
+      const role = roleOf(name);
       expect(event.metadata).toEqual({
-        actor: serviceActor,
+        actor: { id: keyIdOf(TEST_KEYS[role]), role },
         correlationId,
         causationId: expect.stringMatching(UUID),
         commandName: name,

@@ -260,6 +260,7 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
     jersey_number: 10,
     registered_at: s.ev('reg:pat-a').at,
     updated_at: s.ev('reg:pat-a').at,
+    erased_at: null,
   });
   const patientB = () => ({
     patient_id: 'pat-b',
@@ -273,6 +274,7 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
     jersey_number: 7,
     registered_at: s.ev('reg:pat-b').at,
     updated_at: s.ev('upd:pat-b').at,
+    erased_at: null,
   });
   const patientC = () => ({
     patient_id: 'pat-c',
@@ -286,6 +288,7 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
     jersey_number: null,
     registered_at: s.ev('reg:pat-c').at,
     updated_at: s.ev('reg:pat-c').at,
+    erased_at: null,
   });
 
   describe('patients', () => {

@@ -8,6 +8,7 @@ import { defaultProjectionContext } from '../../libs/projection-engine/testing/p
 import { allProjections } from '../../projections/index.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { runCli } from '../../apps/cli/cli.js';
+import { plaintextOpener } from '../../libs/projection-engine/open-events.js';
 
 /** A fresh database for the service's stores, and its URL. */
 export async function createTargetDatabase(prefix = 'caretrack_import'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
@@ -67,6 +68,7 @@ export async function project(db: Kysely<unknown>, logStore: EventStore, keys: K
   const root = new URL('../../', import.meta.url);
   const store = decrypting(logStore, keys);
   const runner = new ProjectionRunner({
+    opener: plaintextOpener(),
     db,
     store,
     projections: allProjections,

@@ -1,7 +1,8 @@
 /**
  * Every projection gives the same rows whatever the batch boundaries (1, 7, 500 and 5,000
  * events per batch), from a warm cache or a cold one, on a realistic simulated history with
- * backdated symptom logs.
+ * backdated symptom logs and erased patients (live rows cleared on PatientErased equal rows
+ * written from events that already read as erased).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const connection = await openDatabase({ kind: 'embedded', dataDir: null });
   try {
     const store = await createPostgresEventStore({ connection });
-    await appendSimulatedHistory(store, { patients: 30, logsPerPatient: 40, seed: 7 });
+    await appendSimulatedHistory(store, { patients: 30, logsPerPatient: 40, seed: 7, eraseEvery: 4 });
     for (let from: 'start' | bigint = 'start'; ; ) {
       const page = await store.readAll({ fromPosition: from, maxCount: 1000 });
       events.push(...page);
@@ -57,6 +58,8 @@ describe('batch-size invariance of every projection [PGlite]', () => {
       latest.set(person, Math.max(at, latest.get(person) ?? -Infinity));
     }
     expect(backdated).toBeGreaterThan(50);
+    // and erasures (SPEC §9), with events of the erased patients before and after them
+    expect(events.filter((e) => e.type === 'PatientErased').length).toBeGreaterThanOrEqual(5);
   });
 
   for (const projection of allProjections) {

@@ -15,6 +15,7 @@ import { allProjections } from '../../projections/index.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { appendSimulatedHistory } from '../support/simulated-history.js';
 import { readFileSync } from 'node:fs';
+import { plaintextOpener } from '../../libs/projection-engine/open-events.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +76,7 @@ describe('projections survive a killed process [PostgreSQL server, real processe
   async function uninterruptedSnapshot(): Promise<Map<string, string[]>> {
     await resetProjections();
     const runner = new ProjectionRunner({
+      opener: plaintextOpener(),
       db,
       store,
       projections: allProjections,

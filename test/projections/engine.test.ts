@@ -11,6 +11,7 @@ import { projectionStatuses, ProjectionRunner, waitForPosition, type Projection 
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { countingProjection } from '../support/counting-projection.js';
+import { plaintextOpener } from '../../libs/projection-engine/open-events.js';
 
 const logger = pino({ level: process.env['ENGINE_TEST_LOG'] ?? 'silent' });
 const configTexts = { triageMap: 'x', stages: 'y' };
@@ -44,6 +45,7 @@ async function embeddedWorld(): Promise<World> {
 
 function runner(world: World, projections: Projection[], extra: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {}) {
   return new ProjectionRunner({
+    opener: plaintextOpener(),
     db: world.db,
     store: world.store,
     projections,

@@ -15,6 +15,7 @@ import { openDatabase, type DatabaseConnection } from '../../libs/read-store/con
 import { allProjections } from '../../projections/index.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { appendSimulatedHistory } from '../support/simulated-history.js';
+import { plaintextOpener } from '../../libs/projection-engine/open-events.js';
 
 const logger = pino({ level: 'silent' });
 const configTexts = { triageMap: 'x', stages: 'y' };
@@ -43,8 +44,8 @@ describe.each([
   let world: World;
   beforeAll(async () => {
     world = await makeWorld();
-    await appendSimulatedHistory(world.store, { patients: 25, logsPerPatient: 30, seed: 11 });
-    const runner = new ProjectionRunner({ db: world.db, store: world.store, projections: allProjections, context: defaultProjectionContext(), configTexts, logger, concurrent, batchSize: 300 });
+    await appendSimulatedHistory(world.store, { patients: 25, logsPerPatient: 30, seed: 11, eraseEvery: 4 });
+    const runner = new ProjectionRunner({ opener: plaintextOpener(), db: world.db, store: world.store, projections: allProjections, context: defaultProjectionContext(), configTexts, logger, concurrent, batchSize: 300 });
     await runner.start();
     const head = (await world.store.headPosition())!;
     const deadline = Date.now() + 120_000;
@@ -58,6 +59,7 @@ describe.each([
 
   it('each rebuilt projection swaps in the very rows of the catch-up', async () => {
     const admin = new ProjectionAdmin({
+      opener: plaintextOpener(),
       db: world.db,
       store: world.store,
       projections: allProjections,

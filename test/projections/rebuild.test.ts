@@ -8,6 +8,7 @@ import { ProjectionAdmin } from '../../libs/projection-engine/index.js';
 import { allProjections } from '../../projections/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { apiKeysEnv, commandClient, TEST_KEYS } from '../support/commands.js';
+import { keyStoreOpener } from '../../libs/projection-engine/open-events.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -147,11 +148,13 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     await sql`UPDATE patients SET last_name = 'Tampered' WHERE patient_id = 'rb3'`.execute(app.infrastructure.database.db);
     const bad = (await app.app.inject({ method: 'POST', url: '/admin/projections/patients/verify', headers: admin })).json() as {
       matches: boolean;
-      differences: { table: string; onlyLeft: number; onlyRight: number; examplesLeft: { last_name: string }[] }[];
+      differences: { table: string; onlyLeft: number; onlyRight: number; examplesLeft: { key: object; columns: string[] | null }[] }[];
     };
     expect(bad.matches).toBe(false);
     expect(bad.differences).toEqual([expect.objectContaining({ table: 'patients', onlyLeft: 1, onlyRight: 1 })]);
-    expect(bad.differences[0]!.examplesLeft[0]!.last_name).toBe('Tampered');
+    // named by key and column, never by value (SPEC §9: no copy of a personal field in a side table)
+    expect(bad.differences[0]!.examplesLeft).toEqual([{ key: { patient_id: 'rb3' }, columns: ['last_name'] }]);
+    expect(JSON.stringify(bad.differences)).not.toMatch(/Tampered|B3/);
     const { rows } = await sql<{ last_name: string }>`SELECT last_name FROM patients WHERE patient_id = 'rb3'`.execute(app.infrastructure.database.db);
     expect(rows[0]!.last_name).toBe('Tampered'); // verify changed nothing
     await sql`UPDATE patients SET last_name = 'B3' WHERE patient_id = 'rb3'`.execute(app.infrastructure.database.db);
@@ -179,6 +182,7 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
   it('verification catches a corrupted shadow row and refuses the swap', async () => {
     const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(app.infrastructure.database.db);
     const projectionAdmin = new ProjectionAdmin({
+      opener: keyStoreOpener(app.infrastructure.keyStore),
       db: app.infrastructure.database.db,
       store: app.infrastructure.eventStore,
       projections: allProjections,
@@ -195,7 +199,10 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     await projectionAdmin.settled('patients');
     const progress = await projectionAdmin.progress('patients');
     expect(progress).toMatchObject({ state: 'failed', error: expect.stringMatching(/verification failed/) });
-    expect(JSON.stringify(progress!.differences)).toMatch(/Corrupted/);
+    expect(progress!.differences).toEqual([
+      { table: 'patients', onlyLeft: 1, onlyRight: 1, examplesLeft: [{ key: { patient_id: 'rb1' }, columns: ['first_name'] }], examplesRight: [{ key: { patient_id: 'rb1' }, columns: ['first_name'] }] },
+    ]);
+    expect(JSON.stringify(progress!.differences)).not.toMatch(/Corrupted/);
     const after = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(app.infrastructure.database.db);
     expect(after.rows).toEqual(before.rows); // the live table is untouched
   }, 60_000);
@@ -205,6 +212,7 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
     const make = (owner: string) =>
       new ProjectionAdmin({
+        opener: keyStoreOpener(app.infrastructure.keyStore),
         db,
         store: app.infrastructure.eventStore,
         projections: allProjections,

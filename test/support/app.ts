@@ -31,6 +31,8 @@ export type TestAppOptions = {
   besides?: TestApp;
   /** the URL the app gets for its fresh database (e.g. through a proxy) */
   databaseUrl?: (url: string) => string;
+  /** every log line of the app at level debug is pushed here (default: no logs) */
+  logLines?: string[];
 };
 
 /**
@@ -66,7 +68,9 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
     ...(esdb ? { EVENTSTORE_URL: esdb.connectionString } : {}),
     ...env,
   });
-  const running = await createApp(config, pino({ level: 'silent' }), { appendHooks: options.appendHooks });
+  const lines = options.logLines;
+  const logger = lines ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) : pino({ level: 'silent' });
+  const running = await createApp(config, logger, { appendHooks: options.appendHooks, print: lines ? (text) => void lines.push(text) : undefined });
   await running.app.getHttpAdapter().getInstance().ready();
   return {
     ...running,

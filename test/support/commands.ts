@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { commandRegistry, CommandName } from '../../libs/domain/commands.js';
-import type { StoredEvent } from '../../libs/event-store/index.js';
+import type { EventStore, StoredEvent } from '../../libs/event-store/index.js';
+import { decryptEvents } from '../../libs/personal-data/index.js';
 import type { TestApp } from './app.js';
 
 /** One key per role (SPEC §8: at least 24 characters each). */
@@ -229,22 +230,11 @@ export function given(client: CommandClient) {
  */
 export function eventLog(app: TestApp) {
   const store = app.infrastructure.eventStore;
-  return {
-    async mark() {
-      const head = await store.headPosition();
-      return {
-        head,
-        /** the events appended since the mark, oldest first */
-        async appended(): Promise<StoredEvent[]> {
-          return store.readAll({ fromPosition: head ?? 'start', maxCount: 1000 });
-        },
-        /** the log head now */
-        async headNow() {
-          return store.headPosition();
-        },
-      };
+  const keys = app.infrastructure.keyStore;
+  const raw = {
+    async appendedSince(head: Awaited<ReturnType<EventStore['headPosition']>>): Promise<StoredEvent[]> {
+      return store.readAll({ fromPosition: head ?? 'start', maxCount: 1000 });
     },
-    /** the events of one stream, oldest first ([] when it has none) */
     async stream(streamId: string): Promise<StoredEvent[]> {
       try {
         return await store.readStream(streamId);
@@ -253,5 +243,31 @@ export function eventLog(app: TestApp) {
         throw error;
       }
     },
+  };
+  return {
+    async mark() {
+      const head = await store.headPosition();
+      return {
+        head,
+        /** the events appended since the mark, oldest first, decrypted (as the deciders see them) */
+        async appended(): Promise<StoredEvent[]> {
+          return decryptEvents(await raw.appendedSince(head), keys);
+        },
+        /** the events appended since the mark as stored (personal fields in `data.$encrypted`) */
+        async appendedRaw(): Promise<StoredEvent[]> {
+          return raw.appendedSince(head);
+        },
+        /** the log head now */
+        async headNow() {
+          return store.headPosition();
+        },
+      };
+    },
+    /** the events of one stream, oldest first ([] when it has none), decrypted */
+    async stream(streamId: string): Promise<StoredEvent[]> {
+      return decryptEvents(await raw.stream(streamId), keys);
+    },
+    /** the events of one stream as stored */
+    rawStream: raw.stream,
   };
 }

@@ -20,9 +20,15 @@ function prng(seed: number) {
 /**
  * Runs a realistic history through the real deciders in memory (no HTTP) and appends the
  * events: doctors, patients, assignments, consultations (some scheduled then changed), scans
- * and predictions, report pipelines, symptom logs over days, sessions. Returns the count.
+ * and predictions, report pipelines, symptom logs over days, sessions; with `eraseEvery: n`,
+ * every n-th patient is erased (ErasePatient) after their history, and logs one more symptom
+ * afterwards (no personal data: still accepted). The events are plaintext: read them through
+ * `plaintextOpener()`, which reads an erased patient's events as erased. Returns the count.
  */
-export async function appendSimulatedHistory(store: EventStore, options: { patients: number; logsPerPatient: number; seed?: number }): Promise<number> {
+export async function appendSimulatedHistory(
+  store: EventStore,
+  options: { patients: number; logsPerPatient: number; seed?: number; eraseEvery?: number },
+): Promise<number> {
   const random = prng(options.seed ?? 42);
   const streams = new Map<string, DomainEvent[]>();
   const pending = new Map<string, EventToAppend[]>();
@@ -81,6 +87,10 @@ export async function appendSimulatedHistory(store: EventStore, options: { patie
     }
     run('StartSession', { sessionId: `se${i}`, playerId: p, sessionType: 'training', startTime: at(i) });
     run('CompleteSession', { sessionId: `se${i}`, endTime: at(i + 1.5), kpis: { max_speed_kmh: 20 + (i % 10), passes: 30 + i, pass_accuracy: 80 } });
+    if (options.eraseEvery && i % options.eraseEvery === 1) {
+      run('ErasePatient', { patientId: p, reason: `request ${i}` });
+      run('LogSymptom', { patientId: p, symptomId: 'headache', severity: 1, loggedAt: at(24 * 60), logId: `l${i}-after` });
+    }
   }
   // Interleave streams like live traffic: append in rounds of a few events per stream.
   const queues = [...pending.entries()];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { StoredEvent } from '../../../libs/event-store/index.js';
-import { withScratchReplay, type ProjectionContext } from '../../../libs/projection-engine/index.js';
+import { withScratchReplay, type EventOpener, type ProjectionContext } from '../../../libs/projection-engine/index.js';
 import type { ReadModels } from '../read-models/read-models.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 
@@ -16,12 +16,15 @@ export function concernsPatient(event: StoredEvent, patientId: string): boolean 
 /**
  * The patient's statistics, timeline and tracker row as the projections would have shown
  * them with the history recorded up to `at`: their own code, replayed into a scratch schema.
+ * The events are decrypted as they read now, so an erased patient's fields are `null` at every
+ * `at`, also before the erasure (SPEC §9).
  */
-export async function patientAsOf(readModels: ReadModels, store: EventStore, context: ProjectionContext, patientId: string, at: Date) {
+export async function patientAsOf(readModels: ReadModels, store: EventStore, opener: EventOpener, context: ProjectionContext, patientId: string, at: Date) {
   const projections = readModels.projections.filter((p) => (AS_OF_PROJECTIONS as readonly string[]).includes(p.name));
   return withScratchReplay(
     readModels.db,
     store,
+    opener,
     projections,
     context,
     (e) => e.recordedAt <= at && concernsPatient(e, patientId),

@@ -7,11 +7,12 @@ import type { AppConfig } from '../config/app-config.js';
 import { ProblemFilter } from '../errors/problem.filter.js';
 import { NestPinoLogger } from '../logging/logger.js';
 import { loadKeyRing } from '../auth/api-keys.js';
-import { IdempotencyStore } from '../idempotency/idempotency.store.js';
+import { IDEMPOTENCY_REQUEST_SECRET, IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { AccessLog } from '../audit/access-log.js';
 import { allProjections } from '../../../projections/index.js';
 import { ProjectionRunner } from '../../../libs/projection-engine/runner.js';
 import { ProjectionAdmin } from '../../../libs/projection-engine/rebuild/projection-admin.js';
+import { keyStoreOpener } from '../../../libs/projection-engine/open-events.js';
 import { ReadModels } from '../read-models/read-models.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { installHttpMetrics } from '../metrics/http-metrics.js';
@@ -26,6 +27,7 @@ import { useStrictJsonBodies } from './json-body.js';
 import { frameworkErrors, MAX_PARAM_LENGTH } from './url-errors.js';
 import { useSecurityHeaders } from './security-headers.js';
 import { loadTrackerRules } from './tracker-rules.js';
+import { completeInterruptedErasures } from './complete-erasures.js';
 
 /** The largest request body accepted; larger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -67,11 +69,14 @@ export async function createApp(
   logger.info({ source }, 'api keys loaded');
   const infrastructure = await openInfrastructure(config, logger, { appendHooks: options.appendHooks });
   try {
-    const idempotency = await IdempotencyStore.open(infrastructure.database.db);
+    const idempotency = await IdempotencyStore.open(infrastructure.database.db, await infrastructure.keyStore.secret(IDEMPOTENCY_REQUEST_SECRET));
     const accessLog = await AccessLog.open(infrastructure.database.db);
+    // Every path that feeds projections (runner, rebuild, verify, as-of) decrypts through it (SPEC §9).
+    const opener = keyStoreOpener(infrastructure.keyStore);
     const runner = new ProjectionRunner({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
+      opener,
       projections: allProjections,
       context: { triageMap: trackerRules.triageMap, stages: trackerRules.stages },
       configTexts: { triageMap: trackerRules.triageMapText, stages: trackerRules.stagesText },
@@ -84,6 +89,7 @@ export async function createApp(
     const projectionAdmin = new ProjectionAdmin({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
+      opener,
       projections: allProjections,
       context: { triageMap: trackerRules.triageMap, stages: trackerRules.stages },
       fingerprintOf: (name) => runner.fingerprint(name),
@@ -93,7 +99,10 @@ export async function createApp(
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const metrics = new AppMetrics();
     // Every append the commands make is timed (caretrack_append_duration_seconds).
-    const executor = new CommandExecutor({ store: timedAppends(infrastructure.eventStore, metrics), isKnownSymptom: trackerRules.isKnownSymptom, logger });
+    const executor = new CommandExecutor({
+      store: timedAppends(infrastructure.eventStore, metrics),
+      dataKeys: infrastructure.keyStore,
+      isKnownSymptom: trackerRules.isKnownSymptom, logger });
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
@@ -123,6 +132,8 @@ export async function createApp(
     });
     installHttpMetrics(fastify, metrics);
     await app.init();
+    // ErasePatient destroys the key before appending: a crash in between is completed here.
+    await completeInterruptedErasures(infrastructure.keyStore, infrastructure.eventStore, executor, logger);
     if (config.role === 'api') await ensureProjectionTables(infrastructure.database.db, allProjections, runner);
     else await runner.start();
     logger.info({ role: config.role }, config.role === 'api' ? 'serving HTTP; projections run elsewhere' : 'projection runner started');

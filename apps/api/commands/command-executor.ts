@@ -10,6 +10,7 @@ import {
   type EventToAppend,
   type StreamAppend,
 } from '../../../libs/event-store/index.js';
+import { decryptEvents, encryptEvent, personalFieldsOf, UndecryptableEventError, withPersonalFieldsErased, type DataKeys } from '../../../libs/personal-data/index.js';
 import { NotFound } from '../errors/http-errors.js';
 import { ConcurrencyExhausted } from './concurrency-exhausted.js';
 import { DecisionCache, type DecisionCacheLimits } from './decision-cache.js';
@@ -37,11 +38,16 @@ export type RetryPolicy = {
   maxDelayMs: number;
 };
 
+/** The key store as the executor uses it: encrypt, decrypt, and ErasePatient's key destruction. */
+export type CommandDataKeys = DataKeys & { destroy(subjectId: string): Promise<unknown> };
+
 export type CommandExecutorOptions = {
   store: EventStore;
+  /** per-patient data keys (SPEC §9): personal fields are encrypted before the append and decrypted before deciding */
+  dataKeys: CommandDataKeys;
   /** the keys of triage_map.yaml (LogSymptom) */
   isKnownSymptom: (symptomId: string) => boolean;
-  logger?: { debug(obj: object, msg: string): void };
+  logger?: { debug(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
   retry?: Partial<RetryPolicy>;
   cache?: DecisionCacheLimits;
   /** most commands of one stream decided and appended together; default 64 */
@@ -58,6 +64,12 @@ export type CommandExecutorCounters = {
   rounds: number;
   /** rounds that decided on the cached state without reading (the append's expected revision checked it) */
   readsSkipped: number;
+  /** time spent sealing decided events with their keys in hand (ms, summed): the AES work of SPEC §9 on the write path */
+  encryptMs: number;
+  /** time spent getting the keys to seal with, and on ErasePatient's key destruction (ms, summed): a new patient's key is one transaction */
+  keyMs: number;
+  /** time spent decrypting read events before deciding (ms, summed) */
+  decryptMs: number;
 };
 
 type Job = {
@@ -90,6 +102,14 @@ const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 2, maxDelayMs
  *   If-Match: read again, decide again, append again, after a jittered backoff, at most
  *   `maxAttempts` times, then 409 `concurrency_exhausted`. A rule the new state breaks is that
  *   rule's error. With If-Match, a stream at another revision is `WrongExpectedVersion` at once.
+ * - **Personal data (SPEC §9).** The deciders see the stored events decrypted (an erased
+ *   patient's fields as `null`); decided events are encrypted just before each append, with the
+ *   ids they are appended under (the associated data), so every retry encrypts anew. A command's
+ *   `effects` (ErasePatient: destroy the data key) run after its predecessors in the round are
+ *   encrypted and before it is appended: an event encrypted under a key destroyed before its
+ *   append is unreadable, erased by construction. The cached states are folded from plaintext
+ *   events; deciders keep no personal field in their states (tested), so they equal the states
+ *   folded from the decrypted log, before and after an erasure.
  * - **Rejections stand on confirmed states only.** A command decided after others of its round
  *   saw their events before they were written; if it is refused, the refusal waits for their
  *   append and holds only if they all landed (else the command is decided again).
@@ -98,7 +118,7 @@ export class CommandExecutor {
   private readonly lanes = new Map<string, Job[]>();
   private readonly cache: DecisionCache;
   private readonly retry: RetryPolicy;
-  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0, readsSkipped: 0 };
+  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0, readsSkipped: 0, encryptMs: 0, keyMs: 0, decryptMs: 0 };
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.cache = new DecisionCache(options.cache);
@@ -203,7 +223,7 @@ export class CommandExecutor {
     }
     const existing = new Set(read.existingStreams);
     for (const factStream of existing) this.cache.exists(factStream);
-    const state = lead.fold(cached?.folded ?? null, read.events);
+    const state = lead.fold(cached?.folded ?? null, await this.decrypted(read.events));
     if (read.revision !== null) this.cache.confirm(stream, { aggregate: lead.aggregate, folded: state, revision: read.revision });
     const decisions = this.decideAll(stream, jobs, { state, revision: read.revision, existing }, true);
     if (decisions === 'read first') throw new Error('unreachable: a confirmed state needs no read');
@@ -257,9 +277,10 @@ export class CommandExecutor {
     aggregate: object,
     jobs: Job[],
     baseRevision: bigint | null,
-    { decided, deferred }: { decided: Decided[]; deferred: Deferred[] },
+    planned: { decided: Decided[]; deferred: Deferred[] },
   ): Promise<Job[]> {
-    if (decided.length === 0) return [];
+    const { decided, deferred, again } = await this.sealAll(planned);
+    if (decided.length === 0) return again;
     const appends: StreamAppend[] = decided.map((d, i) => ({
       stream,
       events: d.events,
@@ -274,7 +295,61 @@ export class CommandExecutor {
       for (const d of deferred) d.job.reject(error);
       return [];
     }
-    return this.settle(stream, aggregate, jobs, decided, deferred, outcomes);
+    const retry = this.settle(stream, aggregate, jobs, decided, deferred, outcomes);
+    return [...retry, ...again].sort((a, b) => jobs.indexOf(a) - jobs.indexOf(b));
+  }
+
+  /**
+   * Runs each decided command's effects and encrypts its events, in round order. The first
+   * command whose encryption fails (409 `patient_erased`) is refused; the commands decided after
+   * it saw its events, so they are decided again, and so are deferred refusals that depended on it.
+   */
+  private async sealAll({ decided, deferred }: { decided: Decided[]; deferred: Deferred[] }): Promise<{ decided: Decided[]; deferred: Deferred[]; again: Job[] }> {
+    for (let i = 0; i < decided.length; i++) {
+      const d = decided[i]!;
+      try {
+        const effectsStarted = performance.now();
+        for (const effect of d.job.prepared.effects) if (effect.kind === 'destroyDataKey') await this.options.dataKeys.destroy(effect.subjectId);
+        // the keys first (a new patient's is created: one transaction), then the seal with the keys in hand
+        for (const subject of subjectsToSeal(d.events)) await this.options.dataKeys.keyForWrite(subject);
+        const sealStarted = performance.now();
+        d.events = await Promise.all(d.events.map((event) => encryptEvent({ ...event, id: event.id! }, this.options.dataKeys)));
+        this.counters.keyMs += sealStarted - effectsStarted;
+        this.counters.encryptMs += performance.now() - sealStarted;
+      } catch (error) {
+        d.job.reject(error);
+        const again = [...decided.slice(i + 1).map((x) => x.job), ...deferred.filter((x) => x.after > i).map((x) => x.job)];
+        return { decided: decided.slice(0, i), deferred: deferred.filter((x) => x.after <= i), again };
+      }
+    }
+    return { decided, deferred, again: [] };
+  }
+
+  /**
+   * The stored events as the deciders see them: decrypted, an erased patient's fields `null`. An
+   * event whose ciphertext does not open is decided on as erased (no decider reads a personal
+   * field) and logged with its id; the views report it (audit history, the projections' faults).
+   */
+  private async decrypted<E extends { id: string; type: string; data: Record<string, unknown> }>(events: readonly E[]): Promise<E[]> {
+    const started = performance.now();
+    try {
+      return await decryptEvents(events, this.options.dataKeys);
+    } catch (error) {
+      if (!(error instanceof UndecryptableEventError)) throw error;
+      const views: E[] = [];
+      for (const event of events) {
+        try {
+          views.push(...(await decryptEvents([event], this.options.dataKeys)));
+        } catch (one) {
+          if (!(one instanceof UndecryptableEventError)) throw one;
+          this.options.logger?.warn?.({ eventId: one.eventId, reason: one.reason }, 'an event read for a decision does not decrypt; deciding on it as erased');
+          views.push(withPersonalFieldsErased(event));
+        }
+      }
+      return views;
+    } finally {
+      this.counters.decryptMs += performance.now() - started;
+    }
   }
 
   private settle(
@@ -321,6 +396,18 @@ export class CommandExecutor {
     const facts = Object.fromEntries(prepared.requires.map((r) => [r.fact, existing.has(r.streamId) || this.cache.knownToExist(r.streamId)]));
     return { now, generatedId: randomUUID(), isKnownSymptom: this.options.isKnownSymptom, ...facts };
   }
+}
+
+/** The subjects whose keys a command's events need: those of events that carry a personal field. */
+function subjectsToSeal(events: readonly EventToAppend[]): Set<string> {
+  const subjects = new Set<string>();
+  for (const event of events) {
+    const spec = personalFieldsOf(event.type);
+    if (!spec?.subject || !spec.fields.some((field) => field in event.data)) continue;
+    const subject = event.data[spec.subject];
+    if (typeof subject === 'string') subjects.add(subject);
+  }
+  return subjects;
 }
 
 /** An event as the log stores it: a fresh id, the command's data and the envelope's metadata. */

@@ -5,12 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Principal, Roles, RolesFrom, COMMAND_ROLES } from '../auth/auth.guard.js';
 import { rolesOfCommand } from './command-roles.js';
 import { HttpProblem } from '../errors/http-errors.js';
-import { IdempotencyStore, requestHash } from '../idempotency/idempotency.store.js';
+import { IdempotencyStore } from '../idempotency/idempotency.store.js';
 import { IDEMPOTENCY_STORE } from '../tokens.js';
 import { parseCommandHeaders } from './command-headers.js';
 import { ExecuteCommand, type CommandAccepted } from './execute-command.js';
 
-/** `POST /commands/{CommandName}` for every command of SPEC §2. */
+/** `POST /commands/{CommandName}` for every command of SPEC §2 and ErasePatient (§9). */
 @Controller('commands')
 export class CommandsController {
   constructor(
@@ -40,7 +40,7 @@ export class CommandsController {
     const key = headers.idempotencyKey;
     if (key === undefined) return this.bus.execute(command);
 
-    const claim = await this.idempotency.claim(principal.keyId, key, requestHash(name, headers.ifMatch, body));
+    const claim = await this.idempotency.claim(principal.keyId, key, this.idempotency.hashOf(name, headers.ifMatch, body));
     if (claim.kind === 'replay') {
       void reply.status(claim.status).header('idempotent-replayed', 'true');
       return claim.body;

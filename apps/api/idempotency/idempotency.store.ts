@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import { migrateSchema } from '../../../libs/read-store/migrate.js';
@@ -32,9 +32,16 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/** A canonical hash of a request: command name, expected revision and the body with sorted keys. */
-export function requestHash(commandName: string, ifMatch: string | undefined, body: unknown): string {
-  return createHash('sha256').update(JSON.stringify([commandName, ifMatch ?? null, canonical(body)])).digest('hex');
+/** The key store secret (`KeyStore.secret`) that keys request hashes. */
+export const IDEMPOTENCY_REQUEST_SECRET = 'idempotency-request';
+
+/**
+ * A canonical keyed hash of a request: HMAC-SHA256 under the service secret of command name,
+ * expected revision and the body with sorted keys. Keyed, so a stored hash cannot confirm a
+ * guess of a patient's name (SPEC §9: no plaintext copy, nor a way to test one).
+ */
+export function requestHash(secret: KeyObject, commandName: string, ifMatch: string | undefined, body: unknown): string {
+  return createHmac('sha256', secret).update(JSON.stringify([commandName, ifMatch ?? null, canonical(body)])).digest('hex');
 }
 
 function canonical(value: unknown): unknown {
@@ -51,12 +58,20 @@ function canonical(value: unknown): unknown {
  * request is still running.
  */
 export class IdempotencyStore {
-  private constructor(private readonly db: Kysely<unknown>) {}
+  private constructor(
+    private readonly db: Kysely<unknown>,
+    private readonly secret: KeyObject,
+  ) {}
 
-  /** Creates the table if needed (safe to run twice or concurrently). */
-  static async open(db: Kysely<unknown>): Promise<IdempotencyStore> {
+  /** Creates the table if needed (safe to run twice or concurrently); `secret` keys the request hashes. */
+  static async open(db: Kysely<unknown>, secret: KeyObject): Promise<IdempotencyStore> {
     await migrateSchema(db, SCHEMA, migrations, 'idempotency keys');
-    return new IdempotencyStore(db);
+    return new IdempotencyStore(db, secret);
+  }
+
+  /** {@link requestHash} under this store's secret. */
+  hashOf(commandName: string, ifMatch: string | undefined, body: unknown): string {
+    return requestHash(this.secret, commandName, ifMatch, body);
   }
 
   /**

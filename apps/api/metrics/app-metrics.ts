@@ -44,6 +44,13 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   readonly conflictRetries = this.counter('caretrack_command_conflict_retries_total', 'Commands decided again after another writer appended to their stream first.', ['command']);
   readonly idempotentReplays = this.counter('caretrack_idempotent_replays_total', 'Commands answered from the Idempotency-Key store, appending nothing.', ['command']);
 
+  // Personal data (SPEC §9): crypto time of this process, sampled at each scrape.
+  readonly personalDataSeconds = this.gauge(
+    'caretrack_personal_data_seconds',
+    'Seconds this process spent on personal-data crypto since it started: path commands (key: getting or creating the data keys and destroying them; encrypt: sealing with the key in hand; decrypt: before deciding) or projections (decrypt: each batch).',
+    ['path', 'operation'],
+  );
+
   // The HTTP edge.
   readonly failedAuthentications = this.counter('caretrack_failed_authentications_total', 'Requests refused 401: no Bearer key (missing) or an unknown one (invalid).', ['reason']);
   readonly httpDuration = this.histogram('caretrack_http_request_duration_seconds', 'HTTP request duration by method, route template and status.', ['method', 'route', 'status_code'], LATENCY_BUCKETS);
@@ -67,6 +74,14 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
       if (p.secondsSinceProgress !== null) this.projectionSinceProgress.set({ projection }, p.secondsSinceProgress);
       if (p.rebuild) this.rebuildProgress.set({ projection }, p.rebuild.ratio);
     }
+  }
+
+  /** Sets the crypto-time gauges from the executor's and the runner's totals (called at every scrape). */
+  observePersonalData(totals: { encryptCommandsSeconds: number; keyCommandsSeconds: number; decryptCommandsSeconds: number; decryptProjectionsSeconds: number }): void {
+    this.personalDataSeconds.set({ path: 'commands', operation: 'encrypt' }, totals.encryptCommandsSeconds);
+    this.personalDataSeconds.set({ path: 'commands', operation: 'key' }, totals.keyCommandsSeconds);
+    this.personalDataSeconds.set({ path: 'commands', operation: 'decrypt' }, totals.decryptCommandsSeconds);
+    this.personalDataSeconds.set({ path: 'projections', operation: 'decrypt' }, totals.decryptProjectionsSeconds);
   }
 
   /** ProjectionMetrics: one batch committed to the live tables. */

@@ -68,14 +68,25 @@ function nullable<C extends Columns>(columns: C): Nullable<C> {
   return Object.fromEntries(Object.entries(columns).map(([k, spec]) => [k, spec.endsWith('?') ? spec : `${spec}?`])) as Nullable<C>;
 }
 
-/** `patients` (SPEC §4). */
+/** `patients` (SPEC §4), with `erased_at` (SPEC §9: set when the patient was erased; names and birth date are then `null`). */
 export const patientColumns = servedColumns(patientsTable) satisfies Columns;
 
 /** `patient_statistics` (SPEC §4); the `*_date` columns are instants. */
 export const statisticsColumns = servedColumns(patientStatisticsTable) satisfies Columns;
 
-/** `patient_timeline` (SPEC §4). */
-export const timelineColumns = servedColumns(patientTimelineTable) satisfies Columns;
+/** `patient_timeline` (SPEC §4); `description_erased` is the projection's own (it replaces `description` on erasure), not served. */
+export const timelineColumns = pick(servedColumns(patientTimelineTable), [
+  'event_id',
+  'patient_id',
+  'event_date',
+  'event_type',
+  'title',
+  'description',
+  'severity',
+  'source_type',
+  'source_id',
+  'doctor_id',
+]) satisfies Columns;
 
 /** The assignment part of `doctor_patient_assignments` (without its two keys). */
 export const assignmentColumns = pick(servedColumns(assignmentsTable), ['assignment_type', 'is_active', 'assigned_at', 'ended_at', 'notes', 'source']) satisfies Columns;

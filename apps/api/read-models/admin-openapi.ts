@@ -7,15 +7,25 @@ const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 
 const position: JsonSchema = { type: 'string', pattern: '^[0-9]+$', description: 'A log position as a decimal string.' };
 const REBUILD_STATES = ['building', 'verifying', 'swapping', 'swapped', 'failed', 'rolled_back', 'abandoned'];
 
+const rowDifference: JsonSchema = {
+  type: 'object',
+  description: 'One differing row: its primary key, and the columns that differ from the other side’s row of that key (null: no such row there).',
+  properties: {
+    key: { type: 'object', description: 'The primary-key columns and their values.' },
+    columns: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }] },
+  },
+  required: ['key', 'columns'],
+};
+
 const tableDifference: JsonSchema = {
   type: 'object',
-  description: 'Rows of one table present on one side only (compared as whole rows).',
+  description: 'Rows of one table present on one side only (compared as whole rows), named by key and differing columns, never by value (SPEC §9).',
   properties: {
     table: { type: 'string' },
     onlyLeft: { type: 'integer', minimum: 0, description: 'Rows only in the live table (verify) or the shadow (rebuild).' },
     onlyRight: { type: 'integer', minimum: 0, description: 'Rows only in the replay.' },
-    examplesLeft: { type: 'array', items: { type: 'object' }, description: 'Up to 20 such rows.' },
-    examplesRight: { type: 'array', items: { type: 'object' } },
+    examplesLeft: { type: 'array', items: schemaRef('RowDifference'), description: 'Up to 20 such rows.' },
+    examplesRight: { type: 'array', items: schemaRef('RowDifference') },
   },
   required: ['table', 'onlyLeft', 'onlyRight', 'examplesLeft', 'examplesRight'],
 };
@@ -48,6 +58,7 @@ export const adminOpenApiSchemas: Record<string, JsonSchema> = {
     },
     required: ['name', 'status', 'position', 'lag', 'lagSeconds', 'secondsSinceProgress', 'fingerprint', 'builtWith', 'stale', 'owner', 'lastError', 'rebuild'],
   },
+  RowDifference: rowDifference,
   TableDifference: tableDifference,
   RebuildProgress: {
     type: 'object',

@@ -1,4 +1,13 @@
 import { sql, type Kysely } from 'kysely';
+import type { TableShape } from '../table.js';
+
+/**
+ * A row present on one side only, named without its values: its primary key, and the columns
+ * whose values differ from the other side's row of that key (`null`: the other side has no row
+ * with that key). Differences are stored (`caretrack_projections.rebuilds`) and served; whole
+ * rows would copy personal fields into a table that outlives an erasure (SPEC §9).
+ */
+export type RowDifference = { key: Record<string, unknown>; columns: string[] | null };
 
 /** Rows that differ between two copies of a table: present in one, not in the other. */
 export type TableDifference = {
@@ -6,24 +15,25 @@ export type TableDifference = {
   /** how many rows are only in `left` / only in `right` */
   onlyLeft: number;
   onlyRight: number;
-  /** up to `limit` examples of each, as JSON */
-  examplesLeft: Record<string, unknown>[];
-  examplesRight: Record<string, unknown>[];
+  /** up to `limit` examples of each: key and differing column names */
+  examplesLeft: RowDifference[];
+  examplesRight: RowDifference[];
 };
 
 /**
  * Compares the tables of two schemas row by row (as multisets of whole rows, by checksum of
- * each row's JSON). Returns only tables that differ.
+ * each row's JSON). Returns only tables that differ, each difference named by key and columns.
  */
 export async function compareSchemas(
   db: Kysely<unknown>,
   left: string,
   right: string,
-  tables: readonly string[],
+  tables: readonly TableShape[],
   limit = 20,
 ): Promise<TableDifference[]> {
   const result: TableDifference[] = [];
-  for (const table of tables) {
+  for (const shape of tables) {
+    const table = shape.name;
     const diff = (a: string, b: string) => sql<{ row: Record<string, unknown>; n: string }>`
       WITH a AS (SELECT to_jsonb(t.*) AS row FROM ${sql.id(a, table)} t),
            b AS (SELECT to_jsonb(t.*) AS row FROM ${sql.id(b, table)} t),
@@ -36,12 +46,27 @@ export async function compareSchemas(
         table,
         onlyLeft: Number(l.rows[0]?.n ?? 0),
         onlyRight: Number(r.rows[0]?.n ?? 0),
-        examplesLeft: l.rows.map((x) => x.row),
-        examplesRight: r.rows.map((x) => x.row),
+        examplesLeft: await named(db, right, shape, l.rows.map((x) => x.row)),
+        examplesRight: await named(db, left, shape, r.rows.map((x) => x.row)),
       });
     }
   }
   return result;
+}
+
+/** Each row as its key and the columns in which the other side's row of the same key differs. */
+async function named(db: Kysely<unknown>, other: string, shape: TableShape, rows: readonly Record<string, unknown>[]): Promise<RowDifference[]> {
+  if (rows.length === 0) return [];
+  const keyOf = (row: Record<string, unknown>) => Object.fromEntries(shape.primaryKey.map((column) => [column, row[column]]));
+  const keys = rows.map((row) => JSON.stringify(keyOf(row)));
+  const { rows: found } = await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(other, shape.name)} t
+    WHERE to_jsonb(t.*) @> ANY(CAST(${keys} AS jsonb[]))`.execute(db);
+  const byKey = new Map(found.map((row) => [JSON.stringify(keyOf(row.row)), row.row]));
+  return rows.map((row, i) => {
+    const counterpart = byKey.get(keys[i]!);
+    const columns = counterpart ? Object.keys(row).filter((column) => JSON.stringify(row[column]) !== JSON.stringify(counterpart[column])) : null;
+    return { key: keyOf(row), columns };
+  });
 }
 
 /**

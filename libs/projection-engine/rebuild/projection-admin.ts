@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventStore, Position, StoredEvent } from '../../event-store/index.js';
+import type { EventStore, Position } from '../../event-store/index.js';
 import { checkSchema, ENGINE_SCHEMA, LIVE_SCHEMA, shadowSchema, verifySchema } from '../engine-schema.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { applyBatch, storeHistory } from '../apply-batch.js';
@@ -8,6 +8,8 @@ import { claimRebuild, loadRebuild, saveProgress, type RebuildProgress } from '.
 import { createIndexes, createProjectionSchema, pagesOf, replayInto } from './replay.js';
 import { swapBack, swapIn } from './swap.js';
 import { RebuildInProgress, UnknownProjection } from '../errors.js';
+import type { EventOpener, OpenedEvent } from '../open-events.js';
+import { describeFault } from '../fault.js';
 
 type Logger = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -16,6 +18,8 @@ export type ProjectionAdminOptions = {
   store: EventStore;
   projections: readonly Projection[];
   context: ProjectionContext;
+  /** decrypts the replayed events, as the runner does */
+  opener: EventOpener;
   fingerprintOf: (name: string) => string;
   /** this process, as in the rebuild's row */
   owner: string;
@@ -58,8 +62,8 @@ export class ProjectionAdmin {
     const projection = this.projection(name);
     if (!(await claimRebuild(this.options.db, name, this.options.owner, this.options.heartbeatTimeoutMs))) throw new RebuildInProgress(name);
     const task = this.rebuild(projection, hooks).catch(async (error: unknown) => {
-      this.options.logger.error({ projection: name, err: String(error) }, 'rebuild failed');
-      await saveProgress(this.options.db, name, this.options.owner, { state: 'failed', error: String(error), finished: true }).catch(() => undefined);
+      this.options.logger.error({ projection: name, err: describeFault(error) }, 'rebuild failed');
+      await saveProgress(this.options.db, name, this.options.owner, { state: 'failed', error: describeFault(error), finished: true }).catch(() => undefined);
       await this.dropScratch(name).catch(() => undefined);
     });
     this.tasks.set(name, task);
@@ -92,7 +96,7 @@ export class ProjectionAdmin {
         // Replay (outside any transaction: the store may share this database's one connection)
         // exactly up to the live checkpoint, then compare while holding it still.
         const live = await livePosition(db, name);
-        if (live !== null) replayed = await replayInto(db, store, projection, context, scratch, { from: replayed, upTo: live, batchSize: this.batchSize, cache });
+        if (live !== null) replayed = await replayInto(db, store, projection, context, scratch, { from: replayed, upTo: live, batchSize: this.batchSize, cache, opener: this.options.opener });
         const target = live;
         const report = await db.transaction().execute(async (trx) => {
           const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
@@ -100,7 +104,7 @@ export class ProjectionAdmin {
           const now = rows[0]?.position ?? null;
           if (now !== (target === null ? null : target.toString())) return null; // moved on: replay further
           const differ = await tablesThatDiffer(trx, LIVE_SCHEMA, scratch, projection.tableNames);
-          const differences = differ.length === 0 ? [] : await compareSchemas(trx, LIVE_SCHEMA, scratch, differ);
+          const differences = differ.length === 0 ? [] : await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableDefs.filter((t) => differ.includes(t.name)));
           return { name, position: now, matches: differences.length === 0, differences };
         });
         if (report) return report;
@@ -164,7 +168,7 @@ export class ProjectionAdmin {
         etaSeconds: state ? 0 : rate ? (grown - processed) / rate : null,
       });
     };
-    const history = storeHistory(store);
+    const history = storeHistory(store, this.options.opener);
     const main = new BatchFeeder(this.batchSize, (events) => applyBatch(events, { db, schema: shadow, projection, context, cache: shadowCache, history }));
     // Other transaction boundaries: about 3/5 of the batch size, never a divisor of it.
     const other = new BatchFeeder(Math.max(1, Math.floor((this.batchSize * 3) / 5) + 1), (events) =>
@@ -172,7 +176,8 @@ export class ProjectionAdmin {
     );
     let position: 'start' | Position = 'start';
     for await (const page of pagesOf(store, projection.eventTypes, 'start', Math.min(5000, this.batchSize))) {
-      await Promise.all([main.add(page), other.add(page)]);
+      const opened = await this.options.opener.open(page);
+      await Promise.all([main.add(opened), other.add(opened)]);
       processed += page.length;
       position = page[page.length - 1]!.position;
       await beat();
@@ -183,7 +188,7 @@ export class ProjectionAdmin {
 
     await beat('verifying');
     const differ = await tablesThatDiffer(db, shadow, verify, projection.tableNames);
-    const differences = differ.length === 0 ? [] : await compareSchemas(db, shadow, verify, differ);
+    const differences = differ.length === 0 ? [] : await compareSchemas(db, shadow, verify, projection.tableDefs.filter((t) => differ.includes(t.name)));
     await sql`DROP SCHEMA ${sql.id(verify)} CASCADE`.execute(db);
     if (differences.length > 0) {
       await saveProgress(db, name, owner, { state: 'failed', differences, error: 'verification failed: the shadow differs from an independent replay; the live tables were kept', finished: true });
@@ -194,7 +199,7 @@ export class ProjectionAdmin {
     await beat('verifying');
 
     await saveProgress(db, name, owner, { state: 'swapping' });
-    position = await swapIn(db, store, projection, context, position, this.options.fingerprintOf(name), this.batchSize, shadowCache);
+    position = await swapIn(db, store, projection, context, position, this.options.fingerprintOf(name), this.batchSize, this.options.opener, shadowCache);
     const seconds = (Date.now() - started) / 1000;
     await saveProgress(db, name, owner, {
       state: 'swapped',
@@ -216,14 +221,14 @@ export class ProjectionAdmin {
 
 /** Collects events into batches of `size` and applies each; `end` applies the rest. */
 class BatchFeeder {
-  private pending: StoredEvent[] = [];
+  private pending: OpenedEvent[] = [];
 
   constructor(
     private readonly size: number,
-    private readonly apply: (events: StoredEvent[]) => Promise<void>,
+    private readonly apply: (events: OpenedEvent[]) => Promise<void>,
   ) {}
 
-  async add(events: readonly StoredEvent[]): Promise<void> {
+  async add(events: readonly OpenedEvent[]): Promise<void> {
     for (const event of events) {
       this.pending.push(event);
       if (this.pending.length >= this.size) await this.flush();

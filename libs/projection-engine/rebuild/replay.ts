@@ -4,6 +4,7 @@ import { inSchema } from '../apply-in-schema.js';
 import { applyBatch, storeHistory } from '../apply-batch.js';
 import { prefetch } from '../batches.js';
 import type { Projection, ProjectionContext } from '../projection.js';
+import type { EventOpener } from '../open-events.js';
 import { RowCache } from '../row-cache.js';
 import { createIndexesSql, createTableSql } from '../table.js';
 
@@ -45,6 +46,8 @@ export async function createIndexes(db: Kysely<unknown>, schema: string, project
 export const CACHE_ROWS = 100_000;
 
 export type ReplayOptions = {
+  /** decrypts each page before the projection sees it (the runner's step) */
+  opener: EventOpener;
   /** exclusive start; `start` for the whole history */
   from: 'start' | Position;
   /** inclusive end; default: whatever the log holds when each page is read */
@@ -73,11 +76,11 @@ export async function replayInto(
   options: ReplayOptions,
 ): Promise<'start' | Position> {
   const cache = options.cache ?? new RowCache(CACHE_ROWS);
-  const history = storeHistory(store);
+  const history = storeHistory(store, options.opener);
   let position = options.from;
   for await (const events of pagesOf(store, projection.eventTypes, options.from, options.batchSize, options.upTo)) {
     if (options.cancelled?.()) return position;
-    await applyBatch(events, { db, schema, projection, context, cache, history });
+    await applyBatch(await options.opener.open(events), { db, schema, projection, context, cache, history });
     position = events[events.length - 1]!.position;
     await options.onBatch?.(events.length, position);
   }

@@ -5,6 +5,7 @@ import { scratchSchema } from '../engine-schema.js';
 import { applyBatch, storeHistory } from '../apply-batch.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { RowCache } from '../row-cache.js';
+import type { EventOpener } from '../open-events.js';
 
 /**
  * Replays the chosen events through the projections' own code into a scratch schema, lets
@@ -12,11 +13,15 @@ import { RowCache } from '../row-cache.js';
  * (e.g. up to a past time). The same `apply` as the live projections, not a second copy.
  *
  * @example
- * await withScratchReplay(db, store, [statistics], ctx, (e) => e.recordedAt <= at, (schema) => readRows(schema));
+ * await withScratchReplay(db, store, opener, [statistics], ctx, (e) => e.recordedAt <= at, (schema) => readRows(schema));
+ *
+ * Events are opened (decrypted) page by page by `opener`, as the runner does: an erased
+ * patient's fields are `null` at every time, also before the erasure.
  */
 export async function withScratchReplay<T>(
   db: Kysely<unknown>,
   store: EventStore,
+  opener: EventOpener,
   projections: readonly Projection[],
   context: ProjectionContext,
   select: (event: StoredEvent) => boolean,
@@ -30,7 +35,7 @@ export async function withScratchReplay<T>(
       for (const p of projections) for (const ddl of p.tables) await sql.raw(ddl).execute(trx);
     });
     const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
-    const history = storeHistory(store, select);
+    const history = storeHistory(store, opener, select);
     const caches = new Map(projections.map((p) => {
       const cache = new RowCache();
       cache.markComplete(p.tableNames);
@@ -39,7 +44,7 @@ export async function withScratchReplay<T>(
     let from: 'start' | bigint = 'start';
     for (;;) {
       const page = await store.readAll({ fromPosition: from, maxCount: pageSize, eventTypes: types });
-      const chosen = page.filter(select);
+      const chosen = await opener.open(page.filter(select));
       for (const p of projections) {
         const mine = chosen.filter((e) => p.eventTypes.includes(e.type));
         if (mine.length) await applyBatch(mine, { db, schema, projection: p, context, cache: caches.get(p.name)!, history });

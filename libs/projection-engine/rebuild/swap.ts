@@ -6,6 +6,7 @@ import type { Projection, ProjectionContext } from '../projection.js';
 import { savePrevious } from './rebuild-state.js';
 import type { RowCache } from '../row-cache.js';
 import { NoPreviousTables } from '../errors.js';
+import type { EventOpener } from '../open-events.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
 
@@ -24,6 +25,7 @@ export async function swapIn(
   shadowPosition: 'start' | Position,
   fingerprint: string,
   batchSize: number,
+  opener: EventOpener,
   cache?: RowCache,
 ): Promise<'start' | Position> {
   const shadow = shadowSchema(projection.name);
@@ -32,7 +34,7 @@ export async function swapIn(
   for (let attempt = 0; attempt < 50; attempt++) {
     // Catch the shadow up outside the transaction: the store may share this database's single
     // connection (PGlite), so it cannot be read while the transaction holds it.
-    position = await replayInto(db, store, projection, context, shadow, { from: position, batchSize, ...(cache ? { cache } : {}) });
+    position = await replayInto(db, store, projection, context, shadow, { from: position, batchSize, opener, ...(cache ? { cache } : {}) });
     const target = position;
     const swapped = await db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ position: string | null; fingerprint: string }>`SELECT position::text AS position, fingerprint
@@ -84,6 +86,16 @@ export async function swapBack(db: Kysely<unknown>, projection: Projection): Pro
     return { position: row.previous_position, fingerprint: row.previous_fingerprint };
   });
 }
+
+/**
+ * Drops the previous (rollback) tables of these projections: they hold rows as they were before
+ * the last swap, personal fields of a patient erased since included (SPEC §9). Called when an
+ * erasure is applied; a rollback then answers `NoPreviousTables`.
+ */
+export async function dropPreviousTables(db: Kysely<unknown>, names: readonly string[]): Promise<void> {
+  for (const name of names) await sql`DROP SCHEMA IF EXISTS ${sql.id(previousSchema(name))} CASCADE`.execute(db);
+}
+
 async function moveTables(trx: Kysely<unknown>, tables: readonly string[], from: string, to: string): Promise<void> {
   for (const table of tables) await sql`ALTER TABLE ${sql.id(from, table)} SET SCHEMA ${sql.id(to)}`.execute(trx);
 }

@@ -6,6 +6,7 @@ import type { JsonObject, StoredEvent } from '../../event-store/index.js';
 import { openDatabase, type DatabaseConnection } from '../../read-store/connection.js';
 import { inSchema } from '../apply-in-schema.js';
 import { applyBatch } from '../apply-batch.js';
+import { openedPlaintext, plaintextOpener } from '../open-events.js';
 import { toProjectedEvent, type EventShape, type ProjectedEvent, type Projection, type ProjectionContext } from '../projection.js';
 import { RowCache } from '../row-cache.js';
 import type { CaretrackEvent } from '../../domain/events.js';
@@ -16,7 +17,7 @@ import type { CaretrackEvent } from '../../domain/events.js';
  * @example foldPatient(undefined, projected(log.event('PatientRegistered', { … })))
  */
 export function projected<E extends EventShape = CaretrackEvent>(event: StoredEvent): ProjectedEvent<E> {
-  return toProjectedEvent<E>(event);
+  return toProjectedEvent<E>(openedPlaintext(event));
 }
 
 /** The shipped tracker rules (projections/config/*.yaml). */
@@ -68,7 +69,7 @@ export class EventLog {
    * @example foldPatient(undefined, log.projected('PatientRegistered', { patientId: 'p1', firstName: 'A', lastName: 'B' }))
    */
   projected<E extends EventShape = CaretrackEvent>(type: string, data: JsonObject, options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {}): ProjectedEvent<E> {
-    return toProjectedEvent<E>(this.event(type, data, options));
+    return toProjectedEvent<E>(openedPlaintext(this.event(type, data, options)));
   }
 }
 
@@ -107,8 +108,10 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
   const log: StoredEvent[] = [];
   const cache = new RowCache();
   cache.markComplete(projection.tableNames);
+  // Plaintext events, read as the engine reads them: a patient's fields are null once a PatientErased of theirs was given.
+  const opener = plaintextOpener();
   const history = async (streamId: string, types: readonly string[], upTo: bigint) =>
-    log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo).map((e) => toProjectedEvent(e));
+    (await opener.open(log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo))).map((e) => toProjectedEvent(e));
   return {
     schema,
     /**
@@ -121,7 +124,8 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
       if (options.cold) cache.clear();
       const handled = events.filter((e) => projection.eventTypes.includes(e.type));
       for (let i = 0; i < handled.length; i += Math.max(1, batchSize)) {
-        const batch = handled.slice(i, i + Math.max(1, batchSize));
+        // opened batch by batch, as the runner does: an erasure reaches the batches from its own on
+        const batch = await opener.open(handled.slice(i, i + Math.max(1, batchSize)));
         await applyBatch(batch, { db, schema, projection, context, cache, history });
       }
     },
@@ -144,4 +148,30 @@ function bind(text: string, parameters: unknown[]): string {
     const value = parameters[Number(i) - 1];
     return value === null || value === undefined ? 'NULL' : typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
   });
+}
+
+/**
+ * A projection's rows after an erasure of every patient the events name, two ways: applied live
+ * (the events, then the erasures in a later batch) and replayed after the erasures (one batch:
+ * every event already reads as erased). A projection handles erasure correctly when the two are
+ * equal and its personal columns are `null`.
+ *
+ * @example const { live, replay } = await rowsAfterErasure(harness, consultationsProjection, history(), 'consultations', 'id');
+ */
+export async function rowsAfterErasure(
+  harness: ReturnType<typeof projectionHarness>,
+  projection: Projection,
+  events: readonly StoredEvent[],
+  table: string,
+  orderBy: string,
+): Promise<{ live: Record<string, unknown>[]; replay: Record<string, unknown>[] }> {
+  const subjects = [...new Set(events.flatMap((e) => [e.data['patientId'], e.data['playerId']].filter((id): id is string => typeof id === 'string')))];
+  const log = new EventLog();
+  const erasures = subjects.map((patientId) => log.event('PatientErased', { patientId, reason: 'request' }, { streamId: `patient-${patientId}`, occurredAt: '2027-01-01T00:00:00Z' }));
+  const live = await harness.fresh(projection);
+  await live.apply(events);
+  await live.apply(erasures);
+  const replay = await harness.fresh(projection);
+  await replay.apply([...events, ...erasures]);
+  return { live: await live.rows(table, orderBy), replay: await replay.rows(table, orderBy) };
 }

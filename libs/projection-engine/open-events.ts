@@ -1,0 +1,95 @@
+import type { StoredEvent } from '../event-store/index.js';
+import {
+  decryptEvents,
+  ENCRYPTED_FIELD,
+  personalFieldsOf,
+  UndecryptableEventError,
+  withPersonalFieldsErased,
+  type DataKeys,
+} from '../personal-data/index.js';
+
+declare const opened: unique symbol;
+
+/**
+ * A stored event as the engine may hand it to a projection: its personal fields decrypted, or
+ * `null` when the subject was erased (SPEC §9). `undecryptable` is set on an event whose
+ * ciphertext does not open: `toProjectedEvent` refuses it, so the runner's fault path reports
+ * it (event id, `personal_data_undecryptable`) and no row is written from it.
+ */
+export type OpenedEvent = StoredEvent & { readonly [opened]: true; readonly undecryptable?: UndecryptableEventError };
+
+/** The key store as the engine uses it: batch lookups, and forgetting an erased subject's cached key. */
+export type EngineDataKeys = DataKeys & { forget(subjectId: string): void };
+
+/** Opens batches of stored events for the projections: the one place the engine decrypts. */
+export interface EventOpener {
+  open(events: readonly StoredEvent[]): Promise<OpenedEvent[]>;
+}
+
+/**
+ * The opener of a running service: one `decryptEvents` per batch (one key lookup). Every
+ * `PatientErased` of the batch first drops its subject's cached key (the key row is already
+ * gone: ErasePatient destroys it before appending), so no key cached earlier opens an event of
+ * that patient; all of the patient's events then read as erased, also those before the erasure,
+ * and the end state is the one a replay after the erasure gives.
+ *
+ * @example const opener = keyStoreOpener(infrastructure.keyStore); await applyBatch(await opener.open(page), options);
+ */
+export function keyStoreOpener(keys: EngineDataKeys): EventOpener {
+  return {
+    async open(events) {
+      for (const event of events) if (event.type === 'PatientErased') forgetSubject(keys, event);
+      try {
+        return (await decryptEvents(events, keys)) as OpenedEvent[];
+      } catch (error) {
+        if (!(error instanceof UndecryptableEventError)) throw error;
+        // One event does not open: find which, one at a time; the others are served as usual.
+        const views: OpenedEvent[] = [];
+        for (const event of events) views.push(await openOne(event, keys));
+        return views;
+      }
+    },
+  };
+}
+
+/**
+ * The opener of projection specs and engine tests, whose events are plaintext: an event reads as
+ * erased when its subject has a `PatientErased` among the events opened so far or in this batch
+ * — what the key store gives the live engine. An event carrying ciphertext is undecryptable
+ * here (`no_data_key`): this opener has no key.
+ */
+export function plaintextOpener(): EventOpener {
+  const erased = new Set<string>();
+  return {
+    async open(events) {
+      for (const event of events) if (event.type === 'PatientErased') erased.add(String(event.data['patientId']));
+      return events.map((event) => {
+        if (ENCRYPTED_FIELD in event.data) return { ...event, undecryptable: new UndecryptableEventError(event.id, 'no_data_key') } as OpenedEvent;
+        const field = personalFieldsOf(event.type)?.subject;
+        const subject = field ? event.data[field] : undefined;
+        return (typeof subject === 'string' && erased.has(subject) ? withPersonalFieldsErased(event) : event) as OpenedEvent;
+      });
+    },
+  };
+}
+
+/** A plaintext event (a spec's) as an opened one, for pure fold specs that call `toProjectedEvent` directly. */
+export function openedPlaintext(event: StoredEvent): OpenedEvent {
+  return event as OpenedEvent;
+}
+
+async function openOne(event: StoredEvent, keys: DataKeys): Promise<OpenedEvent> {
+  try {
+    const [view] = await decryptEvents([event], keys);
+    return view as OpenedEvent;
+  } catch (error) {
+    if (!(error instanceof UndecryptableEventError)) throw error;
+    // Nothing of the personal fields is kept: the event carries only its clear fields and the error.
+    return { ...withPersonalFieldsErased(event), undecryptable: error } as OpenedEvent;
+  }
+}
+
+function forgetSubject(keys: EngineDataKeys, event: StoredEvent): void {
+  const subject = event.data['patientId'];
+  if (typeof subject === 'string') keys.forget(subject);
+}
