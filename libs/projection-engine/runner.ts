@@ -17,6 +17,12 @@ import type { Projection, ProjectionContext } from './projection.js';
 
 type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
+/**
+ * Told of every batch committed to a projection's live tables with its checkpoint (the API's
+ * `AppMetrics` implements it: `apps/api/metrics/observers.ts`, `ProjectionMetrics`).
+ */
+export type BatchObserver = { batchApplied(projection: string, events: number, seconds: number): void };
+
 export type RunnerOptions = {
   db: Kysely<unknown>;
   store: EventStore;
@@ -49,6 +55,8 @@ export type RunnerOptions = {
    * events it does not handle); default 5 s. They spare a restart from rescanning the log.
    */
   idleCheckpointMs?: number;
+  /** told of each batch committed to the live tables (events, seconds); checkpoint-only writes are not batches */
+  metrics?: BatchObserver;
 };
 
 /**
@@ -328,6 +336,8 @@ export class ProjectionRunner {
     } finally {
       stats.seconds += (performance.now() - started) / 1000;
     }
+    // Only after the commit: a rolled-back batch (lost turn, fault) applied nothing.
+    this.options.metrics?.batchApplied(projection.name, events.length, (performance.now() - started) / 1000);
   }
 
   private async write(projection: Projection, fence: bigint, previous: Position | null, events: StoredEvent[]): Promise<void> {

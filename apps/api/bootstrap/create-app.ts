@@ -69,6 +69,7 @@ export async function createApp(
   try {
     const idempotency = await IdempotencyStore.open(infrastructure.database.db);
     const accessLog = await AccessLog.open(infrastructure.database.db);
+    const metrics = new AppMetrics();
     const runner = new ProjectionRunner({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
@@ -80,6 +81,8 @@ export async function createApp(
       leaseRenewMs: Math.max(200, Math.floor(config.projectionLeaseMs / 5)),
       // PGlite runs one statement at a time: concurrency there only interleaves the waits.
       concurrent: infrastructure.database.kind === 'server',
+      // caretrack_projection_events_applied_total, _batch_size, _apply_duration_seconds
+      metrics,
     });
     const projectionAdmin = new ProjectionAdmin({
       db: infrastructure.database.db,
@@ -91,7 +94,6 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
-    const metrics = new AppMetrics();
     // Every append the commands make is timed (caretrack_append_duration_seconds).
     const executor = new CommandExecutor({ store: timedAppends(infrastructure.eventStore, metrics), isKnownSymptom: trackerRules.isKnownSymptom, logger });
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
