@@ -275,15 +275,33 @@ export class ProjectionRunner {
     this.indexesPending.add(projection.name);
   }
 
-  /** Creates the declared indexes that are missing (after a catch-up from nothing, or a crash in one). */
+  /**
+   * Creates the declared indexes that are missing (after a catch-up from nothing, or a crash in
+   * one). On the server two are built at a time, each in its own transaction on its own
+   * connection (PostgreSQL builds one index on one core; the runner is idle meanwhile), the
+   * largest tables first so the longest builds overlap the rest; each server build may sort in
+   * memory up to 256 MB (`maintenance_work_mem`, for that transaction only) instead of spilling the
+   * timeline's million keys to disk.
+   */
   private async buildPendingIndexes(projections: readonly Projection[]): Promise<void> {
-    for (const projection of projections) {
-      if (!this.indexesPending.has(projection.name)) continue;
-      await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
-        for (const table of projection.tableDefs) for (const ddl of createIndexesSql(table)) await sql.raw(ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')).execute(trx);
-      });
-      this.indexesPending.delete(projection.name);
-    }
+    const pending = projections.filter((p) => this.indexesPending.has(p.name));
+    const jobs = pending.flatMap((projection) =>
+      projection.tableDefs.flatMap((table) => createIndexesSql(table).map((ddl) => ({ table: table.name, ddl: ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ') }))),
+    );
+    const sizes = await tableSizes(this.options.db, [...new Set(jobs.map((j) => j.table))]);
+    jobs.sort((a, b) => (sizes.get(b.table) ?? 0) - (sizes.get(a.table) ?? 0));
+    const server = this.options.concurrent ?? true;
+    const build = async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        const { ddl } = job;
+        await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
+          if (server) await sql`SET LOCAL maintenance_work_mem TO '256MB'`.execute(trx);
+          await sql.raw(ddl).execute(trx);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: server ? 2 : 1 }, build));
+    for (const projection of pending) this.indexesPending.delete(projection.name);
   }
 
   private cacheOf(name: string): RowCache {
@@ -393,6 +411,14 @@ async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Prom
     if (rows[0]?.any) return false;
   }
   return true;
+}
+
+/** Bytes of each table in the live schema (its heap), to build the largest tables' indexes first. */
+async function tableSizes(db: Kysely<unknown>, tables: readonly string[]): Promise<Map<string, number>> {
+  if (tables.length === 0) return new Map();
+  const { rows } = await sql<{ name: string; bytes: string }>`SELECT t.name, pg_relation_size(format('%I.%I', ${LIVE_SCHEMA}::text, t.name)::regclass)::text AS bytes
+    FROM unnest(${[...tables]}::text[]) AS t(name)`.execute(db);
+  return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
 }
 
 function lowest(positions: (Position | null)[]): Position | null {
