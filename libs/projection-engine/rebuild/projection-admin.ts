@@ -179,14 +179,20 @@ export class ProjectionAdmin {
       applyBatch(events, { db, schema: verify, projection, context, cache: verifyCache, history }),
     );
     let position: 'start' | Position = 'start';
-    for await (const page of pagesOf(store, projection.eventTypes, 'start', Math.min(5000, this.batchSize))) {
-      await Promise.all([main.add(page), other.add(page)]);
-      processed += page.length;
-      position = page[page.length - 1]!.position;
-      await beat();
-      await hooks.afterBatch?.(processed);
+    try {
+      for await (const page of pagesOf(store, projection.eventTypes, 'start', Math.min(5000, this.batchSize))) {
+        await Promise.all([main.add(page), other.add(page)]);
+        processed += page.length;
+        position = page[page.length - 1]!.position;
+        await beat();
+        await hooks.afterBatch?.(processed);
+      }
+      await Promise.all([main.end(), other.end()]);
+    } catch (error) {
+      // No transaction of either fold may outlive the build (the scratch schemas are dropped next).
+      await Promise.allSettled([main.settled(), other.settled()]);
+      throw error;
     }
-    await Promise.all([main.end(), other.end()]);
     await hooks.afterBuild?.(shadow);
 
     await beat('verifying');
@@ -222,9 +228,16 @@ export class ProjectionAdmin {
   }
 }
 
-/** Collects events into batches of `size` and applies each; `end` applies the rest. */
+/**
+ * Collects events into batches of `size` and applies each; `end` applies the rest. A full
+ * batch is applied in the background while the next one fills: the two folds of a rebuild then
+ * overlap (one folds in Node while PostgreSQL writes the other's rows) instead of taking turns,
+ * since each flushes at other pages. Batches of one feeder still apply one after the other, in
+ * order. Memory: at most two batches per feeder (one applying, one filling).
+ */
 class BatchFeeder {
   private pending: StoredEvent[] = [];
+  private running: Promise<void> | null = null;
 
   constructor(
     private readonly size: number,
@@ -238,14 +251,27 @@ class BatchFeeder {
     }
   }
 
+  /** Applies what is left and waits for every batch. */
   async end(): Promise<void> {
     if (this.pending.length > 0) await this.flush();
+    await this.running;
+    this.running = null;
   }
 
+  /** Waits for the batch being applied, if any, whatever its outcome. */
+  async settled(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Waits for the previous batch (its error surfaces here), then starts this one in the background. */
   private async flush(): Promise<void> {
+    await this.running;
     const batch = this.pending;
     this.pending = [];
-    await this.apply(batch);
+    const running = this.apply(batch);
+    // Observed later (next flush, end, settled); mark it handled so a failure is not "unhandled" meanwhile.
+    running.catch(() => undefined);
+    this.running = running;
   }
 }
 
