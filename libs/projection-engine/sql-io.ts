@@ -110,21 +110,27 @@ export class SqlBatchIO implements ProjectionIO {
     return true;
   }
 
-  /** Writes every buffered row in `trx` (the caller's transaction). */
+  /**
+   * Writes every buffered row in `trx` (the caller's transaction), at most `WRITE_CHUNK` rows
+   * per statement: a batch of 10,000 events then never builds one multi-megabyte parameter
+   * string per column (large strings go straight to V8's old generation and make the collector
+   * run on the whole heap), and the memory of a write stays bounded whatever the batch's size.
+   */
   async flush(trx: Kysely<unknown>): Promise<void> {
     for (const p of this.pending.values()) {
       const { table } = p;
-      if (p.deletes.size > 0) await this.deleteRows(trx, table, [...p.deletes.values()]);
+      if (p.deletes.size > 0) await inChunks([...p.deletes.values()], (keys) => this.deleteRows(trx, table, keys));
       const puts = [...p.puts.values()];
       const fresh = puts.filter((x) => x.existed === false).map((x) => x.row);
       const existing = puts.filter((x) => x.existed === true).map((x) => x.row);
       const unknown = puts.filter((x) => x.existed === undefined).map((x) => x.row);
-      if (fresh.length > 0) await this.insertRows(trx, table, fresh, 'strict');
-      if (existing.length > 0) await this.updateRows(trx, table, existing);
-      if (unknown.length > 0) await this.upsertRows(trx, table, unknown);
+      await inChunks(fresh, (rows) => this.insertRows(trx, table, rows, 'strict'));
+      await inChunks(existing, (rows) => this.updateRows(trx, table, rows));
+      await inChunks(unknown, (rows) => this.upsertRows(trx, table, rows));
       for (const mode of ['strict', 'ignore'] as const) {
         const rows = p.inserts.filter((x) => x.onConflict === mode).map((x) => x.row);
-        if (rows.length > 0) await this.insertRows(trx, table, rows, mode);
+        // in order: with `ignore`, a key's first row still wins across chunks
+        await inChunks(rows, (chunk) => this.insertRows(trx, table, chunk, mode));
       }
     }
   }
@@ -193,6 +199,14 @@ export class SqlBatchIO implements ProjectionIO {
       SELECT * FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))}
       ON CONFLICT (${sql.join(pk.map((c) => sql.id(c)))}) ${action}`.execute(trx);
   }
+}
+
+/** Rows per write statement (see `SqlBatchIO.flush`). */
+export const WRITE_CHUNK = 5000;
+
+/** Calls `write` on consecutive slices of at most `WRITE_CHUNK` items, one after the other. */
+async function inChunks<T>(items: readonly T[], write: (chunk: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_CHUNK) await write(items.slice(i, i + WRITE_CHUNK));
 }
 
 /**
