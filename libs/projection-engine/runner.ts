@@ -203,6 +203,10 @@ export class ProjectionRunner {
     // A stop or a lease change that came while this was being set up must end it too.
     if (this.stopped || generation !== this.generation) void subscription.close();
     const concurrent = this.options.concurrent ?? true;
+    /** catch-up batches applied or being applied, oldest first; each resolves once every projection has it */
+    const inFlight: Promise<void>[] = [];
+    /** per projection, the last batch it was given: the next one starts after it */
+    const tails = new Map<string, Promise<void>>();
     try {
       for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
         const batchStarted = performance.now();
@@ -221,23 +225,48 @@ export class ProjectionRunner {
             else if (!this.held.has(projection.name)) active.delete(projection.name);
           }
         };
-        // Concurrent while catching up; a small live batch goes one projection after the other,
-        // so the runner holds one pool connection and the commands keep the rest.
-        if (concurrent && batch.events.length >= LIVE_BATCH) await Promise.all(projections.map(one));
-        else for (const projection of projections) await one(projection);
         const end = batch.events.at(-1)?.position ?? batch.checkpoint;
-        if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
-          await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
+        /** What follows a batch once every projection has it: indexes at the head, progress. */
+        const settle = async () => {
+          if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
+            await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
+          }
+          if (end !== null && active.size === projections.length) this.applied = end;
+          this.progressListeners.forEach((listener) => listener());
+        };
+        if (concurrent && batch.events.length >= LIVE_BATCH) {
+          // Catching up: each projection takes this batch as soon as it is done with the previous
+          // one, on its own connection, without waiting for the others (no barrier per batch:
+          // while the slowest projection's rows are still being written, Node already folds the
+          // next batch for the rest). At most PIPELINE batches are in flight; their completions
+          // (`settle`) run in order.
+          const work = projections.map((projection) => {
+            const next = (tails.get(projection.name) ?? Promise.resolve()).then(() => one(projection));
+            tails.set(projection.name, next);
+            return next;
+          });
+          const completion = Promise.all([inFlight.at(-1), ...work]).then(settle);
+          completion.catch(() => undefined); // awaited below (or settled in `finally`)
+          inFlight.push(completion);
+          while (inFlight.length >= PIPELINE) await inFlight.shift();
+          if (active.size === 0 || this.stopped) break;
+          continue;
         }
-        if (end !== null && active.size === projections.length) this.applied = end;
-        this.progressListeners.forEach((listener) => listener());
+        // Live traffic: one projection after the other, so the runner holds one pool connection
+        // and the commands keep the rest — after whatever a catch-up still has in flight.
+        while (inFlight.length > 0) await inFlight.shift();
+        for (const projection of projections) await one(projection);
+        await settle();
         if (active.size === 0 || this.stopped) break;
         // Live traffic: let events gather for a few ms (read ahead meanwhile) rather than paying
         // a transaction per projection for every single event.
         const linger = (this.options.liveBatchIntervalMs ?? 20) - (performance.now() - batchStarted);
-        if (batch.events.length < LIVE_BATCH && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+        if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       }
+      while (inFlight.length > 0) await inFlight.shift();
     } finally {
+      // No transaction of this run may outlive it (a retry or another subscription starts next).
+      await Promise.allSettled([...inFlight, ...tails.values()]);
       await subscription.close();
       if (this.subscription === subscription) this.subscription = null;
     }
@@ -397,6 +426,9 @@ export class ProjectionRunner {
     return { kind: 'stopped' };
   }
 }
+
+/** Catch-up batches in flight at most (each projection works on one at a time). */
+const PIPELINE = 2;
 
 /** Below this many events a batch is live traffic, not a catch-up. */
 const LIVE_BATCH = 500;
