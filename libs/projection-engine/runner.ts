@@ -21,6 +21,12 @@ import { describeFault } from './fault.js';
 
 type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
+/**
+ * Told of every batch committed to a projection's live tables with its checkpoint (the API's
+ * `AppMetrics` implements it: `apps/api/metrics/observers.ts`, `ProjectionMetrics`).
+ */
+export type BatchObserver = { batchApplied(projection: string, events: number, seconds: number): void };
+
 export type RunnerOptions = {
   db: Kysely<unknown>;
   store: EventStore;
@@ -55,6 +61,8 @@ export type RunnerOptions = {
    * events it does not handle); default 5 s. They spare a restart from rescanning the log.
    */
   idleCheckpointMs?: number;
+  /** told of each batch committed to the live tables (events, seconds); checkpoint-only writes are not batches */
+  metrics?: BatchObserver;
 };
 
 /**
@@ -210,6 +218,10 @@ export class ProjectionRunner {
     // A stop or a lease change that came while this was being set up must end it too.
     if (this.stopped || generation !== this.generation) void subscription.close();
     const concurrent = this.options.concurrent ?? true;
+    /** catch-up batches applied or being applied, oldest first; each resolves once every projection has it */
+    const inFlight: Promise<void>[] = [];
+    /** per projection, the last batch it was given: the next one starts after it */
+    const tails = new Map<string, Promise<void>>();
     try {
       for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
         const batchStarted = performance.now();
@@ -229,25 +241,50 @@ export class ProjectionRunner {
             else if (!this.held.has(projection.name)) active.delete(projection.name);
           }
         };
-        // Concurrent while catching up; a small live batch goes one projection after the other,
-        // so the runner holds one pool connection and the commands keep the rest.
-        if (concurrent && batch.events.length >= LIVE_BATCH) await Promise.all(projections.map(one));
-        else for (const projection of projections) await one(projection);
-        // An erasure applied: the rollback tables may hold the patient's personal fields (SPEC §9).
-        if (opened.some((e) => e.type === 'PatientErased')) await dropPreviousTables(db, [...this.byName.keys()]);
         const end = batch.events.at(-1)?.position ?? batch.checkpoint;
-        if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
-          await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
+        /** What follows a batch once every projection has it: erasures, indexes at the head, progress. */
+        const settle = async () => {
+          // An erasure applied: the rollback tables may hold the patient's personal fields (SPEC §9).
+          if (opened.some((e) => e.type === 'PatientErased')) await dropPreviousTables(db, [...this.byName.keys()]);
+          if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
+            await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
+          }
+          if (end !== null && active.size === projections.length) this.applied = end;
+          this.progressListeners.forEach((listener) => listener());
+        };
+        if (concurrent && batch.events.length >= LIVE_BATCH) {
+          // Catching up: each projection takes this batch as soon as it is done with the previous
+          // one, on its own connection, without waiting for the others (no barrier per batch:
+          // while the slowest projection's rows are still being written, Node already folds the
+          // next batch for the rest). At most PIPELINE batches are in flight; their completions
+          // (`settle`) run in order.
+          const work = projections.map((projection) => {
+            const next = (tails.get(projection.name) ?? Promise.resolve()).then(() => one(projection));
+            tails.set(projection.name, next);
+            return next;
+          });
+          const completion = Promise.all([inFlight.at(-1), ...work]).then(settle);
+          completion.catch(() => undefined); // awaited below (or settled in `finally`)
+          inFlight.push(completion);
+          while (inFlight.length >= PIPELINE) await inFlight.shift();
+          if (active.size === 0 || this.stopped) break;
+          continue;
         }
-        if (end !== null && active.size === projections.length) this.applied = end;
-        this.progressListeners.forEach((listener) => listener());
+        // Live traffic: one projection after the other, so the runner holds one pool connection
+        // and the commands keep the rest — after whatever a catch-up still has in flight.
+        while (inFlight.length > 0) await inFlight.shift();
+        for (const projection of projections) await one(projection);
+        await settle();
         if (active.size === 0 || this.stopped) break;
         // Live traffic: let events gather for a few ms (read ahead meanwhile) rather than paying
         // a transaction per projection for every single event.
         const linger = (this.options.liveBatchIntervalMs ?? 20) - (performance.now() - batchStarted);
-        if (batch.events.length < LIVE_BATCH && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+        if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       }
+      while (inFlight.length > 0) await inFlight.shift();
     } finally {
+      // No transaction of this run may outlive it (a retry or another subscription starts next).
+      await Promise.allSettled([...inFlight, ...tails.values()]);
       await subscription.close();
       if (this.subscription === subscription) this.subscription = null;
     }
@@ -298,15 +335,33 @@ export class ProjectionRunner {
     this.indexesPending.add(projection.name);
   }
 
-  /** Creates the declared indexes that are missing (after a catch-up from nothing, or a crash in one). */
+  /**
+   * Creates the declared indexes that are missing (after a catch-up from nothing, or a crash in
+   * one). On the server two are built at a time, each in its own transaction on its own
+   * connection (PostgreSQL builds one index on one core; the runner is idle meanwhile), the
+   * largest tables first so the longest builds overlap the rest; each server build may sort in
+   * memory up to 256 MB (`maintenance_work_mem`, for that transaction only) instead of spilling the
+   * timeline's million keys to disk.
+   */
   private async buildPendingIndexes(projections: readonly Projection[]): Promise<void> {
-    for (const projection of projections) {
-      if (!this.indexesPending.has(projection.name)) continue;
-      await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
-        for (const table of projection.tableDefs) for (const ddl of createIndexesSql(table)) await sql.raw(ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')).execute(trx);
-      });
-      this.indexesPending.delete(projection.name);
-    }
+    const pending = projections.filter((p) => this.indexesPending.has(p.name));
+    const jobs = pending.flatMap((projection) =>
+      projection.tableDefs.flatMap((table) => createIndexesSql(table).map((ddl) => ({ table: table.name, ddl: ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ') }))),
+    );
+    const sizes = await tableSizes(this.options.db, [...new Set(jobs.map((j) => j.table))]);
+    jobs.sort((a, b) => (sizes.get(b.table) ?? 0) - (sizes.get(a.table) ?? 0));
+    const server = this.options.concurrent ?? true;
+    const build = async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        const { ddl } = job;
+        await inSchema(this.options.db, LIVE_SCHEMA, async (trx) => {
+          if (server) await sql`SET LOCAL maintenance_work_mem TO '256MB'`.execute(trx);
+          await sql.raw(ddl).execute(trx);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: server ? 2 : 1 }, build));
+    for (const projection of pending) this.indexesPending.delete(projection.name);
   }
 
   private cacheOf(name: string): RowCache {
@@ -359,6 +414,8 @@ export class ProjectionRunner {
     } finally {
       stats.seconds += (performance.now() - started) / 1000;
     }
+    // Only after the commit: a rolled-back batch (lost turn, fault) applied nothing.
+    this.options.metrics?.batchApplied(projection.name, events.length, (performance.now() - started) / 1000);
   }
 
   private async write(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
@@ -401,6 +458,9 @@ export class ProjectionRunner {
   }
 }
 
+/** Catch-up batches in flight at most (each projection works on one at a time). */
+const PIPELINE = 2;
+
 /** Below this many events a batch is live traffic, not a catch-up. */
 const LIVE_BATCH = 500;
 
@@ -414,6 +474,14 @@ async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Prom
     if (rows[0]?.any) return false;
   }
   return true;
+}
+
+/** Bytes of each table in the live schema (its heap), to build the largest tables' indexes first. */
+async function tableSizes(db: Kysely<unknown>, tables: readonly string[]): Promise<Map<string, number>> {
+  if (tables.length === 0) return new Map();
+  const { rows } = await sql<{ name: string; bytes: string }>`SELECT t.name, pg_relation_size(format('%I.%I', ${LIVE_SCHEMA}::text, t.name)::regclass)::text AS bytes
+    FROM unnest(${[...tables]}::text[]) AS t(name)`.execute(db);
+  return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
 }
 
 function lowest(positions: (Position | null)[]): Position | null {

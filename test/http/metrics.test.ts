@@ -34,6 +34,9 @@ describe('GET /metrics after some traffic', () => {
       expect(res.statusCode).toBe(200);
     }
     await app.app.inject({ method: 'GET', url: '/no/such/route' });
+    // every projection has applied every event (the counters are fed after each commit)
+    for (let i = 0; i < 200 && (app.runner.appliedThrough() ?? -1n) < BigInt(last.position); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(app.runner.appliedThrough()).toBeGreaterThanOrEqual(BigInt(last.position));
     const scrape = await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.metrics) });
     expect(scrape.statusCode).toBe(200);
     expect(scrape.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -69,6 +72,22 @@ describe('GET /metrics after some traffic', () => {
     expect(value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: '/patients', status_code: '401' })).toBe(5);
     expect(value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status_code: '404' })).toBe(1);
     expect(text).not.toContain(patients[0]);
+  });
+
+  it('counts the events each projection applied to its live tables, one observation per committed batch', () => {
+    // 3 registrations (the refused ones appended nothing) and 1 doctor
+    expect(value('caretrack_projection_events_applied_total', { projection: 'patients' })).toBe(3);
+    expect(value('caretrack_projection_events_applied_total', { projection: 'tracker_export' })).toBe(3);
+    expect(value('caretrack_projection_events_applied_total', { projection: 'doctors' })).toBe(1);
+    // a projection none of whose events came has applied nothing (checkpoint-only writes are no batch)
+    expect(value('caretrack_projection_events_applied_total', { projection: 'consultations' })).toBeUndefined();
+    for (const projection of ['patients', 'doctors']) {
+      const batches = value('caretrack_projection_batch_size_count', { projection })!;
+      expect(batches).toBeGreaterThanOrEqual(1);
+      expect(value('caretrack_projection_batch_size_sum', { projection })).toBe(value('caretrack_projection_events_applied_total', { projection }));
+      expect(value('caretrack_projection_apply_duration_seconds_count', { projection })).toBe(batches);
+      expect(value('caretrack_projection_apply_duration_seconds_sum', { projection })).toBeGreaterThan(0);
+    }
   });
 
   it('includes the Node process metrics', () => {

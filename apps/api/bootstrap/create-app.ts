@@ -73,6 +73,7 @@ export async function createApp(
     const accessLog = await AccessLog.open(infrastructure.database.db);
     // Every path that feeds projections (runner, rebuild, verify, as-of) decrypts through it (SPEC §9).
     const opener = keyStoreOpener(infrastructure.keyStore);
+    const metrics = new AppMetrics();
     const runner = new ProjectionRunner({
       db: infrastructure.database.db,
       store: infrastructure.eventStore,
@@ -85,6 +86,8 @@ export async function createApp(
       leaseRenewMs: Math.max(200, Math.floor(config.projectionLeaseMs / 5)),
       // PGlite runs one statement at a time: concurrency there only interleaves the waits.
       concurrent: infrastructure.database.kind === 'server',
+      // caretrack_projection_events_applied_total, _batch_size, _apply_duration_seconds
+      metrics,
     });
     const projectionAdmin = new ProjectionAdmin({
       db: infrastructure.database.db,
@@ -97,7 +100,6 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
-    const metrics = new AppMetrics();
     // Every append the commands make is timed (caretrack_append_duration_seconds).
     const executor = new CommandExecutor({
       store: timedAppends(infrastructure.eventStore, metrics),

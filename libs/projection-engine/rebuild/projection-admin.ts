@@ -24,7 +24,7 @@ export type ProjectionAdminOptions = {
   /** this process, as in the rebuild's row */
   owner: string;
   logger: Logger;
-  /** events per rebuild transaction; default 20,000 */
+  /** events per rebuild transaction of the shadow (the verify fold takes 3/5 of it, plus one); default 10,000 */
   batchSize?: number;
   /** a rebuild silent this long is dead (its process was killed); default 15 s */
   heartbeatTimeoutMs?: number;
@@ -126,7 +126,7 @@ export class ProjectionAdmin {
   }
 
   private get batchSize(): number {
-    return this.options.batchSize ?? 20_000;
+    return this.options.batchSize ?? 10_000;
   }
 
   private projection(name: string): Projection {
@@ -175,15 +175,21 @@ export class ProjectionAdmin {
       applyBatch(events, { db, schema: verify, projection, context, cache: verifyCache, history }),
     );
     let position: 'start' | Position = 'start';
-    for await (const page of pagesOf(store, projection.eventTypes, 'start', Math.min(5000, this.batchSize))) {
-      const opened = await this.options.opener.open(page);
-      await Promise.all([main.add(opened), other.add(opened)]);
-      processed += page.length;
-      position = page[page.length - 1]!.position;
-      await beat();
-      await hooks.afterBatch?.(processed);
+    try {
+      for await (const page of pagesOf(store, projection.eventTypes, 'start', Math.min(5000, this.batchSize))) {
+        const opened = await this.options.opener.open(page);
+        await Promise.all([main.add(opened), other.add(opened)]);
+        processed += page.length;
+        position = page[page.length - 1]!.position;
+        await beat();
+        await hooks.afterBatch?.(processed);
+      }
+      await Promise.all([main.end(), other.end()]);
+    } catch (error) {
+      // No transaction of either fold may outlive the build (the scratch schemas are dropped next).
+      await Promise.allSettled([main.settled(), other.settled()]);
+      throw error;
     }
-    await Promise.all([main.end(), other.end()]);
     await hooks.afterBuild?.(shadow);
 
     await beat('verifying');
@@ -219,9 +225,16 @@ export class ProjectionAdmin {
   }
 }
 
-/** Collects events into batches of `size` and applies each; `end` applies the rest. */
+/**
+ * Collects events into batches of `size` and applies each; `end` applies the rest. A full
+ * batch is applied in the background while the next one fills: the two folds of a rebuild then
+ * overlap (one folds in Node while PostgreSQL writes the other's rows) instead of taking turns,
+ * since each flushes at other pages. Batches of one feeder still apply one after the other, in
+ * order. Memory: at most two batches per feeder (one applying, one filling).
+ */
 class BatchFeeder {
   private pending: OpenedEvent[] = [];
+  private running: Promise<void> | null = null;
 
   constructor(
     private readonly size: number,
@@ -235,14 +248,27 @@ class BatchFeeder {
     }
   }
 
+  /** Applies what is left and waits for every batch. */
   async end(): Promise<void> {
     if (this.pending.length > 0) await this.flush();
+    await this.running;
+    this.running = null;
   }
 
+  /** Waits for the batch being applied, if any, whatever its outcome. */
+  async settled(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Waits for the previous batch (its error surfaces here), then starts this one in the background. */
   private async flush(): Promise<void> {
+    await this.running;
     const batch = this.pending;
     this.pending = [];
-    await this.apply(batch);
+    const running = this.apply(batch);
+    // Observed later (next flush, end, settled); mark it handled so a failure is not "unhandled" meanwhile.
+    running.catch(() => undefined);
+    this.running = running;
   }
 }
 async function livePosition(db: Kysely<unknown>, name: string): Promise<Position | null> {
