@@ -189,7 +189,9 @@ export class ProjectionRunner {
     const from = lowest([...active.keys()].map((name) => positions.get(name) ?? null));
     const eventTypes = [...new Set(projections.flatMap((p) => p.eventTypes))];
     const batchSize = this.options.batchSize ?? 10_000;
-    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000 });
+    const liveBatchIntervalMs = this.options.liveBatchIntervalMs ?? 20;
+    // Live, the log is read at the batches' rhythm: one read per interval, not one per append.
+    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000, liveReadIntervalMs: liveBatchIntervalMs });
     this.subscription = subscription;
     this.applied = null;
     // A stop or a lease change that came while this was being set up must end it too.
@@ -226,7 +228,7 @@ export class ProjectionRunner {
         if (active.size === 0 || this.stopped) break;
         // Live traffic: let events gather for a few ms (read ahead meanwhile) rather than paying
         // a transaction per projection for every single event.
-        const linger = (this.options.liveBatchIntervalMs ?? 20) - (performance.now() - batchStarted);
+        const linger = liveBatchIntervalMs - (performance.now() - batchStarted);
         if (batch.events.length < LIVE_BATCH && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       }
     } finally {
