@@ -92,8 +92,8 @@ export async function createApp(
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
     const metrics = new AppMetrics();
-    // Every append the commands make is timed (caretrack_append_duration_seconds).
-    const executor = new CommandExecutor({ store: timedAppends(infrastructure.eventStore, metrics), isKnownSymptom: trackerRules.isKnownSymptom, logger });
+    // Every append the commands make is timed (caretrack_append_duration_seconds), every retry counted.
+    const executor = new CommandExecutor({ store: timedAppends(infrastructure.eventStore, metrics), isKnownSymptom: trackerRules.isKnownSymptom, logger, metrics });
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
