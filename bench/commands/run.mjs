@@ -147,8 +147,8 @@ function freePort() {
   });
 }
 
-/** @param {{ url: string, port: number, apiKey: string, dataDir: string, role: string, cpuProf: string | null }} options */
-function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
+/** @param {{ url: string, port: number, apiKey: string, dataDir: string, role: string, cpuProf: string | null, dataKey?: string }} options */
+function startApi({ url, port, apiKey, dataDir, role, cpuProf, dataKey }) {
   const env = {
     CARETRACK_ROLE: role,
     PATH: process.env.PATH ?? '',
@@ -160,6 +160,8 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf }) {
     LOG_LEVEL: 'warn',
     API_KEYS: `service:${apiKey},metrics:${metricsKeyOf(apiKey)}`,
     BENCH_ENDPOINTS: '1',
+    // the processes of one layout share a database, so they need one master key of personal data
+    ...(dataKey ? { DATA_KEY: dataKey } : {}),
   };
   const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profiling, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -584,11 +586,12 @@ async function runLayout(layout, opts, apiKey, stamp) {
 
     /** @type {Record<string, Api & { port: number }>} */
     const processes = {};
+    const dataKey = randomBytes(32).toString('base64');
     const start = async (/** @type {string} */ name, /** @type {string} */ role) => {
       const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
       cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
       const port = await freePort();
-      const child = startApi({ url, port, apiKey, dataDir, role, cpuProf: opts.cpuProf });
+      const child = startApi({ url, port, apiKey, dataDir, role, cpuProf: opts.cpuProf, dataKey });
       cleanups.push({ name: `stop the ${name}`, run: () => child.stop() });
       processes[name] = { ...child, port };
       console.error(`bench: [${layout}] database ${database}, ${name} (CARETRACK_ROLE=${role}) pid ${child.child.pid} on 127.0.0.1:${port}`);

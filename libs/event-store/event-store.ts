@@ -97,6 +97,12 @@ export type SubscribeOptions = {
   eventTypes?: readonly string[];
   /** events per read while catching up (a hint; stores may ignore it) */
   pageSize?: number;
+  /**
+   * Once live, read the log at most this often (ms): the appends notified in between are read
+   * together, in one read, instead of one read per append. A consumer that takes its events in
+   * timed batches passes its interval. A hint; stores that push events ignore it. Default 0.
+   */
+  liveReadIntervalMs?: number;
 };
 
 /**

@@ -44,6 +44,36 @@ export async function applyBatch(events: readonly OpenedEvent[], options: ApplyO
 }
 
 /**
+ * Applies one batch to several projections in ONE transaction (live traffic): each `apply`
+ * loads and folds as in `applyBatch`, then one transaction runs `inTransaction` (the
+ * checkpoints) and writes every projection's rows — one BEGIN, one COMMIT for the batch
+ * instead of one pair per projection. All or nothing: on any error nothing is written and every
+ * projection's cache is cleared; the caller then applies them one by one, which isolates a
+ * faulting event or a lost turn to its own projection.
+ */
+export async function applyBatchTogether(
+  db: Kysely<unknown>,
+  parts: readonly { events: readonly OpenedEvent[]; options: Omit<ApplyOptions, 'inTransaction'> }[],
+  /** runs first in the write transaction (every checkpoint's compare-and-set) */
+  inTransaction: (trx: Kysely<unknown>) => Promise<void>,
+): Promise<void> {
+  const ios = parts.map(({ options }) => new SqlBatchIO(options.db, options.schema, options.cache, options.history));
+  try {
+    for (const [i, { events, options }] of parts.entries()) await options.projection.apply(events.map(toProjectedEvent), ios[i]!, options.context);
+    await db.transaction().execute(async (trx) => {
+      // asynchronous commit, as in applyBatch: rows and checkpoints are lost or kept together
+      await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
+      await inTransaction(trx);
+      for (const io of ios) await io.flush(trx);
+    });
+    for (const io of ios) io.committed();
+  } catch (error) {
+    for (const { options } of parts) options.cache.clear();
+    throw error;
+  }
+}
+
+/**
  * The history a projection may re-read (`ProjectionIO.history`) from the event store: the
  * stream's events of the given types up to a position, optionally only those a replay
  * selected (an as-of replay must not see later events), opened like every batch.

@@ -49,6 +49,22 @@ export async function advanceCheckpoint(
 }
 
 /**
+ * `advanceCheckpoint` for several projections in one statement (a live batch applied to them
+ * together): every move must hold, else `LostTurn` and the transaction rolls back.
+ */
+export async function advanceCheckpoints(
+  trx: Kysely<unknown>,
+  moves: readonly { name: string; fence: bigint; previous: Position | null; next: Position }[],
+): Promise<void> {
+  const result = await sql`UPDATE ${checkpoints} c SET position = v.next::numeric, updated_at = now()
+    FROM unnest(${moves.map((m) => m.name)}::text[], ${moves.map((m) => m.fence.toString())}::text[],
+      ${moves.map((m) => (m.previous === null ? null : m.previous.toString()))}::text[], ${moves.map((m) => m.next.toString())}::text[])
+      AS v(name, fence, previous, next)
+    WHERE c.name = v.name AND c.fence = v.fence::bigint AND c.position IS NOT DISTINCT FROM v.previous::numeric`.execute(trx);
+  if (Number(result.numAffectedRows ?? 0n) !== moves.length) throw new LostTurn(moves.map((m) => m.name).join(', '));
+}
+
+/**
  * Records that `eventId` made the projection throw; it stops until the next start. The error
  * is stored as `describeFault` gives it: no database message (it can quote a row's values).
  */

@@ -4,12 +4,12 @@ import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, StoredEvent, Subscription, SubscriptionCheckpoint } from '../event-store/index.js';
 import { isConnectionError } from '../read-store/connection-errors.js';
 import { inSchema } from './apply-in-schema.js';
-import { applyBatch, storeHistory } from './apply-batch.js';
+import { applyBatch, applyBatchTogether, storeHistory, type ApplyOptions } from './apply-batch.js';
 import { createIndexesSql } from './table.js';
 import { batchesOf, prefetch } from './batches.js';
 import { RowCache } from './row-cache.js';
 import type { HistoryReader } from './sql-io.js';
-import { advanceCheckpoint, clearFaults, faultedNames, loadPositions, markFaulted, registerProjection } from './checkpoints.js';
+import { advanceCheckpoint, advanceCheckpoints, clearFaults, faultedNames, loadPositions, markFaulted, registerProjection } from './checkpoints.js';
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
 import { acquireLeases, releaseLeases } from './leases.js';
@@ -212,7 +212,9 @@ export class ProjectionRunner {
     const from = lowest([...active.keys()].map((name) => positions.get(name) ?? null));
     const eventTypes = [...new Set(projections.flatMap((p) => p.eventTypes))];
     const batchSize = this.options.batchSize ?? 10_000;
-    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000 });
+    const liveBatchIntervalMs = this.options.liveBatchIntervalMs ?? 20;
+    // Live, the log is read at the batches' rhythm: one read per interval, not one per append.
+    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000, liveReadIntervalMs: liveBatchIntervalMs });
     this.subscription = subscription;
     this.applied = null;
     // A stop or a lease change that came while this was being set up must end it too.
@@ -226,15 +228,22 @@ export class ProjectionRunner {
       for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
         const batchStarted = performance.now();
         const opened = await this.open(batch.events);
+        const eventsFor = (projection: Projection) => {
+          const previous = positions.get(projection.name) ?? null;
+          return active.has(projection.name) ? opened.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type)) : [];
+        };
         const one = async (projection: Projection) => {
           if (!active.has(projection.name)) return;
           const previous = positions.get(projection.name) ?? null;
-          const events = opened.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type));
+          const events = eventsFor(projection);
           if (events.length > 0) {
             const outcome = await this.applyBatch(projection, active.get(projection.name)!, previous, events);
             if (outcome.kind === 'applied') positions.set(projection.name, outcome.position);
             else active.delete(projection.name);
           }
+          await checkpointOnly(projection);
+        };
+        const checkpointOnly = async (projection: Projection) => {
           const at = positions.get(projection.name) ?? null;
           if (batch.checkpoint !== null && active.has(projection.name) && (at === null || batch.checkpoint > at)) {
             if (await this.advanceIdle(projection.name, active.get(projection.name)!, at, batch.checkpoint)) positions.set(projection.name, batch.checkpoint);
@@ -270,16 +279,20 @@ export class ProjectionRunner {
           if (active.size === 0 || this.stopped) break;
           continue;
         }
-        // Live traffic: one projection after the other, so the runner holds one pool connection
-        // and the commands keep the rest — after whatever a catch-up still has in flight.
+        // Live traffic, after whatever a catch-up still has in flight. A small live batch holds one
+        // pool connection, so the commands keep the rest, and goes in one transaction for all its
+        // projections (one BEGIN/COMMIT per batch, not per projection); if that fails, one
+        // projection after the other, which finds the faulting event or the lost turn.
         while (inFlight.length > 0) await inFlight.shift();
-        for (const projection of projections) await one(projection);
+        if (batch.events.length < LIVE_BATCH && (await this.applyTogether(projections.map((p) => ({ projection: p, events: eventsFor(p) })), active, positions))) {
+          for (const projection of projections) await checkpointOnly(projection);
+        } else for (const projection of projections) await one(projection);
         await settle();
         if (active.size === 0 || this.stopped) break;
         // Live traffic: let events gather for a few ms (read ahead meanwhile) rather than paying
         // a transaction per projection for every single event.
-        const linger = (this.options.liveBatchIntervalMs ?? 20) - (performance.now() - batchStarted);
-        if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+        const linger = liveBatchIntervalMs - (performance.now() - batchStarted);
+        if (batch.events.length < LIVE_BATCH && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       }
       while (inFlight.length > 0) await inFlight.shift();
     } finally {
@@ -403,6 +416,48 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * A live batch of several projections in one transaction (`applyBatchTogether`). False when
+   * fewer than two have events, or when it failed (nothing written, caches cleared): then the
+   * caller applies them one by one. A lost database is thrown, as in `applyBatch`.
+   */
+  private async applyTogether(
+    parts: { projection: Projection; events: OpenedEvent[] }[],
+    active: Map<string, bigint>,
+    positions: Map<string, Position | null>,
+  ): Promise<boolean> {
+    const touched = parts.filter((p) => p.events.length > 0);
+    if (touched.length < 2) return false;
+    const started = performance.now();
+    try {
+      await applyBatchTogether(
+        this.options.db,
+        touched.map(({ projection, events }) => ({ events, options: this.applyOptions(projection) })),
+        (trx) =>
+          advanceCheckpoints(
+            trx,
+            touched.map(({ projection, events }) => ({
+              name: projection.name,
+              fence: active.get(projection.name)!,
+              previous: positions.get(projection.name) ?? null,
+              next: events[events.length - 1]!.position,
+            })),
+          ),
+      );
+    } catch (error) {
+      if (isConnectionError(error)) throw error;
+      return false;
+    }
+    // each projection is charged an equal share of the transaction's wall time
+    const share = (performance.now() - started) / 1000 / touched.length;
+    for (const { projection, events } of touched) {
+      const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
+      this.applyStats.set(projection.name, { batches: stats.batches + 1, events: stats.events + events.length, seconds: stats.seconds + share });
+      positions.set(projection.name, events[events.length - 1]!.position);
+    }
+    return true;
+  }
+
   private async commit(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
     const started = performance.now();
     const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
@@ -420,14 +475,13 @@ export class ProjectionRunner {
 
   private async write(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
     await applyBatch(events, {
-      db: this.options.db,
-      schema: LIVE_SCHEMA,
-      projection,
-      context: this.options.context,
-      cache: this.cacheOf(projection.name),
-      history: this.history,
+      ...this.applyOptions(projection),
       inTransaction: (trx) => advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position),
     });
+  }
+
+  private applyOptions(projection: Projection): Omit<ApplyOptions, 'inTransaction'> {
+    return { db: this.options.db, schema: LIVE_SCHEMA, projection, context: this.options.context, cache: this.cacheOf(projection.name), history: this.history };
   }
 
   private readonly idleWrites = new Map<string, number>();

@@ -116,6 +116,47 @@ describe('GET /metrics after some traffic', () => {
   });
 });
 
+describe('caretrack_command_conflict_retries_total', () => {
+  let first: TestApp;
+  let second: TestApp;
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('counts every retry the executor made when two API processes race on one stream without If-Match', async () => {
+    // Two API processes on one database: inside one process a stream's commands never race
+    // (its lane), between two they do, and the loser of each race is decided again.
+    first = await startTestApp('server', apiKeysEnv);
+    second = await startTestApp('server', { ...apiKeysEnv, CARETRACK_ROLE: 'api' }, { besides: first });
+    const clients = [commandClient(first), commandClient(second)];
+    const retriesOf = async (app: TestApp) => {
+      const samples = parsePrometheusText((await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.metrics) })).body);
+      return samples.filter((s) => s.name === 'caretrack_command_conflict_retries_total');
+    };
+    expect(await retriesOf(first)).toEqual([]);
+    // Races are likely in every round but not certain: go on until some were retried.
+    for (let round = 0; round < 10 && first.executor.stats().conflictRetries + second.executor.stats().conflictRetries === 0; round++) {
+      const patientId = uid('p');
+      await clients[0]!.ok('RegisterPatient', bodies.patient(patientId));
+      const answers = await Promise.all(
+        Array.from({ length: 32 }, (_, i) => clients[i % 2]!.send('LogSymptom', bodies.symptom(patientId))),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(32).fill(201));
+    }
+    let total = 0;
+    for (const app of [first, second]) {
+      const samples = await retriesOf(app);
+      const retries = app.executor.stats().conflictRetries;
+      // every retry of this process, by the command retried: all LogSymptom here
+      expect(samples.reduce((n, s) => n + s.value, 0)).toBe(retries);
+      if (retries > 0) expect(samples.map((s) => s.labels)).toEqual([{ command: 'LogSymptom' }]);
+      total += retries;
+    }
+    expect(total).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe('GET /metrics for projections', () => {
   let app: TestApp;
   afterAll(async () => app?.close());

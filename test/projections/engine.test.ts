@@ -240,4 +240,31 @@ describe('two runners on one PostgreSQL server', () => {
     expect(a.heldProjections()).toEqual([]);
     await a.halt();
   });
+
+  it('a live batch of several projections: one that lost its turn is refused, the others still commit', async () => {
+    const lost = countingProjection('lost_live', ['LiveShared']);
+    const kept = countingProjection('kept_live', ['LiveShared']);
+    await appendMany(world.store, 1, 10, 'LiveShared');
+    const a = runner(world, [lost, kept], { owner: 'live-a', leaseRenewMs: 60_000, leaseTtlMs: 60_000 });
+    await a.start();
+    await until(async () => (await count(world.db, 'lost_live_applied')) === 10 && (await count(world.db, 'kept_live_applied')) === 10);
+    await sql`UPDATE caretrack_projections.leases SET expires_at = now() - interval '1 second' WHERE name = 'lost_live'`.execute(world.db);
+    const b = runner(world, [lost], { owner: 'live-b' });
+    await b.start();
+    expect(b.heldProjections()).toEqual(['lost_live']);
+    await b.halt();
+    // live batches of both projections: A tries them together, is refused, then applies them one by one
+    const tail = await appendMany(world.store, 1, 5, 'LiveShared');
+    await until(async () => (await count(world.db, 'kept_live_applied')) === 15);
+    const { rows } = await sql<{ name: string; position: string }>`SELECT name, position::text FROM caretrack_projections.checkpoints
+      WHERE name IN ('lost_live', 'kept_live') ORDER BY name`.execute(world.db);
+    expect(rows.map((r) => [r.name, BigInt(r.position) >= tail])).toEqual([
+      ['kept_live', true],
+      ['lost_live', false],
+    ]);
+    expect(await count(world.db, 'lost_live_applied')).toBe(10);
+    expect(a.heldProjections()).toEqual(['kept_live']);
+    expect(a.stats()['kept_live']!.events).toBe(15);
+    await a.halt();
+  });
 });

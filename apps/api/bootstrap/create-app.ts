@@ -100,11 +100,14 @@ export async function createApp(
       logger,
     });
     const readModels = new ReadModels(infrastructure.database.db, infrastructure.eventStore, allProjections, runner);
-    // Every append the commands make is timed (caretrack_append_duration_seconds).
+    // Every append the commands make is timed (caretrack_append_duration_seconds), every retry counted.
     const executor = new CommandExecutor({
       store: timedAppends(infrastructure.eventStore, metrics),
       dataKeys: infrastructure.keyStore,
-      isKnownSymptom: trackerRules.isKnownSymptom, logger });
+      isKnownSymptom: trackerRules.isKnownSymptom,
+      logger,
+      metrics,
+    });
     // return503OnClosing: false: during a drain HttpDrain answers with problem+json instead.
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,

@@ -12,6 +12,7 @@ import {
 } from '../../../libs/event-store/index.js';
 import { decryptEvents, encryptEvent, personalFieldsOf, UndecryptableEventError, withPersonalFieldsErased, type DataKeys } from '../../../libs/personal-data/index.js';
 import { NotFound } from '../errors/http-errors.js';
+import type { CommandMetrics } from '../metrics/observers.js';
 import { ConcurrencyExhausted } from './concurrency-exhausted.js';
 import { DecisionCache, type DecisionCacheLimits } from './decision-cache.js';
 import type { Actor, CommandAccepted } from './execute-command.js';
@@ -52,6 +53,8 @@ export type CommandExecutorOptions = {
   cache?: DecisionCacheLimits;
   /** most commands of one stream decided and appended together; default 64 */
   maxRound?: number;
+  /** told of every retry (caretrack_command_conflict_retries_total); tests and the CLI pass none */
+  metrics?: CommandMetrics;
 };
 
 /** What the executor has done, for metrics. */
@@ -175,6 +178,7 @@ export class CommandExecutor {
         if (retrying.length === 0) continue;
         lane.unshift(...retrying);
         this.counters.conflictRetries += retrying.length;
+        for (const job of retrying) this.options.metrics?.conflictRetry(job.commandName);
         const attempt = Math.max(...retrying.map((job) => job.attempts));
         this.options.logger?.debug({ stream, commands: retrying.length, attempt }, 'another writer appended to the stream first; deciding again');
         await backoff(this.retry, attempt);

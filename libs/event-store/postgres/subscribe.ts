@@ -36,14 +36,23 @@ export function subscribeWithCheckpoints(
   const wakeup = new Wakeup();
   let closed = false;
   const pageSize = options.pageSize ?? deps.pageSize;
+  const liveReadIntervalMs = options.liveReadIntervalMs ?? 0;
 
   async function* run(): AsyncGenerator<StoredEvent | SubscriptionCheckpoint> {
     let last: 'start' | Position = options.fromPosition ?? 'start';
     let reported: Position | null = null;
     const unlisten = await withRetry(() => deps.listen(() => wakeup.signal()));
+    /** when the last read started, while live (a full page means catching up: no pause) */
+    let liveReadAt: number | null = null;
     try {
       while (!closed) {
+        // Live: the notifications that came since the last read are read together, at most
+        // every liveReadIntervalMs, not one read per append (they would compete with the appends).
+        const pause = liveReadAt === null ? 0 : liveReadAt + liveReadIntervalMs - performance.now();
+        if (pause > 0) await delay(pause);
+        if (closed) return;
         wakeup.reset();
+        const readAt = performance.now();
         const head = checkpoints && options.eventTypes && deps.readHead ? await withRetry(() => deps.readHead!()) : null;
         const page = await withRetry(() => deps.readPage(last, pageSize, options.eventTypes));
         for (const event of page) {
@@ -51,6 +60,7 @@ export function subscribeWithCheckpoints(
           yield event;
           last = event.position;
         }
+        liveReadAt = page.length < pageSize ? readAt : null;
         if (page.length < pageSize && !closed) {
           if (head !== null && (last === 'start' || head > last) && (reported === null || head > reported)) {
             reported = head;
@@ -76,12 +86,27 @@ export function subscribeWithCheckpoints(
     }
   }
 
+  let cancelDelay: (() => void) | null = null;
+  /** A pause that close() ends at once. */
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        cancelDelay = null;
+        resolve();
+      }
+      cancelDelay = done;
+    });
+  }
+
   const iterator = run();
   return {
     [Symbol.asyncIterator]: () => iterator,
     async close() {
       closed = true;
       wakeup.signal();
+      cancelDelay?.();
     },
   };
 }
