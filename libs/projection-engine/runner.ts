@@ -453,6 +453,7 @@ export class ProjectionRunner {
     for (const { projection, events } of touched) {
       const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
       this.applyStats.set(projection.name, { batches: stats.batches + 1, events: stats.events + events.length, seconds: stats.seconds + share });
+      this.options.metrics?.batchApplied(projection.name, events.length, share);
       positions.set(projection.name, events[events.length - 1]!.position);
     }
     return true;

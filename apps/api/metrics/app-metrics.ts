@@ -32,7 +32,7 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   readonly projectionSinceProgress = this.gauge('caretrack_projection_seconds_since_progress', 'Seconds since the projection’s checkpoint last moved.', ['projection']);
   readonly rebuildProgress = this.gauge('caretrack_projection_rebuild_progress_ratio', 'Processed / total events of the projection’s latest rebuild (1 once swapped).', ['projection']);
 
-  // Per projection, counted by the runner through ProjectionMetrics (docs/metrics-integration.md).
+  // Per projection, counted by the runner through ProjectionMetrics (the runner's BatchObserver).
   readonly eventsApplied = this.counter('caretrack_projection_events_applied_total', 'Events applied to the projection’s live tables.', ['projection']);
   readonly applyDuration = this.histogram('caretrack_projection_apply_duration_seconds', 'Time to apply one batch and commit it with its checkpoint.', ['projection'], LATENCY_BUCKETS);
   readonly batchSize = this.histogram('caretrack_projection_batch_size', 'Events per applied batch.', ['projection'], BATCH_BUCKETS);

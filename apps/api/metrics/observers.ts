@@ -1,7 +1,7 @@
 /**
  * The hooks through which code outside the HTTP edge reports to the metrics, without
- * knowing prom-client. `AppMetrics` implements them; the call sites are listed in
- * `docs/metrics-integration.md`.
+ * knowing prom-client. `AppMetrics` implements them; the projection runner and the
+ * `CommandExecutor` call them (docs/architecture.md, "Metrics").
  */
 
 /**
