@@ -102,6 +102,15 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
       }
       child.kill('SIGKILL');
       await exited;
+      // The killed client's last COMMIT may still be finishing on the server: count only once no
+      // backend but ours is busy (the test's own pools are idle), or a wave that commits after the
+      // count looks like one the rerun must add.
+      for (const until = Date.now() + 30_000; Date.now() < until; await sleep(50)) {
+        const { rows: others } = await watcher.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'",
+        );
+        if (others[0]!.n === 0) break;
+      }
       const { rows } = await watcher.query<{ n: number }>('SELECT count(*)::int AS n FROM caretrack_events.events');
       atKill = rows[0]!.n;
     } finally {
