@@ -15,13 +15,15 @@
 const ours = '^(apps|libs|projections|test|bench)/';
 /** @param {string[]} allowed path prefixes a layer may import besides itself */
 const onlyInto = (allowed) => `^(?!(${allowed.join('|')})/)(apps|libs|projections|test|bench)/`;
-const testHelpers = '(^test/|^bench/|/testing/|\\.spec\\.ts$|/given\\.ts$|/test-context\\.ts$|/test-schema\\.ts$|/timeline-fixtures\\.ts$)';
+const testHelpers =
+  '(^test/|^bench/|/testing/|\\.spec\\.ts$|/given\\.ts$|/test-context\\.ts$|/test-schema\\.ts$|/timeline-fixtures\\.ts$)';
 
 module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'libs/domain imports nothing of ours: no store, no clock, no HTTP (its specs may cross-check with other layers).',
+      comment:
+        'libs/domain imports nothing of ours: no store, no clock, no HTTP (its specs may cross-check with other layers).',
       severity: 'error',
       from: { path: '^libs/domain/', pathNot: testHelpers },
       to: { path: onlyInto(['libs/domain']) },

@@ -19,7 +19,8 @@ async function newestSourceMtime(dir, depth = 0) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, await newestSourceMtime(path, depth + 1));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, (await stat(path)).mtimeMs);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
+      newest = Math.max(newest, (await stat(path)).mtimeMs);
   }
   return newest;
 }
@@ -46,7 +47,11 @@ export async function ensureBuilt({ build, builtFiles, log }) {
     return 'stale (--no-build)';
   }
   log(`${built === 0 ? 'dist/ missing' : 'dist/ older than the sources'}: npm run build`);
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
+  const result = spawnSync('npm', ['run', 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 300_000,
+  });
   if (result.status !== 0) throw new Error(`npm run build failed (status ${result.status ?? result.signal})`);
   return 'built now';
 }

@@ -13,6 +13,8 @@ describe('the projection registry', () => {
 describe('the read database type', () => {
   it('lists exactly the tables the projections declare', () => {
     const declared = allProjections.flatMap((p) => p.tableDefs);
-    expect([...readTables].sort((a, b) => a.name.localeCompare(b.name))).toEqual([...declared].sort((a, b) => a.name.localeCompare(b.name)));
+    expect([...readTables].sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [...declared].sort((a, b) => a.name.localeCompare(b.name)),
+    );
   });
 });

@@ -2,8 +2,16 @@ import type { DatabaseOf } from '../libs/projection-engine/table.js';
 import { consultationsTable } from './consultations/consultations.tables.js';
 import { assignmentsTable } from './doctor-patient-assignments/doctor-patient-assignments.tables.js';
 import { doctorsTable } from './doctors/doctors.tables.js';
-import { patientStatisticsTable, statisticsConsultationsTable, statisticsDoctorsTable } from './patient-statistics/patient-statistics.tables.js';
-import { patientTimelineTable, timelineProgressTable, timelineScansTable } from './patient-timeline/patient-timeline.tables.js';
+import {
+  patientStatisticsTable,
+  statisticsConsultationsTable,
+  statisticsDoctorsTable,
+} from './patient-statistics/patient-statistics.tables.js';
+import {
+  patientTimelineTable,
+  timelineProgressTable,
+  timelineScansTable,
+} from './patient-timeline/patient-timeline.tables.js';
 import { patientsTable } from './patients/patients.tables.js';
 import { reportStatusTable } from './report-status/report-status.tables.js';
 import { sessionKpisTable } from './session-kpis/session-kpis.tables.js';

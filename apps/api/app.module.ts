@@ -75,19 +75,49 @@ export class AppModule {
         { provide: READ_MODELS, useValue: deps.readModels },
         { provide: PROJECTION_ADMIN, useValue: deps.projectionAdmin },
         { provide: ACCESS_LOG, useValue: deps.accessLog },
-        { provide: PROJECTION_CONTEXT, useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages } },
+        {
+          provide: PROJECTION_CONTEXT,
+          useValue: { triageMap: deps.trackerRules.triageMap, stages: deps.trackerRules.stages },
+        },
         { provide: COMMAND_EXECUTOR, useValue: deps.executor },
       ],
-      exports: [APP_CONFIG, INFRASTRUCTURE, EVENT_STORE, KEY_STORE, LOGGER, SYMPTOM_CATALOG, IDEMPOTENCY_STORE, PROJECTION_RUNNER, READ_MODELS, PROJECTION_ADMIN, ACCESS_LOG, PROJECTION_CONTEXT, COMMAND_EXECUTOR],
+      exports: [
+        APP_CONFIG,
+        INFRASTRUCTURE,
+        EVENT_STORE,
+        KEY_STORE,
+        LOGGER,
+        SYMPTOM_CATALOG,
+        IDEMPOTENCY_STORE,
+        PROJECTION_RUNNER,
+        READ_MODELS,
+        PROJECTION_ADMIN,
+        ACCESS_LOG,
+        PROJECTION_CONTEXT,
+        COMMAND_EXECUTOR,
+      ],
     };
     // A projector serves only /health, /ready and /metrics; every other route is 404 there.
     const routes =
       deps.config.role === 'projector'
         ? []
-        : [CommandsModule, ReadModelsModule, AuditModule, QueriesModule, OpenApiModule.forRoot(apiOpenApiOptions), ConsoleModule, ...(deps.config.benchEndpoints ? [BenchModule] : [])];
+        : [
+            CommandsModule,
+            ReadModelsModule,
+            AuditModule,
+            QueriesModule,
+            OpenApiModule.forRoot(apiOpenApiOptions),
+            ConsoleModule,
+            ...(deps.config.benchEndpoints ? [BenchModule] : []),
+          ];
     return {
       module: AppModule,
-      imports: [shared, MetricsModule.forRoot(deps.metrics), AuthModule.forRoot(deps.keyRing, deps.authThrottle), ...routes],
+      imports: [
+        shared,
+        MetricsModule.forRoot(deps.metrics),
+        AuthModule.forRoot(deps.keyRing, deps.authThrottle),
+        ...routes,
+      ],
       controllers: [HealthController],
     };
   }

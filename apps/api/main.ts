@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   const bound = app.getHttpServer().address();
-  const address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : { host: config.host, port: config.port };
+  const address =
+    typeof bound === 'object' && bound !== null
+      ? { host: bound.address, port: bound.port }
+      : { host: config.host, port: config.port };
   logger.info({ ...address, store: infrastructure.describe }, 'caretrack listening');
 }
 

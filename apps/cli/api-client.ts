@@ -29,13 +29,17 @@ export class ApiClient {
   private async call<T>(method: string, path: string): Promise<T> {
     let res: Response;
     try {
-      res = await this.fetchImpl(new URL(path, this.baseUrl), { method, headers: { authorization: `Bearer ${this.key}` } });
+      res = await this.fetchImpl(new URL(path, this.baseUrl), {
+        method,
+        headers: { authorization: `Bearer ${this.key}` },
+      });
     } catch (error) {
       throw new ApiError(0, 'unreachable', `cannot reach ${this.baseUrl}: ${(error as Error).message}`);
     }
     const text = await res.text();
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (!res.ok) throw new ApiError(res.status, String(body['code'] ?? 'error'), String(body['detail'] ?? res.statusText));
+    if (!res.ok)
+      throw new ApiError(res.status, String(body['code'] ?? 'error'), String(body['detail'] ?? res.statusText));
     return body as T;
   }
 }

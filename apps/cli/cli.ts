@@ -56,8 +56,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const keyVariable = group === 'audit' ? 'CARETRACK_AUDITOR_KEY' : 'CARETRACK_ADMIN_KEY';
   const key = option('--key') ?? io.env[keyVariable];
   const valid =
-    (group === 'projections' && (action === 'list' || (['rebuild', 'verify', 'rollback'].includes(action ?? '') && name))) ||
-    (group === 'audit' && (action === 'verify' || (action === 'stream' && name) || (action === 'as-of' && name && extra)));
+    (group === 'projections' &&
+      (action === 'list' || (['rebuild', 'verify', 'rollback'].includes(action ?? '') && name))) ||
+    (group === 'audit' &&
+      (action === 'verify' || (action === 'stream' && name) || (action === 'as-of' && name && extra)));
   if (!valid) {
     io.err.write(usage);
     return EXIT.usage;

@@ -34,8 +34,14 @@ export async function runKeysCommand(argv: readonly string[], io: KeysIo): Promi
   const [action, ...rest] = argv;
   const newKeyFile = optionValue(rest, '--new-key-file');
   const generate = rest.includes('--generate');
-  const known = rest.every((arg, i) => arg === '--generate' || (arg === '--new-key-file' && rest[i + 1] !== undefined) || rest[i - 1] === '--new-key-file');
-  const valid = action === 'status' ? rest.length === 0 : action === 'rotate' && known && generate !== (newKeyFile !== undefined);
+  const known = rest.every(
+    (arg, i) =>
+      arg === '--generate' ||
+      (arg === '--new-key-file' && rest[i + 1] !== undefined) ||
+      rest[i - 1] === '--new-key-file',
+  );
+  const valid =
+    action === 'status' ? rest.length === 0 : action === 'rotate' && known && generate !== (newKeyFile !== undefined);
   if (!valid) {
     io.err.write(`usage: caretrack keys rotate --new-key-file <path> | --generate\n       caretrack keys status\n`);
     return EXIT.usage;
@@ -44,7 +50,10 @@ export async function runKeysCommand(argv: readonly string[], io: KeysIo): Promi
   let current: LoadedMasterKey;
   try {
     config = loadConfig(io.env);
-    current = await loadMasterKey({ dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir }, { generate: false });
+    current = await loadMasterKey(
+      { dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir },
+      { generate: false },
+    );
   } catch (error) {
     if (!(error instanceof ConfigError) && !(error instanceof PersonalDataError)) throw error;
     io.err.write(`caretrack: ${error.message}\n`);
@@ -62,7 +71,10 @@ export async function runKeysCommand(argv: readonly string[], io: KeysIo): Promi
   if (typeof connection === 'number') return connection;
   try {
     if (action === 'status') return await status(connection, current, io.out);
-    const next = newKeyFile !== undefined ? (await readMasterKeyFile(newKeyFile, '--new-key-file')).key : await pendingOrNew(config.dataDir, current);
+    const next =
+      newKeyFile !== undefined
+        ? (await readMasterKeyFile(newKeyFile, '--new-key-file')).key
+        : await pendingOrNew(config.dataDir, current);
     await migrateKeyStore(connection.db);
     const rotation = await rotateMasterKey(connection.db, { from: current.key, to: next, origin: current.origin });
     const retired = generate ? await installPendingKey(config.dataDir) : undefined;
@@ -78,7 +90,9 @@ export async function runKeysCommand(argv: readonly string[], io: KeysIo): Promi
     io.out.write(
       generate
         ? `the new key is ${join(config.dataDir, GENERATED_MASTER_KEY_FILE)}` +
-            (retired ? `; the old one was kept as ${retired}: destroy it once no backup made before now needs restoring\n` : '\n')
+            (retired
+              ? `; the old one was kept as ${retired}: destroy it once no backup made before now needs restoring\n`
+              : '\n')
         : `next: restart every instance with the new key (DATA_KEY_FILE=${newKeyFile}, or its content as DATA_KEY); ` +
             `until then they answer 503 master_key_rotated ` +
             `when they need a key. Destroy the old key once no backup made before now needs restoring.\n`,
@@ -98,7 +112,9 @@ async function status(connection: DatabaseConnection, current: LoadedMasterKey, 
   const store = await KeyStore.open(connection.db, { masterKey: current });
   try {
     const s = await store.status();
-    out.write(`master key ${s.masterKeyId} (${current.origin}): ${plural(s.dataKeys, 'data key')}, ${plural(s.erased, 'erased patient')}, ${plural(s.secrets, 'secret')}\n`);
+    out.write(
+      `master key ${s.masterKeyId} (${current.origin}): ${plural(s.dataKeys, 'data key')}, ${plural(s.erased, 'erased patient')}, ${plural(s.secrets, 'secret')}\n`,
+    );
     return EXIT.ok;
   } finally {
     await store.close();
@@ -127,8 +143,15 @@ async function open(config: AppConfig, io: KeysIo): Promise<DatabaseConnection |
     }
   }
   const dir = join(config.dataDir, 'pg');
-  if (!(await stat(dir).then(() => true, () => false))) {
-    io.err.write(`caretrack: no embedded database under ${dir}; set DATA_DIR (or DATABASE_URL) as the service has it\n`);
+  if (
+    !(await stat(dir).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    io.err.write(
+      `caretrack: no embedded database under ${dir}; set DATA_DIR (or DATABASE_URL) as the service has it\n`,
+    );
     return EXIT.usage;
   }
   io.err.write('note: the embedded database is opened by one process at a time: the service must be stopped\n');

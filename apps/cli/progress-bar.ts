@@ -6,7 +6,10 @@ export type Output = { write(text: string): void; isTTY?: boolean };
  *
  * @example renderProgress({ processed: 50, total: 200, eventsPerSecond: 1000, etaSeconds: 0.15 }, 30)
  */
-export function renderProgress(p: { processed: number; total: number; eventsPerSecond: number | null; etaSeconds: number | null; state: string }, width = 30): string {
+export function renderProgress(
+  p: { processed: number; total: number; eventsPerSecond: number | null; etaSeconds: number | null; state: string },
+  width = 30,
+): string {
   const ratio = p.total > 0 ? Math.min(1, p.processed / p.total) : 0;
   const filled = Math.round(ratio * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;

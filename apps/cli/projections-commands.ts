@@ -1,11 +1,39 @@
 import type { ApiClient } from './api-client.js';
 import { progressWriter, renderProgress, type Output } from './progress-bar.js';
 
-type Status = { name: string; status: string; position: string | null; lag: number; stale: boolean; owner: string | null; lastError: { message: string; eventId: string | null } | null };
-type Progress = { state: string; processed: number; total: number; eventsPerSecond: number | null; etaSeconds: number | null; differences: unknown; error: string | null; position: string | null };
+type Status = {
+  name: string;
+  status: string;
+  position: string | null;
+  lag: number;
+  stale: boolean;
+  owner: string | null;
+  lastError: { message: string; eventId: string | null } | null;
+};
+type Progress = {
+  state: string;
+  processed: number;
+  total: number;
+  eventsPerSecond: number | null;
+  etaSeconds: number | null;
+  differences: unknown;
+  error: string | null;
+  position: string | null;
+};
 /** A differing row as the API names it: key and column names (no values). */
 type RowDifference = { key: object; columns: string[] | null };
-type Verify = { name: string; position: string | null; matches: boolean; differences: { table: string; onlyLeft: number; onlyRight: number; examplesLeft: RowDifference[]; examplesRight: RowDifference[] }[] };
+type Verify = {
+  name: string;
+  position: string | null;
+  matches: boolean;
+  differences: {
+    table: string;
+    onlyLeft: number;
+    onlyRight: number;
+    examplesLeft: RowDifference[];
+    examplesRight: RowDifference[];
+  }[];
+};
 
 /** `projections list`: one line per projection. */
 export async function listProjections(api: ApiClient, out: Output): Promise<number> {
@@ -13,7 +41,9 @@ export async function listProjections(api: ApiClient, out: Output): Promise<numb
   out.write(`${'NAME'.padEnd(28)}${'STATUS'.padEnd(13)}${'POSITION'.padEnd(12)}${'LAG'.padEnd(8)}ERROR\n`);
   for (const p of projections) {
     const error = p.lastError ? `${p.lastError.message} (event ${p.lastError.eventId ?? '?'})` : '';
-    out.write(`${p.name.padEnd(28)}${p.status.padEnd(13)}${(p.position ?? '-').padEnd(12)}${String(p.lag).padEnd(8)}${error}\n`);
+    out.write(
+      `${p.name.padEnd(28)}${p.status.padEnd(13)}${(p.position ?? '-').padEnd(12)}${String(p.lag).padEnd(8)}${error}\n`,
+    );
   }
   return projections.some((p) => p.status === 'faulted') ? 1 : 0;
 }
@@ -28,7 +58,9 @@ export async function rebuildProjection(api: ApiClient, name: string, out: Outpu
     if (['swapped', 'failed', 'abandoned'].includes(p.state)) {
       bar.done();
       if (p.state === 'swapped') {
-        out.write(`rebuilt ${name}: ${p.processed.toLocaleString('en')} events, verified, swapped in at position ${p.position ?? '-'}\n`);
+        out.write(
+          `rebuilt ${name}: ${p.processed.toLocaleString('en')} events, verified, swapped in at position ${p.position ?? '-'}\n`,
+        );
         return 0;
       }
       out.write(`rebuild of ${name} ${p.state}: ${p.error ?? ''}\n`);
@@ -49,8 +81,14 @@ export async function verifyProjection(api: ApiClient, name: string, out: Output
   out.write(`${name} differs from a replay of the history (position ${report.position ?? '-'}):\n`);
   for (const d of report.differences) {
     out.write(`  ${d.table}: ${d.onlyLeft} row(s) only in the table, ${d.onlyRight} only in the replay\n`);
-    for (const row of d.examplesLeft) out.write(`    table:  ${JSON.stringify(row.key)} ${row.columns ? `differs in ${row.columns.join(', ')}` : 'has no counterpart'}\n`);
-    for (const row of d.examplesRight) out.write(`    replay: ${JSON.stringify(row.key)} ${row.columns ? `differs in ${row.columns.join(', ')}` : 'has no counterpart'}\n`);
+    for (const row of d.examplesLeft)
+      out.write(
+        `    table:  ${JSON.stringify(row.key)} ${row.columns ? `differs in ${row.columns.join(', ')}` : 'has no counterpart'}\n`,
+      );
+    for (const row of d.examplesRight)
+      out.write(
+        `    replay: ${JSON.stringify(row.key)} ${row.columns ? `differs in ${row.columns.join(', ')}` : 'has no counterpart'}\n`,
+      );
   }
   return 1;
 }
@@ -58,6 +96,8 @@ export async function verifyProjection(api: ApiClient, name: string, out: Output
 /** `projections rollback <name>`. */
 export async function rollbackProjection(api: ApiClient, name: string, out: Output): Promise<number> {
   const result = await api.post<{ position: string | null }>(`/admin/projections/${encodeURIComponent(name)}/rollback`);
-  out.write(`${name} rolled back to its previous tables (position ${result.position ?? '-'}); the runner catches them up\n`);
+  out.write(
+    `${name} rolled back to its previous tables (position ${result.position ?? '-'}); the runner catches them up\n`,
+  );
   return 0;
 }

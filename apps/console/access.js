@@ -28,7 +28,11 @@ export function accessPage(root) {
       'section',
       { class: 'panel' },
       el('h2', {}, 'Access record'),
-      el('p', { class: 'muted' }, 'Every read of patient data, oldest first. The patient filter runs on the server; the key filter on the pages loaded here.'),
+      el(
+        'p',
+        { class: 'muted' },
+        'Every read of patient data, oldest first. The patient filter runs on the server; the key filter on the pages loaded here.',
+      ),
       form,
       results,
     ),
@@ -48,14 +52,22 @@ export function accessPage(root) {
   async function next() {
     const filters = formValues(form);
     try {
-      const page = /** @type {AccessPage} */ (await api('GET', '/audit/access', { query: { patientId: filters['patientId'], after: cursor ?? undefined, limit: PAGE_SIZE } }));
+      const page = /** @type {AccessPage} */ (
+        await api('GET', '/audit/access', {
+          query: { patientId: filters['patientId'], after: cursor ?? undefined, limit: PAGE_SIZE },
+        })
+      );
       loaded = [...loaded, ...page.items];
       cursor = page.nextCursor;
       const key = filters['keyId'];
       const items = key ? loaded.filter((entry) => entry.keyId === key) : loaded;
       replace(
         results,
-        el('p', { class: 'muted', 'data-testid': 'access-count' }, `${items.length} read(s) shown of ${loaded.length} loaded${cursor ? '; more are recorded' : ''}.`),
+        el(
+          'p',
+          { class: 'muted', 'data-testid': 'access-count' },
+          `${items.length} read(s) shown of ${loaded.length} loaded${cursor ? '; more are recorded' : ''}.`,
+        ),
         table(
           [
             { label: '#', num: true, cell: (a) => a.id },
@@ -69,7 +81,9 @@ export function accessPage(root) {
           items,
           { empty: 'No reads match.' },
         ),
-        cursor ? el('button', { type: 'button', id: 'access-more', onclick: () => void next() }, 'Load the next page') : null,
+        cursor
+          ? el('button', { type: 'button', id: 'access-more', onclick: () => void next() }, 'Load the next page')
+          : null,
       );
     } catch (error) {
       replace(results, el('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));

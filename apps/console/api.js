@@ -36,18 +36,24 @@ export const session = {
 export async function api(method, path, options = {}) {
   const key = options.key ?? session.key();
   const url = new URL(path, window.location.origin);
-  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
+  for (const [name, value] of Object.entries(options.query ?? {}))
+    if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
   /** @type {Response} */
   let response;
   try {
-    response = await fetch(url, { method, headers: { accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, cache: 'no-store' });
+    response = await fetch(url, {
+      method,
+      headers: { accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      cache: 'no-store',
+    });
   } catch {
     throw new ApiError(0, 'unreachable', 'the server did not answer');
   }
   /** @type {unknown} */
   const body = await response.json().catch(() => null);
   if (!response.ok) {
-    const problem = /** @type {{ code?: string, detail?: string, errors?: { path: string, message: string }[] } | null} */ (body);
+    const problem =
+      /** @type {{ code?: string, detail?: string, errors?: { path: string, message: string }[] } | null} */ (body);
     const fields = problem?.errors ? ` (${problem.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : '';
     throw new ApiError(response.status, problem?.code ?? 'error', `${problem?.detail ?? response.statusText}${fields}`);
   }

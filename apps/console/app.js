@@ -50,7 +50,10 @@ async function signIn(key) {
   } catch (e) {
     session.clear();
     showSignIn();
-    error.textContent = e instanceof ApiError && e.status === 401 ? 'This key is not recognised.' : `Sign-in failed: ${e instanceof Error ? e.message : String(e)}`;
+    error.textContent =
+      e instanceof ApiError && e.status === 401
+        ? 'This key is not recognised.'
+        : `Sign-in failed: ${e instanceof Error ? e.message : String(e)}`;
     return;
   }
   session.save(key);
@@ -60,7 +63,10 @@ async function signIn(key) {
   byId('who').hidden = false;
   byId('who-role').textContent = `key ${who.keyId} · role ${who.role}`;
   const nav = byId('nav');
-  replace(nav, visiblePages().map((p) => el('a', { href: `#/${p.route}`, 'data-route': p.route }, p.title)));
+  replace(
+    nav,
+    visiblePages().map((p) => el('a', { href: `#/${p.route}`, 'data-route': p.route }, p.title)),
+  );
   nav.hidden = false;
   show();
 }
@@ -96,7 +102,15 @@ function show() {
   const root = byId('page');
   const pages = visiblePages();
   if (pages.length === 0) {
-    replace(root, el('section', { class: 'panel' }, el('h2', {}, 'No console pages for this key'), el('p', {}, `A key of role ${who.role} has no console pages: they are for admin and auditor keys.`)));
+    replace(
+      root,
+      el(
+        'section',
+        { class: 'panel' },
+        el('h2', {}, 'No console pages for this key'),
+        el('p', {}, `A key of role ${who.role} has no console pages: they are for admin and auditor keys.`),
+      ),
+    );
     return;
   }
   const wanted = window.location.hash.replace(/^#\/?/, '').split('?')[0];

@@ -54,8 +54,18 @@ export function replace(parent, ...children) {
  */
 export function table(columns, items, options = {}) {
   if (items.length === 0) return el('p', { class: 'muted' }, options.empty ?? 'Nothing to show.');
-  const head = el('tr', {}, columns.map((c) => el('th', c.num ? { class: 'num', scope: 'col' } : { scope: 'col' }, c.label)));
-  const rows = items.map((item) => el('tr', options.rowAttributes?.(item) ?? {}, columns.map((c) => el('td', c.num ? { class: 'num' } : {}, c.cell(item)))));
+  const head = el(
+    'tr',
+    {},
+    columns.map((c) => el('th', c.num ? { class: 'num', scope: 'col' } : { scope: 'col' }, c.label)),
+  );
+  const rows = items.map((item) =>
+    el(
+      'tr',
+      options.rowAttributes?.(item) ?? {},
+      columns.map((c) => el('td', c.num ? { class: 'num' } : {}, c.cell(item))),
+    ),
+  );
   return el('table', {}, el('thead', {}, head), el('tbody', {}, rows));
 }
 
@@ -65,7 +75,11 @@ export function table(columns, items, options = {}) {
  */
 export function keyValues(record) {
   if (!record) return el('p', { class: 'muted' }, 'No row.');
-  return el('dl', { class: 'kv' }, Object.entries(record).flatMap(([key, value]) => [el('dt', {}, key), el('dd', {}, show(value))]));
+  return el(
+    'dl',
+    { class: 'kv' },
+    Object.entries(record).flatMap(([key, value]) => [el('dt', {}, key), el('dd', {}, show(value))]),
+  );
 }
 
 /**

@@ -23,7 +23,14 @@ export function patientPage(root, who) {
       'form',
       { class: 'inline', id: 'patient-form', onsubmit: (e) => (e.preventDefault(), void load(formValues(form))) },
       el('label', {}, 'Patient id', el('input', { name: 'patientId', required: true, placeholder: 'p1', size: 20 })),
-      asOf ? el('label', {}, 'As of (your local time)', el('input', { name: 'at', type: 'datetime-local', step: 1, value: localNow() })) : null,
+      asOf
+        ? el(
+            'label',
+            {},
+            'As of (your local time)',
+            el('input', { name: 'at', type: 'datetime-local', step: 1, value: localNow() }),
+          )
+        : null,
       el('button', { type: 'submit', class: 'primary' }, asOf ? 'Show as of this time' : 'Show'),
     )
   );
@@ -33,7 +40,13 @@ export function patientPage(root, who) {
       'section',
       { class: 'panel' },
       el('h2', {}, 'Patient'),
-      el('p', { class: 'muted' }, asOf ? 'Replays the history recorded up to the chosen time into scratch tables.' : 'The live read tables. An auditor key shows them as of any past time.'),
+      el(
+        'p',
+        { class: 'muted' },
+        asOf
+          ? 'Replays the history recorded up to the chosen time into scratch tables.'
+          : 'The live read tables. An auditor key shows them as of any past time.',
+      ),
       form,
     ),
     results,
@@ -88,7 +101,13 @@ async function loadAsOf(id, local) {
   const body = /** @type {{ at: string, statistics: Row | null, timeline: Row[], tracker: Row | null }} */ (
     await api('GET', `/audit/patients/${encodeURIComponent(id)}/as-of`, { query: { at } })
   );
-  return { caption: `As the history stood at ${body.at}.`, statistics: body.statistics, timeline: body.timeline, tracker: body.tracker, patient: null };
+  return {
+    caption: `As the history stood at ${body.at}.`,
+    statistics: body.statistics,
+    timeline: body.timeline,
+    tracker: body.tracker,
+    patient: null,
+  };
 }
 
 /** @param {string} id */

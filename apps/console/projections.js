@@ -37,7 +37,9 @@ export function projectionsPage(root) {
 
   async function refresh() {
     try {
-      const { projections } = /** @type {{ projections: ProjectionHealth[] }} */ (await api('GET', '/admin/projections'));
+      const { projections } = /** @type {{ projections: ProjectionHealth[] }} */ (
+        await api('GET', '/admin/projections')
+      );
       for (const p of projections) {
         const samples = [...(trends.get(p.name) ?? []), p.lag].slice(-TREND_SAMPLES);
         trends.set(p.name, samples);
@@ -82,7 +84,9 @@ export function projectionsPage(root) {
     const box = panel(name);
     try {
       while (!stopped) {
-        const progress = /** @type {RebuildProgress} */ (await api('GET', `/admin/projections/${encodeURIComponent(name)}/rebuild`));
+        const progress = /** @type {RebuildProgress} */ (
+          await api('GET', `/admin/projections/${encodeURIComponent(name)}/rebuild`)
+        );
         drawProgress(box, progress);
         if (!RUNNING.includes(progress.state)) return;
         await new Promise((resolve) => setTimeout(resolve, PROGRESS_MS));
@@ -98,15 +102,27 @@ export function projectionsPage(root) {
   async function verify(name) {
     const box = panel(name);
     box.className = 'panel work';
-    replace(box, el('h2', {}, `Verify ${name}`), el('p', {}, 'Replaying the history and comparing it with the live tables…'));
+    replace(
+      box,
+      el('h2', {}, `Verify ${name}`),
+      el('p', {}, 'Replaying the history and comparing it with the live tables…'),
+    );
     try {
-      const report = /** @type {VerifyReport} */ (await api('POST', `/admin/projections/${encodeURIComponent(name)}/verify`));
+      const report = /** @type {VerifyReport} */ (
+        await api('POST', `/admin/projections/${encodeURIComponent(name)}/verify`)
+      );
       box.className = `panel work ${report.matches ? 'done' : 'failed'}`;
       box.dataset['state'] = report.matches ? 'verified' : 'differs';
       replace(
         box,
         el('h2', {}, `Verify ${name}`),
-        el('p', { class: report.matches ? 'good' : 'bad', 'data-testid': 'verify-result' }, report.matches ? `0 differences: the live tables equal a replay of the history up to position ${show(report.position)}.` : `${report.differences.length} table(s) differ from a replay up to position ${show(report.position)}.`),
+        el(
+          'p',
+          { class: report.matches ? 'good' : 'bad', 'data-testid': 'verify-result' },
+          report.matches
+            ? `0 differences: the live tables equal a replay of the history up to position ${show(report.position)}.`
+            : `${report.differences.length} table(s) differ from a replay up to position ${show(report.position)}.`,
+        ),
         differencesTable(report.differences, 'live table', 'replay'),
       );
     } catch (error) {
@@ -121,10 +137,20 @@ export function projectionsPage(root) {
     box.className = 'panel work';
     replace(box, el('h2', {}, `Rollback ${name}`), el('p', {}, 'Swapping the previous tables back…'));
     try {
-      const result = /** @type {{ position: string | null, fingerprint: string }} */ (await api('POST', `/admin/projections/${encodeURIComponent(name)}/rollback`));
+      const result = /** @type {{ position: string | null, fingerprint: string }} */ (
+        await api('POST', `/admin/projections/${encodeURIComponent(name)}/rollback`)
+      );
       box.className = 'panel work done';
       box.dataset['state'] = 'rolled_back';
-      replace(box, el('h2', {}, `Rollback ${name}`), el('p', { class: 'good' }, `Rolled back to position ${show(result.position)} (fingerprint ${result.fingerprint}); the runner catches it up.`));
+      replace(
+        box,
+        el('h2', {}, `Rollback ${name}`),
+        el(
+          'p',
+          { class: 'good' },
+          `Rolled back to position ${show(result.position)} (fingerprint ${result.fingerprint}); the runner catches it up.`,
+        ),
+      );
     } catch (error) {
       failed(box, `Rollback ${name}`, error);
     }
@@ -145,19 +171,50 @@ function projectionTable(projections, actions) {
   return table(
     [
       { label: 'Projection', cell: (p) => el('strong', {}, p.name) },
-      { label: 'Status', cell: (p) => el('span', { class: `badge status-${p.status}`, 'data-testid': 'status' }, p.status.replace('_', ' ')) },
+      {
+        label: 'Status',
+        cell: (p) =>
+          el('span', { class: `badge status-${p.status}`, 'data-testid': 'status' }, p.status.replace('_', ' ')),
+      },
       { label: 'Position', num: true, cell: (p) => show(p.position) },
       { label: 'Lag (events)', num: true, cell: (p) => String(p.lag) },
       { label: 'Lag (time)', num: true, cell: (p) => duration(p.lagSeconds) },
-      { label: 'Lag trend', cell: (p) => sparkline(trends.get(p.name) ?? [], `lag of ${p.name} over the last ${TREND_SAMPLES} samples: ${(trends.get(p.name) ?? []).join(', ')} events`) },
-      { label: 'Last progress', num: true, cell: (p) => (p.secondsSinceProgress === null ? '—' : `${duration(p.secondsSinceProgress)} ago`) },
-      { label: 'Fingerprint', cell: (p) => el('span', { class: 'mono', title: p.stale ? `rows built with ${p.builtWith}` : p.fingerprint }, p.fingerprint.slice(0, 14)) },
-      { label: 'Stale', cell: (p) => (p.stale ? el('span', { class: 'warn' }, 'stale: rebuild it') : el('span', { class: 'muted' }, 'no')) },
+      {
+        label: 'Lag trend',
+        cell: (p) =>
+          sparkline(
+            trends.get(p.name) ?? [],
+            `lag of ${p.name} over the last ${TREND_SAMPLES} samples: ${(trends.get(p.name) ?? []).join(', ')} events`,
+          ),
+      },
+      {
+        label: 'Last progress',
+        num: true,
+        cell: (p) => (p.secondsSinceProgress === null ? '—' : `${duration(p.secondsSinceProgress)} ago`),
+      },
+      {
+        label: 'Fingerprint',
+        cell: (p) =>
+          el(
+            'span',
+            { class: 'mono', title: p.stale ? `rows built with ${p.builtWith}` : p.fingerprint },
+            p.fingerprint.slice(0, 14),
+          ),
+      },
+      {
+        label: 'Stale',
+        cell: (p) =>
+          p.stale ? el('span', { class: 'warn' }, 'stale: rebuild it') : el('span', { class: 'muted' }, 'no'),
+      },
       {
         label: 'Last error',
         cell: (p) =>
           p.lastError
-            ? [el('span', { class: 'error' }, p.lastError.message), el('br'), el('span', { class: 'mono muted' }, `event ${show(p.lastError.eventId)}`)]
+            ? [
+                el('span', { class: 'error' }, p.lastError.message),
+                el('br'),
+                el('span', { class: 'mono muted' }, `event ${show(p.lastError.eventId)}`),
+              ]
             : el('span', { class: 'muted' }, '—'),
       },
       {
@@ -166,9 +223,27 @@ function projectionTable(projections, actions) {
           el(
             'div',
             { class: 'actions' },
-            el('button', { type: 'button', 'data-action': 'rebuild', disabled: p.status === 'rebuilding', onclick: () => actions.rebuild(p.name) }, 'Rebuild'),
+            el(
+              'button',
+              {
+                type: 'button',
+                'data-action': 'rebuild',
+                disabled: p.status === 'rebuilding',
+                onclick: () => actions.rebuild(p.name),
+              },
+              'Rebuild',
+            ),
             el('button', { type: 'button', 'data-action': 'verify', onclick: () => actions.verify(p.name) }, 'Verify'),
-            el('button', { type: 'button', 'data-action': 'rollback', disabled: p.status === 'rebuilding', onclick: () => actions.rollback(p.name) }, 'Rollback'),
+            el(
+              'button',
+              {
+                type: 'button',
+                'data-action': 'rollback',
+                disabled: p.status === 'rebuilding',
+                onclick: () => actions.rollback(p.name),
+              },
+              'Rollback',
+            ),
           ),
       },
     ],
@@ -182,7 +257,12 @@ function projectionTable(projections, actions) {
  * @param {RebuildProgress} progress
  */
 function drawProgress(box, progress) {
-  const percent = progress.state === 'swapped' ? 100 : progress.total > 0 ? Math.floor((progress.processed / progress.total) * 100) : 0;
+  const percent =
+    progress.state === 'swapped'
+      ? 100
+      : progress.total > 0
+        ? Math.floor((progress.processed / progress.total) * 100)
+        : 0;
   const done = progress.state === 'swapped';
   const bad = ['failed', 'abandoned'].includes(progress.state);
   box.className = `panel work${done ? ' done' : bad ? ' failed' : ''}`;
@@ -205,12 +285,23 @@ function drawProgress(box, progress) {
       { class: 'figures' },
       el('span', {}, el('strong', { 'data-testid': 'percent' }, `${percent} %`)),
       el('span', {}, `${progress.processed.toLocaleString()} / ${progress.total.toLocaleString()} events`),
-      el('span', {}, el('strong', {}, progress.eventsPerSecond === null ? '—' : Math.round(progress.eventsPerSecond).toLocaleString()), ' events/s'),
+      el(
+        'span',
+        {},
+        el(
+          'strong',
+          {},
+          progress.eventsPerSecond === null ? '—' : Math.round(progress.eventsPerSecond).toLocaleString(),
+        ),
+        ' events/s',
+      ),
       el('span', {}, 'ETA ', el('strong', {}, done ? 'done' : duration(progress.etaSeconds))),
       el('span', { 'data-testid': 'state', class: done ? 'good' : bad ? 'bad' : '' }, stateText),
     ),
     progress.error ? el('p', { class: 'error' }, progress.error) : null,
-    progress.differences && progress.differences.length > 0 ? differencesTable(progress.differences, 'shadow', 'replay') : null,
+    progress.differences && progress.differences.length > 0
+      ? differencesTable(progress.differences, 'shadow', 'replay')
+      : null,
   );
 }
 
@@ -241,5 +332,9 @@ function differencesTable(differences, left, right) {
 function failed(box, title, error) {
   box.className = 'panel work failed';
   box.dataset['state'] = 'error';
-  replace(box, el('h2', {}, title), el('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
+  replace(
+    box,
+    el('h2', {}, title),
+    el('p', { class: 'error' }, error instanceof Error ? error.message : String(error)),
+  );
 }

@@ -21,7 +21,9 @@ export function sparkline(values, label) {
   if (values.length > 1) {
     const max = Math.max(1, ...values);
     const step = width / (values.length - 1);
-    const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`);
+    const points = values.map(
+      (v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`,
+    );
     const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('points', points.join(' '));
     svg.appendChild(line);

@@ -22,8 +22,17 @@ export function streamsPage(root) {
   const streamForm = /** @type {HTMLFormElement} */ (
     el(
       'form',
-      { class: 'inline', id: 'stream-form', onsubmit: (e) => (e.preventDefault(), void openStream(formValues(streamForm)['streamId'] ?? '')) },
-      el('label', {}, 'Stream id', el('input', { name: 'streamId', required: true, placeholder: 'patient-p1', size: 32, maxlength: 200 })),
+      {
+        class: 'inline',
+        id: 'stream-form',
+        onsubmit: (e) => (e.preventDefault(), void openStream(formValues(streamForm)['streamId'] ?? '')),
+      },
+      el(
+        'label',
+        {},
+        'Stream id',
+        el('input', { name: 'streamId', required: true, placeholder: 'patient-p1', size: 32, maxlength: 200 }),
+      ),
       el('button', { type: 'submit', class: 'primary' }, 'Open stream'),
     )
   );
@@ -31,7 +40,12 @@ export function streamsPage(root) {
     el(
       'form',
       { class: 'inline', id: 'log-form', onsubmit: (e) => (e.preventDefault(), void searchLog(formValues(logForm))) },
-      el('label', {}, 'Event types (comma-separated)', el('input', { name: 'type', placeholder: 'PatientRegistered,SymptomLogged', size: 30 })),
+      el(
+        'label',
+        {},
+        'Event types (comma-separated)',
+        el('input', { name: 'type', placeholder: 'PatientRegistered,SymptomLogged', size: 30 }),
+      ),
       el('label', {}, 'Actor key id', el('input', { name: 'actor', placeholder: '3f2a9c01b7de', size: 14 })),
       el('label', {}, 'Recorded from', el('input', { name: 'from', type: 'datetime-local', step: 1 })),
       el('label', {}, 'to', el('input', { name: 'to', type: 'datetime-local', step: 1 })),
@@ -49,7 +63,12 @@ export function streamsPage(root) {
       el('h3', {}, 'or the global log, filtered'),
       logForm,
     ),
-    el('div', { class: 'columns' }, el('section', { class: 'panel' }, el('h2', {}, 'Events'), results), el('section', { class: 'panel' }, el('h2', {}, 'Event'), detail)),
+    el(
+      'div',
+      { class: 'columns' },
+      el('section', { class: 'panel' }, el('h2', {}, 'Events'), results),
+      el('section', { class: 'panel' }, el('h2', {}, 'Event'), detail),
+    ),
     el(
       'section',
       { class: 'panel' },
@@ -66,7 +85,9 @@ export function streamsPage(root) {
   async function openStream(streamId) {
     more = null;
     await load(async () => {
-      const body = /** @type {{ streamId: string, events: AuditEvent[] }} */ (await api('GET', `/audit/streams/${encodeURIComponent(streamId)}`));
+      const body = /** @type {{ streamId: string, events: AuditEvent[] }} */ (
+        await api('GET', `/audit/streams/${encodeURIComponent(streamId)}`)
+      );
       return { items: body.events, nextCursor: null, title: `Stream ${body.streamId}: ${body.events.length} event(s)` };
     }, false);
   }
@@ -75,7 +96,14 @@ export function streamsPage(root) {
   async function searchLog(filters) {
     /** @param {string | null} after */
     const page = async (after) => {
-      const query = { type: filters['type'], actor: filters['actor'], from: isoOf(filters['from']), to: isoOf(filters['to']), after: after ?? undefined, limit: 100 };
+      const query = {
+        type: filters['type'],
+        actor: filters['actor'],
+        from: isoOf(filters['from']),
+        to: isoOf(filters['to']),
+        after: after ?? undefined,
+        limit: 100,
+      };
       const body = /** @type {EventPage} */ (await api('GET', '/audit/events', { query }));
       return { ...body, title: 'The global log' };
     };
@@ -109,7 +137,16 @@ export function streamsPage(root) {
             { label: 'Actor', cell: (e) => el('span', { class: 'mono' }, show(e.metadata.actor?.id)) },
           ],
           shown,
-          { rowAttributes: (e) => ({ class: 'clickable', tabindex: 0, 'data-event-id': e.id, onclick: (ev) => select(e, ev), onkeydown: (ev) => (/** @type {KeyboardEvent} */ (ev).key === 'Enter' ? select(e, ev) : undefined) }), empty: 'No events match.' },
+          {
+            rowAttributes: (e) => ({
+              class: 'clickable',
+              tabindex: 0,
+              'data-event-id': e.id,
+              onclick: (ev) => select(e, ev),
+              onkeydown: (ev) => (/** @type {KeyboardEvent} */ (ev).key === 'Enter' ? select(e, ev) : undefined),
+            }),
+            empty: 'No events match.',
+          },
         ),
         page.nextCursor && more ? el('button', { type: 'button', onclick: () => void more?.() }, 'Next events') : null,
       );
@@ -126,7 +163,10 @@ export function streamsPage(root) {
    */
   function select(event, ui) {
     for (const row of results.querySelectorAll('tr.selected')) row.classList.remove('selected');
-    const row = ui?.currentTarget instanceof HTMLElement ? ui.currentTarget : results.querySelector(`tr[data-event-id="${CSS.escape(event.id)}"]`);
+    const row =
+      ui?.currentTarget instanceof HTMLElement
+        ? ui.currentTarget
+        : results.querySelector(`tr[data-event-id="${CSS.escape(event.id)}"]`);
     row?.classList.add('selected');
     replace(
       detail,
@@ -159,7 +199,13 @@ export function streamsPage(root) {
       integrity.dataset['clean'] = String(report.clean);
       replace(
         integrity,
-        el('p', { class: report.clean ? 'good' : 'bad', 'data-testid': 'integrity-summary' }, report.clean ? `Clean: ${report.events} events in ${report.streams} streams, every hash chain intact.` : `${report.problems.length} problem(s) in ${report.events} events of ${report.streams} streams.`),
+        el(
+          'p',
+          { class: report.clean ? 'good' : 'bad', 'data-testid': 'integrity-summary' },
+          report.clean
+            ? `Clean: ${report.events} events in ${report.streams} streams, every hash chain intact.`
+            : `${report.problems.length} problem(s) in ${report.events} events of ${report.streams} streams.`,
+        ),
         report.problems.length
           ? table(
               [

@@ -49,7 +49,11 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (/** @type {'hot-writers' | 'duration' | 'warmup' | 'in-flight'} */ name, /** @type {number} */ min, /** @type {number} */ max) => {
+  const number = (
+    /** @type {'hot-writers' | 'duration' | 'warmup' | 'in-flight'} */ name,
+    /** @type {number} */ min,
+    /** @type {number} */ max,
+  ) => {
     const n = Number(values[name]);
     if (!Number.isFinite(n) || n < min || n > max) fail(`--${name} must be a number in [${min}, ${max}]`);
     return n;
@@ -58,7 +62,9 @@ function options() {
   if (writers.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail('--writers must be integers in [1, 256]');
   const stores = values.stores.split(',').map((s) => s.trim());
   if (stores.some((s) => !['caretrack', 'emmett'].includes(s))) fail('--stores: caretrack and/or emmett');
-  const full = Object.entries(DEFAULTS).every(([k, v]) => values[/** @type {keyof typeof DEFAULTS} */ (k)] === v) && values['in-flight'] === undefined;
+  const full =
+    Object.entries(DEFAULTS).every(([k, v]) => values[/** @type {keyof typeof DEFAULTS} */ (k)] === v) &&
+    values['in-flight'] === undefined;
   return {
     writers,
     hotWriters: number('hot-writers', 0, 256),
@@ -102,7 +108,12 @@ function payload(writer, n) {
       incidentContext: 'training',
       note: 'bench append '.repeat(8),
     },
-    metadata: { actor: { id: 'bench', role: 'service' }, correlationId: randomUUID(), commandName: 'LogSymptom', schemaVersion: 1 },
+    metadata: {
+      actor: { id: 'bench', role: 'service' },
+      correlationId: randomUUID(),
+      commandName: 'LogSymptom',
+      schemaVersion: 1,
+    },
   };
 }
 
@@ -119,7 +130,9 @@ function payload(writer, n) {
 /** @param {string} url @param {number | undefined} inFlight @returns {Promise<Store>} */
 async function caretrackStore(url, inFlight) {
   const { openDatabase } = await import(pathToFileURL(join(ROOT, 'dist/libs/read-store/connection.js')).href);
-  const { createPostgresEventStore } = await import(pathToFileURL(join(ROOT, 'dist/libs/event-store/postgres/postgres-event-store.js')).href);
+  const { createPostgresEventStore } = await import(
+    pathToFileURL(join(ROOT, 'dist/libs/event-store/postgres/postgres-event-store.js')).href
+  );
   // the app's own settings: a pool of 10, group commit defaults
   const connection = await openDatabase({ kind: 'server', url });
   const batches = { count: 0, appends: 0 };
@@ -141,11 +154,14 @@ async function caretrackStore(url, inFlight) {
       });
       return result.nextExpectedRevision;
     },
-    isConflict: (error) => typeof error === 'object' && error !== null && 'code' in error && error.code === 'wrong_expected_version',
+    isConflict: (error) =>
+      typeof error === 'object' && error !== null && 'code' in error && error.code === 'wrong_expected_version',
     count: async (client) => Number((await client.query('SELECT count(*) FROM caretrack_events.events')).rows[0].count),
     /** positions are one dense integer */
     positionsDense: async (client) => {
-      const { rows } = await client.query('SELECT count(*)::bigint AS n, coalesce(max(position), 0) AS max FROM caretrack_events.events');
+      const { rows } = await client.query(
+        'SELECT count(*)::bigint AS n, coalesce(max(position), 0) AS max FROM caretrack_events.events',
+      );
       return rows[0].n === rows[0].max;
     },
     close: () => connection.close(),
@@ -165,9 +181,13 @@ async function emmettStore(url) {
     batches: null,
     append: async (stream, event, expected) => {
       // Emmett counts versions from 1 (0n = no events yet); null = no concurrency check
-      const result = await store.appendToStream(stream, [{ type: event.type, data: event.data, metadata: event.metadata }], {
-        ...(expected === null ? {} : { expectedStreamVersion: expected + 1n }),
-      });
+      const result = await store.appendToStream(
+        stream,
+        [{ type: event.type, data: event.data, metadata: event.metadata }],
+        {
+          ...(expected === null ? {} : { expectedStreamVersion: expected + 1n }),
+        },
+      );
       return result.nextExpectedStreamVersion - 1n;
     },
     isConflict: (error) => isExpectedVersionConflictError(error),
@@ -233,7 +253,10 @@ async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
   const statsAfter = await databaseStats(client);
   const seconds = durationS;
   const sorted = Float64Array.from(latencies).sort();
-  const pct = (/** @type {number} */ p) => (sorted.length === 0 ? null : round(/** @type {number} */ (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)])));
+  const pct = (/** @type {number} */ p) =>
+    sorted.length === 0
+      ? null
+      : round(/** @type {number} */ (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]));
   return {
     writers,
     hot,
@@ -249,15 +272,21 @@ async function runPhase(store, { writers, warmupS, durationS, hot, client }) {
     succeededIncludingWarmup: succeeded,
     // the whole phase (warm-up included): transactions and WAL the server wrote per append
     commitsPerAppend: succeeded === 0 ? null : round((statsAfter.commits - statsBefore.commits) / succeeded, 3),
-    walBytesPerAppend: succeeded === 0 || statsAfter.wal === null || statsBefore.wal === null ? null : round((statsAfter.wal - statsBefore.wal) / succeeded, 0),
+    walBytesPerAppend:
+      succeeded === 0 || statsAfter.wal === null || statsBefore.wal === null
+        ? null
+        : round((statsAfter.wal - statsBefore.wal) / succeeded, 0),
   };
 }
 
 /** @param {pg.Client} client */
 async function databaseStats(client) {
-  const commits = Number((await client.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit);
+  const commits = Number(
+    (await client.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0]
+      .xact_commit,
+  );
   const wal = await client
-    .query('SELECT pg_current_wal_lsn() - \'0/0\'::pg_lsn AS wal')
+    .query("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS wal")
     .then((r) => Number(r.rows[0].wal))
     .catch(() => null);
   return { commits, wal };
@@ -270,10 +299,19 @@ async function main() {
   const startedAt = new Date();
   const loadAtStart = os.loadavg().map((n) => round(n));
   const stamp = startedAt.toISOString().replace(/\D/g, '').slice(0, 14);
-  const dist = await ensureBuilt({ build: opts.build, builtFiles: ['dist/libs/event-store/postgres/postgres-event-store.js'], log });
+  const dist = await ensureBuilt({
+    build: opts.build,
+    builtFiles: ['dist/libs/event-store/postgres/postgres-event-store.js'],
+    log,
+  });
   const serverVersion = (await admin(opts.server, 'SHOW server_version')).rows[0].server_version;
   const settings = Object.fromEntries(
-    (await admin(opts.server, "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','commit_delay','shared_buffers','wal_sync_method')")).rows.map((r) => [r.name, r.setting]),
+    (
+      await admin(
+        opts.server,
+        "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','commit_delay','shared_buffers','wal_sync_method')",
+      )
+    ).rows.map((r) => [r.name, r.setting]),
   );
 
   /** @type {{ name: string, database: string, store: Store, client: pg.Client, created: number }[]} */
@@ -301,19 +339,31 @@ async function main() {
     /** @typedef {Awaited<ReturnType<typeof runPhase>> & { appendsPerBatch?: number | null }} PhaseResult */
     /** @type {{ writers: number, hot: boolean, stores: Record<string, PhaseResult>, ratio?: number | null }[]} */
     const levels = [];
-    const plan = [...opts.writers.map((writers) => ({ writers, hot: false })), ...(opts.hotWriters > 0 ? [{ writers: opts.hotWriters, hot: true }] : [])];
+    const plan = [
+      ...opts.writers.map((writers) => ({ writers, hot: false })),
+      ...(opts.hotWriters > 0 ? [{ writers: opts.hotWriters, hot: true }] : []),
+    ];
     for (const { writers, hot } of plan) {
       /** @type {(typeof levels)[number]} */
       const level = { writers, hot, stores: {} };
       for (const subject of subjects) {
         if (aborted) throw new Error('aborted');
-        log(`${subject.name}: ${writers} writer(s)${hot ? ' on one stream, no expectation' : ''}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
+        log(
+          `${subject.name}: ${writers} writer(s)${hot ? ' on one stream, no expectation' : ''}: ${opts.warmupS} s warm-up + ${opts.durationS} s`,
+        );
         const batchesBefore = subject.store.batches ? { ...subject.store.batches } : null;
         /** @type {PhaseResult} */
-        const result = await runPhase(subject.store, { writers, warmupS: opts.warmupS, durationS: opts.durationS, hot, client: subject.client });
+        const result = await runPhase(subject.store, {
+          writers,
+          warmupS: opts.warmupS,
+          durationS: opts.durationS,
+          hot,
+          client: subject.client,
+        });
         if (batchesBefore && subject.store.batches) {
           const count = subject.store.batches.count - batchesBefore.count;
-          result.appendsPerBatch = count === 0 ? null : round((subject.store.batches.appends - batchesBefore.appends) / count, 2);
+          result.appendsPerBatch =
+            count === 0 ? null : round((subject.store.batches.appends - batchesBefore.appends) / count, 2);
         }
         subject.created += result.succeededIncludingWarmup;
         level.stores[subject.name] = result;
@@ -329,7 +379,12 @@ async function main() {
     const checks = {};
     for (const subject of subjects) {
       const stored = await subject.store.count(subject.client);
-      checks[subject.name] = { stored, succeeded: subject.created, ok: stored === subject.created, positionsDense: await subject.store.positionsDense(subject.client) };
+      checks[subject.name] = {
+        stored,
+        succeeded: subject.created,
+        ok: stored === subject.created,
+        positionsDense: await subject.store.positionsDense(subject.client),
+      };
     }
 
     const result = {
@@ -352,7 +407,8 @@ async function main() {
         durationS: opts.durationS,
         warmupS: opts.warmupS,
         workload: `1-event appends (~500 bytes); each writer on its own streams with the exact expected revision, ${STREAM_LENGTH} appends per stream; hot: every writer on one stream, no expectation, a conflict counted and retried`,
-        caretrack: 'createPostgresEventStore: pg pool of 10, group commit defaults (2 batches in flight, 1,000 events per batch)',
+        caretrack:
+          'createPostgresEventStore: pg pool of 10, group commit defaults (2 batches in flight, 1,000 events per batch)',
         emmett: 'getPostgreSQLEventStore(url) from @event-driven-io/emmett-postgresql 0.42.0: its default pg pool (10)',
       },
       checks,
@@ -360,8 +416,14 @@ async function main() {
     };
     await mkdir(opts.outDir, { recursive: true });
     const day = startedAt.toISOString().slice(0, 10);
-    let file = join(opts.outDir, opts.full ? `appends-${day}.json` : `appends-smoke-${startedAt.toISOString().slice(0, 16).replace(/\D/g, '')}.json`);
-    if (opts.full && existsSync(file)) file = join(opts.outDir, `appends-${startedAt.toISOString().slice(0, 16).replace(/\D/g, '')}.json`);
+    let file = join(
+      opts.outDir,
+      opts.full
+        ? `appends-${day}.json`
+        : `appends-smoke-${startedAt.toISOString().slice(0, 16).replace(/\D/g, '')}.json`,
+    );
+    if (opts.full && existsSync(file))
+      file = join(opts.outDir, `appends-${startedAt.toISOString().slice(0, 16).replace(/\D/g, '')}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
 
     const f = (/** @type {number | null | undefined} */ n) => (n == null ? '–' : String(n));
@@ -374,18 +436,25 @@ async function main() {
       const c = l.stores.caretrack ?? {};
       /** @type {Partial<PhaseResult>} */
       const e = l.stores.emmett ?? {};
-      const pctOf = (/** @type {Partial<PhaseResult>} */ r) => (r?.conflictRate == null ? '–' : `${round(r.conflictRate * 100, 1)} %`);
+      const pctOf = (/** @type {Partial<PhaseResult>} */ r) =>
+        r?.conflictRate == null ? '–' : `${round(r.conflictRate * 100, 1)} %`;
       rows.push(
         `| ${l.writers} | ${l.hot ? 'one, no expectation' : 'own, exact revision'} | ${f(c.appendsPerSecond)} | ${f(c.p50Ms)} | ${f(c.p99Ms)} | ${f(c.appendsPerBatch)} | ${pctOf(c)} | ${f(e.appendsPerSecond)} | ${f(e.p50Ms)} | ${f(e.p99Ms)} | ${pctOf(e)} | ${f(l.ratio)} |`,
       );
     }
     console.log(`\n${rows.join('\n')}\n`);
     for (const [name, c] of Object.entries(checks)) {
-      console.log(`${name}: ${c.stored} events stored, ${c.succeeded} appends answered ok: ${c.ok ? 'ok' : 'MISMATCH'}${c.positionsDense === null ? '' : `; positions dense: ${c.positionsDense}`}`);
+      console.log(
+        `${name}: ${c.stored} events stored, ${c.succeeded} appends answered ok: ${c.ok ? 'ok' : 'MISMATCH'}${c.positionsDense === null ? '' : `; positions dense: ${c.positionsDense}`}`,
+      );
     }
-    console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
+    console.log(
+      `load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`,
+    );
     console.log(`results: ${relative(process.cwd(), file) || file}`);
-    const bad = levels.some((l) => Object.values(l.stores).some((s) => s.errors > 0)) || Object.values(checks).some((c) => !c.ok || c.positionsDense === false);
+    const bad =
+      levels.some((l) => Object.values(l.stores).some((s) => s.errors > 0)) ||
+      Object.values(checks).some((c) => !c.ok || c.positionsDense === false);
     if (bad) process.exitCode = 1;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));

@@ -82,7 +82,14 @@ export async function liveLag(o) {
       const { position } = JSON.parse(res.body);
       let projected;
       try {
-        projected = await o.request(o.agent, o.port, 'GET', `/bench/projected?position=${position}`, undefined, o.apiKey);
+        projected = await o.request(
+          o.agent,
+          o.port,
+          'GET',
+          `/bench/projected?position=${position}`,
+          undefined,
+          o.apiKey,
+        );
       } catch (error) {
         failures.waits += 1;
         failures.first ??= String(error);

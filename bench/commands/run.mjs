@@ -22,8 +22,18 @@ import { liveLag } from './live-lag.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'dist/apps/api/main.js');
-const ensureBuilt = (/** @type {boolean} */ build) => ensureBuiltShared({ build, builtFiles: ['dist/apps/api/main.js'], log: (text) => console.error(`bench: ${text}`) });
-const SYMPTOMS = ['headache', 'dizziness', 'pressure_in_head', 'nausea_or_vomiting', 'balance_problems', 'feeling_in_a_fog', 'blurred_vision', 'neck_pain'];
+const ensureBuilt = (/** @type {boolean} */ build) =>
+  ensureBuiltShared({ build, builtFiles: ['dist/apps/api/main.js'], log: (text) => console.error(`bench: ${text}`) });
+const SYMPTOMS = [
+  'headache',
+  'dizziness',
+  'pressure_in_head',
+  'nausea_or_vomiting',
+  'balance_problems',
+  'feeling_in_a_fog',
+  'blurred_vision',
+  'neck_pain',
+];
 const LOGS_PER_PATIENT = 9;
 const REQUEST_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 60_000;
@@ -79,12 +89,15 @@ function options() {
     return n;
   };
   const clients = values.clients.split(',').map((s) => Number(s.trim()));
-  if (clients.length === 0 || clients.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail('--clients must be integers in [1, 256]');
+  if (clients.length === 0 || clients.some((n) => !Number.isInteger(n) || n < 1 || n > 256))
+    fail('--clients must be integers in [1, 256]');
   if (!/^postgres(ql)?:\/\//.test(values.server)) fail('--server must be a postgres:// URL');
   const layouts = values.layouts.split(',').map((l) => l.trim());
-  if (layouts.length === 0 || layouts.some((l) => !['all', 'split', 'api-only'].includes(l))) fail('--layouts: all, split and/or api-only');
+  if (layouts.length === 0 || layouts.some((l) => !['all', 'split', 'api-only'].includes(l)))
+    fail('--layouts: all, split and/or api-only');
   const hotClients = Number(values['hot-clients']);
-  if (!Number.isInteger(hotClients) || hotClients < 0 || hotClients > 256) fail('--hot-clients must be an integer in [0, 256]');
+  if (!Number.isInteger(hotClients) || hotClients < 0 || hotClients > 256)
+    fail('--hot-clients must be an integer in [0, 256]');
   return {
     durationS: seconds('duration', 1),
     warmupS: seconds('warmup', 0),
@@ -163,7 +176,9 @@ function startApi({ url, port, apiKey, dataDir, role, cpuProf, dataKey }) {
     // the processes of one layout share a database, so they need one master key of personal data
     ...(dataKey ? { DATA_KEY: dataKey } : {}),
   };
-  const profiling = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`] : [];
+  const profiling = cpuProf
+    ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${role}-${process.pid}-${Date.now()}.cpuprofile`]
+    : [];
   const child = spawn(process.execPath, [...profiling, MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   /** @type {{ lines: number, tail: string[] }} */
   const output = { lines: 0, tail: [] };
@@ -241,7 +256,10 @@ async function waitReady(api, port) {
   const agent = new http.Agent({ keepAlive: false });
   try {
     while (Date.now() < deadline && !aborted) {
-      if (api.exited()) throw new Error(`the API exited while starting (${JSON.stringify(api.exited())}):\n${api.output.tail.join('\n')}`);
+      if (api.exited())
+        throw new Error(
+          `the API exited while starting (${JSON.stringify(api.exited())}):\n${api.output.tail.join('\n')}`,
+        );
       const res = await request(agent, port, 'GET', '/ready').catch(() => null);
       if (res?.status === 200) return;
       await sleep(200);
@@ -249,7 +267,9 @@ async function waitReady(api, port) {
   } finally {
     agent.destroy();
   }
-  throw new Error(aborted ? 'aborted' : `the API was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${api.output.tail.join('\n')}`);
+  throw new Error(
+    aborted ? 'aborted' : `the API was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${api.output.tail.join('\n')}`,
+  );
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -269,13 +289,16 @@ function request(agent, port, method, path, body, apiKey) {
       headers['content-length'] = Buffer.byteLength(payload);
     }
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', ko);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, agent, headers, timeout: REQUEST_TIMEOUT_MS },
+      (res) => {
+        /** @type {Buffer[]} */
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => ok({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', ko);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', ko);
     req.end(payload);
@@ -296,7 +319,11 @@ function request(agent, port, method, path, body, apiKey) {
 function baselineWorkload(tag) {
   return (client) => {
     let seq = 0;
-    return () => ({ kind: 'baseline', path: '/bench/baseline', body: { clientId: `${tag}-c${client}`, seq: seq++, note: 'baseline' } });
+    return () => ({
+      kind: 'baseline',
+      path: '/bench/baseline',
+      body: { clientId: `${tag}-c${client}`, seq: seq++, note: 'baseline' },
+    });
   };
 }
 
@@ -316,7 +343,14 @@ function commandWorkload(tag) {
         next = {
           kind: 'RegisterPatient',
           path: '/commands/RegisterPatient',
-          body: { patientId, firstName: 'Bench', lastName: `Client ${client}`, dateOfBirth: '2008-04-12', sportType: 'football', teamId: `${tag}-team` },
+          body: {
+            patientId,
+            firstName: 'Bench',
+            lastName: `Client ${client}`,
+            dateOfBirth: '2008-04-12',
+            sportType: 'football',
+            teamId: `${tag}-team`,
+          },
         };
       } else {
         next = {
@@ -390,7 +424,9 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
       if (status === 'error') {
         if (api.exited()) {
           aborted = true;
-          throw new Error(`the API exited during the run (${JSON.stringify(api.exited())}):\n${api.output.tail.join('\n')}`);
+          throw new Error(
+            `the API exited during the run (${JSON.stringify(api.exited())}):\n${api.output.tail.join('\n')}`,
+          );
         }
         await sleep(50); // a refused connection must not become a hot loop
       }
@@ -405,13 +441,24 @@ async function runPhase({ port, apiKey, clients, warmupS, durationS, workload, a
   const all = [...samples.values()].flat();
   const byKind = Object.fromEntries([...samples.entries()].map(([kind, l]) => [kind, summarize(l, measuredS)]));
   // requests: the whole phase's, warm-up included (the denominator of CPU per request)
-  return { ...summarize(all, measuredS), byKind, non201: statuses, errors, firstFailure, created: created.total, requests: created.requests };
+  return {
+    ...summarize(all, measuredS),
+    byKind,
+    non201: statuses,
+    errors,
+    firstFailure,
+    created: created.total,
+    requests: created.requests,
+  };
 }
 
 /** @param {number[]} latencies @param {number} seconds */
 function summarize(latencies, seconds) {
   const sorted = Float64Array.from(latencies).sort();
-  const pct = (/** @type {number} */ p) => (sorted.length === 0 ? null : round(/** @type {number} */ (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)])));
+  const pct = (/** @type {number} */ p) =>
+    sorted.length === 0
+      ? null
+      : round(/** @type {number} */ (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]));
   return {
     count: sorted.length,
     seconds: round(seconds, 3),
@@ -424,7 +471,8 @@ function summarize(latencies, seconds) {
 
 const round = (/** @type {number} */ n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const round3 = (/** @type {number} */ n) => round(n, 4);
-const ratio = (/** @type {number | null | undefined} */ a, /** @type {number | null | undefined} */ b) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
+const ratio = (/** @type {number | null | undefined} */ a, /** @type {number | null | undefined} */ b) =>
+  a == null || b == null || b === 0 ? null : round(a / b, 2);
 
 /**
  * @typedef {ReturnType<typeof summarize>} Summary
@@ -485,7 +533,9 @@ async function cpuSeconds(pid) {
  */
 async function cpuOf(processes, server, database) {
   /** @type {[string, number | null][]} */
-  const own = await Promise.all(Object.entries(processes).map(async ([name, p]) => [name, await cpuSeconds(p.child.pid)]));
+  const own = await Promise.all(
+    Object.entries(processes).map(async ([name, p]) => [name, await cpuSeconds(p.child.pid)]),
+  );
   const { rows } = await admin(server, `SELECT pid FROM pg_stat_activity WHERE datname = '${database}'`);
   const backends = Object.fromEntries(await Promise.all(rows.map(async (r) => [r.pid, await cpuSeconds(r.pid)])));
   return { ...Object.fromEntries(own), backends };
@@ -507,7 +557,8 @@ function cpuDelta(before, after) {
     result[k] = typeof was !== 'number' || typeof now !== 'number' ? null : round(now - was, 2);
   }
   let postgres = 0;
-  for (const [pid, used] of Object.entries(after.backends)) postgres += Number(used) - Number(before.backends[pid] ?? used);
+  for (const [pid, used] of Object.entries(after.backends))
+    postgres += Number(used) - Number(before.backends[pid] ?? used);
   result.postgres = round(postgres, 2);
   return result;
 }
@@ -539,7 +590,8 @@ function markdown(levels, hot) {
     const r = l.commands.byKind.RegisterPatient ?? {};
     /** @type {Partial<Summary>} */
     const s = l.commands.byKind.LogSymptom ?? {};
-    const per = (/** @type {PhaseResult} */ phase, /** @type {number | null | undefined} */ cpu) => (cpu == null || !phase.requests ? '–' : String(round((cpu * 1000) / phase.requests, 2)));
+    const per = (/** @type {PhaseResult} */ phase, /** @type {number | null | undefined} */ cpu) =>
+      cpu == null || !phase.requests ? '–' : String(round((cpu * 1000) / phase.requests, 2));
     const b = l.baseline;
     const c = l.commands;
     rows.push(
@@ -553,7 +605,9 @@ function markdown(levels, hot) {
   );
   for (const l of levels) {
     const p = l.commands.personalData;
-    rows.push(`| ${l.clients} | ${f(p?.encryptSeconds)} | ${f(p?.keySeconds)} | ${f(p?.decryptSeconds)} | ${f(p?.commandSeconds)} | ${f(p?.encryptShare)} | ${f(p?.keyShare)} | ${f(p?.decryptShare)} |`);
+    rows.push(
+      `| ${l.clients} | ${f(p?.encryptSeconds)} | ${f(p?.keySeconds)} | ${f(p?.decryptSeconds)} | ${f(p?.commandSeconds)} | ${f(p?.encryptShare)} | ${f(p?.keyShare)} | ${f(p?.decryptShare)} |`,
+    );
   }
   if (hot) {
     rows.push(
@@ -566,7 +620,8 @@ function markdown(levels, hot) {
   return rows.join('\n');
 }
 
-const sumBad = (/** @type {{ errors: number, non201: Record<string, number> }} */ phase) => phase.errors + Object.values(phase.non201).reduce((a, b) => a + b, 0);
+const sumBad = (/** @type {{ errors: number, non201: Record<string, number> }} */ phase) =>
+  phase.errors + Object.values(phase.non201).reduce((a, b) => a + b, 0);
 
 // ---------------------------------------------------------------- one layout
 
@@ -581,7 +636,10 @@ async function runLayout(layout, opts, apiKey, stamp) {
   try {
     const database = `caretrack_bench_${stamp}_${process.pid}_${layout}`;
     await admin(opts.server, `CREATE DATABASE "${database}"`);
-    cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
+    cleanups.push({
+      name: `drop database ${database}`,
+      run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+    });
     const url = databaseUrl(opts.server, database);
 
     /** @type {Record<string, Api & { port: number }>} */
@@ -594,7 +652,9 @@ async function runLayout(layout, opts, apiKey, stamp) {
       const child = startApi({ url, port, apiKey, dataDir, role, cpuProf: opts.cpuProf, dataKey });
       cleanups.push({ name: `stop the ${name}`, run: () => child.stop() });
       processes[name] = { ...child, port };
-      console.error(`bench: [${layout}] database ${database}, ${name} (CARETRACK_ROLE=${role}) pid ${child.child.pid} on 127.0.0.1:${port}`);
+      console.error(
+        `bench: [${layout}] database ${database}, ${name} (CARETRACK_ROLE=${role}) pid ${child.child.pid} on 127.0.0.1:${port}`,
+      );
       await waitReady(child, port);
     };
     await start('api', layout === 'all' ? 'all' : 'api');
@@ -622,11 +682,25 @@ async function runLayout(layout, opts, apiKey, stamp) {
     /** @type {Level[]} */
     const levels = [];
     const created = { baseline: 1, commands: 2 }; // the preflight's
-    const phase = async (/** @type {string} */ name, /** @type {number} */ clients, /** @type {Workload} */ workload) => {
-      console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
+    const phase = async (
+      /** @type {string} */ name,
+      /** @type {number} */ clients,
+      /** @type {Workload} */ workload,
+    ) => {
+      console.error(
+        `bench: [${layout}] ${clients} client(s), ${name}: ${opts.warmupS} s warm-up + ${opts.durationS} s`,
+      );
       const before = await cpuOf(processes, opts.server, database);
       const crypto0 = await cryptoTotals(port, apiKey);
-      const result = await runPhase({ port, apiKey, clients, warmupS: opts.warmupS, durationS: opts.durationS, workload, api });
+      const result = await runPhase({
+        port,
+        apiKey,
+        clients,
+        warmupS: opts.warmupS,
+        durationS: opts.durationS,
+        workload,
+        api,
+      });
       const cpu = cpuDelta(before, await cpuOf(processes, opts.server, database));
       const crypto1 = await cryptoTotals(port, apiKey);
       // warm-up included on both sides: the shares are of the same commands
@@ -649,8 +723,14 @@ async function runLayout(layout, opts, apiKey, stamp) {
       const commands = await phase('commands', clients, commandWorkload(`n${clients}`));
       created.baseline += baseline.created;
       created.commands += commands.created;
-      for (const [name, p] of /** @type {[string, PhaseResult][]} */ ([['baseline', baseline], ['commands', commands]])) {
-        if (sumBad(p) > 0) console.error(`bench: [${layout}] ${clients} client(s), ${name}: ${sumBad(p)} non-201, first: ${p.firstFailure}`);
+      for (const [name, p] of /** @type {[string, PhaseResult][]} */ ([
+        ['baseline', baseline],
+        ['commands', commands],
+      ])) {
+        if (sumBad(p) > 0)
+          console.error(
+            `bench: [${layout}] ${clients} client(s), ${name}: ${sumBad(p)} non-201, first: ${p.firstFailure}`,
+          );
       }
       levels.push({
         clients,
@@ -670,14 +750,27 @@ async function runLayout(layout, opts, apiKey, stamp) {
     const hotPatient = `hot-${stamp}`;
     if (opts.hotClients > 0) {
       const a = new http.Agent({ keepAlive: false });
-      const res = await request(a, port, 'POST', '/commands/RegisterPatient', { patientId: hotPatient, firstName: 'Hot', lastName: 'Stream' }, apiKey);
+      const res = await request(
+        a,
+        port,
+        'POST',
+        '/commands/RegisterPatient',
+        { patientId: hotPatient, firstName: 'Hot', lastName: 'Stream' },
+        apiKey,
+      );
       a.destroy();
-      if (res.status !== 201) throw new Error(`registering the hot patient answered ${res.status}: ${res.body.slice(0, 300)}`);
+      if (res.status !== 201)
+        throw new Error(`registering the hot patient answered ${res.status}: ${res.body.slice(0, 300)}`);
       created.commands += 1;
-      hot = /** @type {HotResult} */ (/** @type {unknown} */ (await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient)))); // clients and stream: set below
+      hot = /** @type {HotResult} */ (
+        /** @type {unknown} */ (
+          await phase('hot stream (one patient, no If-Match)', opts.hotClients, hotWorkload(hotPatient))
+        )
+      ); // clients and stream: set below
       hot.clients = opts.hotClients;
       created.commands += hot.created;
-      if (sumBad(hot) > 0) console.error(`bench: [${layout}] hot stream: ${sumBad(hot)} non-201, first: ${hot.firstFailure}`);
+      if (sumBad(hot) > 0)
+        console.error(`bench: [${layout}] hot stream: ${sumBad(hot)} non-201, first: ${hot.firstFailure}`);
     }
 
     // Every 201 is a row or an event in the database; the hot stream's revisions are dense.
@@ -688,24 +781,42 @@ async function runLayout(layout, opts, apiKey, stamp) {
     try {
       const rows = Number((await db.query('SELECT count(*) FROM caretrack_bench.baseline_rows')).rows[0].count);
       const events = Number((await db.query('SELECT count(*) FROM caretrack_events.events')).rows[0].count);
-      check = { baselineRows: rows, baseline201: created.baseline, events, command201: created.commands, ok: rows === created.baseline && events === created.commands };
+      check = {
+        baselineRows: rows,
+        baseline201: created.baseline,
+        events,
+        command201: created.commands,
+        ok: rows === created.baseline && events === created.commands,
+      };
       if (hot) {
         const { rows: r } = await db.query(
           'SELECT count(*)::int AS n, coalesce(min(revision), -1)::int AS min, coalesce(max(revision), -1)::int AS max FROM caretrack_events.events WHERE stream_id = $1',
           [`tracker-${hotPatient}`],
         );
-        hot.stream = { events: r[0].n, dense: r[0].min === 0 && r[0].max === r[0].n - 1, equalsHot201: r[0].n === hot.created };
+        hot.stream = {
+          events: r[0].n,
+          dense: r[0].min === 0 && r[0].max === r[0].n - 1,
+          equalsHot201: r[0].n === hot.created,
+        };
         check.hotStream = hot.stream;
         check.ok = check.ok && hot.stream.dense && hot.stream.equalsHot201;
       }
-      const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') ORDER BY 1`);
+      const schemas = await db.query(
+        `SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') ORDER BY 1`,
+      );
       check.schemas = schemas.rows.map((r) => r.nspname);
     } finally {
       await db.end();
     }
-    if (!check.ok) console.error(`bench: [${layout}] WARNING: 201s and stored rows differ, or the hot stream has gaps: ${JSON.stringify(check)}`);
+    if (!check.ok)
+      console.error(
+        `bench: [${layout}] WARNING: 201s and stored rows differ, or the hot stream has gaps: ${JSON.stringify(check)}`,
+      );
     for (const [name, p] of Object.entries(processes)) {
-      if (p.output.lines > 0) console.error(`bench: [${layout}] the ${name} logged ${p.output.lines} line(s) at warn or above; last:\n${p.output.tail.join('\n')}`);
+      if (p.output.lines > 0)
+        console.error(
+          `bench: [${layout}] the ${name} logged ${p.output.lines} line(s) at warn or above; last:\n${p.output.tail.join('\n')}`,
+        );
     }
     return { layout, database, levels, hot, check };
   } finally {
@@ -727,20 +838,48 @@ async function runLayout(layout, opts, apiKey, stamp) {
 async function liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, serverVersion }) {
   const database = `caretrack_bench_${stamp}_${process.pid}_lag`;
   await admin(opts.server, `CREATE DATABASE "${database}"`);
-  cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
+  cleanups.push({
+    name: `drop database ${database}`,
+    run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+  });
   const dataDir = await mkdtemp(join(os.tmpdir(), 'caretrack-bench-'));
   cleanups.push({ name: `remove ${dataDir}`, run: () => rm(dataDir, { recursive: true, force: true }) });
   const port = await freePort();
-  const api = startApi({ url: databaseUrl(opts.server, database), port, apiKey, dataDir, role: 'all', cpuProf: opts.cpuProf });
+  const api = startApi({
+    url: databaseUrl(opts.server, database),
+    port,
+    apiKey,
+    dataDir,
+    role: 'all',
+    cpuProf: opts.cpuProf,
+  });
   cleanups.push({ name: 'stop the API', run: () => api.stop() });
-  console.error(`bench: [live lag] database ${database}, API (CARETRACK_ROLE=all) pid ${api.child.pid} on 127.0.0.1:${port}`);
+  console.error(
+    `bench: [live lag] database ${database}, API (CARETRACK_ROLE=all) pid ${api.child.pid} on 127.0.0.1:${port}`,
+  );
   await waitReady(api, port);
-  if (opts.liveLagRate === null || !Number.isFinite(opts.liveLagRate) || opts.liveLagRate <= 0 || opts.liveLagRate > 2000) fail('--live-lag must be a rate in (0, 2000] commands/s');
+  if (
+    opts.liveLagRate === null ||
+    !Number.isFinite(opts.liveLagRate) ||
+    opts.liveLagRate <= 0 ||
+    opts.liveLagRate > 2000
+  )
+    fail('--live-lag must be a rate in (0, 2000] commands/s');
   console.error(`bench: live lag: ${opts.liveLagRate} commands/s, ${opts.warmupS} s warm-up + ${opts.durationS} s`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let result;
   try {
-    result = await liveLag({ port, apiKey, rate: opts.liveLagRate, durationS: opts.durationS, warmupS: opts.warmupS, request, agent, workload: commandWorkload('lag'), aborted: () => aborted });
+    result = await liveLag({
+      port,
+      apiKey,
+      rate: opts.liveLagRate,
+      durationS: opts.durationS,
+      warmupS: opts.warmupS,
+      request,
+      agent,
+      workload: commandWorkload('lag'),
+      aborted: () => aborted,
+    });
   } finally {
     agent.destroy();
   }
@@ -748,20 +887,37 @@ async function liveLagMode({ opts, apiKey, stamp, startedAt, loadAtStart, server
     benchmark: 'commands-live-lag',
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, postgres: serverVersion, loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) } },
-    settings: { workload: `1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient; lanes (sequential clients) opened as needed to keep the rate`, server: 'PostgreSQL server on loopback; API child process (role all: HTTP and projections), LOG_LEVEL=warn' },
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      postgres: serverVersion,
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((n) => round(n)) },
+    },
+    settings: {
+      workload: `1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient; lanes (sequential clients) opened as needed to keep the rate`,
+      server: 'PostgreSQL server on loopback; API child process (role all: HTTP and projections), LOG_LEVEL=warn',
+    },
     result,
   };
   await mkdir(opts.outDir, { recursive: true });
   const file = join(opts.outDir, `commands-live-lag-${startedAt.toISOString().slice(0, 10)}.json`);
   await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\n| rate /s | measured | achieved /s | lag p50 ms | lag p99 ms | lag max ms | server wait p50 ms | p99 ms | command p50 ms | command p99 ms | failures |`);
+  console.log(
+    `\n| rate /s | measured | achieved /s | lag p50 ms | lag p99 ms | lag max ms | server wait p50 ms | p99 ms | command p50 ms | command p99 ms | failures |`,
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const r = result;
-  console.log(`| ${r.rate} | ${r.measured} | ${r.achievedPerSecond} | ${r.lagMs.p50} | ${r.lagMs.p99} | ${r.lagMs.max} | ${r.serverWaitMs.p50} | ${r.serverWaitMs.p99} | ${r.commandMs.p50} | ${r.commandMs.p99} | ${r.failures.commands + r.failures.waits + r.failures.notPassed} |\n`);
-  console.log(`load average (1/5/15 min): ${out.machine.loadAverage.start.join(' ')} at start, ${out.machine.loadAverage.end.join(' ')} at end`);
+  console.log(
+    `| ${r.rate} | ${r.measured} | ${r.achievedPerSecond} | ${r.lagMs.p50} | ${r.lagMs.p99} | ${r.lagMs.max} | ${r.serverWaitMs.p50} | ${r.serverWaitMs.p99} | ${r.commandMs.p50} | ${r.commandMs.p99} | ${r.failures.commands + r.failures.waits + r.failures.notPassed} |\n`,
+  );
+  console.log(
+    `load average (1/5/15 min): ${out.machine.loadAverage.start.join(' ')} at start, ${out.machine.loadAverage.end.join(' ')} at end`,
+  );
   console.log(`results: ${relative(process.cwd(), file) || file}`);
-  if (api.output.lines > 0) console.error(`bench: the API logged ${api.output.lines} line(s) at warn or above; last:\n${api.output.tail.join('\n')}`);
+  if (api.output.lines > 0)
+    console.error(
+      `bench: the API logged ${api.output.lines} line(s) at warn or above; last:\n${api.output.tail.join('\n')}`,
+    );
   if (r.failures.commands + r.failures.waits + r.failures.notPassed > 0) {
     console.error(`bench: failures: ${JSON.stringify(r.failures)}`);
     process.exitCode = 1;
@@ -813,7 +969,8 @@ async function main() {
       hotClients: opts.hotClients,
       workload: `per client: 1 RegisterPatient then ${LOGS_PER_PATIENT} LogSymptom per patient; hot stream: every client LogSymptom for one patient, no If-Match`,
       baseline: 'POST /bench/baseline: auth + zod + one INSERT into caretrack_bench.baseline_rows',
-      server: 'PostgreSQL server on loopback; API child process(es), LOG_LEVEL=warn; layout all: one process CARETRACK_ROLE=all; split: CARETRACK_ROLE=api + CARETRACK_ROLE=projector',
+      server:
+        'PostgreSQL server on loopback; API child process(es), LOG_LEVEL=warn; layout all: one process CARETRACK_ROLE=all; split: CARETRACK_ROLE=api + CARETRACK_ROLE=projector',
     },
     layouts,
   };
@@ -824,15 +981,27 @@ async function main() {
   if (opts.full && existsSync(file)) file = join(opts.outDir, `commands-${minute}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   for (const [layout, r] of Object.entries(layouts)) {
-    const title = /** @type {Record<string, string>} */ ({ all: 'one process, CARETRACK_ROLE=all', split: 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process', 'api-only': 'CARETRACK_ROLE=api and no projector (the write path alone)' })[layout];
+    const title = /** @type {Record<string, string>} */ ({
+      all: 'one process, CARETRACK_ROLE=all',
+      split: 'CARETRACK_ROLE=api beside a CARETRACK_ROLE=projector process',
+      'api-only': 'CARETRACK_ROLE=api and no projector (the write path alone)',
+    })[layout];
     console.log(`\n### layout: ${title}\n`);
     console.log(markdown(r.levels, r.hot));
-    console.log(`\nstored-row check: ${r.check.ok ? 'ok' : 'MISMATCH'} (${r.check.baselineRows} baseline rows, ${r.check.events} events${r.hot ? `; hot stream ${r.hot.stream.events} events, dense: ${r.hot.stream.dense}` : ''})`);
+    console.log(
+      `\nstored-row check: ${r.check.ok ? 'ok' : 'MISMATCH'} (${r.check.baselineRows} baseline rows, ${r.check.events} events${r.hot ? `; hot stream ${r.hot.stream.events} events, dense: ${r.hot.stream.dense}` : ''})`,
+    );
   }
   console.log(`\nratios: commands / baseline (throughput < 1 and latency > 1 mean commands cost more)`);
-  console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
+  console.log(
+    `load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`,
+  );
   console.log(`results: ${relative(process.cwd(), file) || file}`);
-  const bad = Object.values(layouts).reduce((n, r) => n + r.levels.reduce((m, l) => m + sumBad(l.baseline) + sumBad(l.commands), 0) + (r.hot ? sumBad(r.hot) : 0), 0);
+  const bad = Object.values(layouts).reduce(
+    (n, r) =>
+      n + r.levels.reduce((m, l) => m + sumBad(l.baseline) + sumBad(l.commands), 0) + (r.hot ? sumBad(r.hot) : 0),
+    0,
+  );
   if (bad > 0 || Object.values(layouts).some((r) => !r.check.ok)) process.exitCode = 1;
 }
 

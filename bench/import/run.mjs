@@ -30,7 +30,8 @@ const USAGE = `usage: node bench/import/run.mjs [options]
 
 const BUILT = ['dist/apps/cli/main.js', 'dist/apps/cli/import/legacy-schema.js'];
 const log = (/** @type {string} */ text) => console.error(`bench: ${text}`);
-const round = (/** @type {number | null | undefined} */ n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (/** @type {number | null | undefined} */ n, digits = 2) =>
+  n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 
 function options() {
   const { values } = parseArgs({
@@ -53,7 +54,15 @@ function options() {
   const timeoutS = Number(values.timeout);
   if (!Number.isInteger(rows) || rows < 100) fail('--rows must be an integer ≥ 100');
   if (!(timeoutS > 0)) fail('--timeout must be a positive number of seconds');
-  return { rows, seed: Number(values.seed), server: values.server, timeoutS, out: values.out, build: !values['no-build'], keep: values.keep };
+  return {
+    rows,
+    seed: Number(values.seed),
+    server: values.server,
+    timeoutS,
+    out: values.out,
+    build: !values['no-build'],
+    keep: values.keep,
+  };
 }
 
 /** @param {string} message @returns {never} */
@@ -112,12 +121,18 @@ async function copyFiles(dir, tables, legacyTable) {
   const commands = [];
   let bytes = 0;
   for (const [table, rows] of Object.entries(tables)) {
-    const columns = legacyTable(table).columns.map(([c]) => c).filter((c) => rows.some((r) => Object.hasOwn(r, c)));
+    const columns = legacyTable(table)
+      .columns.map(([c]) => c)
+      .filter((c) => rows.some((r) => Object.hasOwn(r, c)));
     const file = join(dir, `${table}.copy`);
     const text = rows.map((r) => columns.map((c) => copyValue(r[c])).join('\t')).join('\n') + (rows.length ? '\n' : '');
     bytes += Buffer.byteLength(text);
     await writeFile(file, text);
-    commands.push({ table, rows: rows.length, command: `\\copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM '${file}'` });
+    commands.push({
+      table,
+      rows: rows.length,
+      command: `\\copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM '${file}'`,
+    });
   }
   return { commands, bytes };
 }
@@ -134,11 +149,15 @@ const DATA_KEY = randomBytes(32).toString('base64');
 function runImport(legacyUrl, targetUrl, timeoutS, extra = []) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'import', 'legacy', '--from', legacyUrl, '--json', ...extra], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: targetUrl, DATA_KEY, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['dist/apps/cli/main.js', 'import', 'legacy', '--from', legacyUrl, '--json', ...extra],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: targetUrl, DATA_KEY, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.add(child);
     let out = '';
     let err = '';
@@ -162,11 +181,16 @@ function runImport(legacyUrl, targetUrl, timeoutS, extra = []) {
       children.delete(child);
       const seconds = (performance.now() - t0) / 1000;
       // exit 1: some rows rejected (the generator makes a few on purpose)
-      if (code !== 0 && code !== 1) return reject(new Error(`import exited ${code ?? signal}: ${err.trim().slice(-2000)}`));
+      if (code !== 0 && code !== 1)
+        return reject(new Error(`import exited ${code ?? signal}: ${err.trim().slice(-2000)}`));
       try {
         resolve({ seconds, report: JSON.parse(out), exitCode: code, peakRssBytes: peak || null });
       } catch (error) {
-        reject(new Error(`import printed no JSON report: ${error instanceof Error ? error.message : String(error)}\n${out.slice(0, 500)}\n${err.slice(-1000)}`));
+        reject(
+          new Error(
+            `import printed no JSON report: ${error instanceof Error ? error.message : String(error)}\n${out.slice(0, 500)}\n${err.slice(-1000)}`,
+          ),
+        );
       }
     });
   });
@@ -178,7 +202,9 @@ async function main() {
   const opts = options();
   const loadAtStart = os.loadavg().map((n) => round(n));
   const dist = await ensureBuilt({ build: opts.build, builtFiles: BUILT, log });
-  const { legacyDdl, legacyTable } = await import(pathToFileURL(join(ROOT, 'dist/apps/cli/import/legacy-schema.js')).href);
+  const { legacyDdl, legacyTable } = await import(
+    pathToFileURL(join(ROOT, 'dist/apps/cli/import/legacy-schema.js')).href
+  );
 
   log(`generating ${opts.rows.toLocaleString('en')} legacy rows (seed ${opts.seed}, not measured)`);
   const tables = generateLegacyRows({ rows: opts.rows, seed: opts.seed });
@@ -189,7 +215,11 @@ async function main() {
   const targetDb = `caretrack_benchimport_${stamp}_${process.pid}`;
   for (const name of [legacyDb, targetDb]) {
     await admin(opts.server, `CREATE DATABASE ${name}`);
-    if (!opts.keep) cleanups.push({ name: `drop ${name}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) });
+    if (!opts.keep)
+      cleanups.push({
+        name: `drop ${name}`,
+        run: () => admin(opts.server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      });
   }
   const legacyUrl = databaseUrl(opts.server, legacyDb);
   const targetUrl = databaseUrl(opts.server, targetDb);
@@ -197,7 +227,10 @@ async function main() {
   await client.connect();
   cleanups.push({ name: 'close legacy connection', run: () => client.end() });
   for (const statement of legacyDdl) await client.query(statement);
-  const { rows: [server] } = await client.query(`SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers,
+  const {
+    rows: [server],
+  } =
+    await client.query(`SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers,
       current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`);
 
   // 1. COPY the rows into the legacy tables (measured): one psql session, \copy per table, triggers firing.
@@ -205,11 +238,19 @@ async function main() {
   cleanups.push({ name: 'remove COPY files', run: () => rm(dir, { recursive: true, force: true }) });
   const { commands, bytes } = await copyFiles(dir, tables, legacyTable);
   await client.query('CHECKPOINT').catch(() => log('CHECKPOINT not allowed; going on'));
-  log(`COPY: ${total.toLocaleString('en')} rows (${(bytes / 2 ** 20).toFixed(1)} MiB as text) into the legacy tables, triggers on (measured)`);
-  const copied = await psql(legacyUrl, ['\\timing on', ...commands.map((c) => c.command)].join('\n') + '\n', { timeoutMs: opts.timeoutS * 1000 });
+  log(
+    `COPY: ${total.toLocaleString('en')} rows (${(bytes / 2 ** 20).toFixed(1)} MiB as text) into the legacy tables, triggers on (measured)`,
+  );
+  const copied = await psql(legacyUrl, ['\\timing on', ...commands.map((c) => c.command)].join('\n') + '\n', {
+    timeoutMs: opts.timeoutS * 1000,
+  });
   const copyTimes = [...copied.out.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1]) / 1000);
-  const perTableCopy = Object.fromEntries(commands.map((c, i) => [c.table, { rows: c.rows, seconds: round(copyTimes[i] ?? null, 3) }]));
-  const { rows: triggerRows } = await client.query(`SELECT (SELECT count(*) FROM patient_statistics)::int AS statistics, (SELECT count(*) FROM patient_timeline)::int AS timeline`);
+  const perTableCopy = Object.fromEntries(
+    commands.map((c, i) => [c.table, { rows: c.rows, seconds: round(copyTimes[i] ?? null, 3) }]),
+  );
+  const { rows: triggerRows } = await client.query(
+    `SELECT (SELECT count(*) FROM patient_statistics)::int AS statistics, (SELECT count(*) FROM patient_timeline)::int AS timeline`,
+  );
   await client.query('ANALYZE');
   await client.query('CHECKPOINT').catch(() => undefined);
   if (aborted) throw new Error('aborted');
@@ -222,7 +263,9 @@ async function main() {
   // 3. The import (measured): the CLI as a user runs it, in its own process, into an empty log.
   log('import: caretrack import legacy (measured, own process)');
   const first = await runImport(legacyUrl, targetUrl, opts.timeoutS);
-  log(`import: ${round(first.seconds, 1)} s, ${first.report.events.toLocaleString('en')} events, ${first.report.rejected.length} rows rejected`);
+  log(
+    `import: ${round(first.seconds, 1)} s, ${first.report.events.toLocaleString('en')} events, ${first.report.rejected.length} rows rejected`,
+  );
   if (aborted) throw new Error('aborted');
   await admin(targetUrl, 'CHECKPOINT').catch(() => undefined);
 
@@ -233,14 +276,28 @@ async function main() {
   // Checks.
   const target = new pg.Client({ connectionString: targetUrl });
   await target.connect();
-  const { rows: [{ events }] } = await target.query('SELECT count(*)::int AS events FROM caretrack_events.events');
+  const {
+    rows: [{ events }],
+  } = await target.query('SELECT count(*)::int AS events FROM caretrack_events.events');
   await target.end();
   const tally = Object.fromEntries(first.report.tables.map((t) => [t.table, t]));
   const checks = [
-    { what: 'events in the log = events the first run reported', ok: events === first.report.events, detail: `${events} / ${first.report.events}` },
+    {
+      what: 'events in the log = events the first run reported',
+      ok: events === first.report.events,
+      detail: `${events} / ${first.report.events}`,
+    },
     { what: 'the second run appended nothing', ok: second.report.events === 0, detail: String(second.report.events) },
-    { what: 'the dry run wrote nothing and planned the same events', ok: dry.report.events === first.report.events && dry.report.dryRun, detail: `${dry.report.events}` },
-    { what: 'every generated row was counted', ok: Object.entries(tables).every(([t, rows]) => tally[t]?.rows === rows.length), detail: '' },
+    {
+      what: 'the dry run wrote nothing and planned the same events',
+      ok: dry.report.events === first.report.events && dry.report.dryRun,
+      detail: `${dry.report.events}`,
+    },
+    {
+      what: 'every generated row was counted',
+      ok: Object.entries(tables).every(([t, rows]) => tally[t]?.rows === rows.length),
+      detail: '',
+    },
     {
       what: 'second run: every row already there or rejected',
       ok: second.report.tables.every((t) => t.imported === 0 && t.alreadyThere + t.rejected === t.rows),
@@ -264,7 +321,14 @@ async function main() {
       loadAverage: { start: loadAtStart, end: os.loadavg().map((x) => round(x)) },
     },
     workload: Object.fromEntries(Object.entries(tables).map(([t, rows]) => [t, rows.length])),
-    copy: { seconds: round(copySeconds, 3), rowsPerSecond: round(copyRate, 0), bytes, perTable: perTableCopy, triggerRows: triggerRows[0], peakRssBytes: copied.peakRssBytes },
+    copy: {
+      seconds: round(copySeconds, 3),
+      rowsPerSecond: round(copyRate, 0),
+      bytes,
+      perTable: perTableCopy,
+      triggerRows: triggerRows[0],
+      peakRssBytes: copied.peakRssBytes,
+    },
     import: {
       seconds: round(first.seconds, 3),
       reportedSeconds: round(first.report.seconds, 3),
@@ -279,8 +343,18 @@ async function main() {
       peakRssBytes: first.peakRssBytes,
       tables: first.report.tables,
     },
-    dryRun: { seconds: round(dry.seconds, 3), rowsPerSecond: round(total / dry.seconds, 0), events: dry.report.events, peakRssBytes: dry.peakRssBytes },
-    rerun: { seconds: round(second.seconds, 3), rowsPerSecond: round(total / second.seconds, 0), events: second.report.events, peakRssBytes: second.peakRssBytes },
+    dryRun: {
+      seconds: round(dry.seconds, 3),
+      rowsPerSecond: round(total / dry.seconds, 0),
+      events: dry.report.events,
+      peakRssBytes: dry.peakRssBytes,
+    },
+    rerun: {
+      seconds: round(second.seconds, 3),
+      rowsPerSecond: round(total / second.seconds, 0),
+      events: second.report.events,
+      peakRssBytes: second.peakRssBytes,
+    },
     ratio: round(importRate / copyRate, 3),
     target: 0.2,
     checks,
@@ -292,13 +366,24 @@ async function main() {
   const mib = (/** @type {number | null} */ b) => (b == null ? '–' : String(Math.round(b / 2 ** 20)));
   console.log(`\n| method | seconds | rows/s | ratio to COPY | peak RSS MiB |`);
   console.log(`|---|---:|---:|---:|---:|`);
-  console.log(`| COPY into the legacy tables (${total.toLocaleString('en')} rows, triggers on) | ${round(copySeconds, 2)} | ${Math.round(copyRate).toLocaleString('en')} | 1 | ${mib(copied.peakRssBytes)} |`);
-  console.log(`| caretrack import legacy --dry-run (reads and decides, appends nothing) | ${round(dry.seconds, 2)} | ${Math.round(total / dry.seconds).toLocaleString('en')} | ${round(total / dry.seconds / copyRate, 3)} | ${mib(dry.peakRssBytes)} |`);
-  console.log(`| caretrack import legacy (${first.report.events.toLocaleString('en')} events, ${first.report.appends.toLocaleString('en')} appends in ${first.report.waves.toLocaleString('en')} appendToStreams calls) | ${round(first.seconds, 2)} | ${Math.round(importRate).toLocaleString('en')} | ${round(importRate / copyRate, 3)} | ${mib(first.peakRssBytes)} |`);
-  console.log(`| the same import again (appends nothing) | ${round(second.seconds, 2)} | ${Math.round(total / second.seconds).toLocaleString('en')} | ${round(total / second.seconds / copyRate, 3)} | ${mib(second.peakRssBytes)} |`);
+  console.log(
+    `| COPY into the legacy tables (${total.toLocaleString('en')} rows, triggers on) | ${round(copySeconds, 2)} | ${Math.round(copyRate).toLocaleString('en')} | 1 | ${mib(copied.peakRssBytes)} |`,
+  );
+  console.log(
+    `| caretrack import legacy --dry-run (reads and decides, appends nothing) | ${round(dry.seconds, 2)} | ${Math.round(total / dry.seconds).toLocaleString('en')} | ${round(total / dry.seconds / copyRate, 3)} | ${mib(dry.peakRssBytes)} |`,
+  );
+  console.log(
+    `| caretrack import legacy (${first.report.events.toLocaleString('en')} events, ${first.report.appends.toLocaleString('en')} appends in ${first.report.waves.toLocaleString('en')} appendToStreams calls) | ${round(first.seconds, 2)} | ${Math.round(importRate).toLocaleString('en')} | ${round(importRate / copyRate, 3)} | ${mib(first.peakRssBytes)} |`,
+  );
+  console.log(
+    `| the same import again (appends nothing) | ${round(second.seconds, 2)} | ${Math.round(total / second.seconds).toLocaleString('en')} | ${round(total / second.seconds / copyRate, 3)} | ${mib(second.peakRssBytes)} |`,
+  );
   console.log(`\ntarget: import ≥ 0.2 × COPY — ${(result.ratio ?? 0) >= 0.2 ? 'met' : 'NOT met'} (${result.ratio})`);
-  for (const c of checks) console.log(`check: ${c.ok ? 'ok' : 'FAILED'} — ${c.what}${c.detail ? ` (${c.detail})` : ''}`);
-  console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
+  for (const c of checks)
+    console.log(`check: ${c.ok ? 'ok' : 'FAILED'} — ${c.what}${c.detail ? ` (${c.detail})` : ''}`);
+  console.log(
+    `load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`,
+  );
   console.log(`results: ${relative(ROOT, file)}`);
   if (opts.keep) console.log(`kept databases: ${legacyDb}, ${targetDb}`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;

@@ -27,7 +27,9 @@ function hasPsql() {
 export function psql(url, script, { timeoutMs }) {
   return new Promise((ok, ko) => {
     const t0 = performance.now();
-    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let peak = 0;
@@ -77,7 +79,8 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
 
   /** @type {Record<string, number>} */
   const rowCounts = {};
-  for (const t of tables) rowCounts[t] = Number((await query(`SELECT count(*) AS n FROM public.${quote(t)}`)).rows[0]?.n);
+  for (const t of tables)
+    rowCounts[t] = Number((await query(`SELECT count(*) AS n FROM public.${quote(t)}`)).rows[0]?.n);
   const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
 
   if (!psqlVersion) {
@@ -86,7 +89,13 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
     for (const t of tables) await query(`INSERT INTO ${COPY_SCHEMA}.${quote(t)} SELECT * FROM public.${quote(t)}`);
     const seconds = (performance.now() - t0) / 1000;
     await verify(query, tables, rowCounts, COPY_SCHEMA);
-    return { method: 'server-side INSERT … SELECT (psql not found: no COPY FROM STDIN client)', seconds, tables: rowCounts, totalRows, peakRssBytes: null };
+    return {
+      method: 'server-side INSERT … SELECT (psql not found: no COPY FROM STDIN client)',
+      seconds,
+      tables: rowCounts,
+      totalRows,
+      peakRssBytes: null,
+    };
   }
 
   const dir = await mkdtemp(join(os.tmpdir(), 'caretrack-benchproj-copy-'));
@@ -100,17 +109,25 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
     );
     let bytes = 0;
     for (const t of tables) bytes += (await stat(/** @type {string} */ (files[t]))).size;
-    log(`copy baseline: exported ${totalRows} rows (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${exported.seconds.toFixed(1)} s; loading with COPY FROM STDIN`);
+    log(
+      `copy baseline: exported ${totalRows} rows (${(bytes / 2 ** 20).toFixed(0)} MiB) in ${exported.seconds.toFixed(1)} s; loading with COPY FROM STDIN`,
+    );
 
     // Import (timed): one psql session, COPY FROM STDIN per table, each its own transaction.
-    const script = [`SET search_path = ${COPY_SCHEMA};`, '\\timing on', ...tables.map((t) => `\\copy ${quote(t)} FROM '${files[t]}'`)].join('\n') + '\n';
+    const script =
+      [
+        `SET search_path = ${COPY_SCHEMA};`,
+        '\\timing on',
+        ...tables.map((t) => `\\copy ${quote(t)} FROM '${files[t]}'`),
+      ].join('\n') + '\n';
     await writeFile(join(dir, 'import.sql'), script);
     const imported = await psql(url, script, { timeoutMs });
     const times = [...imported.out.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1]) / 1000);
     /** @type {Record<string, { rows: number | undefined, seconds: number | null | undefined }>} */
     const perTable = {};
     // \timing prints one line per command: SET first, then one per \copy.
-    const copyTimes = times.length === tables.length + 1 ? times.slice(1) : times.length === tables.length ? times : null;
+    const copyTimes =
+      times.length === tables.length + 1 ? times.slice(1) : times.length === tables.length ? times : null;
     tables.forEach((t, i) => (perTable[t] = { rows: rowCounts[t], seconds: copyTimes ? copyTimes[i] : null }));
     await verify(query, tables, rowCounts, COPY_SCHEMA);
     return {
@@ -132,6 +149,7 @@ export async function copyBaseline({ url, projections, query, timeoutMs, log, sc
 async function verify(query, tables, rowCounts, COPY_SCHEMA) {
   for (const t of tables) {
     const n = Number((await query(`SELECT count(*) AS n FROM ${COPY_SCHEMA}.${quote(t)}`)).rows[0]?.n);
-    if (n !== rowCounts[t]) throw new Error(`copy baseline: ${COPY_SCHEMA}.${t} has ${n} rows, public.${t} ${rowCounts[t]}`);
+    if (n !== rowCounts[t])
+      throw new Error(`copy baseline: ${COPY_SCHEMA}.${t} has ${n} rows, public.${t} ${rowCounts[t]}`);
   }
 }

@@ -27,13 +27,63 @@ const REGISTRATION_WEEKS = 8;
 const MAX_WEEKS = 2_000; // bound of the generator's loop (N is reached long before)
 const SCHEMA_VERSION = 1; // EVENT_SCHEMA_VERSION of the command handler
 
-const FIRST = ['Ada', 'Ben', 'Chloe', 'Dan', 'Eva', 'Femi', 'Gus', 'Hana', 'Ivo', 'Jana', 'Kofi', 'Lea', 'Mo', 'Nia', 'Oli', 'Pia', 'Quinn', 'Rui', 'Sara', 'Tom'];
-const LAST = ['Okafor', 'Schmidt', 'Rossi', 'Novak', 'Silva', 'Kowalski', 'Haddad', 'Jensen', 'Moreau', 'Tanaka', 'Murphy', 'Costa', 'Ivanova', 'Nguyen', 'Berg'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'Dan',
+  'Eva',
+  'Femi',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jana',
+  'Kofi',
+  'Lea',
+  'Mo',
+  'Nia',
+  'Oli',
+  'Pia',
+  'Quinn',
+  'Rui',
+  'Sara',
+  'Tom',
+];
+const LAST = [
+  'Okafor',
+  'Schmidt',
+  'Rossi',
+  'Novak',
+  'Silva',
+  'Kowalski',
+  'Haddad',
+  'Jensen',
+  'Moreau',
+  'Tanaka',
+  'Murphy',
+  'Costa',
+  'Ivanova',
+  'Nguyen',
+  'Berg',
+];
 const SPORTS = ['football', 'rugby', 'ice_hockey', 'basketball', 'handball', 'lacrosse'];
 const POSITIONS = ['forward', 'midfielder', 'defender', 'goalkeeper', 'winger', 'centre'];
 const SPECIALIZATIONS = ['sports_medicine', 'neurology', 'radiology', 'physiotherapy', 'orthopedics'];
-const COMPLAINTS = ['headache after impact', 'dizziness at training', 'follow-up of concussion', 'neck stiffness', 'pre-season check', 'sleep problems'];
-const DIAGNOSES = ['mild traumatic brain injury', 'post-concussion syndrome', 'cervical strain', 'no abnormality found', 'migraine'];
+const COMPLAINTS = [
+  'headache after impact',
+  'dizziness at training',
+  'follow-up of concussion',
+  'neck stiffness',
+  'pre-season check',
+  'sleep problems',
+];
+const DIAGNOSES = [
+  'mild traumatic brain injury',
+  'post-concussion syndrome',
+  'cervical strain',
+  'no abnormality found',
+  'migraine',
+];
 const REPORT_TYPES = ['concussion_summary', 'mri_analysis', 'return_to_play_clearance', 'season_review'];
 const WEATHER = ['clear', 'rain', 'wind', 'indoor'];
 
@@ -58,7 +108,10 @@ export function prng(seed) {
     chance: (/** @type {number} */ p) => next() < p,
     hex: (/** @type {number} */ n) => {
       let s = '';
-      while (s.length < n) s += Math.floor(next() * 4294967296).toString(16).padStart(8, '0');
+      while (s.length < n)
+        s += Math.floor(next() * 4294967296)
+          .toString(16)
+          .padStart(8, '0');
       return s.slice(0, n);
     },
     uuid: () => {
@@ -131,7 +184,8 @@ function domainExecutor(domain, rng) {
     execute(name, body, nowMs) {
       const def = /** @type {CommandDefinition} */ (commandRegistry[name]);
       const parsed = def.schema.safeParse(body);
-      if (!parsed.success) throw new Error(`generator bug: ${name} ${JSON.stringify(body)} is invalid: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new Error(`generator bug: ${name} ${JSON.stringify(body)} is invalid: ${parsed.error.message}`);
       const command = parsed.data;
       const streamId = def.streamId(command);
       /** @type {Record<string, boolean>} */
@@ -144,12 +198,17 @@ function domainExecutor(domain, rng) {
       try {
         decided = def.decider.decide({ type: name, data: command }, state, context);
       } catch (error) {
-        throw new Error(`generator bug: the domain rejected ${name} ${JSON.stringify(body)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(
+          `generator bug: the domain rejected ${name} ${JSON.stringify(body)}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
       if (name === 'LogSymptom') {
         // The tracker's state is the set of its log ids, and its evolve copies that set for
         // every event (quadratic over a stream): keep one set and add to it instead.
-        for (const e of decided) /** @type {{ logIds: Record<string, boolean> }} */ (state).logIds[/** @type {string} */ (e.data.logId)] = true;
+        for (const e of decided)
+          /** @type {{ logIds: Record<string, boolean> }} */ (state).logIds[/** @type {string} */ (e.data.logId)] =
+            true;
         states.set(streamId, state);
       } else {
         states.set(streamId, decided.reduce(def.decider.evolve, state));
@@ -224,7 +283,8 @@ export function* workload({ n, seed, domain, counts = {} }) {
       let streamId = null;
       for (const c of chunk.commands) {
         const out = exec.execute(c.name, c.body, c.t);
-        if (out.streamId !== chunk.stream) throw new Error(`generator bug: ${c.name} went to ${out.streamId}, not ${chunk.stream}`);
+        if (out.streamId !== chunk.stream)
+          throw new Error(`generator bug: ${c.name} went to ${out.streamId}, not ${chunk.stream}`);
         streamId = out.streamId;
         events.push(...out.events);
       }
@@ -249,7 +309,12 @@ export function* workload({ n, seed, domain, counts = {} }) {
       {
         t: BASE_TIME + i * 1000,
         name: 'RegisterDoctor',
-        body: { doctorId, name: `Dr ${rng.pick(FIRST)} ${rng.pick(LAST)}`, specialization: rng.pick(SPECIALIZATIONS), email: `${doctorId}@clinic.example` },
+        body: {
+          doctorId,
+          name: `Dr ${rng.pick(FIRST)} ${rng.pick(LAST)}`,
+          specialization: rng.pick(SPECIALIZATIONS),
+          email: `${doctorId}@clinic.example`,
+        },
       },
     ],
   }));
@@ -260,7 +325,12 @@ export function* workload({ n, seed, domain, counts = {} }) {
     const weekEnd = weekStart + WEEK;
     /** @type {Map<string, Chunk>} */
     const chunks = new Map(); // stream -> chunk
-    const add = (/** @type {string} */ stream, /** @type {number} */ t, /** @type {string} */ name, /** @type {Record<string, unknown>} */ body) => {
+    const add = (
+      /** @type {string} */ stream,
+      /** @type {number} */ t,
+      /** @type {string} */ name,
+      /** @type {Record<string, unknown>} */ body,
+    ) => {
       let chunk = chunks.get(stream);
       if (!chunk) chunks.set(stream, (chunk = { stream, t, commands: [] }));
       chunk.t = Math.min(chunk.t, t);
@@ -290,7 +360,12 @@ export function* workload({ n, seed, domain, counts = {} }) {
         if (rng.chance(0.9)) {
           p.primary = rng.pick(doctors);
           p.assignedEver.add(p.primary);
-          add(patientStream, p.registerAt + MINUTE, 'AssignDoctor', { patientId: p.id, doctorId: p.primary, assignmentType: 'primary', notes: 'team doctor' });
+          add(patientStream, p.registerAt + MINUTE, 'AssignDoctor', {
+            patientId: p.id,
+            doctorId: p.primary,
+            assignmentType: 'primary',
+            notes: 'team doctor',
+          });
         }
       } else {
         if (rng.chance(0.01)) {
@@ -316,7 +391,11 @@ export function* workload({ n, seed, domain, counts = {} }) {
           }
         } else if (p.specialist !== null && rng.chance(0.03)) {
           // after any assignment of this week (the chunk is sorted by time): end of the week
-          add(patientStream, weekEnd - MINUTE, 'EndDoctorAssignment', { patientId: p.id, doctorId: p.specialist, reason: 'treatment finished' });
+          add(patientStream, weekEnd - MINUTE, 'EndDoctorAssignment', {
+            patientId: p.id,
+            doctorId: p.specialist,
+            reason: 'treatment finished',
+          });
           p.specialist = null;
         }
       }
@@ -337,7 +416,8 @@ export function* workload({ n, seed, domain, counts = {} }) {
       if (rng.chance(0.06)) {
         const id = `c-${p.id}-${++p.seq.c}`;
         const roll = rng.next();
-        const doctorId = roll < 0.65 && p.primary ? p.primary : roll < 0.85 && p.specialist ? p.specialist : rng.pick(doctors);
+        const doctorId =
+          roll < 0.65 && p.primary ? p.primary : roll < 0.85 && p.specialist ? p.specialist : rng.pick(doctors);
         const t = at();
         const scheduled = rng.chance(0.25);
         /** @type {Record<string, unknown>} */
@@ -350,7 +430,11 @@ export function* workload({ n, seed, domain, counts = {} }) {
         };
         if (scheduled) {
           const day = Math.floor(t / DAY) * DAY + rng.int(3, 12) * DAY;
-          Object.assign(body, { consultationDate: isoDate(day), status: 'scheduled', notes: 'booked by the team physio' });
+          Object.assign(body, {
+            consultationDate: isoDate(day),
+            status: 'scheduled',
+            notes: 'booked by the team physio',
+          });
           p.pending.push({ id, due: day + rng.int(8, 17) * 3_600_000 });
         } else {
           Object.assign(body, {
@@ -389,7 +473,13 @@ export function* workload({ n, seed, domain, counts = {} }) {
           const roll = rng.next();
           const result = roll < 0.6 ? 'negative' : roll < 0.75 ? 'inconclusive' : 'positive';
           /** @type {Record<string, unknown>} */
-          const body = { scanId, predictionId: `pr-${p.id}-${++p.seq.pr}`, result, confidence: round2(0.5 + rng.next() * 0.49), modelVersion: i === 0 ? 'mri-net-2.3.1' : 'mri-net-2.4.0' };
+          const body = {
+            scanId,
+            predictionId: `pr-${p.id}-${++p.seq.pr}`,
+            result,
+            confidence: round2(0.5 + rng.next() * 0.49),
+            modelVersion: i === 0 ? 'mri-net-2.3.1' : 'mri-net-2.4.0',
+          };
           if (result === 'positive' || rng.chance(0.2)) body.stage = rng.int(0, 5);
           add(stream, t + (i + 1) * 3 * MINUTE, 'RecordPrediction', body);
         }
@@ -400,14 +490,22 @@ export function* workload({ n, seed, domain, counts = {} }) {
         const reportId = `r-${p.id}-${++p.seq.r}`;
         const stream = `report-${reportId}`;
         let t = at();
-        add(stream, t, 'RequestReport', { reportId, patientId: p.id, reportType: rng.pick(REPORT_TYPES), priority: rng.int(1, 5) });
+        add(stream, t, 'RequestReport', {
+          reportId,
+          patientId: p.id,
+          reportType: rng.pick(REPORT_TYPES),
+          priority: rng.int(1, 5),
+        });
         if (rng.chance(0.95)) {
           add(stream, (t += 2 * MINUTE), 'StartReportGeneration', { reportId });
           if (rng.chance(0.12)) {
             add(stream, (t += 4 * MINUTE), 'FailReport', { reportId, errorMessage: 'renderer timed out' });
             add(stream, (t += 30 * MINUTE), 'StartReportGeneration', { reportId });
           }
-          add(stream, t + 5 * MINUTE, 'CompleteReport', { reportId, reportUri: `s3://caretrack-reports/${p.id}/${reportId}.pdf` });
+          add(stream, t + 5 * MINUTE, 'CompleteReport', {
+            reportId,
+            reportUri: `s3://caretrack-reports/${p.id}/${reportId}.pdf`,
+          });
         }
       }
 
@@ -438,7 +536,12 @@ export function* workload({ n, seed, domain, counts = {} }) {
             kpis: {
               max_speed_kmh: round2(24 + rng.next() * 10),
               avg_speed_kmh: round2(5 + rng.next() * 4),
-              speed_zones: { walk: rng.int(600, 2400), jog: rng.int(300, 1800), run: rng.int(100, 900), sprint: rng.int(10, 200) },
+              speed_zones: {
+                walk: rng.int(600, 2400),
+                jog: rng.int(300, 1800),
+                run: rng.int(100, 900),
+                sprint: rng.int(10, 200),
+              },
               total_distance_m: distance,
               high_intensity_distance_m: Math.round(distance * (0.05 + rng.next() * 0.1)),
               sprint_distance_m: Math.round(distance * (0.01 + rng.next() * 0.04)),

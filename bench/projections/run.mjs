@@ -26,7 +26,12 @@ import { SEED_SCHEMA, seedTables } from './seed-design.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const BUILT = ['dist/projections/index.js', 'dist/libs/projection-engine/runner.js', 'dist/libs/domain/commands.js', 'dist/apps/cli/import/legacy-schema.js'];
+const BUILT = [
+  'dist/projections/index.js',
+  'dist/libs/projection-engine/runner.js',
+  'dist/libs/domain/commands.js',
+  'dist/apps/cli/import/legacy-schema.js',
+];
 
 const USAGE = `usage: node bench/projections/run.mjs [options]
 
@@ -85,15 +90,21 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const int = (/** @type {'events' | 'seed' | 'batch' | 'timeout' | 'load-lanes'} */ name, /** @type {number} */ min, /** @type {number} */ max) => {
+  const int = (
+    /** @type {'events' | 'seed' | 'batch' | 'timeout' | 'load-lanes'} */ name,
+    /** @type {number} */ min,
+    /** @type {number} */ max,
+  ) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer in [${min}, ${max}]`);
     return n;
   };
   if (!/^postgres(ql)?:\/\//.test(values.server)) fail('--server must be a postgres:// URL');
   if (values.only !== undefined && !['load', 'rebuild'].includes(values.only)) fail('--only must be load or rebuild');
-  if (values.database !== undefined && !/^caretrack_benchproj_[a-z0-9_]+$/.test(values.database)) fail('--database must name a caretrack_benchproj_… database');
-  if (values.template !== undefined && !/^caretrack_benchproj_[a-z0-9_]+$/.test(values.template)) fail('--template must name a caretrack_benchproj_… database');
+  if (values.database !== undefined && !/^caretrack_benchproj_[a-z0-9_]+$/.test(values.database))
+    fail('--database must name a caretrack_benchproj_… database');
+  if (values.template !== undefined && !/^caretrack_benchproj_[a-z0-9_]+$/.test(values.template))
+    fail('--template must name a caretrack_benchproj_… database');
   return {
     events: int('events', 1000, 10_000_000),
     seed: int('seed', 0, 2 ** 32 - 1),
@@ -147,16 +158,13 @@ async function runCleanups() {
 
 const log = (/** @type {string} */ text) => console.error(`bench: ${text}`);
 const ensureBuilt = (/** @type {boolean} */ build) => ensureBuiltShared({ build, builtFiles: BUILT, log });
-const round = (/** @type {number | null | undefined} */ n, digits = 2) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (/** @type {number | null | undefined} */ n, digits = 2) =>
+  n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 const mib = (/** @type {number | null | undefined} */ bytes) => (bytes == null ? null : round(bytes / 2 ** 20, 0));
 
 // ---------------------------------------------------------------- build
 
-
-
 // ---------------------------------------------------------------- database
-
-
 
 // ---------------------------------------------------------------- phases
 
@@ -180,13 +188,19 @@ export const BENCH_DATA_KEY = Buffer.alloc(32, 0x42).toString('base64');
  */
 async function loadLog({ url, events, seed, loadLanes }) {
   const { openDatabase } = await import(pathToFileURL(join(ROOT, 'dist/libs/read-store/connection.js')).href);
-  const { createPostgresEventStore } = await import(pathToFileURL(join(ROOT, 'dist/libs/event-store/postgres/postgres-event-store.js')).href);
-  const { KeyStore, MasterKey, encryptEvent } = await import(pathToFileURL(join(ROOT, 'dist/libs/personal-data/index.js')).href);
+  const { createPostgresEventStore } = await import(
+    pathToFileURL(join(ROOT, 'dist/libs/event-store/postgres/postgres-event-store.js')).href
+  );
+  const { KeyStore, MasterKey, encryptEvent } = await import(
+    pathToFileURL(join(ROOT, 'dist/libs/personal-data/index.js')).href
+  );
   const connection = await openDatabase({ kind: 'server', url });
   try {
     const store = await createPostgresEventStore({ connection });
     // Personal fields are stored encrypted, as the API stores them (SPEC §9): one data key per patient.
-    const keyStore = await KeyStore.open(connection.db, { masterKey: { key: MasterKey.parse(BENCH_DATA_KEY), origin: 'the bench' } });
+    const keyStore = await KeyStore.open(connection.db, {
+      masterKey: { key: MasterKey.parse(BENCH_DATA_KEY), origin: 'the bench' },
+    });
     const domain = await loadDomain(ROOT);
     /** @type {Record<string, number>} */
     const counts = {};
@@ -207,7 +221,9 @@ async function loadLog({ url, events, seed, loadLanes }) {
       const m = /-p(\d+)/.exec(streamId);
       return m ? Number(m[1]) % loadLanes : -1;
     };
-    const append = async (/** @type {{ streamId: string, expectedRevision: bigint | string, events: { id: string, type: string, data: object }[] }} */ chunk) => {
+    const append = async (
+      /** @type {{ streamId: string, expectedRevision: bigint | string, events: { id: string, type: string, data: object }[] }} */ chunk,
+    ) => {
       const sealed = await Promise.all(chunk.events.map((event) => encryptEvent(event, keyStore)));
       await store.appendToStream(chunk.streamId, sealed, { expectedRevision: chunk.expectedRevision });
       appended += chunk.events.length;
@@ -240,7 +256,8 @@ async function loadLog({ url, events, seed, loadLanes }) {
     await Promise.all(lanes.map((l) => l.tail));
     const seconds = (performance.now() - t0) / 1000;
     const head = await store.headPosition();
-    if (Number(head) !== events || appended !== events) throw new Error(`load: appended ${appended}, head ${head}, expected ${events}`);
+    if (Number(head) !== events || appended !== events)
+      throw new Error(`load: appended ${appended}, head ${head}, expected ${events}`);
     /** @type {Record<string, number>} */
     const byPrefix = {};
     for (const s of streams) {
@@ -268,14 +285,31 @@ async function loadLog({ url, events, seed, loadLanes }) {
  * @param {pg.Client} client @param {{ events: number }} opts
  */
 async function reusedLog(client, opts) {
-  const { rows } = await client.query(`SELECT count(*)::bigint AS n, max(position)::bigint AS head FROM caretrack_events.events`);
+  const { rows } = await client.query(
+    `SELECT count(*)::bigint AS n, max(position)::bigint AS head FROM caretrack_events.events`,
+  );
   const events = Number(rows[0].n);
-  if (events !== opts.events || Number(rows[0].head) !== opts.events) throw new Error(`--database: the log holds ${events} events (head ${rows[0].head}), expected ${opts.events}`);
-  const { rows: meta } = await client.query(`SELECT COALESCE(to_regclass('caretrack_projections.checkpoints')::text, '') AS t`);
-  if (meta[0].t !== '') throw new Error('--database: projections already ran in this database; load a fresh log (--only load)');
-  const types = await client.query(`SELECT type, count(*)::bigint AS n FROM caretrack_events.events GROUP BY type ORDER BY 2 DESC`);
-  const streams = await client.query(`SELECT split_part(stream_id, '-', 1) AS prefix, count(DISTINCT stream_id)::bigint AS n FROM caretrack_events.events GROUP BY 1`);
-  return { reused: true, seconds: null, appends: null, streams: Object.fromEntries(streams.rows.map((r) => [r.prefix, Number(r.n)])), events, eventTypes: Object.fromEntries(types.rows.map((r) => [r.type, Number(r.n)])) };
+  if (events !== opts.events || Number(rows[0].head) !== opts.events)
+    throw new Error(`--database: the log holds ${events} events (head ${rows[0].head}), expected ${opts.events}`);
+  const { rows: meta } = await client.query(
+    `SELECT COALESCE(to_regclass('caretrack_projections.checkpoints')::text, '') AS t`,
+  );
+  if (meta[0].t !== '')
+    throw new Error('--database: projections already ran in this database; load a fresh log (--only load)');
+  const types = await client.query(
+    `SELECT type, count(*)::bigint AS n FROM caretrack_events.events GROUP BY type ORDER BY 2 DESC`,
+  );
+  const streams = await client.query(
+    `SELECT split_part(stream_id, '-', 1) AS prefix, count(DISTINCT stream_id)::bigint AS n FROM caretrack_events.events GROUP BY 1`,
+  );
+  return {
+    reused: true,
+    seconds: null,
+    appends: null,
+    streams: Object.fromEntries(streams.rows.map((r) => [r.prefix, Number(r.n)])),
+    events,
+    eventTypes: Object.fromEntries(types.rows.map((r) => [r.type, Number(r.n)])),
+  };
 }
 
 /**
@@ -321,12 +355,16 @@ async function tableStats(client, schema, tables) {
 
 /** @param {{ method: string, seconds: number | null, eventsPerSecond: number | null, ratioToProjections: number | null, peakRssMiB: number | null, rssOf: string }[]} rows */
 function markdown(rows) {
-  const f = (/** @type {unknown} */ n) => (n == null ? '–' : typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n));
+  const f = (/** @type {unknown} */ n) =>
+    n == null ? '–' : typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n);
   const lines = [
     '| method | seconds | events/s | ratio to projections | peak RSS MiB | what the peak RSS is of |',
     '|---|---:|---:|---:|---:|---|',
   ];
-  for (const r of rows) lines.push(`| ${r.method} | ${f(r.seconds)} | ${f(r.eventsPerSecond)} | ${f(r.ratioToProjections)} | ${f(r.peakRssMiB)} | ${r.rssOf} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.method} | ${f(r.seconds)} | ${f(r.eventsPerSecond)} | ${f(r.ratioToProjections)} | ${f(r.peakRssMiB)} | ${r.rssOf} |`,
+    );
   return lines.join('\n');
 }
 
@@ -348,9 +386,13 @@ function projectionTable(perProjection, seconds) {
   let sum = 0;
   for (const [name, p] of sorted) {
     sum += p.applySeconds;
-    lines.push(`| ${name} | ${round(p.applySeconds, 1)} | ${round((100 * p.applySeconds) / seconds, 1)} % | ${p.batches} | ${p.events} |`);
+    lines.push(
+      `| ${name} | ${round(p.applySeconds, 1)} | ${round((100 * p.applySeconds) / seconds, 1)} % | ${p.batches} | ${p.events} |`,
+    );
   }
-  lines.push(`| (sum of the above; the projections run concurrently, so it may exceed the catch-up) | ${round(sum, 1)} | ${round((100 * sum) / seconds, 1)} % | | |`);
+  lines.push(
+    `| (sum of the above; the projections run concurrently, so it may exceed the catch-up) | ${round(sum, 1)} | ${round((100 * sum) / seconds, 1)} % | | |`,
+  );
   return lines.join('\n');
 }
 
@@ -388,8 +430,12 @@ async function rebuildPhase({ opts, url, client, settle }) {
     if (aborted) throw new Error('aborted');
     const projection = allProjections.find((/** @type {{ name: string }} */ p) => p.name === name);
     log(`rebuild ${name}: ProjectionAdmin.startRebuild + settled in a fresh process (measured)`);
-    const r = /** @type {import('./worker.mjs').RebuildResult} */ (await runWorker({ mode: 'rebuild', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir));
-    log(`rebuild ${name}: ${round(r.seconds, 1)} s (build ${round(r.buildSeconds, 1)}, verify ${round(r.verifySeconds, 1)}, swap ${round(r.swapSeconds, 2)}), ${r.progress.processed} events, peak RSS ${mib(r.peakRssBytes)} MiB`);
+    const r = /** @type {import('./worker.mjs').RebuildResult} */ (
+      await runWorker({ mode: 'rebuild', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir)
+    );
+    log(
+      `rebuild ${name}: ${round(r.seconds, 1)} s (build ${round(r.buildSeconds, 1)}, verify ${round(r.verifySeconds, 1)}, swap ${round(r.swapSeconds, 2)}), ${r.progress.processed} events, peak RSS ${mib(r.peakRssBytes)} MiB`,
+    );
     await settle();
     log(`rebuild ${name}: COPY baseline of its final rows (measured)`);
     const copy = await copyBaseline({
@@ -403,7 +449,9 @@ async function rebuildPhase({ opts, url, client, settle }) {
     log(`rebuild ${name}: COPY ${copy.totalRows} rows in ${round(copy.seconds, 2)} s`);
     await settle();
     log(`rebuild ${name}: reading its events from the log (measured)`);
-    const read = /** @type {import('./worker.mjs').LogReadResult} */ (await runWorker({ mode: 'log-read', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir));
+    const read = /** @type {import('./worker.mjs').LogReadResult} */ (
+      await runWorker({ mode: 'log-read', url, events: n, timeoutS: opts.timeoutS, projection: name }, opts.cpuProfDir)
+    );
     log(`rebuild ${name}: read ${read.ownEvents} events in ${round(read.seconds, 2)} s`);
     await settle();
     const own = r.progress.processed;
@@ -436,13 +484,16 @@ async function rebuildPhase({ opts, url, client, settle }) {
 
 /** @param {Awaited<ReturnType<typeof rebuildPhase>>['rows']} rows */
 function rebuildTable(rows) {
-  const f = (/** @type {unknown} */ x) => (x == null ? '–' : typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(x));
+  const f = (/** @type {unknown} */ x) =>
+    x == null ? '–' : typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(x);
   const lines = [
     '| projection | rebuild s | build s | verify + index + swap s | its events | peak RSS MiB | log read of its events s | COPY rows (tables) | COPY s | rebuild ÷ (read + COPY) | rebuild ÷ COPY |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.projection} | ${f(r.seconds)} | ${f(r.buildSeconds)} | ${f(r.verifyAndSwapSeconds)} | ${f(r.ownEvents)} | ${f(r.peakRssMiB)} | ${f(r.logReadSeconds)} | ${f(r.copyRows)} (${r.copyTables}) | ${f(r.copySeconds)} | ${f(r.rebuildOverReadAndCopy)} | ${f(r.rebuildOverCopy)} |`);
+    lines.push(
+      `| ${r.projection} | ${f(r.seconds)} | ${f(r.buildSeconds)} | ${f(r.verifyAndSwapSeconds)} | ${f(r.ownEvents)} | ${f(r.peakRssMiB)} | ${f(r.logReadSeconds)} | ${f(r.copyRows)} (${r.copyTables}) | ${f(r.copySeconds)} | ${f(r.rebuildOverReadAndCopy)} | ${f(r.rebuildOverCopy)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -466,9 +517,21 @@ async function main() {
     serverSettings[name] = (await admin(opts.server, `SHOW ${name}`)).rows[0][name];
   }
 
-  if (!reuse) await admin(opts.server, opts.template ? `CREATE DATABASE "${database}" TEMPLATE "${opts.template}"` : `CREATE DATABASE "${database}"`);
-  if (keep) cleanups.push({ name: 'keep', run: async () => log(`kept database ${database} (--keep); drop it with: DROP DATABASE "${database}"`) });
-  else cleanups.push({ name: `drop database ${database}`, run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`) });
+  if (!reuse)
+    await admin(
+      opts.server,
+      opts.template ? `CREATE DATABASE "${database}" TEMPLATE "${opts.template}"` : `CREATE DATABASE "${database}"`,
+    );
+  if (keep)
+    cleanups.push({
+      name: 'keep',
+      run: async () => log(`kept database ${database} (--keep); drop it with: DROP DATABASE "${database}"`),
+    });
+  else
+    cleanups.push({
+      name: `drop database ${database}`,
+      run: () => admin(opts.server, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+    });
   if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
   const url = databaseUrl(opts.server, database);
   log(`database ${database}; ${opts.events} events, seed ${opts.seed}; dist ${dist}`);
@@ -484,13 +547,29 @@ async function main() {
 
   // 1. The log.
   const sizes = sizesFor(opts.events);
-  log(reuse ? `load: reusing the log of database ${database} (--database)` : opts.template ? `load: copied the log of ${opts.template} (--template)` : `load: ${sizes.patients} patients, ${sizes.doctors} doctors, appending through the event store (synchronous_commit=off, not measured)`);
-  const load = reuse || opts.template
-    ? { ...(await reusedLog(client, opts)), ...(opts.template ? { template: opts.template } : {}) }
-    : await loadLog({ url: databaseUrl(opts.server, database, { synchronous_commit: 'off' }), events: opts.events, seed: opts.seed, loadLanes: opts.loadLanes });
-  log(`load: ${load.events} events in ${load.appends} appends over ${Object.values(load.streams).reduce((a, b) => a + b, 0)} streams, ${load.seconds} s`);
+  log(
+    reuse
+      ? `load: reusing the log of database ${database} (--database)`
+      : opts.template
+        ? `load: copied the log of ${opts.template} (--template)`
+        : `load: ${sizes.patients} patients, ${sizes.doctors} doctors, appending through the event store (synchronous_commit=off, not measured)`,
+  );
+  const load =
+    reuse || opts.template
+      ? { ...(await reusedLog(client, opts)), ...(opts.template ? { template: opts.template } : {}) }
+      : await loadLog({
+          url: databaseUrl(opts.server, database, { synchronous_commit: 'off' }),
+          events: opts.events,
+          seed: opts.seed,
+          loadLanes: opts.loadLanes,
+        });
+  log(
+    `load: ${load.events} events in ${load.appends} appends over ${Object.values(load.streams).reduce((a, b) => a + b, 0)} streams, ${load.seconds} s`,
+  );
   await client.query('VACUUM ANALYZE caretrack_events.events');
-  const logBytes = Number((await client.query(`SELECT pg_total_relation_size('caretrack_events.events')::bigint AS b`)).rows[0].b);
+  const logBytes = Number(
+    (await client.query(`SELECT pg_total_relation_size('caretrack_events.events')::bigint AS b`)).rows[0].b,
+  );
   await settle();
   if (aborted) throw new Error('aborted');
   if (opts.only === 'load') {
@@ -502,10 +581,23 @@ async function main() {
   log('projections: catch-up from zero (measured)');
   const only = opts.only === 'rebuild' ? REBUILT : undefined;
   if (only) log(`--only rebuild: the catch-up runs only ${only.join(', ')} (its time is not a figure of this mode)`);
-  const catchUp = /** @type {import('./worker.mjs').ProjectionsResult} */ (await runWorker({ mode: 'projections', url, events: opts.events, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile, only }, opts.cpuProfDir));
-  log(`projections: ${round(catchUp.seconds, 1)} s, ${catchUp.batches} batches, peak RSS ${mib(catchUp.peakRssBytes)} MiB`);
+  const catchUp = /** @type {import('./worker.mjs').ProjectionsResult} */ (
+    await runWorker(
+      { mode: 'projections', url, events: opts.events, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile, only },
+      opts.cpuProfDir,
+    )
+  );
+  log(
+    `projections: ${round(catchUp.seconds, 1)} s, ${catchUp.batches} batches, peak RSS ${mib(catchUp.peakRssBytes)} MiB`,
+  );
   const { allProjections } = await import(pathToFileURL(join(ROOT, 'dist/projections/index.js')).href);
-  const projectedTables = await tableStats(client, 'public', allProjections.filter((/** @type {{ name: string }} */ p) => !only || only.includes(p.name)).flatMap((/** @type {{ tableNames: string[] }} */ p) => p.tableNames));
+  const projectedTables = await tableStats(
+    client,
+    'public',
+    allProjections
+      .filter((/** @type {{ name: string }} */ p) => !only || only.includes(p.name))
+      .flatMap((/** @type {{ tableNames: string[] }} */ p) => p.tableNames),
+  );
   if (aborted) throw new Error('aborted');
   await settle();
 
@@ -516,9 +608,24 @@ async function main() {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: machineInfo(serverVersion, serverSettings, loadAtStart),
-      settings: { events: opts.events, seed: opts.seed, loadLanes: opts.loadLanes, ...sizes, dist, database: reuse ? 'reused (--database)' : 'fresh' },
+      settings: {
+        events: opts.events,
+        seed: opts.seed,
+        loadLanes: opts.loadLanes,
+        ...sizes,
+        dist,
+        database: reuse ? 'reused (--database)' : 'fresh',
+      },
       load: { ...load, logBytes },
-      catchUp: { projections: only, seconds: catchUp.seconds, batches: catchUp.batches, peakRssBytes: catchUp.peakRssBytes, perProjection: catchUp.perProjection, runnerLog: catchUp.logged, tables: projectedTables },
+      catchUp: {
+        projections: only,
+        seconds: catchUp.seconds,
+        batches: catchUp.batches,
+        peakRssBytes: catchUp.peakRssBytes,
+        perProjection: catchUp.perProjection,
+        runnerLog: catchUp.logged,
+        tables: projectedTables,
+      },
       rebuild,
     };
     result.machine.loadAverage.end = os.loadavg().map((x) => round(x));
@@ -526,8 +633,12 @@ async function main() {
     const file = join(opts.outDir, `projections-rebuild-${opts.events}-${startedAt.toISOString().slice(0, 10)}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\n${rebuildTable(rebuild.rows)}\n`);
-    console.log(`catch-up before the rebuilds (${only?.join(', ')} only, not a figure): ${round(catchUp.seconds, 1)} s`);
-    console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
+    console.log(
+      `catch-up before the rebuilds (${only?.join(', ')} only, not a figure): ${round(catchUp.seconds, 1)} s`,
+    );
+    console.log(
+      `load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`,
+    );
     console.log(`results: ${relative(process.cwd(), file) || file}`);
     return;
   }
@@ -547,7 +658,19 @@ async function main() {
 
   // 4. Baseline B: the seeds/001 design.
   log(`seed triggers: the same facts as plain rows, ${opts.batch} events per transaction (measured)`);
-  const seed = /** @type {import('./worker.mjs').SeedTriggersResult} */ (await runWorker({ mode: 'seed-triggers', url, events: opts.events, batch: opts.batch, timeoutS: opts.timeoutS, sqlProfile: opts.sqlProfile }, opts.cpuProfDir));
+  const seed = /** @type {import('./worker.mjs').SeedTriggersResult} */ (
+    await runWorker(
+      {
+        mode: 'seed-triggers',
+        url,
+        events: opts.events,
+        batch: opts.batch,
+        timeoutS: opts.timeoutS,
+        sqlProfile: opts.sqlProfile,
+      },
+      opts.cpuProfDir,
+    )
+  );
   const seedRows = await tableStats(client, SEED_SCHEMA, seedTables);
   log(`seed triggers: ${round(seed.seconds, 1)} s, peak RSS ${mib(seed.peakRssBytes)} MiB`);
   if (aborted) throw new Error('aborted');
@@ -575,7 +698,8 @@ async function main() {
     seedRows: seedTable?.rows ?? null,
     ok: projected?.rows === (types[type] ?? 0) && seedTable?.rows === (types[type] ?? 0),
   }));
-  for (const c of checks.filter((c) => !c.ok)) log(`WARNING: ${c.what}: ${c.events} events, ${c.projectedRows} projected rows, ${c.seedRows} seed-design rows`);
+  for (const c of checks.filter((c) => !c.ok))
+    log(`WARNING: ${c.what}: ${c.events} events, ${c.projectedRows} projected rows, ${c.seedRows} seed-design rows`);
 
   // Figures.
   const n = opts.events;
@@ -651,7 +775,9 @@ async function main() {
     lastFifthOverFirstFifth: fifthRates[0] && fifthRates[4] ? round(fifthRates[4] / fifthRates[0], 2) : null,
     fifthRates,
     peakRssMiB: mib(catchUp.peakRssBytes),
-    rebuildOverReadAndCopy: rebuild ? Object.fromEntries(rebuild.rows.map((r) => [r.projection, r.rebuildOverReadAndCopy])) : null,
+    rebuildOverReadAndCopy: rebuild
+      ? Object.fromEntries(rebuild.rows.map((r) => [r.projection, r.rebuildOverReadAndCopy]))
+      : null,
   };
   /** @type {typeof result & { targets?: typeof targets }} */ (result).targets = targets;
   const table = markdown(rows);
@@ -659,17 +785,33 @@ async function main() {
   const file = join(opts.outDir, `projections-${opts.events}-${startedAt.toISOString().slice(0, 10)}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\n${table}\n`);
-  console.log(`Targets: catch-up ÷ seed triggers (B) = ${targets.catchUpOverSeedTriggers} (≥ 1.0); events/s by fifth of the log: ${fifthRates.join(', ')}, last ÷ first = ${targets.lastFifthOverFirstFifth} (≥ 0.8); peak RSS ${targets.peakRssMiB} MiB (≤ 512)\n`);
-  console.log(`Where the catch-up's ${round(catchUp.seconds, 1)} s go (each projection's batches: loads, fold and write transaction, wall time, concurrent with each other; ${catchUp.batches} batches of ~${round(n / catchUp.batches, 0)} events; the runner's process used ${round(catchUp.cpuSeconds, 1)} s of CPU):\n`);
+  console.log(
+    `Targets: catch-up ÷ seed triggers (B) = ${targets.catchUpOverSeedTriggers} (≥ 1.0); events/s by fifth of the log: ${fifthRates.join(', ')}, last ÷ first = ${targets.lastFifthOverFirstFifth} (≥ 0.8); peak RSS ${targets.peakRssMiB} MiB (≤ 512)\n`,
+  );
+  console.log(
+    `Where the catch-up's ${round(catchUp.seconds, 1)} s go (each projection's batches: loads, fold and write transaction, wall time, concurrent with each other; ${catchUp.batches} batches of ~${round(n / catchUp.batches, 0)} events; the runner's process used ${round(catchUp.cpuSeconds, 1)} s of CPU):\n`,
+  );
   console.log(`${projectionTable(catchUp.perProjection, catchUp.seconds)}\n`);
   console.log(`${openingLine(catchUp.opening, catchUp.perProjection, catchUp.seconds)}\n`);
-  if (rebuild) console.log(`Rebuilds (ProjectionAdmin: shadow build, independent verification replay, swap), each beside a COPY of that projection's final rows:\n\n${rebuildTable(rebuild.rows)}\n`);
-  console.log(`log: ${n} events, ${load.appends} appends, ${mib(logBytes)} MiB; projected rows: ${Object.values(projectedTables).reduce((a, t) => a + t.rows, 0)} in ${Object.keys(projectedTables).length} tables, ${mib(Object.values(projectedTables).reduce((a, t) => a + t.bytes, 0))} MiB`);
-  console.log(`load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`);
-  console.log(`row check: ${checks.every((c) => c.ok) ? 'ok' : 'MISMATCH'} (${checks.map((c) => `${c.what} ${c.events}`).join(', ')})`);
+  if (rebuild)
+    console.log(
+      `Rebuilds (ProjectionAdmin: shadow build, independent verification replay, swap), each beside a COPY of that projection's final rows:\n\n${rebuildTable(rebuild.rows)}\n`,
+    );
+  console.log(
+    `log: ${n} events, ${load.appends} appends, ${mib(logBytes)} MiB; projected rows: ${Object.values(projectedTables).reduce((a, t) => a + t.rows, 0)} in ${Object.keys(projectedTables).length} tables, ${mib(Object.values(projectedTables).reduce((a, t) => a + t.bytes, 0))} MiB`,
+  );
+  console.log(
+    `load average (1/5/15 min): ${result.machine.loadAverage.start.join(' ')} at start, ${result.machine.loadAverage.end.join(' ')} at end`,
+  );
+  console.log(
+    `row check: ${checks.every((c) => c.ok) ? 'ok' : 'MISMATCH'} (${checks.map((c) => `${c.what} ${c.events}`).join(', ')})`,
+  );
   console.log(`results: ${relative(process.cwd(), file) || file}`);
   if (!checks.every((c) => c.ok)) process.exitCode = 1;
-  if (catchUp.logged.warn + catchUp.logged.error > 0) log(`the runner logged ${catchUp.logged.warn} warning(s), ${catchUp.logged.error} error(s); last:\n${catchUp.logged.last.join('\n')}`);
+  if (catchUp.logged.warn + catchUp.logged.error > 0)
+    log(
+      `the runner logged ${catchUp.logged.warn} warning(s), ${catchUp.logged.error} error(s); last:\n${catchUp.logged.last.join('\n')}`,
+    );
 }
 
 try {

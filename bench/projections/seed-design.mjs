@@ -53,22 +53,96 @@ export const seedTables = [
 
 // Insert order (parents first) and the columns of each insert.
 const INSERTS = {
-  patients: ['patient_id', 'first_name', 'last_name', 'date_of_birth', 'age_group', 'sport_type', 'team_id', 'position', 'jersey_number', 'registered_at', 'updated_at'],
+  patients: [
+    'patient_id',
+    'first_name',
+    'last_name',
+    'date_of_birth',
+    'age_group',
+    'sport_type',
+    'team_id',
+    'position',
+    'jersey_number',
+    'registered_at',
+    'updated_at',
+  ],
   doctors: ['doctor_id', 'name', 'specialization', 'email', 'registered_at'],
   doctor_patient_assignments: ['doctor_id', 'patient_id', 'assignment_type', 'is_active', 'assigned_at', 'notes'],
   consultations: [
-    'id', 'patient_id', 'doctor_id', 'consultation_type', 'consultation_date', 'status', 'chief_complaint', 'diagnosis',
-    'prescription', 'duration_minutes', 'fee', 'next_visit_date', 'notes', 'created_at', 'updated_at',
+    'id',
+    'patient_id',
+    'doctor_id',
+    'consultation_type',
+    'consultation_date',
+    'status',
+    'chief_complaint',
+    'diagnosis',
+    'prescription',
+    'duration_minutes',
+    'fee',
+    'next_visit_date',
+    'notes',
+    'created_at',
+    'updated_at',
   ],
-  scans: ['scan_id', 'patient_id', 'doctor_id', 'modality', 'body_region', 'file_uri', 'sha256', 'size_bytes', 'taken_at', 'uploaded_at'],
+  scans: [
+    'scan_id',
+    'patient_id',
+    'doctor_id',
+    'modality',
+    'body_region',
+    'file_uri',
+    'sha256',
+    'size_bytes',
+    'taken_at',
+    'uploaded_at',
+  ],
   predictions: ['prediction_id', 'scan_id', 'result', 'stage', 'confidence', 'model_version', 'created_at'],
-  report_status: ['report_id', 'patient_id', 'report_type', 'status', 'priority', 'requested_by', 'requested_at', 'retry_count'],
+  report_status: [
+    'report_id',
+    'patient_id',
+    'report_type',
+    'status',
+    'priority',
+    'requested_by',
+    'requested_at',
+    'retry_count',
+  ],
   symptom_log_export: ['log_id', 'user_id', 'symptom_id', 'severity', 'timestamp', 'reporter_type', 'incident_context'],
-  sessions: ['id', 'player_id', 'user_id', 'session_type', 'title', 'description', 'start_time', 'video_path', 'status', 'created_at', 'updated_at', 'metadata'],
+  sessions: [
+    'id',
+    'player_id',
+    'user_id',
+    'session_type',
+    'title',
+    'description',
+    'start_time',
+    'video_path',
+    'status',
+    'created_at',
+    'updated_at',
+    'metadata',
+  ],
   session_kpis: [
-    'session_id', 'max_speed_kmh', 'avg_speed_kmh', 'speed_zones', 'total_distance_m', 'high_intensity_distance_m', 'sprint_distance_m',
-    'touches', 'passes', 'pass_accuracy', 'shots', 'accelerations', 'decelerations', 'max_acceleration', 'jumps', 'training_load',
-    'player_load', 'intensity_score', 'calculated_at',
+    'session_id',
+    'max_speed_kmh',
+    'avg_speed_kmh',
+    'speed_zones',
+    'total_distance_m',
+    'high_intensity_distance_m',
+    'sprint_distance_m',
+    'touches',
+    'passes',
+    'pass_accuracy',
+    'shots',
+    'accelerations',
+    'decelerations',
+    'max_acceleration',
+    'jumps',
+    'training_load',
+    'player_load',
+    'intensity_score',
+    'calculated_at',
   ],
 };
 const KPI_COLUMNS = INSERTS.session_kpis.slice(1, -1);
@@ -79,8 +153,16 @@ const UPDATES = {
   patients: {
     key: 'patient_id',
     columns: [
-      ['patient_id', 'text'], ['first_name', 'text'], ['last_name', 'text'], ['date_of_birth', 'date'], ['age_group', 'text'],
-      ['sport_type', 'text'], ['team_id', 'text'], ['position', 'text'], ['jersey_number', 'integer'], ['updated_at', 'timestamptz'],
+      ['patient_id', 'text'],
+      ['first_name', 'text'],
+      ['last_name', 'text'],
+      ['date_of_birth', 'date'],
+      ['age_group', 'text'],
+      ['sport_type', 'text'],
+      ['team_id', 'text'],
+      ['position', 'text'],
+      ['jersey_number', 'integer'],
+      ['updated_at', 'timestamptz'],
     ],
     set: `first_name = coalesce(v.first_name, t.first_name), last_name = coalesce(v.last_name, t.last_name),
       date_of_birth = coalesce(v.date_of_birth, t.date_of_birth), age_group = coalesce(v.age_group, t.age_group),
@@ -90,19 +172,33 @@ const UPDATES = {
   },
   doctor_patient_assignments: {
     key: ['doctor_id', 'patient_id'],
-    columns: [['doctor_id', 'text'], ['patient_id', 'text'], ['ended_at', 'timestamptz']],
+    columns: [
+      ['doctor_id', 'text'],
+      ['patient_id', 'text'],
+      ['ended_at', 'timestamptz'],
+    ],
     set: 'is_active = false, ended_at = v.ended_at',
   },
   consultations: {
     key: 'id',
-    columns: [['id', 'text'], ['status', 'text'], ['updated_at', 'timestamptz']],
+    columns: [
+      ['id', 'text'],
+      ['status', 'text'],
+      ['updated_at', 'timestamptz'],
+    ],
     set: 'status = v.status, updated_at = v.updated_at',
   },
   report_status: {
     key: 'report_id',
     columns: [
-      ['report_id', 'text'], ['status', 'text'], ['started_at', 'timestamptz'], ['completed_at', 'timestamptz'], ['failed_at', 'timestamptz'],
-      ['error_message', 'text'], ['retry_count', 'integer'], ['report_uri', 'text'],
+      ['report_id', 'text'],
+      ['status', 'text'],
+      ['started_at', 'timestamptz'],
+      ['completed_at', 'timestamptz'],
+      ['failed_at', 'timestamptz'],
+      ['error_message', 'text'],
+      ['retry_count', 'integer'],
+      ['report_uri', 'text'],
     ],
     set: `status = v.status, started_at = coalesce(v.started_at, t.started_at), completed_at = coalesce(v.completed_at, t.completed_at),
       failed_at = coalesce(v.failed_at, t.failed_at), error_message = coalesce(v.error_message, t.error_message),
@@ -110,7 +206,13 @@ const UPDATES = {
   },
   sessions: {
     key: 'id',
-    columns: [['id', 'text'], ['status', 'text'], ['end_time', 'timestamptz'], ['duration_seconds', 'integer'], ['updated_at', 'timestamptz']],
+    columns: [
+      ['id', 'text'],
+      ['status', 'text'],
+      ['end_time', 'timestamptz'],
+      ['duration_seconds', 'integer'],
+      ['updated_at', 'timestamptz'],
+    ],
     set: `status = v.status, end_time = coalesce(v.end_time, t.end_time),
       duration_seconds = coalesce(v.duration_seconds, t.duration_seconds), updated_at = v.updated_at`,
   },
@@ -124,18 +226,45 @@ const MAX_PARAMS = 60_000; // PostgreSQL allows 65,535 per statement
  * @returns {Statement[]}
  */
 export function statementsFor(events) {
-  const inserts = /** @type {Record<keyof typeof INSERTS, unknown[][]>} */ (Object.fromEntries(Object.keys(INSERTS).map((t) => [t, /** @type {unknown[][]} */ ([])])));
-  const updates = /** @type {Record<keyof typeof UPDATES, unknown[][]>} */ (Object.fromEntries(Object.keys(UPDATES).map((t) => [t, /** @type {unknown[][]} */ ([])])));
+  const inserts = /** @type {Record<keyof typeof INSERTS, unknown[][]>} */ (
+    Object.fromEntries(Object.keys(INSERTS).map((t) => [t, /** @type {unknown[][]} */ ([])]))
+  );
+  const updates = /** @type {Record<keyof typeof UPDATES, unknown[][]>} */ (
+    Object.fromEntries(Object.keys(UPDATES).map((t) => [t, /** @type {unknown[][]} */ ([])]))
+  );
   const update = (/** @type {keyof typeof UPDATES} */ table, /** @type {unknown[]} */ row) => updates[table].push(row);
   for (const e of events) {
     const d = e.data;
     const at = e.metadata.occurredAt;
     switch (e.type) {
       case 'PatientRegistered':
-        inserts.patients.push([d.patientId, d.firstName, d.lastName, d.dateOfBirth, d.ageGroup, d.sportType, d.teamId, d.position, d.jerseyNumber, at, at]);
+        inserts.patients.push([
+          d.patientId,
+          d.firstName,
+          d.lastName,
+          d.dateOfBirth,
+          d.ageGroup,
+          d.sportType,
+          d.teamId,
+          d.position,
+          d.jerseyNumber,
+          at,
+          at,
+        ]);
         break;
       case 'PatientProfileUpdated':
-        update('patients', [d.patientId, d.firstName, d.lastName, d.dateOfBirth, d.ageGroup, d.sportType, d.teamId, d.position, d.jerseyNumber, at]);
+        update('patients', [
+          d.patientId,
+          d.firstName,
+          d.lastName,
+          d.dateOfBirth,
+          d.ageGroup,
+          d.sportType,
+          d.teamId,
+          d.position,
+          d.jerseyNumber,
+          at,
+        ]);
         break;
       case 'DoctorRegistered':
         inserts.doctors.push([d.doctorId, d.name, d.specialization, d.email, at]);
@@ -148,21 +277,54 @@ export function statementsFor(events) {
         break;
       case 'ConsultationRecorded':
         inserts.consultations.push([
-          d.consultationId, d.patientId, d.doctorId, d.consultationType, d.consultationDate, d.status, d.chiefComplaint, d.diagnosis,
-          d.prescription, d.durationMinutes, d.fee, d.nextVisitDate, d.notes, at, at,
+          d.consultationId,
+          d.patientId,
+          d.doctorId,
+          d.consultationType,
+          d.consultationDate,
+          d.status,
+          d.chiefComplaint,
+          d.diagnosis,
+          d.prescription,
+          d.durationMinutes,
+          d.fee,
+          d.nextVisitDate,
+          d.notes,
+          at,
+          at,
         ]);
         break;
       case 'ConsultationStatusChanged':
         update('consultations', [d.consultationId, d.status, at]);
         break;
       case 'ScanUploaded':
-        inserts.scans.push([d.scanId, d.patientId, d.doctorId, d.modality, d.bodyRegion, d.fileUri, d.sha256, d.sizeBytes, d.takenAt, at]);
+        inserts.scans.push([
+          d.scanId,
+          d.patientId,
+          d.doctorId,
+          d.modality,
+          d.bodyRegion,
+          d.fileUri,
+          d.sha256,
+          d.sizeBytes,
+          d.takenAt,
+          at,
+        ]);
         break;
       case 'PredictionRecorded':
         inserts.predictions.push([d.predictionId, d.scanId, d.result, d.stage, d.confidence, d.modelVersion, at]);
         break;
       case 'ReportRequested':
-        inserts.report_status.push([d.reportId, d.patientId, d.reportType, 'pending', d.priority, e.metadata.actor?.id, at, 0]);
+        inserts.report_status.push([
+          d.reportId,
+          d.patientId,
+          d.reportType,
+          'pending',
+          d.priority,
+          e.metadata.actor?.id,
+          at,
+          0,
+        ]);
         break;
       case 'ReportGenerationStarted':
         update('report_status', [d.reportId, 'generating', at, null, null, null, d.retryCount, null]);
@@ -174,11 +336,29 @@ export function statementsFor(events) {
         update('report_status', [d.reportId, 'failed', null, null, at, d.errorMessage, d.retryCount, null]);
         break;
       case 'SymptomLogged':
-        inserts.symptom_log_export.push([d.logId, d.patientId, d.symptomId, d.severity, d.loggedAt, d.reporterType, d.incidentContext]);
+        inserts.symptom_log_export.push([
+          d.logId,
+          d.patientId,
+          d.symptomId,
+          d.severity,
+          d.loggedAt,
+          d.reporterType,
+          d.incidentContext,
+        ]);
         break;
       case 'SessionStarted':
         inserts.sessions.push([
-          d.sessionId, d.playerId, d.playerId, d.sessionType, d.title, d.description, d.startTime, d.videoPath, 'pending', at, at,
+          d.sessionId,
+          d.playerId,
+          d.playerId,
+          d.sessionType,
+          d.title,
+          d.description,
+          d.startTime,
+          d.videoPath,
+          'pending',
+          at,
+          at,
           d.metadata === undefined ? null : JSON.stringify(d.metadata),
         ]);
         break;
@@ -187,7 +367,9 @@ export function statementsFor(events) {
         const kpis = /** @type {Record<string, unknown>} */ (d.kpis);
         inserts.session_kpis.push([
           d.sessionId,
-          ...KPI_COLUMNS.map((k) => (k === 'speed_zones' ? (kpis.speed_zones === undefined ? null : JSON.stringify(kpis.speed_zones)) : kpis[k])),
+          ...KPI_COLUMNS.map((k) =>
+            k === 'speed_zones' ? (kpis.speed_zones === undefined ? null : JSON.stringify(kpis.speed_zones)) : kpis[k],
+          ),
           at,
         ]);
         break;
@@ -201,11 +383,15 @@ export function statementsFor(events) {
   }
   /** @type {Statement[]} */
   const statements = [];
-  for (const [table, rows] of Object.entries(inserts)) statements.push(...insertStatements(table, INSERTS[/** @type {keyof typeof INSERTS} */ (table)], rows));
+  for (const [table, rows] of Object.entries(inserts))
+    statements.push(...insertStatements(table, INSERTS[/** @type {keyof typeof INSERTS} */ (table)], rows));
   // KPI rows reference sessions inserted above; session updates come in the waves below.
   for (const [table, rows] of Object.entries(updates)) {
     const spec = UPDATES[/** @type {keyof typeof UPDATES} */ (table)];
-    const keyOf = (/** @type {unknown[]} */ row) => (Array.isArray(spec.key) ? JSON.stringify(spec.key.map((k) => row[spec.columns.findIndex(([c]) => c === k)])) : row[0]);
+    const keyOf = (/** @type {unknown[]} */ row) =>
+      Array.isArray(spec.key)
+        ? JSON.stringify(spec.key.map((k) => row[spec.columns.findIndex(([c]) => c === k)]))
+        : row[0];
     /** @type {unknown[][][]} */
     const waves = [];
     /** @type {Map<unknown, number>} */
@@ -231,7 +417,11 @@ function insertStatements(table, columns, rows) {
     /** @type {unknown[]} */
     const values = [];
     const tuples = slice.map((row) => `(${row.map((v) => (values.push(v ?? null), `$${values.length}`)).join(', ')})`);
-    out.push({ table, text: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, values });
+    out.push({
+      table,
+      text: `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
+      values,
+    });
   }
   return out;
 }
@@ -245,7 +435,10 @@ function updateStatements(table, spec, rows) {
     const slice = rows.slice(i, i + per);
     /** @type {unknown[]} */
     const values = [];
-    const tuples = slice.map((row) => `(${row.map((v, j) => (values.push(v ?? null), `$${values.length}::${/** @type {[string, string]} */ (spec.columns[j])[1]}`)).join(', ')})`);
+    const tuples = slice.map(
+      (row) =>
+        `(${row.map((v, j) => (values.push(v ?? null), `$${values.length}::${/** @type {[string, string]} */ (spec.columns[j])[1]}`)).join(', ')})`,
+    );
     out.push({
       table,
       text: `UPDATE ${table} AS t SET ${spec.set} FROM (VALUES ${tuples.join(', ')}) AS v(${spec.columns.map(([c]) => c).join(', ')})

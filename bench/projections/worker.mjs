@@ -23,7 +23,17 @@ import { SEED_SCHEMA, loadSeedDdl, statementsFor } from './seed-design.mjs';
  * @typedef {{ mode: string, root: string, url: string, events?: number, batch?: number, timeoutS: number, sqlProfile?: boolean, only?: string[] | null, projection?: string }} WorkerParams
  */
 /** @type {WorkerParams} */
-const { mode, root, url, events: expectedEvents, batch, timeoutS, sqlProfile, only, projection: rebuildName } = JSON.parse(/** @type {string} */ (process.argv[2]));
+const {
+  mode,
+  root,
+  url,
+  events: expectedEvents,
+  batch,
+  timeoutS,
+  sqlProfile,
+  only,
+  projection: rebuildName,
+} = JSON.parse(/** @type {string} */ (process.argv[2]));
 const dist = (/** @type {string} */ p) => import(pathToFileURL(join(root, 'dist', p)).href);
 
 let peakSampled = process.memoryUsage().rss;
@@ -87,7 +97,9 @@ const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms)
 async function openerFor(db) {
   const { KeyStore, MasterKey } = await dist('libs/personal-data/index.js');
   const { keyStoreOpener } = await dist('libs/projection-engine/index.js');
-  const keyStore = await KeyStore.open(db, { masterKey: { key: MasterKey.parse(Buffer.alloc(32, 0x42).toString('base64')), origin: 'the bench' } });
+  const keyStore = await KeyStore.open(db, {
+    masterKey: { key: MasterKey.parse(Buffer.alloc(32, 0x42).toString('base64')), origin: 'the bench' },
+  });
   return { opener: keyStoreOpener(keyStore), keyStore };
 }
 
@@ -145,7 +157,8 @@ async function projections() {
     batches += 1;
     lastProgress = performance.now();
     const applied = runner.appliedThrough();
-    if (applied !== null) for (const f of fifths) if (f.at === null && applied >= f.position) f.at = (lastProgress - t0) / 1000;
+    if (applied !== null)
+      for (const f of fifths) if (f.at === null && applied >= f.position) f.at = (lastProgress - t0) / 1000;
   });
 
   const cpu0 = process.cpuUsage();
@@ -160,19 +173,27 @@ async function projections() {
     // The end time is that of the last applied batch, not of the check.
     const { sql } = await import('kysely');
     while (performance.now() < deadline) {
-      const { rows } = /** @type {{ rows: { low: string | null, high: string | null }[] }} */ (await sql`SELECT min(coalesce(position, 0))::text AS low, max(coalesce(position, 0))::text AS high
-        FROM caretrack_projections.checkpoints`.execute(db));
+      const { rows } = /** @type {{ rows: { low: string | null, high: string | null }[] }} */ (
+        await sql`SELECT min(coalesce(position, 0))::text AS low, max(coalesce(position, 0))::text AS high
+        FROM caretrack_projections.checkpoints`.execute(db)
+      );
       const high = BigInt(rows[0]?.high ?? 0);
       if (high >= head && (await waitForPosition(db, store, allProjections, head, 0))) {
         done = true;
         break;
       }
-      const faulted = await faultedNames(db, allProjections.map((/** @type {{ name: string }} */ p) => p.name));
-      if (faulted.size > 0) throw new Error(`projection(s) faulted: ${[...faulted].join(', ')}; ${logged.last.join(' | ')}`);
+      const faulted = await faultedNames(
+        db,
+        allProjections.map((/** @type {{ name: string }} */ p) => p.name),
+      );
+      if (faulted.size > 0)
+        throw new Error(`projection(s) faulted: ${[...faulted].join(', ')}; ${logged.last.join(' | ')}`);
       if (performance.now() >= nextReport) {
         nextReport += 10_000;
         const s = (performance.now() - t0) / 1000;
-        progress(`catch-up ${s.toFixed(0)} s: ${batches} batches, checkpoints between ${rows[0]?.low ?? '?'} and ${high} of ${head} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+        progress(
+          `catch-up ${s.toFixed(0)} s: ${batches} batches, checkpoints between ${rows[0]?.low ?? '?'} and ${high} of ${head} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`,
+        );
       }
       await sleep(1000);
     }
@@ -189,7 +210,12 @@ async function projections() {
     events: Number(head),
     batches,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    perProjection: Object.fromEntries(Object.entries(runner.stats()).map(([name, st]) => [name, { applySeconds: st.seconds, batches: st.batches, events: st.events }])),
+    perProjection: Object.fromEntries(
+      Object.entries(runner.stats()).map(([name, st]) => [
+        name,
+        { applySeconds: st.seconds, batches: st.batches, events: st.events },
+      ]),
+    ),
     // decryption, once per batch for every projection (SPEC §9)
     opening: runner.openingStats(),
     fifths: fifths.map((f) => f.at),
@@ -239,9 +265,16 @@ async function rebuild() {
   const head = await store.headPosition();
   const { sql } = await import('kysely');
   const checkpoint = async () =>
-    /** @type {{ rows: { position: string, fingerprint: string | null }[] }} */ (await sql`SELECT position::text AS position, fingerprint FROM caretrack_projections.checkpoints WHERE name = ${rebuildName}`.execute(db)).rows[0] ?? null;
+    /** @type {{ rows: { position: string, fingerprint: string | null }[] }} */ (
+      await sql`SELECT position::text AS position, fingerprint FROM caretrack_projections.checkpoints WHERE name = ${rebuildName}`.execute(
+        db,
+      )
+    ).rows[0] ?? null;
   const before = await checkpoint();
-  if (before?.position !== String(head)) throw new Error(`${rebuildName}: live checkpoint at ${before?.position}, the log's head is ${head}: run the catch-up first`);
+  if (before?.position !== String(head))
+    throw new Error(
+      `${rebuildName}: live checkpoint at ${before?.position}, the log's head is ${head}: run the catch-up first`,
+    );
 
   /** @type {{ info: number, error: number, last: string[] }} */
   const logged = { info: 0, error: 0, last: [] };
@@ -257,7 +290,11 @@ async function rebuild() {
     opener,
     projections: allProjections,
     context: { triageMap: parseTriageMap(triageMapText), stages: parseStagesConfig(stagesText) },
-    fingerprintOf: (/** @type {string} */ name) => fingerprintOf(allProjections.find((/** @type {{ name: string }} */ p) => p.name === name), configTexts),
+    fingerprintOf: (/** @type {string} */ name) =>
+      fingerprintOf(
+        allProjections.find((/** @type {{ name: string }} */ p) => p.name === name),
+        configTexts,
+      ),
     owner: `bench-rebuild-${process.pid}`,
     logger: { info: keep('info'), error: keep('error') },
   });
@@ -288,7 +325,9 @@ async function rebuild() {
     if (performance.now() > deadline) throw new Error(`rebuild of ${rebuildName} did not end within ${timeoutS} s`);
     rssDuring[phase] = Math.max(rssDuring[phase], process.memoryUsage().rss);
     if (tBuilt !== null && tSwapping === null) {
-      const { rows } = /** @type {{ rows: { state: string }[] }} */ (await sql`SELECT state FROM caretrack_projections.rebuilds WHERE name = ${rebuildName}`.execute(db));
+      const { rows } = /** @type {{ rows: { state: string }[] }} */ (
+        await sql`SELECT state FROM caretrack_projections.rebuilds WHERE name = ${rebuildName}`.execute(db)
+      );
       if (rows[0]?.state === 'swapping' || rows[0]?.state === 'swapped') {
         tSwapping = performance.now();
         phase = 'swap';
@@ -297,7 +336,9 @@ async function rebuild() {
     if (performance.now() >= nextReport) {
       nextReport += 10_000;
       const p = await admin.progress(rebuildName);
-      progress(`rebuild ${rebuildName} ${((performance.now() - t0) / 1000).toFixed(0)} s: ${p?.state}, ${p?.processed} of ${p?.total} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+      progress(
+        `rebuild ${rebuildName} ${((performance.now() - t0) / 1000).toFixed(0)} s: ${p?.state}, ${p?.processed} of ${p?.total} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`,
+      );
     }
     await Promise.race([done, sleep(50)]);
   }
@@ -306,9 +347,14 @@ async function rebuild() {
   rssDuring[phase] = Math.max(rssDuring[phase], process.memoryUsage().rss);
   const final = await admin.progress(rebuildName);
   const after = await checkpoint();
-  if (final?.state !== 'swapped') throw new Error(`rebuild of ${rebuildName} ended ${final?.state}: ${final?.error ?? ''} ${JSON.stringify(final?.differences ?? null).slice(0, 1000)}`);
-  if (after?.position !== String(head)) throw new Error(`${rebuildName}: after the swap the checkpoint is at ${after?.position}, expected ${head}`);
-  const s = (/** @type {number | null} */ a, /** @type {number | null} */ b) => (a === null || b === null ? null : (b - a) / 1000);
+  if (final?.state !== 'swapped')
+    throw new Error(
+      `rebuild of ${rebuildName} ended ${final?.state}: ${final?.error ?? ''} ${JSON.stringify(final?.differences ?? null).slice(0, 1000)}`,
+    );
+  if (after?.position !== String(head))
+    throw new Error(`${rebuildName}: after the swap the checkpoint is at ${after?.position}, expected ${head}`);
+  const s = (/** @type {number | null} */ a, /** @type {number | null} */ b) =>
+    a === null || b === null ? null : (b - a) / 1000;
   await connection.close();
   return {
     projection: rebuildName,
@@ -366,7 +412,10 @@ async function seedTriggers() {
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new Error(`seed design, batch after position ${String(from)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(
+          `seed design, batch after position ${String(from)}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
       sqlSeconds += (performance.now() - s0) / 1000;
       statements += list.length;
@@ -399,12 +448,20 @@ async function seedTriggers() {
  * @typedef {Awaited<ReturnType<typeof seedTriggers>> & WorkerMemory} SeedTriggersResult
  */
 
-
 try {
   const result =
-    mode === 'projections' ? await projections() : mode === 'seed-triggers' ? await seedTriggers() : mode === 'rebuild' ? await rebuild() : mode === 'log-read' ? await logRead() : null;
+    mode === 'projections'
+      ? await projections()
+      : mode === 'seed-triggers'
+        ? await seedTriggers()
+        : mode === 'rebuild'
+          ? await rebuild()
+          : mode === 'log-read'
+            ? await logRead()
+            : null;
   if (result === null) throw new Error(`unknown mode ${mode}`);
-  if (expectedEvents !== undefined && result.events !== expectedEvents) throw new Error(`expected ${expectedEvents} events, the log holds ${result.events}`);
+  if (expectedEvents !== undefined && result.events !== expectedEvents)
+    throw new Error(`expected ${expectedEvents} events, the log holds ${result.events}`);
   clearInterval(sampler);
   process.send?.({ ok: true, result: { ...result, ...memory(), sqlProfile: sqlProfileResult() } });
 } catch (error) {

@@ -117,7 +117,10 @@ export function validateCommand<C extends object>(schema: z.ZodType<C>, body: un
   const unstorable = unstorableStrings(body);
   if (!parsed.success) {
     const error = validationErrorFromZod(parsed.error);
-    throw new ValidationError(error.message, [...error.errors, ...unstorable.filter((u) => !error.errors.some((e) => e.path === u.path))]);
+    throw new ValidationError(error.message, [
+      ...error.errors,
+      ...unstorable.filter((u) => !error.errors.some((e) => e.path === u.path)),
+    ]);
   }
   if (unstorable.length) throw new ValidationError('the command has invalid fields', unstorable);
   return parsed.data;

@@ -1,5 +1,12 @@
 import { withPersonalFieldsErased } from '../personal-data/index.js';
-import { commandNames, commandRegistry, decideCommand, erasePatientCommand, isCommandName, type CommandName } from './commands.js';
+import {
+  commandNames,
+  commandRegistry,
+  decideCommand,
+  erasePatientCommand,
+  isCommandName,
+  type CommandName,
+} from './commands.js';
 import type { DomainEvent } from './shared/decider.js';
 import { ValidationError } from './shared/errors.js';
 import { contextWith } from './shared/test-context.js';
@@ -32,9 +39,25 @@ const sha256 = 'f'.repeat(64);
 
 /** One valid body per command, the stream it writes and the streams it reads (fact → stream). */
 const CASES: Record<CommandName, Case> = {
-  RegisterPatient: { body: { patientId: 'p1', firstName: 'A', lastName: 'B' }, streamId: 'patient-p1', requires: {}, emits: 'PatientRegistered' },
-  UpdatePatientProfile: { body: { patientId: 'p1', lastName: 'C' }, streamId: 'patient-p1', requires: {}, past: [patientP1], emits: 'PatientProfileUpdated' },
-  RegisterDoctor: { body: { doctorId: 'd1', name: 'Dr D' }, streamId: 'doctor-d1', requires: {}, emits: 'DoctorRegistered' },
+  RegisterPatient: {
+    body: { patientId: 'p1', firstName: 'A', lastName: 'B' },
+    streamId: 'patient-p1',
+    requires: {},
+    emits: 'PatientRegistered',
+  },
+  UpdatePatientProfile: {
+    body: { patientId: 'p1', lastName: 'C' },
+    streamId: 'patient-p1',
+    requires: {},
+    past: [patientP1],
+    emits: 'PatientProfileUpdated',
+  },
+  RegisterDoctor: {
+    body: { doctorId: 'd1', name: 'Dr D' },
+    streamId: 'doctor-d1',
+    requires: {},
+    emits: 'DoctorRegistered',
+  },
   AssignDoctor: {
     body: { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary' },
     streamId: 'patient-p1',
@@ -50,7 +73,13 @@ const CASES: Record<CommandName, Case> = {
     emits: 'DoctorAssignmentEnded',
   },
   RecordConsultation: {
-    body: { consultationId: 'c1', patientId: 'p1', doctorId: 'd1', consultationType: 'emergency', consultationDate: '2025-05-01' },
+    body: {
+      consultationId: 'c1',
+      patientId: 'p1',
+      doctorId: 'd1',
+      consultationType: 'emergency',
+      consultationDate: '2025-05-01',
+    },
     streamId: 'consultation-c1',
     requires: { patientRegistered: 'patient-p1', doctorRegistered: 'doctor-d1' },
     emits: 'ConsultationRecorded',
@@ -62,7 +91,14 @@ const CASES: Record<CommandName, Case> = {
     past: [
       {
         type: 'ConsultationRecorded',
-        data: { consultationId: 'c1', patientId: 'p1', doctorId: 'd1', consultationType: 'emergency', consultationDate: '2025-05-01', status: 'scheduled' },
+        data: {
+          consultationId: 'c1',
+          patientId: 'p1',
+          doctorId: 'd1',
+          consultationType: 'emergency',
+          consultationDate: '2025-05-01',
+          status: 'scheduled',
+        },
       },
     ],
     emits: 'ConsultationStatusChanged',
@@ -77,7 +113,12 @@ const CASES: Record<CommandName, Case> = {
     body: { scanId: 's1', predictionId: 'x1', result: 'negative', confidence: 0.5, modelVersion: 'm1' },
     streamId: 'scan-s1',
     requires: {},
-    past: [{ type: 'ScanUploaded', data: { scanId: 's1', patientId: 'p1', fileUri: 'f', sha256, sizeBytes: 1, modality: 'MRI' } }],
+    past: [
+      {
+        type: 'ScanUploaded',
+        data: { scanId: 's1', patientId: 'p1', fileUri: 'f', sha256, sizeBytes: 1, modality: 'MRI' },
+      },
+    ],
     emits: 'PredictionRecorded',
   },
   RequestReport: {
@@ -99,7 +140,10 @@ const CASES: Record<CommandName, Case> = {
     requires: {},
     past: [
       { type: 'ReportRequested', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', priority: 3 } },
-      { type: 'ReportGenerationStarted', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', retryCount: 0 } },
+      {
+        type: 'ReportGenerationStarted',
+        data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', retryCount: 0 },
+      },
     ],
     emits: 'ReportGenerated',
   },
@@ -109,7 +153,10 @@ const CASES: Record<CommandName, Case> = {
     requires: {},
     past: [
       { type: 'ReportRequested', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', priority: 3 } },
-      { type: 'ReportGenerationStarted', data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', retryCount: 0 } },
+      {
+        type: 'ReportGenerationStarted',
+        data: { reportId: 'r1', patientId: 'p1', reportType: 'summary', retryCount: 0 },
+      },
     ],
     emits: 'ReportGenerationFailed',
   },
@@ -129,17 +176,33 @@ const CASES: Record<CommandName, Case> = {
     body: { sessionId: 'se1', endTime: '2025-06-01T11:00:00Z', kpis: {} },
     streamId: 'session-se1',
     requires: {},
-    past: [{ type: 'SessionStarted', data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' } }],
+    past: [
+      {
+        type: 'SessionStarted',
+        data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' },
+      },
+    ],
     emits: 'SessionCompleted',
   },
   FailSession: {
     body: { sessionId: 'se1', reason: 'no video' },
     streamId: 'session-se1',
     requires: {},
-    past: [{ type: 'SessionStarted', data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' } }],
+    past: [
+      {
+        type: 'SessionStarted',
+        data: { sessionId: 'se1', playerId: 'p1', sessionType: 'analysis', startTime: '2025-06-01T10:00:00Z' },
+      },
+    ],
     emits: 'SessionFailed',
   },
-  ErasePatient: { body: { patientId: 'p1', reason: 'request #1' }, streamId: 'patient-p1', requires: {}, past: [patientP1], emits: 'PatientErased' },
+  ErasePatient: {
+    body: { patientId: 'p1', reason: 'request #1' },
+    streamId: 'patient-p1',
+    requires: {},
+    past: [patientP1],
+    emits: 'PatientErased',
+  },
 };
 
 const isKnownSymptom = (symptomId: string) => symptomId === 'dizziness';
@@ -206,7 +269,9 @@ describe('command roles', () => {
     expect(prepared.streamId).toBe('patient-p1');
     expect(prepared.effects).toEqual([{ kind: 'destroyDataKey', subjectId: 'p1' }]);
     expect(commandRegistry.RegisterPatient.prepare(CASES.RegisterPatient.body).effects).toEqual([]);
-    expect(prepared.decide([patientP1], contextWith({})).map((e) => [e.type, e.data])).toEqual([['PatientErased', { patientId: 'p1', reason: 'request #1' }]]);
+    expect(prepared.decide([patientP1], contextWith({})).map((e) => [e.type, e.data])).toEqual([
+      ['PatientErased', { patientId: 'p1', reason: 'request #1' }],
+    ]);
   });
 });
 
@@ -219,7 +284,10 @@ describe('folded states', () => {
         const { type, data } = withPersonalFieldsErased({ id: 'e', type: event.type, data: { ...event.data } });
         return { type, data };
       });
-      expect({ name, state: prepared.fold(null, erased).value }).toEqual({ name, state: prepared.fold(null, past).value });
+      expect({ name, state: prepared.fold(null, erased).value }).toEqual({
+        name,
+        state: prepared.fold(null, past).value,
+      });
     }
   });
 
@@ -252,7 +320,15 @@ describe('decideCommand', () => {
     expect(events).toEqual([
       {
         type: 'PredictionRecorded',
-        data: { scanId: 's1', predictionId: 'x2', result: 'positive', stage: 4, confidence: 0.99, modelVersion: 'm1', patientId: 'p1' },
+        data: {
+          scanId: 's1',
+          predictionId: 'x2',
+          result: 'positive',
+          stage: 4,
+          confidence: 0.99,
+          modelVersion: 'm1',
+          patientId: 'p1',
+        },
       },
     ]);
   });

@@ -42,7 +42,11 @@ const doctorOf = (command: { doctorId: string }): FactRequirement[] => [
   { fact: 'doctorRegistered', streamId: `doctor-${command.doctorId}` },
 ];
 const patientAggregate = { decider: patientDecider, isEvent: isPatientEvent, occurredAt: patientOccurredAt };
-const consultationAggregate = { decider: consultationDecider, isEvent: isConsultationEvent, occurredAt: consultationOccurredAt };
+const consultationAggregate = {
+  decider: consultationDecider,
+  isEvent: isConsultationEvent,
+  occurredAt: consultationOccurredAt,
+};
 const scanAggregate = { decider: scanDecider, isEvent: isScanEvent, occurredAt: scanOccurredAt };
 const reportAggregate = { decider: reportDecider, isEvent: isReportEvent, occurredAt: reportOccurredAt };
 const sessionAggregate = { decider: sessionDecider, isEvent: isSessionEvent, occurredAt: sessionOccurredAt };
@@ -61,7 +65,12 @@ const toSession = (command: { sessionId: string }) => `session-${command.session
  * const events = prepared.decide(pastEvents, { now, generatedId, ...facts, isKnownSymptom });
  */
 export const commandRegistry = {
-  RegisterPatient: define({ name: 'RegisterPatient', schema: patient.RegisterPatientSchema, streamId: toPatient, ...patientAggregate }),
+  RegisterPatient: define({
+    name: 'RegisterPatient',
+    schema: patient.RegisterPatientSchema,
+    streamId: toPatient,
+    ...patientAggregate,
+  }),
   UpdatePatientProfile: define({
     name: 'UpdatePatientProfile',
     schema: patient.UpdatePatientProfileSchema,
@@ -102,8 +111,19 @@ export const commandRegistry = {
     streamId: toConsultation,
     ...consultationAggregate,
   }),
-  UploadScan: define({ name: 'UploadScan', schema: scan.UploadScanSchema, streamId: toScan, requires: patientOf, ...scanAggregate }),
-  RecordPrediction: define({ name: 'RecordPrediction', schema: scan.RecordPredictionSchema, streamId: toScan, ...scanAggregate }),
+  UploadScan: define({
+    name: 'UploadScan',
+    schema: scan.UploadScanSchema,
+    streamId: toScan,
+    requires: patientOf,
+    ...scanAggregate,
+  }),
+  RecordPrediction: define({
+    name: 'RecordPrediction',
+    schema: scan.RecordPredictionSchema,
+    streamId: toScan,
+    ...scanAggregate,
+  }),
   RequestReport: define({
     name: 'RequestReport',
     schema: report.RequestReportSchema,
@@ -117,7 +137,12 @@ export const commandRegistry = {
     streamId: toReport,
     ...reportAggregate,
   }),
-  CompleteReport: define({ name: 'CompleteReport', schema: report.CompleteReportSchema, streamId: toReport, ...reportAggregate }),
+  CompleteReport: define({
+    name: 'CompleteReport',
+    schema: report.CompleteReportSchema,
+    streamId: toReport,
+    ...reportAggregate,
+  }),
   FailReport: define({ name: 'FailReport', schema: report.FailReportSchema, streamId: toReport, ...reportAggregate }),
   LogSymptom: define({
     name: 'LogSymptom',
@@ -141,7 +166,12 @@ export const commandRegistry = {
     streamId: toSession,
     ...sessionAggregate,
   }),
-  FailSession: define({ name: 'FailSession', schema: session.FailSessionSchema, streamId: toSession, ...sessionAggregate }),
+  FailSession: define({
+    name: 'FailSession',
+    schema: session.FailSessionSchema,
+    streamId: toSession,
+    ...sessionAggregate,
+  }),
   ErasePatient: define({
     name: 'ErasePatient',
     schema: patient.ErasePatientSchema,
@@ -152,7 +182,6 @@ export const commandRegistry = {
     ...patientAggregate,
   }),
 };
-
 
 /** The name of a command: `'RecordConsultation'`, … */
 export type CommandName = keyof typeof commandRegistry;

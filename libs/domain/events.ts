@@ -8,13 +8,7 @@ import type { SessionEvent } from './session/session.events.js';
 
 /** Every event the domain emits: what projections handle. */
 export type CaretrackEvent =
-  | PatientEvent
-  | DoctorEvent
-  | ConsultationEvent
-  | ScanEvent
-  | ReportEvent
-  | TrackerEvent
-  | SessionEvent;
+  PatientEvent | DoctorEvent | ConsultationEvent | ScanEvent | ReportEvent | TrackerEvent | SessionEvent;
 
 /** An event type name: `'ConsultationRecorded'`, … */
 export type CaretrackEventType = CaretrackEvent['type'];

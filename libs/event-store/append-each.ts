@@ -27,7 +27,10 @@ export function assertWellFormedAppend(stream: string, events: readonly EventToA
  *
  * @example appendToStreams: (appends) => appendEach(appends, (a) => appendOne(a.stream, a.events, a.expectedRevision))
  */
-export async function appendEach(appends: readonly StreamAppend[], append: (one: StreamAppend) => Promise<AppendResult>): Promise<AppendOutcome[]> {
+export async function appendEach(
+  appends: readonly StreamAppend[],
+  append: (one: StreamAppend) => Promise<AppendResult>,
+): Promise<AppendOutcome[]> {
   const outcomes: AppendOutcome[] = new Array(appends.length);
   const byStream = new Map<string, number[]>();
   appends.forEach((a, i) => byStream.set(a.stream, [...(byStream.get(a.stream) ?? []), i]));
@@ -39,7 +42,10 @@ export async function appendEach(appends: readonly StreamAppend[], append: (one:
         if (failure) {
           outcomes[i] = {
             ok: false,
-            error: failure instanceof WrongExpectedVersion ? new WrongExpectedVersion(one.stream, one.expectedRevision ?? 'any', failure.actual) : failure,
+            error:
+              failure instanceof WrongExpectedVersion
+                ? new WrongExpectedVersion(one.stream, one.expectedRevision ?? 'any', failure.actual)
+                : failure,
           };
           continue;
         }

@@ -61,7 +61,9 @@ export class AppendTooLarge extends EventStoreError {
     /** the store's limit in bytes, when it said */
     readonly maxBytes: number | null,
   ) {
-    super(`the append to ${stream} exceeds the event store's maximum append size${maxBytes === null ? '' : ` of ${maxBytes} bytes`}`);
+    super(
+      `the append to ${stream} exceeds the event store's maximum append size${maxBytes === null ? '' : ` of ${maxBytes} bytes`}`,
+    );
     this.name = 'AppendTooLarge';
   }
 }

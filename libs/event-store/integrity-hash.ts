@@ -25,7 +25,10 @@ export function canonicalJson(value: unknown): string {
  *
  * @example const h1 = eventHash(null, e0); const h2 = eventHash(h1, e1);
  */
-export function eventHash(previous: string | null, event: { type: string; data: JsonObject; metadata: JsonObject }): string {
+export function eventHash(
+  previous: string | null,
+  event: { type: string; data: JsonObject; metadata: JsonObject },
+): string {
   return createHash('sha256')
     .update(previous ?? '')
     .update('\n')

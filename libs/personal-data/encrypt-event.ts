@@ -28,7 +28,8 @@ export async function encryptEvent<E extends EventFields>(event: E, keys: DataKe
   if (ENCRYPTED_FIELD in event.data) throw new Error(`event ${event.id} is already encrypted`);
   if (presentPersonalFields(spec, event.data).length === 0) return event;
   const subject = spec.subject === null ? undefined : event.data[spec.subject];
-  if (typeof subject !== 'string' || subject === '') throw new Error(`event ${event.id} (${event.type}) names no ${spec.subject ?? 'subject'}`);
+  if (typeof subject !== 'string' || subject === '')
+    throw new Error(`event ${event.id} (${event.type}) names no ${spec.subject ?? 'subject'}`);
   const key = await keys.keyForWrite(subject);
   return { ...event, data: sealPersonalFields(event, spec, key) };
 }

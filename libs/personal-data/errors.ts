@@ -73,7 +73,9 @@ export class MasterKeyRotatedError extends PersonalDataError {
     readonly storeKeyId: string,
     readonly processKeyId: string,
   ) {
-    super(`the key store's master key is now ${storeKeyId}, this process holds ${processKeyId}: restart it with the new master key`);
+    super(
+      `the key store's master key is now ${storeKeyId}, this process holds ${processKeyId}: restart it with the new master key`,
+    );
     this.name = 'MasterKeyRotatedError';
   }
 }

@@ -38,7 +38,15 @@ describe('sealPersonalFields', () => {
   it('replaces the personal fields by one versioned ciphertext and keeps every other field in clear', () => {
     const e = event();
     const sealed = sealPersonalFields(e, consultation, key);
-    expect(Object.keys(sealed).sort()).toEqual(['$encrypted', 'consultationDate', 'consultationId', 'consultationType', 'doctorId', 'durationMinutes', 'patientId']);
+    expect(Object.keys(sealed).sort()).toEqual([
+      '$encrypted',
+      'consultationDate',
+      'consultationId',
+      'consultationType',
+      'doctorId',
+      'durationMinutes',
+      'patientId',
+    ]);
     expect(sealed[ENCRYPTED_FIELD]).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
     const text = JSON.stringify(sealed);
     expect(text).not.toContain('Zebulon');
@@ -47,7 +55,9 @@ describe('sealPersonalFields', () => {
 
   it('uses a fresh IV each time: the same fields never give the same ciphertext', () => {
     const e = event();
-    expect(sealPersonalFields(e, consultation, key)[ENCRYPTED_FIELD]).not.toBe(sealPersonalFields(e, consultation, key)[ENCRYPTED_FIELD]);
+    expect(sealPersonalFields(e, consultation, key)[ENCRYPTED_FIELD]).not.toBe(
+      sealPersonalFields(e, consultation, key)[ENCRYPTED_FIELD],
+    );
   });
 
   it('leaves data without personal fields as it is', () => {
@@ -59,19 +69,25 @@ describe('sealPersonalFields', () => {
 describe('openPersonalFields', () => {
   it('restores exactly the fields sealed, JSON objects included', () => {
     const e = event();
-    expect(openPersonalFields({ ...e, data: sealPersonalFields(e, consultation, key) }, consultation, live)).toEqual(e.data);
+    expect(openPersonalFields({ ...e, data: sealPersonalFields(e, consultation, key) }, consultation, live)).toEqual(
+      e.data,
+    );
     const session = {
       id: randomUUID(),
       type: 'SessionStarted',
       data: { sessionId: 's1', playerId: 'p1', title: 'Derby', metadata: { camera: { angle: 30, tags: ['a', null] } } },
     };
     const spec = personalFieldCatalogue.SessionStarted;
-    expect(openPersonalFields({ ...session, data: sealPersonalFields(session, spec, key) }, spec, live)).toEqual(session.data);
+    expect(openPersonalFields({ ...session, data: sealPersonalFields(session, spec, key) }, spec, live)).toEqual(
+      session.data,
+    );
   });
 
   it('refuses a ciphertext moved to another event (the event id is the associated data)', () => {
     const sealed = sealPersonalFields(event(), consultation, key);
-    const error = rejection(() => openPersonalFields({ id: randomUUID(), type: 'ConsultationRecorded', data: sealed }, consultation, live));
+    const error = rejection(() =>
+      openPersonalFields({ id: randomUUID(), type: 'ConsultationRecorded', data: sealed }, consultation, live),
+    );
     expect(error).toMatchObject({ code: 'personal_data_undecryptable', reason: 'authentication_failed' });
   });
 
@@ -81,13 +97,17 @@ describe('openPersonalFields', () => {
     const body = Buffer.from(String(sealed[ENCRYPTED_FIELD]).slice(3), 'base64url');
     body[20] = (body[20] ?? 0) ^ 1;
     const tampered = { ...sealed, [ENCRYPTED_FIELD]: `v1.${body.toString('base64url')}` };
-    expect(rejection(() => openPersonalFields({ ...e, data: tampered }, consultation, live)).reason).toBe('authentication_failed');
+    expect(rejection(() => openPersonalFields({ ...e, data: tampered }, consultation, live)).reason).toBe(
+      'authentication_failed',
+    );
   });
 
   it('refuses another data key, and names the event without any field value', () => {
     const e = event();
     const sealed = sealPersonalFields(e, consultation, key);
-    const error = rejection(() => openPersonalFields({ ...e, data: sealed }, consultation, { state: 'active', key: newDataKey() }));
+    const error = rejection(() =>
+      openPersonalFields({ ...e, data: sealed }, consultation, { state: 'active', key: newDataKey() }),
+    );
     expect(error.reason).toBe('authentication_failed');
     expect(error.eventId).toBe(e.id);
     expect(error.message).not.toMatch(/Zebulon|Quixotic/);
@@ -95,7 +115,9 @@ describe('openPersonalFields', () => {
 
   it('gives null for every personal field of the type once the key is destroyed', () => {
     const e = event();
-    const opened = openPersonalFields({ ...e, data: sealPersonalFields(e, consultation, key) }, consultation, { state: 'erased' });
+    const opened = openPersonalFields({ ...e, data: sealPersonalFields(e, consultation, key) }, consultation, {
+      state: 'erased',
+    });
     expect(opened).toEqual({
       consultationId: 'c1',
       patientId: 'p1',
@@ -112,19 +134,30 @@ describe('openPersonalFields', () => {
 
   it('also hides plaintext written before encryption existed once the subject is erased', () => {
     const e = event();
-    expect(openPersonalFields(e, consultation, { state: 'erased' })).toMatchObject({ chiefComplaint: null, diagnosis: null });
+    expect(openPersonalFields(e, consultation, { state: 'erased' })).toMatchObject({
+      chiefComplaint: null,
+      diagnosis: null,
+    });
     expect(openPersonalFields(e, consultation, undefined)).toBe(e.data);
   });
 
   it('reports ciphertext whose subject has no key at all as an error, not as an erasure', () => {
     const e = event();
-    expect(rejection(() => openPersonalFields({ ...e, data: sealPersonalFields(e, consultation, key) }, consultation, undefined)).reason).toBe('no_data_key');
+    expect(
+      rejection(() =>
+        openPersonalFields({ ...e, data: sealPersonalFields(e, consultation, key) }, consultation, undefined),
+      ).reason,
+    ).toBe('no_data_key');
   });
 
   it('reports an unknown stored form as malformed', () => {
     const e = event();
     for (const envelope of ['v2.AAAA', 'v1.not base64!', 42, { v: 1 }]) {
-      expect(rejection(() => openPersonalFields({ ...e, data: { ...e.data, [ENCRYPTED_FIELD]: envelope } }, consultation, live)).reason).toBe('malformed');
+      expect(
+        rejection(() =>
+          openPersonalFields({ ...e, data: { ...e.data, [ENCRYPTED_FIELD]: envelope } }, consultation, live),
+        ).reason,
+      ).toBe('malformed');
     }
   });
 });

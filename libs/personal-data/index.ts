@@ -3,9 +3,29 @@
  * encryption of events, erasure by destroying the key, master-key rotation, export pseudonyms.
  * Knows no HTTP and no projection; imports only libs/read-store.
  */
-export { personalFieldCatalogue, personalFieldsOf, type CataloguedEventType, type Erasable, type PersonalFieldOf, type PersonalFieldSpec } from './personal-fields.js';
-export { ENCRYPTED_FIELD, openPersonalFields, sealPersonalFields, type EventFields, type JsonObject, type KeyState } from './field-cipher.js';
-export { decryptEvent, decryptEvents, encryptEvent, subjectOfEvent, withPersonalFieldsErased } from './encrypt-event.js';
+export {
+  personalFieldCatalogue,
+  personalFieldsOf,
+  type CataloguedEventType,
+  type Erasable,
+  type PersonalFieldOf,
+  type PersonalFieldSpec,
+} from './personal-fields.js';
+export {
+  ENCRYPTED_FIELD,
+  openPersonalFields,
+  sealPersonalFields,
+  type EventFields,
+  type JsonObject,
+  type KeyState,
+} from './field-cipher.js';
+export {
+  decryptEvent,
+  decryptEvents,
+  encryptEvent,
+  subjectOfEvent,
+  withPersonalFieldsErased,
+} from './encrypt-event.js';
 export type { DataKeys } from './data-keys.js';
 export { KeyStore, type Erasure, type KeyStoreOptions, type Listen } from './key-store.js';
 export { KEY_STORE_SCHEMA, migrateKeyStore } from './key-store.schema.js';

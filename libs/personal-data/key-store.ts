@@ -27,7 +27,12 @@ export type KeyStoreOptions = {
   hooks?: { beforeCreateCommit?: () => Promise<void> };
 };
 
-type KeyRow = { subject_id: string; wrapped_key: string | null; master_key_id: string | null; erased_at: Date | string | null };
+type KeyRow = {
+  subject_id: string;
+  wrapped_key: string | null;
+  master_key_id: string | null;
+  erased_at: Date | string | null;
+};
 
 /** What `destroy` did. */
 export type Erasure = { erasedAt: Date; alreadyErased: boolean };
@@ -122,7 +127,9 @@ export class KeyStore implements DataKeys {
     const states = await this.db.transaction().execute(async (trx) => {
       await this.lockMasterKey(trx);
       const fresh = misses.map((subjectId) => ({ subjectId, key: newDataKey() }));
-      const wrapped = fresh.map(({ subjectId, key }) => wrapKey(this.master, { kind: 'data-key', subjectId }, key).toString('hex'));
+      const wrapped = fresh.map(({ subjectId, key }) =>
+        wrapKey(this.master, { kind: 'data-key', subjectId }, key).toString('hex'),
+      );
       const { rows: inserted } = await sql<{ subject_id: string }>`
         INSERT INTO ${this.table('data_keys')} (subject_id, wrapped_key, master_key_id)
         SELECT u.subject_id, decode(u.wrapped, 'hex'), ${this.master.id}
@@ -130,7 +137,9 @@ export class KeyStore implements DataKeys {
         ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`.execute(trx);
       await this.hooks?.beforeCreateCommit?.();
       const created = new Set(inserted.map((row) => row.subject_id));
-      const result = new Map<string, KeyState>(fresh.filter((f) => created.has(f.subjectId)).map((f) => [f.subjectId, { state: 'active', key: f.key }]));
+      const result = new Map<string, KeyState>(
+        fresh.filter((f) => created.has(f.subjectId)).map((f) => [f.subjectId, { state: 'active', key: f.key }]),
+      );
       const existing = misses.filter((subject) => !created.has(subject));
       if (existing.length > 0) {
         const { rows } = await sql<KeyRow>`
@@ -178,7 +187,9 @@ export class KeyStore implements DataKeys {
   async destroy(subjectId: string): Promise<Erasure> {
     const erasure = await this.db.transaction().execute(async (trx) => {
       const before = await sql<{ erased: boolean }>`
-        SELECT erased_at IS NOT NULL AS erased FROM ${this.table('data_keys')} WHERE subject_id = ${subjectId} FOR UPDATE`.execute(trx);
+        SELECT erased_at IS NOT NULL AS erased FROM ${this.table('data_keys')} WHERE subject_id = ${subjectId} FOR UPDATE`.execute(
+        trx,
+      );
       const { rows } = await sql<{ erased_at: Date | string }>`
         INSERT INTO ${this.table('data_keys')} AS k (subject_id, wrapped_key, master_key_id, erased_at)
         VALUES (${subjectId}, NULL, NULL, now())
@@ -224,13 +235,20 @@ export class KeyStore implements DataKeys {
              (SELECT count(*) FROM ${this.table('data_keys')} WHERE erased_at IS NOT NULL)::text AS erased,
              (SELECT count(*) FROM ${this.table('secrets')})::text AS secrets`.execute(this.db);
     const row = rows[0]!;
-    return { masterKeyId: this.master.id, dataKeys: Number(row.live), erased: Number(row.erased), secrets: Number(row.secrets) };
+    return {
+      masterKeyId: this.master.id,
+      dataKeys: Number(row.live),
+      erased: Number(row.erased),
+      secrets: Number(row.secrets),
+    };
   }
 
   /** Every erased subject (whose key was destroyed), oldest erasure first: for the start-up check of interrupted erasures. */
   async erasedSubjects(): Promise<string[]> {
     const { rows } = await sql<{ subject_id: string }>`
-      SELECT subject_id FROM ${this.table('data_keys')} WHERE erased_at IS NOT NULL ORDER BY erased_at, subject_id`.execute(this.db);
+      SELECT subject_id FROM ${this.table('data_keys')} WHERE erased_at IS NOT NULL ORDER BY erased_at, subject_id`.execute(
+      this.db,
+    );
     return rows.map((r) => r.subject_id);
   }
 
@@ -272,7 +290,9 @@ export class KeyStore implements DataKeys {
       await sql`INSERT INTO ${this.table('secrets')} (name, wrapped_key, master_key_id)
         VALUES (${name}, decode(${wrapped}, 'hex'), ${this.master.id}) ON CONFLICT (name) DO NOTHING`.execute(trx);
       const { rows } = await sql<{ wrapped_key: string; master_key_id: string }>`
-        SELECT encode(wrapped_key, 'hex') AS wrapped_key, master_key_id FROM ${this.table('secrets')} WHERE name = ${name}`.execute(trx);
+        SELECT encode(wrapped_key, 'hex') AS wrapped_key, master_key_id FROM ${this.table('secrets')} WHERE name = ${name}`.execute(
+        trx,
+      );
       return rows[0]!;
     });
     if (row.master_key_id !== this.master.id) throw new MasterKeyRotatedError(row.master_key_id, this.master.id);
@@ -295,8 +315,13 @@ export class KeyStore implements DataKeys {
 
   private stateOf(row: KeyRow): KeyState {
     if (row.erased_at !== null || row.wrapped_key === null) return { state: 'erased' };
-    if (row.master_key_id !== this.master.id) throw new MasterKeyRotatedError(row.master_key_id ?? '(none)', this.master.id);
-    const key = unwrapKey(this.master, { kind: 'data-key', subjectId: row.subject_id }, Buffer.from(row.wrapped_key, 'hex'));
+    if (row.master_key_id !== this.master.id)
+      throw new MasterKeyRotatedError(row.master_key_id ?? '(none)', this.master.id);
+    const key = unwrapKey(
+      this.master,
+      { kind: 'data-key', subjectId: row.subject_id },
+      Buffer.from(row.wrapped_key, 'hex'),
+    );
     if (!key) throw new KeyStoreCorruptError(`subject ${row.subject_id}`);
     return { state: 'active', key };
   }
@@ -338,13 +363,20 @@ export class KeyStore implements DataKeys {
 }
 
 /** Stores the key-check value on first open; refuses another master key afterwards. */
-async function checkMasterKey(db: Kysely<unknown>, schema: string, given: KeyStoreOptions['masterKey']): Promise<MasterKey> {
+async function checkMasterKey(
+  db: Kysely<unknown>,
+  schema: string,
+  given: KeyStoreOptions['masterKey'],
+): Promise<MasterKey> {
   const table = (name: string) => sql.id(schema, name);
   await sql`INSERT INTO ${table('master_key')} (id, key_id, key_check)
     SELECT 1, ${given.key.id}, ${given.key.check}
     WHERE NOT EXISTS (SELECT 1 FROM ${table('data_keys')} WHERE master_key_id IS NOT NULL)
     ON CONFLICT (id) DO NOTHING`.execute(db);
-  const { rows } = await sql<{ key_id: string; key_check: string }>`SELECT key_id, key_check FROM ${table('master_key')} WHERE id = 1`.execute(db);
+  const { rows } = await sql<{
+    key_id: string;
+    key_check: string;
+  }>`SELECT key_id, key_check FROM ${table('master_key')} WHERE id = 1`.execute(db);
   const stored = rows[0];
   if (stored?.key_check === given.key.check) return given.key;
   if (stored && given.pending && stored.key_check === given.pending.key.check) {
@@ -353,6 +385,13 @@ async function checkMasterKey(db: Kysely<unknown>, schema: string, given: KeySto
   }
   const { rows: orphan } = stored
     ? { rows: [] }
-    : await sql<{ master_key_id: string }>`SELECT master_key_id FROM ${table('data_keys')} WHERE master_key_id IS NOT NULL LIMIT 1`.execute(db);
-  throw new WrongMasterKeyError(schema, stored?.key_id ?? orphan[0]?.master_key_id ?? '(unknown)', given.key.id, given.origin);
+    : await sql<{
+        master_key_id: string;
+      }>`SELECT master_key_id FROM ${table('data_keys')} WHERE master_key_id IS NOT NULL LIMIT 1`.execute(db);
+  throw new WrongMasterKeyError(
+    schema,
+    stored?.key_id ?? orphan[0]?.master_key_id ?? '(unknown)',
+    given.key.id,
+    given.origin,
+  );
 }

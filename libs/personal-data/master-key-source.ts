@@ -38,7 +38,10 @@ export type LoadedMasterKey = {
  * const master = await loadMasterKey({ dataKeyFile: '/run/secrets/data-key', dataDir: './data' });
  * @throws {MasterKeyConfigError} naming the setting when the key cannot be read or is malformed
  */
-export async function loadMasterKey(settings: MasterKeySettings, options: { generate?: boolean } = {}): Promise<LoadedMasterKey> {
+export async function loadMasterKey(
+  settings: MasterKeySettings,
+  options: { generate?: boolean } = {},
+): Promise<LoadedMasterKey> {
   if (settings.dataKey) return { key: settings.dataKey, origin: 'DATA_KEY', warnings: [] };
   if (settings.dataKeyFile !== undefined) {
     const { key, warnings } = await readMasterKeyFile(settings.dataKeyFile, 'DATA_KEY_FILE');
@@ -60,7 +63,8 @@ export async function loadMasterKey(settings: MasterKeySettings, options: { gene
   }
   await mkdir(settings.dataDir, { recursive: true });
   const generated = MasterKey.generate();
-  if (await publishKeyFile(path, generated)) return { key: generated, origin: `DATA_DIR (${path})`, generatedPath: path, warnings: [] };
+  if (await publishKeyFile(path, generated))
+    return { key: generated, origin: `DATA_DIR (${path})`, generatedPath: path, warnings: [] };
   const winner = await readIfPresent(path); // another process generated it first: use theirs
   if (!winner) throw new MasterKeyConfigError('DATA_DIR', `${path} vanished while the master key was being generated`);
   return { ...winner, origin: `DATA_DIR (${path})` };
@@ -70,14 +74,21 @@ export async function loadMasterKey(settings: MasterKeySettings, options: { gene
  * Reads a key file: the key as hex or base64 text, or exactly 32 raw bytes. Warns when the file
  * is readable by group or others.
  */
-export async function readMasterKeyFile(path: string, variable: string): Promise<{ key: MasterKey; warnings: string[] }> {
+export async function readMasterKeyFile(
+  path: string,
+  variable: string,
+): Promise<{ key: MasterKey; warnings: string[] }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new MasterKeyConfigError(variable, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new MasterKeyConfigError(
+      variable,
+      `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
-  const key = MasterKey.parse(bytes.toString('utf8')) ?? (bytes.length === MASTER_KEY_BYTES ? MasterKey.fromBytes(bytes) : null);
+  const key =
+    MasterKey.parse(bytes.toString('utf8')) ?? (bytes.length === MASTER_KEY_BYTES ? MasterKey.fromBytes(bytes) : null);
   if (!key) throw new MasterKeyConfigError(variable, `${path} must hold ${MASTER_KEY_FORMAT}, or exactly 32 raw bytes`);
   const mode = (await stat(path)).mode & 0o777;
   const warnings = mode & 0o077 ? [`${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it`] : [];
@@ -114,7 +125,10 @@ async function readIfPresent(path: string): Promise<{ key: MasterKey; warnings: 
     await stat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new MasterKeyConfigError('DATA_DIR', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new MasterKeyConfigError(
+      'DATA_DIR',
+      `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
   return readMasterKeyFile(path, 'DATA_DIR');
 }

@@ -6,7 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { MasterKeyConfigError } from './errors.js';
 import { MasterKey } from './master-key.js';
-import { GENERATED_MASTER_KEY_FILE, PENDING_MASTER_KEY_FILE, loadMasterKey, publishKeyFile } from './master-key-source.js';
+import {
+  GENERATED_MASTER_KEY_FILE,
+  PENDING_MASTER_KEY_FILE,
+  loadMasterKey,
+  publishKeyFile,
+} from './master-key-source.js';
 
 describe('MasterKey', () => {
   const bytes = Buffer.alloc(32, 0xab);
@@ -19,7 +24,13 @@ describe('MasterKey', () => {
   });
 
   it('refuses anything else', () => {
-    for (const text of ['', 'ab'.repeat(31), Buffer.alloc(31).toString('base64'), Buffer.alloc(33).toString('base64'), 'correct horse battery staple']) {
+    for (const text of [
+      '',
+      'ab'.repeat(31),
+      Buffer.alloc(31).toString('base64'),
+      Buffer.alloc(33).toString('base64'),
+      'correct horse battery staple',
+    ]) {
       expect(MasterKey.parse(text)).toBeNull();
     }
     expect(() => MasterKey.fromBytes(Buffer.alloc(16))).toThrow('32 bytes');
@@ -88,7 +99,9 @@ describe('loadMasterKey', () => {
   });
 
   it('names the setting when a key file is missing or malformed, without echoing its content', async () => {
-    await expect(loadMasterKey({ dataKeyFile: join(dataDir, 'absent'), dataDir })).rejects.toThrow(/^DATA_KEY_FILE: cannot read .*absent \(ENOENT\)$/);
+    await expect(loadMasterKey({ dataKeyFile: join(dataDir, 'absent'), dataDir })).rejects.toThrow(
+      /^DATA_KEY_FILE: cannot read .*absent \(ENOENT\)$/,
+    );
     const file = join(dataDir, 'bad.key');
     await writeFile(file, 'my-secret-passphrase\n');
     const error = await loadMasterKey({ dataKeyFile: file, dataDir }).catch((e: unknown) => e);
@@ -110,7 +123,9 @@ describe('loadMasterKey', () => {
     expect([loaded.key.id, loaded.pending?.key.id]).toEqual([current.id, next.id]);
     await loaded.pending?.promote();
     expect((await loadMasterKey({ dataDir })).key.id).toBe(next.id);
-    expect(await readFile(join(dataDir, `${GENERATED_MASTER_KEY_FILE}.retired-${current.id}`), 'utf8')).toBe(`${current.exportText()}\n`);
+    expect(await readFile(join(dataDir, `${GENERATED_MASTER_KEY_FILE}.retired-${current.id}`), 'utf8')).toBe(
+      `${current.exportText()}\n`,
+    );
 
     await rm(join(dataDir, GENERATED_MASTER_KEY_FILE));
     const third = MasterKey.generate();

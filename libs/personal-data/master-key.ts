@@ -29,7 +29,8 @@ export class MasterKey {
 
   /** From exactly 32 bytes. */
   static fromBytes(bytes: Uint8Array): MasterKey {
-    if (bytes.length !== MASTER_KEY_BYTES) throw new RangeError(`a master key is ${MASTER_KEY_BYTES} bytes, not ${bytes.length}`);
+    if (bytes.length !== MASTER_KEY_BYTES)
+      throw new RangeError(`a master key is ${MASTER_KEY_BYTES} bytes, not ${bytes.length}`);
     return new MasterKey(createSecretKey(Buffer.from(bytes)));
   }
 

@@ -17,7 +17,17 @@ const clearFields = {
   DoctorAssignmentEnded: ['patientId', 'doctorId'],
   PatientErased: ['patientId', 'reason'],
   DoctorRegistered: ['doctorId', 'name', 'specialization', 'email'],
-  ConsultationRecorded: ['consultationId', 'patientId', 'doctorId', 'consultationType', 'consultationDate', 'status', 'durationMinutes', 'fee', 'nextVisitDate'],
+  ConsultationRecorded: [
+    'consultationId',
+    'patientId',
+    'doctorId',
+    'consultationType',
+    'consultationDate',
+    'status',
+    'durationMinutes',
+    'fee',
+    'nextVisitDate',
+  ],
   ConsultationStatusChanged: ['consultationId', 'patientId', 'doctorId', 'status', 'previousStatus'],
   ScanUploaded: ['scanId', 'patientId', 'doctorId', 'modality', 'bodyRegion', 'sha256', 'sizeBytes', 'takenAt'],
   PredictionRecorded: ['scanId', 'predictionId', 'patientId', 'result', 'stage', 'confidence', 'modelVersion'],
@@ -35,7 +45,9 @@ const clearFields = {
 type Uncatalogued = Exclude<CaretrackEventType, keyof Catalogue>;
 type NotAnEvent = Exclude<keyof Catalogue, CaretrackEventType>;
 type NotAField = { [T in CaretrackEventType]: Exclude<Personal<T>, keyof EventData<T>> }[CaretrackEventType];
-type BadSubject = { [T in CaretrackEventType]: Exclude<Catalogue[T]['subject'], keyof EventData<T> | null> }[CaretrackEventType];
+type BadSubject = {
+  [T in CaretrackEventType]: Exclude<Catalogue[T]['subject'], keyof EventData<T> | null>;
+}[CaretrackEventType];
 type Unclassified = {
   [T in CaretrackEventType]: Exclude<keyof EventData<T>, Personal<T> | (typeof clearFields)[T][number]>;
 }[CaretrackEventType];
@@ -47,16 +59,23 @@ const everyFieldClassified: [Unclassified] extends [never] ? true : Unclassified
 
 describe('the personal field catalogue', () => {
   it('classifies every event type of the domain, and only those', () => {
-    expect([everyEventCatalogued, onlyEvents, personalFieldsExist, subjectsExist, everyFieldClassified]).toEqual([true, true, true, true, true]);
+    expect([everyEventCatalogued, onlyEvents, personalFieldsExist, subjectsExist, everyFieldClassified]).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(Object.keys(personalFieldCatalogue).sort()).toEqual(Object.keys(clearFields).sort());
   });
 
   it('holds the personal fields SPEC §9 lists', () => {
-    const fieldsOf = (...types: (keyof Catalogue)[]) => [...new Set(types.flatMap((t) => personalFieldCatalogue[t].fields))].sort();
+    const fieldsOf = (...types: (keyof Catalogue)[]) =>
+      [...new Set(types.flatMap((t) => personalFieldCatalogue[t].fields))].sort();
     expect(fieldsOf('PatientRegistered', 'PatientProfileUpdated')).toEqual(['dateOfBirth', 'firstName', 'lastName']);
-    expect(fieldsOf('ConsultationRecorded', 'ConsultationStatusChanged', 'DoctorAssigned', 'DoctorAssignmentEnded')).toEqual(
-      ['chiefComplaint', 'diagnosis', 'notes', 'prescription', 'reason'],
-    );
+    expect(
+      fieldsOf('ConsultationRecorded', 'ConsultationStatusChanged', 'DoctorAssigned', 'DoctorAssignmentEnded'),
+    ).toEqual(['chiefComplaint', 'diagnosis', 'notes', 'prescription', 'reason']);
     expect(fieldsOf('ScanUploaded')).toEqual(['fileUri']);
     expect(fieldsOf('SessionStarted')).toEqual(['description', 'metadata', 'title', 'videoPath']);
   });
@@ -68,9 +87,16 @@ describe('the personal field catalogue', () => {
   });
 
   it('names the patient as the subject (playerId in sessions) and doctors as nobody', () => {
-    const subjects = Object.fromEntries(Object.entries(personalFieldCatalogue).map(([type, spec]) => [type, spec.subject]));
+    const subjects = Object.fromEntries(
+      Object.entries(personalFieldCatalogue).map(([type, spec]) => [type, spec.subject]),
+    );
     expect(new Set(Object.values(subjects))).toEqual(new Set(['patientId', 'playerId', null]));
-    expect([subjects['SessionStarted'], subjects['SessionCompleted'], subjects['SessionFailed'], subjects['DoctorRegistered']]).toEqual(['playerId', 'playerId', 'playerId', null]);
+    expect([
+      subjects['SessionStarted'],
+      subjects['SessionCompleted'],
+      subjects['SessionFailed'],
+      subjects['DoctorRegistered'],
+    ]).toEqual(['playerId', 'playerId', 'playerId', null]);
   });
 
   it('keeps the erasure event free of personal fields', () => {

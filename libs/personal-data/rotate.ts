@@ -50,10 +50,14 @@ export async function rotateMasterKey(
     const { rows: masters } = await sql<{ key_id: string; key_check: string }>`
       SELECT key_id, key_check FROM ${table('master_key')} WHERE id = 1 FOR UPDATE`.execute(trx);
     const stored = masters[0];
-    if (!stored) throw new Error(`the key store in schema ${schema} holds no master key yet (the service never started on it): nothing to rotate`);
+    if (!stored)
+      throw new Error(
+        `the key store in schema ${schema} holds no master key yet (the service never started on it): nothing to rotate`,
+      );
     await options.afterLock?.();
     const counts = await countErased(trx, table('data_keys'));
-    if (stored.key_check === to.check) return { from: from.id, to: to.id, dataKeys: 0, erased: counts, secrets: 0, alreadyDone: true };
+    if (stored.key_check === to.check)
+      return { from: from.id, to: to.id, dataKeys: 0, erased: counts, secrets: 0, alreadyDone: true };
     if (stored.key_check !== from.check) {
       throw new WrongMasterKeyError(schema, stored.key_id, from.id, options.origin ?? 'the current master key');
     }
@@ -61,7 +65,9 @@ export async function rotateMasterKey(
       SELECT subject_id AS owner, encode(wrapped_key, 'hex') AS wrapped_key FROM ${table('data_keys')}
       WHERE wrapped_key IS NOT NULL ORDER BY subject_id FOR UPDATE`.execute(trx);
     const { rows: secrets } = await sql<{ owner: string; wrapped_key: string }>`
-      SELECT name AS owner, encode(wrapped_key, 'hex') AS wrapped_key FROM ${table('secrets')} ORDER BY name FOR UPDATE`.execute(trx);
+      SELECT name AS owner, encode(wrapped_key, 'hex') AS wrapped_key FROM ${table('secrets')} ORDER BY name FOR UPDATE`.execute(
+      trx,
+    );
     const rewrapped = (rows: { owner: string; wrapped_key: string }[], label: (owner: string) => WrapLabel) =>
       rows.map((row) => {
         const key = unwrapKey(from, label(row.owner), Buffer.from(row.wrapped_key, 'hex'));
@@ -80,12 +86,23 @@ export async function rotateMasterKey(
       await sql`UPDATE ${table('secrets')} SET wrapped_key = decode(${secret.wrapped}, 'hex'), master_key_id = ${to.id}
         WHERE name = ${secret.owner}`.execute(trx);
     }
-    await sql`UPDATE ${table('master_key')} SET key_id = ${to.id}, key_check = ${to.check}, rotated_at = now() WHERE id = 1`.execute(trx);
-    return { from: from.id, to: to.id, dataKeys: newKeys.length, erased: counts, secrets: newSecrets.length, alreadyDone: false };
+    await sql`UPDATE ${table('master_key')} SET key_id = ${to.id}, key_check = ${to.check}, rotated_at = now() WHERE id = 1`.execute(
+      trx,
+    );
+    return {
+      from: from.id,
+      to: to.id,
+      dataKeys: newKeys.length,
+      erased: counts,
+      secrets: newSecrets.length,
+      alreadyDone: false,
+    };
   });
 }
 
 async function countErased(trx: Kysely<unknown>, dataKeys: ReturnType<typeof sql.id>): Promise<number> {
-  const { rows } = await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${dataKeys} WHERE erased_at IS NOT NULL`.execute(trx);
+  const { rows } = await sql<{
+    n: string;
+  }>`SELECT count(*)::text AS n FROM ${dataKeys} WHERE erased_at IS NOT NULL`.execute(trx);
   return Number(rows[0]?.n ?? 0);
 }

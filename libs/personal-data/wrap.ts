@@ -13,7 +13,10 @@ export type WrapLabel = { kind: 'data-key'; subjectId: string } | { kind: 'secre
  * secret) fails to unwrap.
  */
 function aadOf(label: WrapLabel): Buffer {
-  return Buffer.from(label.kind === 'data-key' ? `caretrack:data-key:v1:${label.subjectId}` : `caretrack:secret:v1:${label.name}`, 'utf8');
+  return Buffer.from(
+    label.kind === 'data-key' ? `caretrack:data-key:v1:${label.subjectId}` : `caretrack:secret:v1:${label.name}`,
+    'utf8',
+  );
 }
 
 /** A fresh random 256-bit key. */

@@ -59,7 +59,8 @@ export async function applyBatchTogether(
 ): Promise<void> {
   const ios = parts.map(({ options }) => new SqlBatchIO(options.db, options.schema, options.cache, options.history));
   try {
-    for (const [i, { events, options }] of parts.entries()) await options.projection.apply(events.map(toProjectedEvent), ios[i]!, options.context);
+    for (const [i, { events, options }] of parts.entries())
+      await options.projection.apply(events.map(toProjectedEvent), ios[i]!, options.context);
     await db.transaction().execute(async (trx) => {
       // asynchronous commit, as in applyBatch: rows and checkpoints are lost or kept together
       await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
@@ -78,7 +79,11 @@ export async function applyBatchTogether(
  * stream's events of the given types up to a position, optionally only those a replay
  * selected (an as-of replay must not see later events), opened like every batch.
  */
-export function storeHistory(store: EventStore, opener: EventOpener, select?: (event: StoredEvent) => boolean): HistoryReader {
+export function storeHistory(
+  store: EventStore,
+  opener: EventOpener,
+  select?: (event: StoredEvent) => boolean,
+): HistoryReader {
   return async (streamId, types, upTo) => {
     let events: StoredEvent[];
     try {
@@ -87,7 +92,9 @@ export function storeHistory(store: EventStore, opener: EventOpener, select?: (e
       if (error instanceof StreamNotFound) return [];
       throw error;
     }
-    const chosen = events.filter((e) => e.position <= upTo && types.includes(e.type) && (select === undefined || select(e)));
+    const chosen = events.filter(
+      (e) => e.position <= upTo && types.includes(e.type) && (select === undefined || select(e)),
+    );
     return (await opener.open(chosen)).map(toProjectedEvent);
   };
 }

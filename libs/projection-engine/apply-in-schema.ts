@@ -5,7 +5,11 @@ import { sql, type Kysely } from 'kysely';
  * (live tables: `public`; a rebuild: its shadow schema). Inside a caller's transaction it
  * joins it (the search path then holds until that transaction ends).
  */
-export async function inSchema<T>(db: Kysely<unknown>, schema: string, work: (trx: Kysely<unknown>) => Promise<T>): Promise<T> {
+export async function inSchema<T>(
+  db: Kysely<unknown>,
+  schema: string,
+  work: (trx: Kysely<unknown>) => Promise<T>,
+): Promise<T> {
   const run = async (trx: Kysely<unknown>) => {
     await sql`SELECT set_config('search_path', ${`"${schema}", public`}, true)`.execute(trx);
     return work(trx);

@@ -11,7 +11,10 @@ export type Batch = { events: StoredEvent[]; checkpoint: Position | null };
  * its batch, so it is only acted on after the events before it. Catching up gives full
  * batches; live traffic gives small ones at once.
  */
-export async function* batchesOf(items: AsyncIterable<StoredEvent | SubscriptionCheckpoint>, maxSize: number): AsyncGenerator<Batch> {
+export async function* batchesOf(
+  items: AsyncIterable<StoredEvent | SubscriptionCheckpoint>,
+  maxSize: number,
+): AsyncGenerator<Batch> {
   const iterator = items[Symbol.asyncIterator]();
   let pending = iterator.next();
   for (;;) {
@@ -25,7 +28,10 @@ export async function* batchesOf(items: AsyncIterable<StoredEvent | Subscription
     const events = [first.value];
     let checkpoint: Position | null = null;
     while (events.length < maxSize) {
-      const next = await Promise.race([pending, new Promise<typeof IDLE>((resolve) => setImmediate(() => resolve(IDLE)))]);
+      const next = await Promise.race([
+        pending,
+        new Promise<typeof IDLE>((resolve) => setImmediate(() => resolve(IDLE))),
+      ]);
       if (next === IDLE) break;
       if (next.done) {
         yield { events, checkpoint: null };

@@ -12,11 +12,16 @@ const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
  * schema, in one transaction. An existing one is left as it is (its fingerprint may differ:
  * stale).
  */
-export async function registerProjection(db: Kysely<unknown>, projection: Projection, fingerprint: string): Promise<void> {
+export async function registerProjection(
+  db: Kysely<unknown>,
+  projection: Projection,
+  fingerprint: string,
+): Promise<void> {
   await inSchema(db, LIVE_SCHEMA, async (trx) => {
     // class 1886547818 = "proj" (hex literals need PostgreSQL 16)
     await sql`SELECT pg_advisory_xact_lock(1886547818, hashtext(${projection.name}))`.execute(trx);
-    const inserted = await sql`INSERT INTO ${checkpoints} (name, fingerprint) VALUES (${projection.name}, ${fingerprint})
+    const inserted =
+      await sql`INSERT INTO ${checkpoints} (name, fingerprint) VALUES (${projection.name}, ${fingerprint})
       ON CONFLICT (name) DO NOTHING`.execute(trx);
     if (Number(inserted.numAffectedRows ?? 0n) === 0) return;
     for (const ddl of projection.tables) await sql.raw(ddl).execute(trx);
@@ -24,7 +29,10 @@ export async function registerProjection(db: Kysely<unknown>, projection: Projec
 }
 
 /** The checkpoints of some projections (`null`: nothing applied yet). */
-export async function loadPositions(db: Kysely<unknown>, names: readonly string[]): Promise<Map<string, Position | null>> {
+export async function loadPositions(
+  db: Kysely<unknown>,
+  names: readonly string[],
+): Promise<Map<string, Position | null>> {
   const { rows } = await sql<{ name: string; position: string | null }>`SELECT name, position::text AS position
     FROM ${checkpoints} WHERE name = ANY(${[...names]}::text[])`.execute(db);
   return new Map(rows.map((r) => [r.name, r.position === null ? null : BigInt(r.position)]));
@@ -60,7 +68,9 @@ export async function advanceCheckpoints(
     FROM unnest(${moves.map((m) => m.name)}::text[], ${moves.map((m) => m.fence.toString())}::text[],
       ${moves.map((m) => (m.previous === null ? null : m.previous.toString()))}::text[], ${moves.map((m) => m.next.toString())}::text[])
       AS v(name, fence, previous, next)
-    WHERE c.name = v.name AND c.fence = v.fence::bigint AND c.position IS NOT DISTINCT FROM v.previous::numeric`.execute(trx);
+    WHERE c.name = v.name AND c.fence = v.fence::bigint AND c.position IS NOT DISTINCT FROM v.previous::numeric`.execute(
+    trx,
+  );
   if (Number(result.numAffectedRows ?? 0n) !== moves.length) throw new LostTurn(moves.map((m) => m.name).join(', '));
 }
 

@@ -24,7 +24,9 @@ describe('describeFault', () => {
   });
 
   it('gives an undecryptable event as its code, id and reason', () => {
-    const described = describeFault(new UndecryptableEventError('0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11', 'authentication_failed'));
+    const described = describeFault(
+      new UndecryptableEventError('0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11', 'authentication_failed'),
+    );
     expect(described).toBe(
       'UndecryptableEventError (personal_data_undecryptable): the personal fields of event 0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11 cannot be decrypted (authentication failed)',
     );

@@ -13,7 +13,8 @@
 export function describeFault(error: unknown): string {
   if (!(error instanceof Error)) return typeof error === 'string' ? error : 'unknown error';
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && SQLSTATE.test(code) && isDatabaseError(error)) return `${error.name} (SQLSTATE ${code})`;
+  if (typeof code === 'string' && SQLSTATE.test(code) && isDatabaseError(error))
+    return `${error.name} (SQLSTATE ${code})`;
   if (typeof code === 'string' && code !== '') return `${error.name} (${code}): ${error.message}`;
   return `${error.name}: ${error.message}`;
 }

@@ -11,5 +11,11 @@ export { LostTurn, NoPreviousTables, ProjectionEngineError, RebuildInProgress, U
 export type { RebuildProgress } from './rebuild/rebuild-state.js';
 export type { TableDifference } from './rebuild/compare.js';
 export { withScratchReplay } from './rebuild/scratch-replay.js';
-export { keyStoreOpener, plaintextOpener, type EngineDataKeys, type EventOpener, type OpenedEvent } from './open-events.js';
+export {
+  keyStoreOpener,
+  plaintextOpener,
+  type EngineDataKeys,
+  type EventOpener,
+  type OpenedEvent,
+} from './open-events.js';
 export { describeFault } from './fault.js';

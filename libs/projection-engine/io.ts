@@ -32,7 +32,11 @@ export interface ProjectionIO {
    * history a projection re-reads in the rare case that its stored state cannot absorb an event
    * (a backdated symptom log), instead of keeping a copy of every event in its own tables.
    */
-  history<E extends EventShape>(streamId: string, types: readonly E['type'][], upTo: Position): Promise<ProjectedEvent<E>[]>;
+  history<E extends EventShape>(
+    streamId: string,
+    types: readonly E['type'][],
+    upTo: Position,
+  ): Promise<ProjectedEvent<E>[]>;
 }
 
 /** The text form of a key (composite keys joined by NUL, which no id contains). */
@@ -49,7 +53,8 @@ export function rowKey(table: TableShape, row: object): string {
 /** The values of a key, one per primary-key column. */
 export function keyValues(table: TableShape, key: KeyValue): string[] {
   const values = typeof key === 'object' ? key.map(String) : [String(key)];
-  if (values.length !== table.primaryKey.length) throw new Error(`${table.name}: a key needs ${table.primaryKey.length} value(s)`);
+  if (values.length !== table.primaryKey.length)
+    throw new Error(`${table.name}: a key needs ${table.primaryKey.length} value(s)`);
   return values;
 }
 
@@ -94,7 +99,10 @@ export function keyedRows<E extends EventShape, R extends object>(
       const key = spec.key(event);
       return key === undefined ? [] : [{ event, key: keyString(key), raw: key }];
     });
-    const current = await io.load(table, keyed.map((k) => k.raw));
+    const current = await io.load(
+      table,
+      keyed.map((k) => k.raw),
+    );
     const changed = new Map<string, R>();
     for (const { event, key } of keyed) {
       const before = changed.get(key) ?? current.get(key);

@@ -9,12 +9,24 @@ const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
  * taken lease gets a higher fence, written onto the checkpoint so the previous holder's next
  * write fails (`LostTurn`). Returns the fence of every lease now held.
  */
-export async function acquireLeases(db: Kysely<unknown>, owner: string, names: readonly string[], ttlMs: number): Promise<Map<string, bigint>> {
+export async function acquireLeases(
+  db: Kysely<unknown>,
+  owner: string,
+  names: readonly string[],
+  ttlMs: number,
+): Promise<Map<string, bigint>> {
   return db.transaction().execute((trx) => acquireIn(trx, owner, names, ttlMs));
 }
 
-async function acquireIn(db: Kysely<unknown>, owner: string, names: readonly string[], ttlMs: number): Promise<Map<string, bigint>> {
-  await sql`INSERT INTO ${leases} (name) SELECT unnest(${[...names]}::text[]) ON CONFLICT (name) DO NOTHING`.execute(db);
+async function acquireIn(
+  db: Kysely<unknown>,
+  owner: string,
+  names: readonly string[],
+  ttlMs: number,
+): Promise<Map<string, bigint>> {
+  await sql`INSERT INTO ${leases} (name) SELECT unnest(${[...names]}::text[]) ON CONFLICT (name) DO NOTHING`.execute(
+    db,
+  );
   const { rows } = await sql<{ name: string; fence: string; renewed: boolean }>`
     UPDATE ${leases} l SET
       fence = CASE WHEN l.owner IS NOT DISTINCT FROM ${owner} THEN l.fence ELSE l.fence + 1 END,

@@ -64,10 +64,13 @@ export function plaintextOpener(): EventOpener {
     async open(events) {
       for (const event of events) if (event.type === 'PatientErased') erased.add(String(event.data['patientId']));
       return events.map((event) => {
-        if (ENCRYPTED_FIELD in event.data) return { ...event, undecryptable: new UndecryptableEventError(event.id, 'no_data_key') } as OpenedEvent;
+        if (ENCRYPTED_FIELD in event.data)
+          return { ...event, undecryptable: new UndecryptableEventError(event.id, 'no_data_key') } as OpenedEvent;
         const field = personalFieldsOf(event.type)?.subject;
         const subject = field ? event.data[field] : undefined;
-        return (typeof subject === 'string' && erased.has(subject) ? withPersonalFieldsErased(event) : event) as OpenedEvent;
+        return (
+          typeof subject === 'string' && erased.has(subject) ? withPersonalFieldsErased(event) : event
+        ) as OpenedEvent;
       });
     },
   };

@@ -17,7 +17,10 @@ export async function effectivePositions(
   store: EventStore,
   projections: readonly Projection[],
 ): Promise<Map<string, Position>> {
-  const checkpoints = await loadPositions(db, projections.map((p) => p.name));
+  const checkpoints = await loadPositions(
+    db,
+    projections.map((p) => p.name),
+  );
   const head = (await store.headPosition()) ?? 0n;
   const result = new Map<string, Position>();
   for (const p of projections) {
@@ -29,10 +32,18 @@ export async function effectivePositions(
 }
 
 /** True when every projection has applied every event it handles up to `position`. */
-export async function allPassed(db: Kysely<unknown>, store: EventStore, projections: readonly Projection[], position: Position): Promise<boolean> {
+export async function allPassed(
+  db: Kysely<unknown>,
+  store: EventStore,
+  projections: readonly Projection[],
+  position: Position,
+): Promise<boolean> {
   // A position the log has not reached yet has not been passed by anyone.
   if (((await store.headPosition()) ?? 0n) < position) return false;
-  const checkpoints = await loadPositions(db, projections.map((p) => p.name));
+  const checkpoints = await loadPositions(
+    db,
+    projections.map((p) => p.name),
+  );
   for (const p of projections) {
     const checkpoint = checkpoints.get(p.name) ?? null;
     if (checkpoint !== null && checkpoint >= position) continue;

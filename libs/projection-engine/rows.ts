@@ -8,7 +8,12 @@ export type Row = Record<string, unknown>;
  *
  * @example const current = await loadRows(db, 'patients', 'patient_id', ['p1', 'p2']);
  */
-export async function loadRows(db: Kysely<unknown>, table: string, column: string, keys: readonly string[]): Promise<Row[]> {
+export async function loadRows(
+  db: Kysely<unknown>,
+  table: string,
+  column: string,
+  keys: readonly string[],
+): Promise<Row[]> {
   if (keys.length === 0) return [];
   const { rows } = await sql<{ row: Row }>`SELECT to_jsonb(t.*) AS row FROM ${sql.table(table)} t
     WHERE t.${sql.ref(column)} = ANY(${[...new Set(keys)]}::text[])`.execute(db);
@@ -16,7 +21,12 @@ export async function loadRows(db: Kysely<unknown>, table: string, column: strin
 }
 
 /** Loads rows into a map keyed by `column`. */
-export async function loadRowMap(db: Kysely<unknown>, table: string, column: string, keys: readonly string[]): Promise<Map<string, Row>> {
+export async function loadRowMap(
+  db: Kysely<unknown>,
+  table: string,
+  column: string,
+  keys: readonly string[],
+): Promise<Map<string, Row>> {
   return new Map((await loadRows(db, table, column, keys)).map((row) => [String(row[column]), row]));
 }
 
@@ -25,7 +35,12 @@ export async function loadRowMap(db: Kysely<unknown>, table: string, column: str
  * column from the table). Every row must carry every column it wants written; on conflict
  * the given columns are overwritten.
  */
-export async function upsertRows(db: Kysely<unknown>, table: string, keyColumns: readonly string[], rows: readonly Row[]): Promise<void> {
+export async function upsertRows(
+  db: Kysely<unknown>,
+  table: string,
+  keyColumns: readonly string[],
+  rows: readonly Row[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const updates = columns.filter((c) => !keyColumns.includes(c));
@@ -41,7 +56,12 @@ export async function upsertRows(db: Kysely<unknown>, table: string, keyColumns:
 }
 
 /** Inserts many rows in one statement; rows whose key exists already are skipped. */
-export async function insertRows(db: Kysely<unknown>, table: string, keyColumns: readonly string[], rows: readonly Row[]): Promise<void> {
+export async function insertRows(
+  db: Kysely<unknown>,
+  table: string,
+  keyColumns: readonly string[],
+  rows: readonly Row[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})

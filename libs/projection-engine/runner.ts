@@ -9,7 +9,15 @@ import { createIndexesSql } from './table.js';
 import { batchesOf, prefetch } from './batches.js';
 import { RowCache } from './row-cache.js';
 import type { HistoryReader } from './sql-io.js';
-import { advanceCheckpoint, advanceCheckpoints, clearFaults, faultedNames, loadPositions, markFaulted, registerProjection } from './checkpoints.js';
+import {
+  advanceCheckpoint,
+  advanceCheckpoints,
+  clearFaults,
+  faultedNames,
+  loadPositions,
+  markFaulted,
+  registerProjection,
+} from './checkpoints.js';
 import { LIVE_SCHEMA, migrateEngine } from './engine-schema.js';
 import { fingerprintOf, type ConfigTexts } from './fingerprint.js';
 import { acquireLeases, releaseLeases } from './leases.js';
@@ -19,7 +27,11 @@ import { LostTurn } from './errors.js';
 import type { EventOpener, OpenedEvent } from './open-events.js';
 import { describeFault } from './fault.js';
 
-type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+type Logger = {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+};
 
 /**
  * Told of every batch committed to a projection's live tables with its checkpoint (the API's
@@ -119,7 +131,10 @@ export class ProjectionRunner {
     const { db, projections } = this.options;
     await migrateEngine(db);
     for (const p of projections) await registerProjection(db, p, this.fingerprint(p.name));
-    await clearFaults(db, projections.map((p) => p.name));
+    await clearFaults(
+      db,
+      projections.map((p) => p.name),
+    );
     await this.renewLeases();
     this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewMs ?? 2000);
     this.loop = this.run();
@@ -164,7 +179,12 @@ export class ProjectionRunner {
   private async renewLeases(): Promise<void> {
     if (this.stopped) return;
     try {
-      const now = await acquireLeases(this.options.db, this.owner, [...this.byName.keys()], this.options.leaseTtlMs ?? 10_000);
+      const now = await acquireLeases(
+        this.options.db,
+        this.owner,
+        [...this.byName.keys()],
+        this.options.leaseTtlMs ?? 10_000,
+      );
       const changed = now.size !== this.held.size || [...now].some(([name, fence]) => this.held.get(name) !== fence);
       // A lease lost or taken anew: another runner may have written meanwhile.
       for (const name of this.byName.keys()) if (now.get(name) !== this.held.get(name)) this.caches.delete(name);
@@ -214,7 +234,12 @@ export class ProjectionRunner {
     const batchSize = this.options.batchSize ?? 10_000;
     const liveBatchIntervalMs = this.options.liveBatchIntervalMs ?? 20;
     // Live, the log is read at the batches' rhythm: one read per interval, not one per append.
-    const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: from ?? 'start', eventTypes, pageSize: this.options.pageSize ?? 5000, liveReadIntervalMs: liveBatchIntervalMs });
+    const subscription = store.subscribeToAllWithCheckpoints({
+      fromPosition: from ?? 'start',
+      eventTypes,
+      pageSize: this.options.pageSize ?? 5000,
+      liveReadIntervalMs: liveBatchIntervalMs,
+    });
     this.subscription = subscription;
     this.applied = null;
     // A stop or a lease change that came while this was being set up must end it too.
@@ -225,12 +250,19 @@ export class ProjectionRunner {
     /** per projection, the last batch it was given: the next one starts after it */
     const tails = new Map<string, Promise<void>>();
     try {
-      for await (const batch of batchesOf(prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))), batchSize)) {
+      for await (const batch of batchesOf(
+        prefetch<StoredEvent | SubscriptionCheckpoint>(subscription, Math.max(1, Math.floor(batchSize / 2))),
+        batchSize,
+      )) {
         const batchStarted = performance.now();
         const opened = await this.open(batch.events);
         const eventsFor = (projection: Projection) => {
           const previous = positions.get(projection.name) ?? null;
-          return active.has(projection.name) ? opened.filter((e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type)) : [];
+          return active.has(projection.name)
+            ? opened.filter(
+                (e) => (previous === null || e.position > previous) && projection.eventTypes.includes(e.type),
+              )
+            : [];
         };
         const one = async (projection: Projection) => {
           if (!active.has(projection.name)) return;
@@ -246,7 +278,8 @@ export class ProjectionRunner {
         const checkpointOnly = async (projection: Projection) => {
           const at = positions.get(projection.name) ?? null;
           if (batch.checkpoint !== null && active.has(projection.name) && (at === null || batch.checkpoint > at)) {
-            if (await this.advanceIdle(projection.name, active.get(projection.name)!, at, batch.checkpoint)) positions.set(projection.name, batch.checkpoint);
+            if (await this.advanceIdle(projection.name, active.get(projection.name)!, at, batch.checkpoint))
+              positions.set(projection.name, batch.checkpoint);
             else if (!this.held.has(projection.name)) active.delete(projection.name);
           }
         };
@@ -255,7 +288,12 @@ export class ProjectionRunner {
         const settle = async () => {
           // An erasure applied: the rollback tables may hold the patient's personal fields (SPEC §9).
           if (opened.some((e) => e.type === 'PatientErased')) await dropPreviousTables(db, [...this.byName.keys()]);
-          if (this.indexesPending.size > 0 && batch.events.length < batchSize && end !== null && end >= ((await store.headPosition()) ?? 0n)) {
+          if (
+            this.indexesPending.size > 0 &&
+            batch.events.length < batchSize &&
+            end !== null &&
+            end >= ((await store.headPosition()) ?? 0n)
+          ) {
             await this.buildPendingIndexes(projections.filter((p) => active.has(p.name)));
           }
           if (end !== null && active.size === projections.length) this.applied = end;
@@ -284,7 +322,14 @@ export class ProjectionRunner {
         // projections (one BEGIN/COMMIT per batch, not per projection); if that fails, one
         // projection after the other, which finds the faulting event or the lost turn.
         while (inFlight.length > 0) await inFlight.shift();
-        if (batch.events.length < LIVE_BATCH && (await this.applyTogether(projections.map((p) => ({ projection: p, events: eventsFor(p) })), active, positions))) {
+        if (
+          batch.events.length < LIVE_BATCH &&
+          (await this.applyTogether(
+            projections.map((p) => ({ projection: p, events: eventsFor(p) })),
+            active,
+            positions,
+          ))
+        ) {
           for (const projection of projections) await checkpointOnly(projection);
         } else for (const projection of projections) await one(projection);
         await settle();
@@ -320,11 +365,17 @@ export class ProjectionRunner {
    * Keeps each projection's row cache while this runner holds it; a projection that starts
    * from nothing with empty tables has a complete cache (a miss is a row that does not exist).
    */
-  private async prepareCaches(projections: readonly Projection[], positions: Map<string, Position | null>): Promise<void> {
+  private async prepareCaches(
+    projections: readonly Projection[],
+    positions: Map<string, Position | null>,
+  ): Promise<void> {
     for (const projection of projections) {
       if (this.caches.has(projection.name)) continue;
       const cache = new RowCache(this.options.cacheRows ?? 20_000);
-      if ((positions.get(projection.name) ?? null) === null && (await emptyTables(this.options.db, projection.tableNames))) {
+      if (
+        (positions.get(projection.name) ?? null) === null &&
+        (await emptyTables(this.options.db, projection.tableNames))
+      ) {
         cache.markComplete(projection.tableNames);
         await this.deferIndexes(projection);
       }
@@ -343,7 +394,8 @@ export class ProjectionRunner {
 
   private async deferIndexes(projection: Projection): Promise<void> {
     for (const table of projection.tableDefs) {
-      for (const index of table.indexes) await sql`DROP INDEX IF EXISTS ${sql.id(LIVE_SCHEMA, index.name)}`.execute(this.options.db);
+      for (const index of table.indexes)
+        await sql`DROP INDEX IF EXISTS ${sql.id(LIVE_SCHEMA, index.name)}`.execute(this.options.db);
     }
     this.indexesPending.add(projection.name);
   }
@@ -359,7 +411,12 @@ export class ProjectionRunner {
   private async buildPendingIndexes(projections: readonly Projection[]): Promise<void> {
     const pending = projections.filter((p) => this.indexesPending.has(p.name));
     const jobs = pending.flatMap((projection) =>
-      projection.tableDefs.flatMap((table) => createIndexesSql(table).map((ddl) => ({ table: table.name, ddl: ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ') }))),
+      projection.tableDefs.flatMap((table) =>
+        createIndexesSql(table).map((ddl) => ({
+          table: table.name,
+          ddl: ddl.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS '),
+        })),
+      ),
     );
     const sizes = await tableSizes(this.options.db, [...new Set(jobs.map((j) => j.table))]);
     jobs.sort((a, b) => (sizes.get(b.table) ?? 0) - (sizes.get(a.table) ?? 0));
@@ -408,7 +465,10 @@ export class ProjectionRunner {
           if (isConnectionError(single)) throw single;
           this.faulted.add(projection.name);
           await markFaulted(this.options.db, projection.name, event.id, single);
-          this.options.logger.error({ projection: projection.name, eventId: event.id, err: describeFault(single) }, 'projection faulted');
+          this.options.logger.error(
+            { projection: projection.name, eventId: event.id, err: describeFault(single) },
+            'projection faulted',
+          );
           return { kind: 'stopped' };
         }
       }
@@ -452,14 +512,23 @@ export class ProjectionRunner {
     const share = (performance.now() - started) / 1000 / touched.length;
     for (const { projection, events } of touched) {
       const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
-      this.applyStats.set(projection.name, { batches: stats.batches + 1, events: stats.events + events.length, seconds: stats.seconds + share });
+      this.applyStats.set(projection.name, {
+        batches: stats.batches + 1,
+        events: stats.events + events.length,
+        seconds: stats.seconds + share,
+      });
       this.options.metrics?.batchApplied(projection.name, events.length, share);
       positions.set(projection.name, events[events.length - 1]!.position);
     }
     return true;
   }
 
-  private async commit(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
+  private async commit(
+    projection: Projection,
+    fence: bigint,
+    previous: Position | null,
+    events: OpenedEvent[],
+  ): Promise<void> {
     const started = performance.now();
     const stats = this.applyStats.get(projection.name) ?? { batches: 0, events: 0, seconds: 0 };
     this.applyStats.set(projection.name, stats);
@@ -474,15 +543,28 @@ export class ProjectionRunner {
     this.options.metrics?.batchApplied(projection.name, events.length, (performance.now() - started) / 1000);
   }
 
-  private async write(projection: Projection, fence: bigint, previous: Position | null, events: OpenedEvent[]): Promise<void> {
+  private async write(
+    projection: Projection,
+    fence: bigint,
+    previous: Position | null,
+    events: OpenedEvent[],
+  ): Promise<void> {
     await applyBatch(events, {
       ...this.applyOptions(projection),
-      inTransaction: (trx) => advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position),
+      inTransaction: (trx) =>
+        advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position),
     });
   }
 
   private applyOptions(projection: Projection): Omit<ApplyOptions, 'inTransaction'> {
-    return { db: this.options.db, schema: LIVE_SCHEMA, projection, context: this.options.context, cache: this.cacheOf(projection.name), history: this.history };
+    return {
+      db: this.options.db,
+      schema: LIVE_SCHEMA,
+      projection,
+      context: this.options.context,
+      cache: this.cacheOf(projection.name),
+      history: this.history,
+    };
   }
 
   private readonly idleWrites = new Map<string, number>();
@@ -525,7 +607,9 @@ export type ApplyStats = { batches: number; events: number; seconds: number };
 /** True when every table holds no row. */
 async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Promise<boolean> {
   for (const table of tables) {
-    const { rows } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.id(LIVE_SCHEMA, table)}) AS any`.execute(db);
+    const { rows } = await sql<{
+      any: boolean;
+    }>`SELECT EXISTS (SELECT 1 FROM ${sql.id(LIVE_SCHEMA, table)}) AS any`.execute(db);
     if (rows[0]?.any) return false;
   }
   return true;
@@ -534,7 +618,10 @@ async function emptyTables(db: Kysely<unknown>, tables: readonly string[]): Prom
 /** Bytes of each table in the live schema (its heap), to build the largest tables' indexes first. */
 async function tableSizes(db: Kysely<unknown>, tables: readonly string[]): Promise<Map<string, number>> {
   if (tables.length === 0) return new Map();
-  const { rows } = await sql<{ name: string; bytes: string }>`SELECT t.name, pg_relation_size(format('%I.%I', ${LIVE_SCHEMA}::text, t.name)::regclass)::text AS bytes
+  const { rows } = await sql<{
+    name: string;
+    bytes: string;
+  }>`SELECT t.name, pg_relation_size(format('%I.%I', ${LIVE_SCHEMA}::text, t.name)::regclass)::text AS bytes
     FROM unnest(${[...tables]}::text[]) AS t(name)`.execute(db);
   return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
 }

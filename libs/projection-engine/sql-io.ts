@@ -75,7 +75,10 @@ export class SqlBatchIO implements ProjectionIO {
       p.deletes.delete(key);
       const previous = p.puts.get(key);
       const cached = this.cache.get(table.name, key);
-      p.puts.set(key, { row, existed: previous ? previous.existed : cached === undefined ? undefined : cached !== null });
+      p.puts.set(key, {
+        row,
+        existed: previous ? previous.existed : cached === undefined ? undefined : cached !== null,
+      });
     }
   }
 
@@ -97,12 +100,18 @@ export class SqlBatchIO implements ProjectionIO {
   }
 
   async max<R extends object>(table: Table<R>, column: keyof R & string): Promise<number | null> {
-    const { rows } = await sql<{ m: number | string | null }>`SELECT max(${sql.id(column)})::float8 AS m FROM ${this.ref(table)}`.execute(this.db);
+    const { rows } = await sql<{
+      m: number | string | null;
+    }>`SELECT max(${sql.id(column)})::float8 AS m FROM ${this.ref(table)}`.execute(this.db);
     const m = rows[0]?.m;
     return m === null || m === undefined ? null : Number(m);
   }
 
-  async history<E extends EventShape>(streamId: string, types: readonly E['type'][], upTo: Position): Promise<ProjectedEvent<E>[]> {
+  async history<E extends EventShape>(
+    streamId: string,
+    types: readonly E['type'][],
+    upTo: Position,
+  ): Promise<ProjectedEvent<E>[]> {
     return (await this.readHistory(streamId, types, upTo)) as ProjectedEvent<E>[];
   }
 
@@ -165,17 +174,33 @@ export class SqlBatchIO implements ProjectionIO {
   private async selectByKeys(table: TableShape, keys: string[][]): Promise<object[]> {
     const pk = table.primaryKey;
     const { rows } = await sql<{ row: object }>`SELECT to_jsonb(t.*) AS row FROM ${this.ref(table)} t
-      WHERE (${sql.join(pk.map((c) => sql`t.${sql.id(c)}`))}) IN (SELECT * FROM ${unnestOf(table, pk, pk.map((_, i) => arrayLiteral(keys, i)))})`.execute(this.db);
+      WHERE (${sql.join(pk.map((c) => sql`t.${sql.id(c)}`))}) IN (SELECT * FROM ${unnestOf(
+        table,
+        pk,
+        pk.map((_, i) => arrayLiteral(keys, i)),
+      )})`.execute(this.db);
     return rows.map((r) => r.row);
   }
 
   private async deleteRows(trx: Kysely<unknown>, table: TableShape, keys: string[][]): Promise<void> {
     const pk = table.primaryKey;
-    await sql`DELETE FROM ${this.ref(table)} t USING ${unnestOf(table, pk, pk.map((_, i) => arrayLiteral(keys, i)))}
-      WHERE ${sql.join(pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`), sql` AND `)}`.execute(trx);
+    await sql`DELETE FROM ${this.ref(table)} t USING ${unnestOf(
+      table,
+      pk,
+      pk.map((_, i) => arrayLiteral(keys, i)),
+    )}
+      WHERE ${sql.join(
+        pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`),
+        sql` AND `,
+      )}`.execute(trx);
   }
 
-  private async insertRows(trx: Kysely<unknown>, table: TableShape, rows: object[], onConflict: 'ignore' | 'strict'): Promise<void> {
+  private async insertRows(
+    trx: Kysely<unknown>,
+    table: TableShape,
+    rows: object[],
+    onConflict: 'ignore' | 'strict',
+  ): Promise<void> {
     const columns = table.columnNames;
     const conflict = onConflict === 'ignore' ? sql`ON CONFLICT DO NOTHING` : sql``;
     await sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
@@ -189,14 +214,20 @@ export class SqlBatchIO implements ProjectionIO {
     if (set.length === 0) return;
     await sql`UPDATE ${this.ref(table)} t SET ${sql.join(set.map((c) => sql`${sql.id(c)} = u.${sql.id(c)}`))}
       FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))}
-      WHERE ${sql.join(pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`), sql` AND `)}`.execute(trx);
+      WHERE ${sql.join(
+        pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`),
+        sql` AND `,
+      )}`.execute(trx);
   }
 
   private async upsertRows(trx: Kysely<unknown>, table: TableShape, rows: object[]): Promise<void> {
     const columns = table.columnNames;
     const pk = table.primaryKey;
     const set = columns.filter((c) => !pk.includes(c));
-    const action = set.length === 0 ? sql`DO NOTHING` : sql`DO UPDATE SET ${sql.join(set.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`;
+    const action =
+      set.length === 0
+        ? sql`DO NOTHING`
+        : sql`DO UPDATE SET ${sql.join(set.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`;
     await sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
       SELECT * FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))}
       ON CONFLICT (${sql.join(pk.map((c) => sql.id(c)))}) ${action}`.execute(trx);

@@ -42,13 +42,24 @@ export async function projectionStatuses(
   for (const p of projections) {
     const row = byName.get(p.name);
     const position = row?.position ?? null;
-    const lag = await store.countEvents({ after: position === null ? 'start' : BigInt(position), eventTypes: p.eventTypes });
+    const lag = await store.countEvents({
+      after: position === null ? 'start' : BigInt(position),
+      eventTypes: p.eventTypes,
+    });
     const fingerprint = fingerprintOf(p.name);
     const stale = row !== undefined && row.fingerprint !== fingerprint;
     const faulted = row?.faulted_event_id != null;
     result.push({
       name: p.name,
-      status: faulted ? 'faulted' : rebuilding.has(p.name) ? 'rebuilding' : stale ? 'stale' : lag > 0 ? 'catching_up' : 'running',
+      status: faulted
+        ? 'faulted'
+        : rebuilding.has(p.name)
+          ? 'rebuilding'
+          : stale
+            ? 'stale'
+            : lag > 0
+              ? 'catching_up'
+              : 'running',
       position,
       lag,
       fingerprint,
@@ -56,7 +67,11 @@ export async function projectionStatuses(
       stale,
       owner: row?.owner ?? null,
       lastError: row?.last_error
-        ? { eventId: row.faulted_event_id, message: row.last_error, at: row.faulted_at ? new Date(row.faulted_at).toISOString() : null }
+        ? {
+            eventId: row.faulted_event_id,
+            message: row.last_error,
+            at: row.faulted_at ? new Date(row.faulted_at).toISOString() : null,
+          }
         : null,
     });
   }

@@ -11,7 +11,8 @@
  */
 
 /** The SQL types a read table may use, each with the JSON value a row holds for it. */
-export type SqlType = 'text' | 'integer' | 'numeric' | 'double precision' | 'boolean' | 'date' | 'timestamptz' | 'jsonb';
+export type SqlType =
+  'text' | 'integer' | 'numeric' | 'double precision' | 'boolean' | 'date' | 'timestamptz' | 'jsonb';
 
 /** A JSON value, as a `jsonb` column holds it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -38,12 +39,17 @@ export type ColumnBuilder<T, N extends boolean, S extends SqlType> = Column<T, N
   checkIn(values: readonly string[]): ColumnBuilder<T, N, S>;
 };
 
-function column<T, S extends SqlType>(sqlType: S, typeText: string = sqlType, extra: { scale?: number } = {}): ColumnBuilder<T, false, S> {
+function column<T, S extends SqlType>(
+  sqlType: S,
+  typeText: string = sqlType,
+  extra: { scale?: number } = {},
+): ColumnBuilder<T, false, S> {
   const make = <N extends boolean>(c: Column<T, N, S>): ColumnBuilder<T, N, S> => ({
     ...c,
     nullable: () => make<true>({ ...c, allowsNull: true }),
     defaultTo: (sql: string) => make<N>({ ...c, default: sql }),
-    checkIn: (values: readonly string[]) => make<N>({ ...c, check: values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ') }),
+    checkIn: (values: readonly string[]) =>
+      make<N>({ ...c, check: values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ') }),
   });
   return make<false>({ sqlType, typeText, allowsNull: false, ...extra });
 }
@@ -53,7 +59,8 @@ export const text = <T extends string = string>() => column<T, 'text'>('text');
 /** `integer` (a JSON number) */
 export const integer = () => column<number, 'integer'>('integer');
 /** `numeric(precision, scale)` (a JSON number; exact for the declared scale) */
-export const numeric = (precision: number, scale: number) => column<number, 'numeric'>('numeric', `numeric(${precision},${scale})`, { scale });
+export const numeric = (precision: number, scale: number) =>
+  column<number, 'numeric'>('numeric', `numeric(${precision},${scale})`, { scale });
 /** `numeric` without a declared scale: exact integers beyond 2^53 (log positions), as decimal strings */
 export const decimal = () => column<string, 'numeric'>('numeric');
 /** `double precision` (a JSON number) */
@@ -90,7 +97,11 @@ export interface TableShape {
 }
 
 /** A declared table. `R` is the row type, `N` its name. */
-export interface Table<R extends object = object, C extends Columns = Columns, N extends string = string> extends TableShape {
+export interface Table<
+  R extends object = object,
+  C extends Columns = Columns,
+  N extends string = string,
+> extends TableShape {
   readonly name: N;
   readonly columns: C;
   readonly columnNames: readonly (keyof R & string)[];

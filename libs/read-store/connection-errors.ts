@@ -16,7 +16,11 @@ const connectionMessages =
 export function isConnectionError(error: unknown): boolean {
   // Duck-typed, not `instanceof Error`: socket errors come from Node's own realm, which differs
   // from the code's under a VM-based test runner.
-  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && connectionCodes.test(code)) return true;
     if (typeof message === 'string' && connectionMessages.test(message)) return true;

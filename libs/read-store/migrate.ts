@@ -7,7 +7,12 @@ import { Migrator, type Migration } from 'kysely';
  *
  * @example await migrateSchema(db, 'caretrack_api', { '0001_x': { up: async (db) => … } }, 'idempotency keys');
  */
-export async function migrateSchema(db: Kysely<unknown>, schema: string, migrations: Record<string, Migration>, what: string): Promise<void> {
+export async function migrateSchema(
+  db: Kysely<unknown>,
+  schema: string,
+  migrations: Record<string, Migration>,
+  what: string,
+): Promise<void> {
   await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({
     db,

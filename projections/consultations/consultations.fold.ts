@@ -10,7 +10,11 @@ export type { ConsultationRow } from './consultations.tables.js';
 export type ConsultationsEvent = Erasable<ConsultationEvent> | PatientErased;
 
 /** The event types the `consultations` projection handles. */
-export const consultationsEventTypes = ['ConsultationRecorded', 'ConsultationStatusChanged', 'PatientErased'] as const satisfies readonly ConsultationsEvent['type'][];
+export const consultationsEventTypes = [
+  'ConsultationRecorded',
+  'ConsultationStatusChanged',
+  'PatientErased',
+] as const satisfies readonly ConsultationsEvent['type'][];
 
 /** A consultation's row once its patient was erased: the texts `null`, nothing else changed. */
 export function clearConsultation(row: ConsultationRow): ConsultationRow {
@@ -24,7 +28,10 @@ export function clearConsultation(row: ConsultationRow): ConsultationRow {
  *
  * @example foldConsultation(undefined, recorded) // { id: 'c1', status: 'completed', … }
  */
-export function foldConsultation(row: ConsultationRow | undefined, event: ProjectedEvent<ConsultationsEvent>): ConsultationRow | undefined {
+export function foldConsultation(
+  row: ConsultationRow | undefined,
+  event: ProjectedEvent<ConsultationsEvent>,
+): ConsultationRow | undefined {
   switch (event.type) {
     case 'ConsultationRecorded': {
       const d = event.data;

@@ -1,6 +1,11 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { clearConsultation, consultationsEventTypes, foldConsultation, type ConsultationsEvent } from './consultations.fold.js';
+import {
+  clearConsultation,
+  consultationsEventTypes,
+  foldConsultation,
+  type ConsultationsEvent,
+} from './consultations.fold.js';
 import { consultationsTable } from './consultations.tables.js';
 
 /**
@@ -16,6 +21,10 @@ export const consultationsProjection = defineProjection<ConsultationsEvent>({
   apply: keyedRows(consultationsTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : e.data.consultationId),
     evolve: foldConsultation,
-    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'patient_id', clear: clearConsultation },
+    erase: {
+      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
+      subjectColumn: 'patient_id',
+      clear: clearConsultation,
+    },
   }),
 });

@@ -1,4 +1,12 @@
-import { date, defineTable, integer, numeric, text, timestamptz, type RowOf } from '../../libs/projection-engine/table.js';
+import {
+  date,
+  defineTable,
+  integer,
+  numeric,
+  text,
+  timestamptz,
+  type RowOf,
+} from '../../libs/projection-engine/table.js';
 
 /**
  * `consultations` (SPEC §4).

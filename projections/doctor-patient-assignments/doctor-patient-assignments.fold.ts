@@ -9,7 +9,12 @@ export type { AssignmentRow } from './doctor-patient-assignments.tables.js';
 export type AssignmentsEvent = Erasable<DoctorAssigned | DoctorAssignmentEnded | ConsultationRecorded> | PatientErased;
 
 /** The event types the `doctor_patient_assignments` projection handles. */
-export const assignmentsEventTypes = ['DoctorAssigned', 'DoctorAssignmentEnded', 'ConsultationRecorded', 'PatientErased'] as const satisfies readonly AssignmentsEvent['type'][];
+export const assignmentsEventTypes = [
+  'DoctorAssigned',
+  'DoctorAssignmentEnded',
+  'ConsultationRecorded',
+  'PatientErased',
+] as const satisfies readonly AssignmentsEvent['type'][];
 
 /** An assignment's row once its patient was erased: the notes `null`. */
 export function clearAssignment(row: AssignmentRow): AssignmentRow {
@@ -29,7 +34,10 @@ export function clearAssignment(row: AssignmentRow): AssignmentRow {
  *
  * @example foldAssignment(undefined, consultationRecorded) // { assignment_type: 'consultant', source: 'consultation', … }
  */
-export function foldAssignment(row: AssignmentRow | undefined, event: ProjectedEvent<AssignmentsEvent>): AssignmentRow | undefined {
+export function foldAssignment(
+  row: AssignmentRow | undefined,
+  event: ProjectedEvent<AssignmentsEvent>,
+): AssignmentRow | undefined {
   switch (event.type) {
     case 'DoctorAssigned':
       return {

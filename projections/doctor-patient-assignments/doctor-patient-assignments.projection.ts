@@ -1,6 +1,11 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { assignmentsEventTypes, clearAssignment, foldAssignment, type AssignmentsEvent } from './doctor-patient-assignments.fold.js';
+import {
+  assignmentsEventTypes,
+  clearAssignment,
+  foldAssignment,
+  type AssignmentsEvent,
+} from './doctor-patient-assignments.fold.js';
 import { assignmentsTable } from './doctor-patient-assignments.tables.js';
 
 /**
@@ -15,6 +20,10 @@ export const doctorPatientAssignmentsProjection = defineProjection<AssignmentsEv
   apply: keyedRows(assignmentsTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : [e.data.doctorId, e.data.patientId]),
     evolve: foldAssignment,
-    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'patient_id', clear: clearAssignment },
+    erase: {
+      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
+      subjectColumn: 'patient_id',
+      clear: clearAssignment,
+    },
   }),
 });

@@ -12,7 +12,10 @@ export const doctorsEventTypes = ['DoctorRegistered'] as const satisfies readonl
  *
  * @example foldDoctor(undefined, registered) // { doctor_id: 'd1', name: 'Dr Who', …, registered_at }
  */
-export function foldDoctor(_row: DoctorRow | undefined, event: ProjectedEvent<DoctorRegistered>): DoctorRow | undefined {
+export function foldDoctor(
+  _row: DoctorRow | undefined,
+  event: ProjectedEvent<DoctorRegistered>,
+): DoctorRow | undefined {
   return {
     doctor_id: event.data.doctorId,
     name: event.data.name,

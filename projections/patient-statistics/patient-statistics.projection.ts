@@ -12,7 +12,11 @@ import {
   type ConsultationRow,
   type StatisticsRow,
 } from './statistics-fold.js';
-import { patientStatisticsTable, statisticsConsultationsTable, statisticsDoctorsTable } from './patient-statistics.tables.js';
+import {
+  patientStatisticsTable,
+  statisticsConsultationsTable,
+  statisticsDoctorsTable,
+} from './patient-statistics.tables.js';
 
 /**
  * `patient_statistics` (SPEC §4), folded incrementally: per batch it loads the touched
@@ -31,7 +35,9 @@ export const patientStatisticsProjection = defineProjection<StatisticsEvent>({
   async apply(events, io) {
     const sources = events.map(toStatisticsSource);
     const consultationIds = sources.flatMap(({ event }) =>
-      event.type === 'ConsultationRecorded' || event.type === 'ConsultationStatusChanged' ? [event.data.consultationId] : [],
+      event.type === 'ConsultationRecorded' || event.type === 'ConsultationStatusChanged'
+        ? [event.data.consultationId]
+        : [],
     );
     const pairKeys = sources.flatMap((s) => {
       const pair = doctorPair(s);
@@ -40,7 +46,10 @@ export const patientStatisticsProjection = defineProjection<StatisticsEvent>({
     const [storedConsultations, storedPairs, storedRows] = await Promise.all([
       io.load(statisticsConsultationsTable, consultationIds),
       io.load(statisticsDoctorsTable, pairKeys),
-      io.load(patientStatisticsTable, sources.map((s) => s.patientId)),
+      io.load(
+        patientStatisticsTable,
+        sources.map((s) => s.patientId),
+      ),
     ]);
 
     const consultations = new Map<string, ConsultationRow>();
@@ -48,7 +57,8 @@ export const patientStatisticsProjection = defineProjection<StatisticsEvent>({
     const rows = new Map<string, StatisticsRow>();
     const recount = new Set<string>();
     for (const source of sources) {
-      const before = rows.get(source.patientId) ?? storedRows.get(source.patientId) ?? emptyStatistics(source.patientId);
+      const before =
+        rows.get(source.patientId) ?? storedRows.get(source.patientId) ?? emptyStatistics(source.patientId);
       let row: StatisticsRow = { ...before, ...foldCounters(counterColumns(before), source) };
       const { event } = source;
       if (event.type === 'ConsultationRecorded' || event.type === 'ConsultationStatusChanged') {
@@ -79,7 +89,8 @@ export const patientStatisticsProjection = defineProjection<StatisticsEvent>({
       for (const c of consultations.values()) if (recount.has(c.patient_id)) merged.set(c.consultation_id, c);
       for (const patient of recount) {
         const row = rows.get(patient);
-        if (row) rows.set(patient, { ...row, ...visitsOf([...merged.values()].filter((c) => c.patient_id === patient)) });
+        if (row)
+          rows.set(patient, { ...row, ...visitsOf([...merged.values()].filter((c) => c.patient_id === patient)) });
       }
     }
 

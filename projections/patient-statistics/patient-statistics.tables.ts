@@ -46,7 +46,10 @@ export const statisticsConsultationsTable = defineTable(
     consultation_date: timestamptz().nullable(),
     status: text(),
   },
-  { primaryKey: ['consultation_id'], indexes: [{ name: 'patient_statistics_consultations_patient_idx', columns: ['patient_id'] }] },
+  {
+    primaryKey: ['consultation_id'],
+    indexes: [{ name: 'patient_statistics_consultations_patient_idx', columns: ['patient_id'] }],
+  },
 );
 
 /** Auxiliary: every (patient, doctor) pair seen in an assignment or a consultation (unique_doctors). */

@@ -5,7 +5,10 @@ import type { ConsultationRow, StatisticsRow } from './patient-statistics.tables
 export type { ConsultationRow, StatisticsRow } from './patient-statistics.tables.js';
 
 /** The columns of `patient_statistics` that each event folds directly (counters, dates, prediction). */
-export type CounterRow = Omit<StatisticsRow, 'total_consultations' | 'first_visit_date' | 'last_visit_date' | 'unique_doctors'>;
+export type CounterRow = Omit<
+  StatisticsRow,
+  'total_consultations' | 'first_visit_date' | 'last_visit_date' | 'unique_doctors'
+>;
 
 /** The visit columns: completed consultations, first and last visit. */
 export type VisitColumns = Pick<StatisticsRow, 'total_consultations' | 'first_visit_date' | 'last_visit_date'>;
@@ -18,7 +21,13 @@ export function counterColumns(row: StatisticsRow): CounterRow {
 
 /** A patient's row before any event: zeros. */
 export function emptyStatistics(patientId: string): StatisticsRow {
-  return { ...emptyCounters(patientId), total_consultations: 0, first_visit_date: null, last_visit_date: null, unique_doctors: 0 };
+  return {
+    ...emptyCounters(patientId),
+    total_consultations: 0,
+    first_visit_date: null,
+    last_visit_date: null,
+    unique_doctors: 0,
+  };
 }
 
 /**
@@ -27,7 +36,11 @@ export function emptyStatistics(patientId: string): StatisticsRow {
  * visit changes (taken back, or re-dated): then they are recomputed from all the patient's
  * consultations (`visitsOf`); the domain never does that, but the fold stays exact.
  */
-export function foldVisit(visits: VisitColumns, before: ConsultationRow | undefined, after: ConsultationRow): VisitColumns | undefined {
+export function foldVisit(
+  visits: VisitColumns,
+  before: ConsultationRow | undefined,
+  after: ConsultationRow,
+): VisitColumns | undefined {
   const was = before?.status === 'completed';
   const is = after.status === 'completed';
   if (was) return is && before?.consultation_date === after.consultation_date ? visits : undefined;
@@ -42,10 +55,11 @@ export function foldVisit(visits: VisitColumns, before: ConsultationRow | undefi
 
 /** The visit columns from all of a patient's consultations (pure). */
 export function visitsOf(consultations: readonly ConsultationRow[]): VisitColumns {
-  return consultations.reduce<VisitColumns>(
-    (visits, c) => foldVisit(visits, undefined, c)!,
-    { total_consultations: 0, first_visit_date: null, last_visit_date: null },
-  );
+  return consultations.reduce<VisitColumns>((visits, c) => foldVisit(visits, undefined, c)!, {
+    total_consultations: 0,
+    first_visit_date: null,
+    last_visit_date: null,
+  });
 }
 
 /**
@@ -71,7 +85,11 @@ export function foldCounters(row: CounterRow | undefined, source: StatisticsSour
     case 'ConsultationStatusChanged':
       return base;
     case 'ScanUploaded':
-      return { ...base, total_scans: base.total_scans + 1, last_scan_date: later(base.last_scan_date, source.occurredAt) };
+      return {
+        ...base,
+        total_scans: base.total_scans + 1,
+        last_scan_date: later(base.last_scan_date, source.occurredAt),
+      };
     case 'PredictionRecorded':
       return {
         ...base,
@@ -80,7 +98,11 @@ export function foldCounters(row: CounterRow | undefined, source: StatisticsSour
         parkinsons_stage: event.data.stage ?? null,
       };
     case 'ReportGenerated':
-      return { ...base, total_reports: base.total_reports + 1, last_report_date: later(base.last_report_date, source.occurredAt) };
+      return {
+        ...base,
+        total_reports: base.total_reports + 1,
+        last_report_date: later(base.last_report_date, source.occurredAt),
+      };
     case 'SymptomLogged':
       return { ...base, total_symptom_logs: base.total_symptom_logs + 1 };
     case 'SessionCompleted':
@@ -95,7 +117,10 @@ export function foldCounters(row: CounterRow | undefined, source: StatisticsSour
  * A status change for a consultation never recorded (should not happen) keeps its status
  * with an unknown date, so it counts but gives no visit date.
  */
-export function foldConsultation(row: ConsultationRow | undefined, { event }: StatisticsSource): ConsultationRow | undefined {
+export function foldConsultation(
+  row: ConsultationRow | undefined,
+  { event }: StatisticsSource,
+): ConsultationRow | undefined {
   switch (event.type) {
     case 'ConsultationRecorded':
       return {

@@ -5,7 +5,12 @@ import { defineProjection, type ProjectedEvent } from '../../libs/projection-eng
 import { replayStages, stageStep, type StageState } from '../tracker-export/stage-machine.js';
 import { isInOrder } from '../tracker-export/tracker-state.js';
 import { personLogs } from '../tracker-export/tracker-export.projection.js';
-import { patientTimelineTable, timelineProgressTable, timelineScansTable, type TimelineRow } from './patient-timeline.tables.js';
+import {
+  patientTimelineTable,
+  timelineProgressTable,
+  timelineScansTable,
+  type TimelineRow,
+} from './patient-timeline.tables.js';
 import { stageRow } from './stage-rows.js';
 import { timelineEntry } from './timeline-entry.js';
 import { timelineEventTypes, toTimelineSource, type TimelineEvent, type TimelineInput } from './timeline-events.js';
@@ -33,7 +38,9 @@ export const patientTimelineProjection = defineProjection<TimelineInput>({
   async apply(input, io, context) {
     const erased = new Set(input.flatMap((e) => (e.type === 'PatientErased' ? [e.data.patientId] : [])));
     const events = input.filter((e): e is ProjectedEvent<TimelineEvent> => e.type !== 'PatientErased');
-    const scanIds = events.flatMap((e) => (e.type === 'ScanUploaded' || e.type === 'PredictionRecorded' ? [e.data.scanId] : []));
+    const scanIds = events.flatMap((e) =>
+      e.type === 'ScanUploaded' || e.type === 'PredictionRecorded' ? [e.data.scanId] : [],
+    );
     const logsByPerson = new Map<string, ProjectedEvent<SymptomLogged>[]>();
     for (const event of events) {
       if (event.type !== 'SymptomLogged') continue;
@@ -41,23 +48,40 @@ export const patientTimelineProjection = defineProjection<TimelineInput>({
       if (list) list.push(event);
       else logsByPerson.set(event.data.patientId, [event]);
     }
-    const [storedScans, progress] = await Promise.all([io.load(timelineScansTable, scanIds), io.load(timelineProgressTable, logsByPerson.keys())]);
+    const [storedScans, progress] = await Promise.all([
+      io.load(timelineScansTable, scanIds),
+      io.load(timelineProgressTable, logsByPerson.keys()),
+    ]);
 
     const newScans = new Map<string, { scan_id: string; patient_id: string; doctor_id: string | null }>();
     for (const e of events) {
       if (e.type === 'ScanUploaded' && !storedScans.has(e.data.scanId) && !newScans.has(e.data.scanId)) {
-        newScans.set(e.data.scanId, { scan_id: e.data.scanId, patient_id: e.data.patientId, doctor_id: e.data.doctorId ?? null });
+        newScans.set(e.data.scanId, {
+          scan_id: e.data.scanId,
+          patient_id: e.data.patientId,
+          doctor_id: e.data.doctorId ?? null,
+        });
       }
     }
     const scanDoctor = (scanId: string) => (newScans.get(scanId) ?? storedScans.get(scanId))?.doctor_id ?? null;
-    io.insert(patientTimelineTable, events.map((e) => timelineEntry(toTimelineSource(e), { triageMap: context.triageMap, scanDoctor })), 'ignore');
+    io.insert(
+      patientTimelineTable,
+      events.map((e) => timelineEntry(toTimelineSource(e), { triageMap: context.triageMap, scanDoctor })),
+      'ignore',
+    );
     io.put(timelineScansTable, newScans.values());
 
     const changedProgress = [];
     for (const [person, logs] of logsByPerson) {
       let state: StageState | undefined = progressOf(progress.get(person));
       for (const log of logs) state = await stageRowsOf(person, state, log, io, context.stages);
-      changedProgress.push({ patient_id: person, stage: state!.stage, entered_ms: state!.enteredMs, last_symptomatic_ms: state!.lastSymptomaticMs, latest_ms: state!.latestMs });
+      changedProgress.push({
+        patient_id: person,
+        stage: state!.stage,
+        entered_ms: state!.enteredMs,
+        last_symptomatic_ms: state!.lastSymptomaticMs,
+        latest_ms: state!.latestMs,
+      });
     }
     io.put(timelineProgressTable, changedProgress);
     if (erased.size > 0) await eraseDescriptions(io, erased);
@@ -72,13 +96,26 @@ async function eraseDescriptions(io: ProjectionIO, patients: ReadonlySet<string>
   const rows = await io.loadWhere(patientTimelineTable, 'patient_id', patients);
   io.put(
     patientTimelineTable,
-    rows.filter((row) => row.description !== row.description_erased).map((row) => ({ ...row, description: row.description_erased })),
+    rows
+      .filter((row) => row.description !== row.description_erased)
+      .map((row) => ({ ...row, description: row.description_erased })),
   );
 }
 
 /** Folds one log into a person's stage state, handing `io` the stage rows it adds, changes or removes. */
-async function stageRowsOf(person: string, state: StageState | undefined, event: ProjectedEvent<SymptomLogged>, io: ProjectionIO, rules: StagesConfig): Promise<StageState> {
-  const log = { logId: event.data.logId, eventId: event.id, severity: event.data.severity, loggedAt: event.data.loggedAt };
+async function stageRowsOf(
+  person: string,
+  state: StageState | undefined,
+  event: ProjectedEvent<SymptomLogged>,
+  io: ProjectionIO,
+  rules: StagesConfig,
+): Promise<StageState> {
+  const log = {
+    logId: event.data.logId,
+    eventId: event.id,
+    severity: event.data.severity,
+    loggedAt: event.data.loggedAt,
+  };
   if (isInOrder(state, log.loggedAt)) {
     const step = stageStep(state, log, rules);
     const row = step.change && stageRow(person, step.change, rules);
@@ -87,21 +124,52 @@ async function stageRowsOf(person: string, state: StageState | undefined, event:
   }
   // Backdated: the stage rows from this log's time on may all change. Replay the person's
   // logs without it (what the table holds) and with it, and write the difference.
-  const logs = (await personLogs(io, event)).map((l) => ({ logId: l.log_id, eventId: l.event_id, severity: l.severity, loggedAt: l.logged_at }));
-  const before = rowsById(person, replayStages(logs.filter((l) => l.eventId !== event.id), rules).changes, rules);
+  const logs = (await personLogs(io, event)).map((l) => ({
+    logId: l.log_id,
+    eventId: l.event_id,
+    severity: l.severity,
+    loggedAt: l.logged_at,
+  }));
+  const before = rowsById(
+    person,
+    replayStages(
+      logs.filter((l) => l.eventId !== event.id),
+      rules,
+    ).changes,
+    rules,
+  );
   const after = replayStages(logs, rules);
   const rows = rowsById(person, after.changes, rules);
-  io.delete(patientTimelineTable, [...before.keys()].filter((id) => !rows.has(id)));
-  io.put(patientTimelineTable, [...rows].filter(([id, row]) => JSON.stringify(before.get(id)) !== JSON.stringify(row)).map(([, row]) => row));
+  io.delete(
+    patientTimelineTable,
+    [...before.keys()].filter((id) => !rows.has(id)),
+  );
+  io.put(
+    patientTimelineTable,
+    [...rows].filter(([id, row]) => JSON.stringify(before.get(id)) !== JSON.stringify(row)).map(([, row]) => row),
+  );
   return after.state!;
 }
 
-function rowsById(person: string, changes: ReturnType<typeof replayStages>['changes'], rules: StagesConfig): Map<string, TimelineRow> {
+function rowsById(
+  person: string,
+  changes: ReturnType<typeof replayStages>['changes'],
+  rules: StagesConfig,
+): Map<string, TimelineRow> {
   return new Map(changes.flatMap((c) => stageRow(person, c, rules) ?? []).map((row) => [row.event_id, row]));
 }
 
-function progressOf(row: { stage: number; entered_ms: number; last_symptomatic_ms: number | null; latest_ms: number } | undefined): StageState | undefined {
-  return row && { stage: row.stage, enteredMs: row.entered_ms, lastSymptomaticMs: row.last_symptomatic_ms, latestMs: row.latest_ms };
+function progressOf(
+  row: { stage: number; entered_ms: number; last_symptomatic_ms: number | null; latest_ms: number } | undefined,
+): StageState | undefined {
+  return (
+    row && {
+      stage: row.stage,
+      enteredMs: row.entered_ms,
+      lastSymptomaticMs: row.last_symptomatic_ms,
+      latestMs: row.latest_ms,
+    }
+  );
 }
 
 export { timelineEventTypes };

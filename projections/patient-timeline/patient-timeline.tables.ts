@@ -42,7 +42,12 @@ export const patientTimelineTable = defineTable(
     source_id: text(),
     doctor_id: text().nullable(),
   },
-  { primaryKey: ['event_id'], indexes: [{ name: 'patient_timeline_patient_date_idx', columns: ['patient_id', 'event_date DESC', 'event_id DESC'] }] },
+  {
+    primaryKey: ['event_id'],
+    indexes: [
+      { name: 'patient_timeline_patient_date_idx', columns: ['patient_id', 'event_date DESC', 'event_id DESC'] },
+    ],
+  },
 );
 
 /** Auxiliary: the scans seen so far, so a prediction row can carry the scan's doctor. */
@@ -59,7 +64,13 @@ export const timelineScansTable = defineTable(
  */
 export const timelineProgressTable = defineTable(
   'patient_timeline_progress',
-  { patient_id: text(), stage: integer(), entered_ms: double(), last_symptomatic_ms: double().nullable(), latest_ms: double() },
+  {
+    patient_id: text(),
+    stage: integer(),
+    entered_ms: double(),
+    last_symptomatic_ms: double().nullable(),
+    latest_ms: double(),
+  },
   { primaryKey: ['patient_id'], fillfactor: 70 },
 );
 

@@ -1,6 +1,11 @@
 import type { TriageMap } from '../../libs/domain/tracker/tracker-config.js';
 import { erasedSource, type TimelineSource } from './timeline-events.js';
-import { consultationSeverity, predictionSeverity, statusChangeSeverity, symptomSeverity } from './timeline-severity.js';
+import {
+  consultationSeverity,
+  predictionSeverity,
+  statusChangeSeverity,
+  symptomSeverity,
+} from './timeline-severity.js';
 import { joinParts, label, minutes, words } from './timeline-text.js';
 import type { TimelineRow } from './patient-timeline.tables.js';
 
@@ -22,14 +27,24 @@ type Entry = Omit<TimelineRow, 'event_id' | 'event_date' | 'description_erased'>
  */
 export function timelineEntry(source: TimelineSource, context: EntryContext): TimelineRow {
   const entry = entryOf(source, context);
-  return { event_id: source.id, event_date: source.occurredAt, ...entry, description_erased: entryOf(erasedSource(source), context).description };
+  return {
+    event_id: source.id,
+    event_date: source.occurredAt,
+    ...entry,
+    description_erased: entryOf(erasedSource(source), context).description,
+  };
 }
 
 function entryOf({ event }: TimelineSource, context: EntryContext): Entry {
   switch (event.type) {
     case 'PatientRegistered': {
       const d = event.data;
-      const details = joinParts([d.sportType, d.teamId && `team ${d.teamId}`, d.position, d.jerseyNumber !== undefined && `#${d.jerseyNumber}`]);
+      const details = joinParts([
+        d.sportType,
+        d.teamId && `team ${d.teamId}`,
+        d.position,
+        d.jerseyNumber !== undefined && `#${d.jerseyNumber}`,
+      ]);
       return {
         patient_id: d.patientId,
         event_type: 'patient_registered',
@@ -56,7 +71,10 @@ function entryOf({ event }: TimelineSource, context: EntryContext): Entry {
     }
     case 'ConsultationRecorded': {
       const d = event.data;
-      const details = joinParts([d.chiefComplaint && `chief complaint: ${d.chiefComplaint}`, d.diagnosis && `diagnosis: ${d.diagnosis}`]);
+      const details = joinParts([
+        d.chiefComplaint && `chief complaint: ${d.chiefComplaint}`,
+        d.diagnosis && `diagnosis: ${d.diagnosis}`,
+      ]);
       return {
         patient_id: d.patientId,
         event_type: 'consultation',
@@ -150,7 +168,11 @@ function entryOf({ event }: TimelineSource, context: EntryContext): Entry {
     case 'SymptomLogged': {
       const d = event.data;
       const severity = symptomSeverity(context.triageMap, d.symptomId, d.severity);
-      const details = joinParts([`reported by ${d.reporterType}`, d.incidentContext && `during ${d.incidentContext}`, severity === 'critical' && 'red flag']);
+      const details = joinParts([
+        `reported by ${d.reporterType}`,
+        d.incidentContext && `during ${d.incidentContext}`,
+        severity === 'critical' && 'red flag',
+      ]);
       return {
         patient_id: d.patientId,
         event_type: 'symptom_logged',

@@ -29,7 +29,10 @@ export type TimelineSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
  *
  * @example predictionSeverity('positive', 3) // 'high'
  */
-export function predictionSeverity(result: 'positive' | 'negative' | 'inconclusive', stage: number | undefined): TimelineSeverity {
+export function predictionSeverity(
+  result: 'positive' | 'negative' | 'inconclusive',
+  stage: number | undefined,
+): TimelineSeverity {
   switch (result) {
     case 'negative':
       return 'info';

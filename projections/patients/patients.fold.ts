@@ -1,4 +1,8 @@
-import type { PatientErased, PatientProfileUpdated, PatientRegistered } from '../../libs/domain/patient/patient.events.js';
+import type {
+  PatientErased,
+  PatientProfileUpdated,
+  PatientRegistered,
+} from '../../libs/domain/patient/patient.events.js';
 import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import type { PatientRow } from './patients.tables.js';
 
@@ -8,7 +12,11 @@ export type { PatientRow } from './patients.tables.js';
 export type PatientsEvent = Erasable<PatientRegistered | PatientProfileUpdated> | PatientErased;
 
 /** The event types the `patients` projection handles. */
-export const patientsEventTypes = ['PatientRegistered', 'PatientProfileUpdated', 'PatientErased'] as const satisfies readonly PatientsEvent['type'][];
+export const patientsEventTypes = [
+  'PatientRegistered',
+  'PatientProfileUpdated',
+  'PatientErased',
+] as const satisfies readonly PatientsEvent['type'][];
 
 /**
  * Applies one event to a patient's row (pure). A registration defines the whole row; a
@@ -56,7 +64,14 @@ export function foldPatient(row: PatientRow | undefined, event: ProjectedEvent<P
     }
     case 'PatientErased':
       if (!row) return row;
-      return { ...row, first_name: null, last_name: null, date_of_birth: null, erased_at: event.occurredAt, updated_at: event.occurredAt };
+      return {
+        ...row,
+        first_name: null,
+        last_name: null,
+        date_of_birth: null,
+        erased_at: event.occurredAt,
+        updated_at: event.occurredAt,
+      };
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -43,7 +43,10 @@ function actorId(event: ProjectedEvent<ReportStatusEvent>): string | null {
  *
  * @example foldReportStatus(undefined, requested) // { report_id: 'r1', status: 'pending', retry_count: 0, … }
  */
-export function foldReportStatus(row: ReportStatusRow | undefined, event: ProjectedEvent<ReportStatusEvent>): ReportStatusRow | undefined {
+export function foldReportStatus(
+  row: ReportStatusRow | undefined,
+  event: ProjectedEvent<ReportStatusEvent>,
+): ReportStatusRow | undefined {
   const occurredAt = event.occurredAt;
   if (event.type === 'ReportRequested') {
     const d = event.data;
@@ -70,7 +73,13 @@ export function foldReportStatus(row: ReportStatusRow | undefined, event: Projec
     case 'ReportGenerated':
       return { ...row, status: 'generated', completed_at: occurredAt, report_uri: event.data.reportUri };
     case 'ReportGenerationFailed':
-      return { ...row, status: 'failed', failed_at: occurredAt, error_message: event.data.errorMessage, retry_count: event.data.retryCount };
+      return {
+        ...row,
+        status: 'failed',
+        failed_at: occurredAt,
+        error_message: event.data.errorMessage,
+        retry_count: event.data.retryCount,
+      };
     case 'PatientErased':
       return clearReportStatus(row);
     default: {

@@ -1,6 +1,11 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
-import { clearReportStatus, foldReportStatus, reportStatusEventTypes, type ReportStatusEvent } from './report-status.fold.js';
+import {
+  clearReportStatus,
+  foldReportStatus,
+  reportStatusEventTypes,
+  type ReportStatusEvent,
+} from './report-status.fold.js';
 import { reportStatusTable } from './report-status.tables.js';
 
 /**
@@ -15,6 +20,10 @@ export const reportStatusProjection = defineProjection<ReportStatusEvent>({
   apply: keyedRows(reportStatusTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : e.data.reportId),
     evolve: foldReportStatus,
-    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'patient_id', clear: clearReportStatus },
+    erase: {
+      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
+      subjectColumn: 'patient_id',
+      clear: clearReportStatus,
+    },
   }),
 });

@@ -11,7 +11,12 @@ export const reportStatusTable = defineTable(
     report_id: text(),
     patient_id: text(),
     report_type: text(),
-    status: text<'pending' | 'generating' | 'generated' | 'failed'>().checkIn(['pending', 'generating', 'generated', 'failed']),
+    status: text<'pending' | 'generating' | 'generated' | 'failed'>().checkIn([
+      'pending',
+      'generating',
+      'generated',
+      'failed',
+    ]),
     priority: integer(),
     requested_by: text().nullable(),
     requested_at: timestamptz(),

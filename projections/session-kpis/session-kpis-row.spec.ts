@@ -4,14 +4,25 @@ import { kpiColumns, numberCompletions } from './session-kpis-row.js';
 
 function completion(sessionId: string, kpis: SessionCompleted['data']['kpis'] = {}) {
   return {
-    data: { sessionId, endTime: '2026-02-01T11:00:00Z', kpis, playerId: 'p1', startTime: '2026-02-01T10:00:00Z', durationSeconds: 3600 },
+    data: {
+      sessionId,
+      endTime: '2026-02-01T11:00:00Z',
+      kpis,
+      playerId: 'p1',
+      startTime: '2026-02-01T10:00:00Z',
+      durationSeconds: 3600,
+    },
     occurredAt: '2026-02-01T11:00:00Z',
   };
 }
 
 describe('numberCompletions', () => {
   it('numbers after the last id in order, skipping sessions already present or repeated', () => {
-    const rows = numberCompletions([completion('a'), completion('known'), completion('b'), completion('a')], 7, new Set(['known']));
+    const rows = numberCompletions(
+      [completion('a'), completion('known'), completion('b'), completion('a')],
+      7,
+      new Set(['known']),
+    );
     expect(rows.map((r) => [r.id, r.session_id])).toEqual([
       [8, 'a'],
       [9, 'b'],

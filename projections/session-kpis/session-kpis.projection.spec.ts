@@ -27,7 +27,13 @@ const allKpis = {
 
 const noKpis = Object.fromEntries(Object.keys(allKpis).map((k) => [k, null]));
 
-function completed(log: EventLog, sessionId: string, playerId: string, kpis: Record<string, unknown>, endTime = '2026-02-01T11:30:00Z') {
+function completed(
+  log: EventLog,
+  sessionId: string,
+  playerId: string,
+  kpis: Record<string, unknown>,
+  endTime = '2026-02-01T11:30:00Z',
+) {
   return log.event(
     'SessionCompleted',
     { sessionId, endTime, kpis, playerId, startTime: '2026-02-01T10:00:00Z', durationSeconds: 5400 },
@@ -60,7 +66,15 @@ describe('session_kpis projection', () => {
     const t = await harness.fresh(sessionKpisProjection);
     await t.apply([completed(log, 's1', 'p1', { touches: 0, max_speed_kmh: 25 })]);
     expect(await t.rows('session_kpis', 'id')).toEqual([
-      { id: 1, session_id: 's1', player_id: 'p1', ...noKpis, touches: 0, max_speed_kmh: 25, calculated_at: '2026-02-01T11:30:00+00:00' },
+      {
+        id: 1,
+        session_id: 's1',
+        player_id: 'p1',
+        ...noKpis,
+        touches: 0,
+        max_speed_kmh: 25,
+        calculated_at: '2026-02-01T11:30:00+00:00',
+      },
     ]);
   });
 
@@ -68,7 +82,11 @@ describe('session_kpis projection', () => {
     const log = new EventLog();
     const t = await harness.fresh(sessionKpisProjection);
     await t.apply([completed(log, 'b', 'p1', {}), completed(log, 'a', 'p2', {})]);
-    await t.apply([completed(log, 'b', 'p1', { touches: 9 }), completed(log, 'c', 'p1', {}), completed(log, 'c', 'p1', { touches: 5 })]);
+    await t.apply([
+      completed(log, 'b', 'p1', { touches: 9 }),
+      completed(log, 'c', 'p1', {}),
+      completed(log, 'c', 'p1', { touches: 5 }),
+    ]);
     const rows = await t.rows('session_kpis', 'id');
     expect(rows.map((r) => [r['id'], r['session_id'], r['touches']])).toEqual([
       [1, 'b', null],
@@ -105,7 +123,10 @@ describe('session_kpis projection', () => {
       completed(log, 's2', 'p2', {}, '2026-02-02T11:00:00Z'),
       completed(log, 's3', 'p1', {}, '2026-02-03T11:00:00Z'),
     ]);
-    const rows = await t.query<{ session_id: string }>('SELECT session_id FROM session_kpis WHERE player_id = $1 ORDER BY calculated_at DESC', ['p1']);
+    const rows = await t.query<{ session_id: string }>(
+      'SELECT session_id FROM session_kpis WHERE player_id = $1 ORDER BY calculated_at DESC',
+      ['p1'],
+    );
     expect(rows).toEqual([{ session_id: 's3' }, { session_id: 's1' }]);
   });
 });

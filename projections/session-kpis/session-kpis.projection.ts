@@ -15,7 +15,11 @@ export const sessionKpisProjection = defineProjection<SessionCompleted>({
   tables: [sessionKpisTable],
   async apply(events, io) {
     if (events.length === 0) return;
-    const existing = await io.loadWhere(sessionKpisTable, 'session_id', events.map((e) => e.data.sessionId));
+    const existing = await io.loadWhere(
+      sessionKpisTable,
+      'session_id',
+      events.map((e) => e.data.sessionId),
+    );
     const lastId = (await io.max(sessionKpisTable, 'id')) ?? 0;
     const rows = numberCompletions(
       events.map((e) => ({ data: e.data, occurredAt: e.occurredAt })),

@@ -1,4 +1,12 @@
-import { defineTable, double, integer, jsonb, text, timestamptz, type RowOf } from '../../libs/projection-engine/table.js';
+import {
+  defineTable,
+  double,
+  integer,
+  jsonb,
+  text,
+  timestamptz,
+  type RowOf,
+} from '../../libs/projection-engine/table.js';
 
 /**
  * `session_kpis` (seed 002, SPEC §4): one row per completed session. FLOAT metrics are double

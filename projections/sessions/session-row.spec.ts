@@ -5,22 +5,48 @@ import { evolveSessionRow } from './session-row.js';
 
 const log = new EventLog();
 
-const start = log.projected<SessionEvent>('SessionStarted', { sessionId: 's1', playerId: 'p1', sessionType: 'analysis', startTime: '2026-02-01T10:00:00Z' }, { occurredAt: '2026-02-01T10:00:00Z' });
+const start = log.projected<SessionEvent>(
+  'SessionStarted',
+  { sessionId: 's1', playerId: 'p1', sessionType: 'analysis', startTime: '2026-02-01T10:00:00Z' },
+  { occurredAt: '2026-02-01T10:00:00Z' },
+);
 const complete = log.projected<SessionEvent>(
   'SessionCompleted',
-  { sessionId: 's1', endTime: '2026-02-01T10:00:59.9Z', kpis: {}, playerId: 'p1', startTime: '2026-02-01T10:00:00Z', durationSeconds: 59 },
+  {
+    sessionId: 's1',
+    endTime: '2026-02-01T10:00:59.9Z',
+    kpis: {},
+    playerId: 'p1',
+    startTime: '2026-02-01T10:00:00Z',
+    durationSeconds: 59,
+  },
   { occurredAt: '2026-02-01T10:00:59.9Z' },
 );
-const fail = log.projected<SessionEvent>('SessionFailed', { sessionId: 's1', reason: 'x', playerId: 'p1' }, { occurredAt: '2026-02-01T11:00:00Z' });
+const fail = log.projected<SessionEvent>(
+  'SessionFailed',
+  { sessionId: 's1', reason: 'x', playerId: 'p1' },
+  { occurredAt: '2026-02-01T11:00:00Z' },
+);
 
 describe('evolveSessionRow', () => {
   const pending = evolveSessionRow(undefined, start)!;
 
   it('starts a pending session with null optional fields', () => {
     expect(pending).toEqual({
-      id: 's1', player_id: 'p1', user_id: 'p1', session_type: 'analysis', title: null, description: null,
-      start_time: '2026-02-01T10:00:00Z', end_time: null, duration_seconds: null, video_path: null, status: 'pending',
-      created_at: '2026-02-01T10:00:00Z', updated_at: '2026-02-01T10:00:00Z', metadata: null,
+      id: 's1',
+      player_id: 'p1',
+      user_id: 'p1',
+      session_type: 'analysis',
+      title: null,
+      description: null,
+      start_time: '2026-02-01T10:00:00Z',
+      end_time: null,
+      duration_seconds: null,
+      video_path: null,
+      status: 'pending',
+      created_at: '2026-02-01T10:00:00Z',
+      updated_at: '2026-02-01T10:00:00Z',
+      metadata: null,
     });
   });
 
@@ -30,7 +56,13 @@ describe('evolveSessionRow', () => {
 
   it('completes or fails only a pending session', () => {
     const done = evolveSessionRow(pending, complete)!;
-    expect(done).toEqual({ ...pending, status: 'completed', end_time: '2026-02-01T10:00:59.9Z', duration_seconds: 59, updated_at: '2026-02-01T10:00:59.9Z' });
+    expect(done).toEqual({
+      ...pending,
+      status: 'completed',
+      end_time: '2026-02-01T10:00:59.9Z',
+      duration_seconds: 59,
+      updated_at: '2026-02-01T10:00:59.9Z',
+    });
     expect(evolveSessionRow(done, fail)).toBe(done);
     const failed = evolveSessionRow(pending, fail)!;
     expect(failed).toEqual({ ...pending, status: 'failed', updated_at: '2026-02-01T11:00:00Z' });

@@ -9,7 +9,12 @@ export type { SessionRow, SessionStatus } from './sessions.tables.js';
 export type SessionsEvent = Erasable<SessionEvent> | PatientErased;
 
 /** The event types the `sessions` projection handles. */
-export const sessionsEventTypes = ['SessionStarted', 'SessionCompleted', 'SessionFailed', 'PatientErased'] as const satisfies readonly SessionsEvent['type'][];
+export const sessionsEventTypes = [
+  'SessionStarted',
+  'SessionCompleted',
+  'SessionFailed',
+  'PatientErased',
+] as const satisfies readonly SessionsEvent['type'][];
 
 /** A session's row once its player was erased: title, description, video path and metadata `null`. */
 export function clearSessionRow(row: SessionRow): SessionRow {
@@ -22,7 +27,10 @@ export function clearSessionRow(row: SessionRow): SessionRow {
  * Completion and failure only apply to a `pending` session (the decider allows nothing else);
  * events of a session never started leave no row.
  */
-export function evolveSessionRow(row: SessionRow | undefined, event: ProjectedEvent<SessionsEvent>): SessionRow | undefined {
+export function evolveSessionRow(
+  row: SessionRow | undefined,
+  event: ProjectedEvent<SessionsEvent>,
+): SessionRow | undefined {
   switch (event.type) {
     case 'SessionStarted': {
       if (row !== undefined) return row;

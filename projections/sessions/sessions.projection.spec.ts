@@ -1,5 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
+import {
+  EventLog,
+  projectionHarness,
+  rowsAfterErasure,
+} from '../../libs/projection-engine/testing/projection-harness.js';
 import { sessionsProjection } from './sessions.projection.js';
 
 const harness = projectionHarness();
@@ -16,16 +20,27 @@ function started(log: EventLog, sessionId: string, extra: Record<string, unknown
 function completed(log: EventLog, sessionId: string) {
   return log.event(
     'SessionCompleted',
-    { sessionId, endTime: '2026-02-01T11:30:15Z', kpis: { touches: 3 }, playerId: 'p1', startTime: '2026-02-01T10:00:00Z', durationSeconds: 5415 },
+    {
+      sessionId,
+      endTime: '2026-02-01T11:30:15Z',
+      kpis: { touches: 3 },
+      playerId: 'p1',
+      startTime: '2026-02-01T10:00:00Z',
+      durationSeconds: 5415,
+    },
     { streamId: `session-${sessionId}`, occurredAt: '2026-02-01T11:30:15Z' },
   );
 }
 
 function failed(log: EventLog, sessionId: string) {
-  return log.event('SessionFailed', { sessionId, reason: 'camera offline', playerId: 'p1' }, {
-    streamId: `session-${sessionId}`,
-    occurredAt: '2026-02-01T12:00:00Z',
-  });
+  return log.event(
+    'SessionFailed',
+    { sessionId, reason: 'camera offline', playerId: 'p1' },
+    {
+      streamId: `session-${sessionId}`,
+      occurredAt: '2026-02-01T12:00:00Z',
+    },
+  );
 }
 
 const pending = {
@@ -46,17 +61,28 @@ const pending = {
 };
 
 describe('sessions projection', () => {
-  it('an erasure nulls title, description, video path and metadata of the player\'s sessions; a replay after it gives the same rows', async () => {
+  it("an erasure nulls title, description, video path and metadata of the player's sessions; a replay after it gives the same rows", async () => {
     const log = new EventLog();
     const events = [
-      started(log, 'x1', { title: 'Drill', description: 'long run', videoPath: '/v/x1.mp4', metadata: { coach: 'note' } }),
+      started(log, 'x1', {
+        title: 'Drill',
+        description: 'long run',
+        videoPath: '/v/x1.mp4',
+        metadata: { coach: 'note' },
+      }),
       completed(log, 'x1'),
       started(log, 'x2', { title: 'Match' }),
       failed(log, 'x2'),
     ];
     const { live, replay } = await rowsAfterErasure(harness, sessionsProjection, events, 'sessions', 'id');
     expect(live.length).toBe(2);
-    for (const row of live) expect({ title: row['title'], description: row['description'], video_path: row['video_path'], metadata: row['metadata'] }).toEqual({ title: null, description: null, video_path: null, metadata: null });
+    for (const row of live)
+      expect({
+        title: row['title'],
+        description: row['description'],
+        video_path: row['video_path'],
+        metadata: row['metadata'],
+      }).toEqual({ title: null, description: null, video_path: null, metadata: null });
     expect(live.map((row) => row['status'])).toEqual(['completed', 'failed']);
     expect(replay).toEqual(live);
   });
@@ -91,7 +117,13 @@ describe('sessions projection', () => {
     const t = await harness.fresh(sessionsProjection);
     await t.apply([started(log, 's1'), completed(log, 's1')]);
     expect(await t.rows('sessions', 'id')).toEqual([
-      { ...pending, status: 'completed', end_time: '2026-02-01T11:30:15+00:00', duration_seconds: 5415, updated_at: '2026-02-01T11:30:15+00:00' },
+      {
+        ...pending,
+        status: 'completed',
+        end_time: '2026-02-01T11:30:15+00:00',
+        duration_seconds: 5415,
+        updated_at: '2026-02-01T11:30:15+00:00',
+      },
     ]);
   });
 
@@ -99,19 +131,36 @@ describe('sessions projection', () => {
     const log = new EventLog();
     const t = await harness.fresh(sessionsProjection);
     await t.apply([started(log, 's1'), failed(log, 's1')]);
-    expect(await t.rows('sessions', 'id')).toEqual([{ ...pending, status: 'failed', updated_at: '2026-02-01T12:00:00+00:00' }]);
+    expect(await t.rows('sessions', 'id')).toEqual([
+      { ...pending, status: 'failed', updated_at: '2026-02-01T12:00:00+00:00' },
+    ]);
   });
 
   it('ignores a completion after a failure and events of a session never started', async () => {
     const log = new EventLog();
     const t = await harness.fresh(sessionsProjection);
-    await t.apply([started(log, 's1'), failed(log, 's1'), completed(log, 's1'), completed(log, 's9'), failed(log, 's8')]);
-    expect(await t.rows('sessions', 'id')).toEqual([{ ...pending, status: 'failed', updated_at: '2026-02-01T12:00:00+00:00' }]);
+    await t.apply([
+      started(log, 's1'),
+      failed(log, 's1'),
+      completed(log, 's1'),
+      completed(log, 's9'),
+      failed(log, 's8'),
+    ]);
+    expect(await t.rows('sessions', 'id')).toEqual([
+      { ...pending, status: 'failed', updated_at: '2026-02-01T12:00:00+00:00' },
+    ]);
   });
 
   it('gives the same rows in batches of one as in one batch', async () => {
     const log = new EventLog();
-    const events = [started(log, 's1'), started(log, 's2'), completed(log, 's1'), started(log, 's3'), failed(log, 's2'), completed(log, 's3')];
+    const events = [
+      started(log, 's1'),
+      started(log, 's2'),
+      completed(log, 's1'),
+      started(log, 's3'),
+      failed(log, 's2'),
+      completed(log, 's3'),
+    ];
     const whole = await harness.fresh(sessionsProjection);
     await whole.apply(events);
     const single = await harness.fresh(sessionsProjection);
@@ -125,17 +174,24 @@ describe('sessions projection', () => {
     expect(await single.rows('sessions', 'id')).toEqual(rows);
   });
 
-  it('serves the seed query of a player\'s sessions, newest first', async () => {
+  it("serves the seed query of a player's sessions, newest first", async () => {
     const log = new EventLog();
     const t = await harness.fresh(sessionsProjection);
     await t.apply([
       started(log, 'old', { startTime: '2026-01-01T10:00:00Z' }),
-      log.event('SessionStarted', { sessionId: 'new', playerId: 'p1', sessionType: 'match', startTime: '2026-03-01T10:00:00Z' }, {
-        streamId: 'session-new',
-        occurredAt: '2026-03-01T10:00:00Z',
-      }),
+      log.event(
+        'SessionStarted',
+        { sessionId: 'new', playerId: 'p1', sessionType: 'match', startTime: '2026-03-01T10:00:00Z' },
+        {
+          streamId: 'session-new',
+          occurredAt: '2026-03-01T10:00:00Z',
+        },
+      ),
     ]);
-    const rows = await t.query<{ id: string }>('SELECT id FROM sessions WHERE player_id = $1 ORDER BY created_at DESC', ['p1']);
+    const rows = await t.query<{ id: string }>(
+      'SELECT id FROM sessions WHERE player_id = $1 ORDER BY created_at DESC',
+      ['p1'],
+    );
     expect(rows).toEqual([{ id: 'new' }, { id: 'old' }]);
   });
 });

@@ -15,6 +15,10 @@ export const sessionsProjection = defineProjection<SessionsEvent>({
   apply: keyedRows(sessionsTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : e.data.sessionId),
     evolve: evolveSessionRow,
-    erase: { subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined), subjectColumn: 'player_id', clear: clearSessionRow },
+    erase: {
+      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
+      subjectColumn: 'player_id',
+      clear: clearSessionRow,
+    },
   }),
 });

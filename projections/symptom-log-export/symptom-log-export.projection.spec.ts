@@ -6,8 +6,18 @@ const harness = projectionHarness();
 afterAll(() => harness.close());
 
 function logged(log: EventLog, data: Record<string, unknown>) {
-  const full = { patientId: 'p1', symptomId: 'headache', severity: 2, loggedAt: '2026-01-01T08:00:00Z', reporterType: 'self', ...data };
-  return log.event('SymptomLogged', full, { streamId: `tracker-${String(full.patientId)}`, occurredAt: String(full.loggedAt) });
+  const full = {
+    patientId: 'p1',
+    symptomId: 'headache',
+    severity: 2,
+    loggedAt: '2026-01-01T08:00:00Z',
+    reporterType: 'self',
+    ...data,
+  };
+  return log.event('SymptomLogged', full, {
+    streamId: `tracker-${String(full.patientId)}`,
+    occurredAt: String(full.loggedAt),
+  });
 }
 
 describe('symptom_log_export projection', () => {
@@ -15,12 +25,34 @@ describe('symptom_log_export projection', () => {
     const log = new EventLog();
     const t = await harness.fresh(symptomLogExportProjection);
     await t.apply([
-      logged(log, { logId: 'l1', severity: 4, loggedAt: '2026-01-01T10:00:00+02:00', reporterType: 'coach', incidentContext: 'game' }),
+      logged(log, {
+        logId: 'l1',
+        severity: 4,
+        loggedAt: '2026-01-01T10:00:00+02:00',
+        reporterType: 'coach',
+        incidentContext: 'game',
+      }),
       logged(log, { logId: 'l2', patientId: 'p2', symptomId: 'neck_pain', severity: 0 }),
     ]);
     expect(await t.rows('symptom_log_export', 'log_id')).toEqual([
-      { log_id: 'l1', user_id: 'p1', symptom_id: 'headache', severity: 4, timestamp: '2026-01-01T08:00:00+00:00', reporter_type: 'coach', incident_context: 'game' },
-      { log_id: 'l2', user_id: 'p2', symptom_id: 'neck_pain', severity: 0, timestamp: '2026-01-01T08:00:00+00:00', reporter_type: 'self', incident_context: null },
+      {
+        log_id: 'l1',
+        user_id: 'p1',
+        symptom_id: 'headache',
+        severity: 4,
+        timestamp: '2026-01-01T08:00:00+00:00',
+        reporter_type: 'coach',
+        incident_context: 'game',
+      },
+      {
+        log_id: 'l2',
+        user_id: 'p2',
+        symptom_id: 'neck_pain',
+        severity: 0,
+        timestamp: '2026-01-01T08:00:00+00:00',
+        reporter_type: 'self',
+        incident_context: null,
+      },
     ]);
   });
 
@@ -29,7 +61,9 @@ describe('symptom_log_export projection', () => {
     const t = await harness.fresh(symptomLogExportProjection);
     await t.apply([logged(log, { logId: 'x', patientId: 'p1' }), logged(log, { logId: 'x', patientId: 'p2' })]);
     await t.apply([logged(log, { logId: 'x', patientId: 'p3' })]);
-    expect((await t.rows('symptom_log_export', 'log_id')).map((r) => [r['log_id'], r['user_id']])).toEqual([['x', 'p1']]);
+    expect((await t.rows('symptom_log_export', 'log_id')).map((r) => [r['log_id'], r['user_id']])).toEqual([
+      ['x', 'p1'],
+    ]);
   });
 
   it('gives the same rows in batches of one as in one batch', async () => {

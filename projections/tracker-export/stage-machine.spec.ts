@@ -11,7 +11,12 @@ const rules: StagesConfig = {
 
 /** A log `hours` after 2026-01-01T00:00Z, with id `l<n>` / `e<n>`. */
 function log(n: number, severity: number, hours: number) {
-  return { logId: `l${n}`, eventId: `e${n}`, severity, loggedAt: new Date(Date.UTC(2026, 0, 1) + hours * 3_600_000).toISOString() };
+  return {
+    logId: `l${n}`,
+    eventId: `e${n}`,
+    severity,
+    loggedAt: new Date(Date.UTC(2026, 0, 1) + hours * 3_600_000).toISOString(),
+  };
 }
 const at = (hours: number) => new Date(Date.UTC(2026, 0, 1) + hours * 3_600_000).toISOString();
 
@@ -165,7 +170,14 @@ describe('computeStageHistory', () => {
 
   it('follows the shipped six-stage rules from injury to return to sport', () => {
     const shipped: StagesConfig = {
-      stages: ['symptom_limited_activity', 'light_aerobic_exercise', 'sport_specific_exercise', 'non_contact_training', 'full_contact_practice', 'return_to_sport'],
+      stages: [
+        'symptom_limited_activity',
+        'light_aerobic_exercise',
+        'sport_specific_exercise',
+        'non_contact_training',
+        'full_contact_practice',
+        'return_to_sport',
+      ],
       minHoursPerStage: 24,
       symptomFreeMaxSeverity: 1,
       regressAtSeverity: 3,
@@ -182,6 +194,8 @@ describe('computeStageHistory', () => {
   });
 
   it('rejects a loggedAt that is not a timestamp', () => {
-    expect(() => computeStageHistory([{ logId: 'x', eventId: 'e', severity: 0, loggedAt: 'yesterday' }], rules)).toThrow(RangeError);
+    expect(() =>
+      computeStageHistory([{ logId: 'x', eventId: 'e', severity: 0, loggedAt: 'yesterday' }], rules),
+    ).toThrow(RangeError);
   });
 });

@@ -47,13 +47,29 @@ const HOUR_MS = 3_600_000;
  *
  * @example stageStep(undefined, firstLog, rules).change?.stageIndex // 0
  */
-export function stageStep(state: StageState | undefined, log: StageLog, rules: StagesConfig): { state: StageState; change: StageChange | null } {
+export function stageStep(
+  state: StageState | undefined,
+  log: StageLog,
+  rules: StagesConfig,
+): { state: StageState; change: StageChange | null } {
   const at = instant(log.loggedAt);
   const symptomatic = log.severity > rules.symptomFreeMaxSeverity;
   const latestMs = state === undefined ? at : Math.max(state.latestMs, at);
   const enter = (index: number, from: string | null) => ({
-    state: { stage: index, enteredMs: at, lastSymptomaticMs: symptomatic ? at : (state?.lastSymptomaticMs ?? null), latestMs },
-    change: { stageIndex: index, stageName: stageName(rules, index), enteredAt: log.loggedAt, logId: log.logId, eventId: log.eventId, from },
+    state: {
+      stage: index,
+      enteredMs: at,
+      lastSymptomaticMs: symptomatic ? at : (state?.lastSymptomaticMs ?? null),
+      latestMs,
+    },
+    change: {
+      stageIndex: index,
+      stageName: stageName(rules, index),
+      enteredAt: log.loggedAt,
+      logId: log.logId,
+      eventId: log.eventId,
+      from,
+    },
   });
   if (state === undefined) return enter(0, null);
   const lastSymptomaticMs = symptomatic ? at : state.lastSymptomaticMs;
@@ -95,7 +111,10 @@ export function computeStageHistory(logs: readonly StageLog[], rules: StagesConf
 }
 
 /** The full recompute: every change, and the state after the last log (undefined: no logs). */
-export function replayStages(logs: readonly StageLog[], rules: StagesConfig): { changes: StageChange[]; state: StageState | undefined } {
+export function replayStages(
+  logs: readonly StageLog[],
+  rules: StagesConfig,
+): { changes: StageChange[]; state: StageState | undefined } {
   const changes: StageChange[] = [];
   let state: StageState | undefined;
   for (const log of inLoggedAtOrder(logs)) {

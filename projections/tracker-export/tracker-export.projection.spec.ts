@@ -1,6 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import { defaultProjectionContext, EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import {
+  defaultProjectionContext,
+  EventLog,
+  projectionHarness,
+} from '../../libs/projection-engine/testing/projection-harness.js';
 import { trackerExportProjection } from './tracker-export.projection.js';
 
 const harness = projectionHarness();
@@ -12,7 +16,11 @@ function h(hours: number): string {
 }
 
 function registered(log: EventLog, patientId: string, profile: Record<string, unknown> = {}) {
-  return log.event('PatientRegistered', { patientId, firstName: 'Ada', lastName: 'L', ...profile }, { streamId: `patient-${patientId}` });
+  return log.event(
+    'PatientRegistered',
+    { patientId, firstName: 'Ada', lastName: 'L', ...profile },
+    { streamId: `patient-${patientId}` },
+  );
 }
 
 function updated(log: EventLog, patientId: string, profile: Record<string, unknown>) {
@@ -20,12 +28,24 @@ function updated(log: EventLog, patientId: string, profile: Record<string, unkno
 }
 
 /** A log `hours` after 2026-01-01T00:00Z. */
-function logged(log: EventLog, patientId: string, logId: string, symptomId: string, severity: number, hours: number, extra: Record<string, unknown> = {}) {
+function logged(
+  log: EventLog,
+  patientId: string,
+  logId: string,
+  symptomId: string,
+  severity: number,
+  hours: number,
+  extra: Record<string, unknown> = {},
+) {
   const loggedAt = h(hours);
-  return log.event('SymptomLogged', { patientId, symptomId, severity, loggedAt, logId, reporterType: 'self', ...extra }, {
-    streamId: `tracker-${patientId}`,
-    occurredAt: loggedAt,
-  });
+  return log.event(
+    'SymptomLogged',
+    { patientId, symptomId, severity, loggedAt, logId, reporterType: 'self', ...extra },
+    {
+      streamId: `tracker-${patientId}`,
+      occurredAt: loggedAt,
+    },
+  );
 }
 
 const row = {
@@ -50,22 +70,37 @@ describe('tracker_export projection', () => {
   describe('profile', () => {
     it('gives a registered person without logs a row: no stage, green, their profile', async () => {
       const log = new EventLog();
-      expect(await project([registered(log, 'p1', { ageGroup: 'U18', sportType: 'rugby', teamId: 't1', position: 'wing' })])).toEqual([
-        { ...row, age_group: 'U18', sport_type: 'rugby', team_id: 't1' },
-      ]);
+      expect(
+        await project([registered(log, 'p1', { ageGroup: 'U18', sportType: 'rugby', teamId: 't1', position: 'wing' })]),
+      ).toEqual([{ ...row, age_group: 'U18', sport_type: 'rugby', team_id: 't1' }]);
     });
 
     it('changes only the profile fields an update carries', async () => {
       const log = new EventLog();
-      const events = [registered(log, 'p1', { ageGroup: 'U18', sportType: 'rugby', teamId: 't1' }), updated(log, 'p1', { teamId: 't2', firstName: 'Ann' })];
+      const events = [
+        registered(log, 'p1', { ageGroup: 'U18', sportType: 'rugby', teamId: 't1' }),
+        updated(log, 'p1', { teamId: 't2', firstName: 'Ann' }),
+      ];
       expect(await project(events)).toEqual([{ ...row, age_group: 'U18', sport_type: 'rugby', team_id: 't2' }]);
     });
 
     it('keeps the tracker columns when the profile changes after logs', async () => {
       const log = new EventLog();
-      const events = [registered(log, 'p1'), logged(log, 'p1', 'l1', 'neck_pain', 2, 0, { incidentContext: 'game' }), updated(log, 'p1', { sportType: 'soccer' })];
+      const events = [
+        registered(log, 'p1'),
+        logged(log, 'p1', 'l1', 'neck_pain', 2, 0, { incidentContext: 'game' }),
+        updated(log, 'p1', { sportType: 'soccer' }),
+      ];
       expect(await project(events, 1)).toEqual([
-        { ...row, sport_type: 'soccer', current_stage: 'symptom_limited_activity', last_updated: h(0), triage_level: 'red_flag', incident_context: 'game', reporter_type: 'self' },
+        {
+          ...row,
+          sport_type: 'soccer',
+          current_stage: 'symptom_limited_activity',
+          last_updated: h(0),
+          triage_level: 'red_flag',
+          incident_context: 'game',
+          reporter_type: 'self',
+        },
       ]);
     });
   });
@@ -73,9 +108,19 @@ describe('tracker_export projection', () => {
   describe('latest log', () => {
     it('puts the first log at the first stage, with its time, reporter and context', async () => {
       const log = new EventLog();
-      const events = [registered(log, 'p1'), logged(log, 'p1', 'l1', 'headache', 2, 5, { reporterType: 'coach', incidentContext: 'practice' })];
+      const events = [
+        registered(log, 'p1'),
+        logged(log, 'p1', 'l1', 'headache', 2, 5, { reporterType: 'coach', incidentContext: 'practice' }),
+      ];
       expect(await project(events)).toEqual([
-        { ...row, current_stage: 'symptom_limited_activity', last_updated: h(5), triage_level: 'green', incident_context: 'practice', reporter_type: 'coach' },
+        {
+          ...row,
+          current_stage: 'symptom_limited_activity',
+          last_updated: h(5),
+          triage_level: 'green',
+          incident_context: 'practice',
+          reporter_type: 'coach',
+        },
       ]);
     });
 
@@ -87,13 +132,26 @@ describe('tracker_export projection', () => {
         logged(log, 'p1', 'l2', 'headache', 0, 2, { reporterType: 'parent', incidentContext: 'game' }),
       ];
       expect(await project(events)).toEqual([
-        { ...row, current_stage: 'symptom_limited_activity', last_updated: h(10), reporter_type: 'clinician', incident_context: null },
+        {
+          ...row,
+          current_stage: 'symptom_limited_activity',
+          last_updated: h(10),
+          reporter_type: 'clinician',
+          incident_context: null,
+        },
       ]);
     });
 
     it('stores a loggedAt with an offset as the same instant', async () => {
       const log = new EventLog();
-      const event = log.event('SymptomLogged', { patientId: 'p1', symptomId: 'headache', severity: 0, loggedAt: '2026-01-01T10:00:00+02:00', logId: 'l1', reporterType: 'self' });
+      const event = log.event('SymptomLogged', {
+        patientId: 'p1',
+        symptomId: 'headache',
+        severity: 0,
+        loggedAt: '2026-01-01T10:00:00+02:00',
+        logId: 'l1',
+        reporterType: 'self',
+      });
       expect((await project([event]))[0]?.['last_updated']).toBe('2026-01-01T08:00:00+00:00');
     });
 
@@ -108,7 +166,9 @@ describe('tracker_export projection', () => {
   describe('triage', () => {
     async function triage(logs: [symptomId: string, severity: number, hours: number][]) {
       const log = new EventLog();
-      const rows = await project(logs.map(([symptom, severity, hours], i) => logged(log, 'p1', `l${i}`, symptom, severity, hours)));
+      const rows = await project(
+        logs.map(([symptom, severity, hours], i) => logged(log, 'p1', `l${i}`, symptom, severity, hours)),
+      );
       return rows[0]?.['triage_level'];
     }
 
@@ -123,25 +183,59 @@ describe('tracker_export projection', () => {
     });
 
     it('takes the highest level in the window', async () => {
-      expect(await triage([['headache', 6, 0], ['seizure', 1, 1], ['dizziness', 4, 2]])).toBe('red_flag');
+      expect(
+        await triage([
+          ['headache', 6, 0],
+          ['seizure', 1, 1],
+          ['dizziness', 4, 2],
+        ]),
+      ).toBe('red_flag');
     });
 
     it('looks only at the 24 hours ending at the latest log, both ends included', async () => {
-      expect(await triage([['neck_pain', 3, 0], ['headache', 4, 24]])).toBe('red_flag');
-      expect(await triage([['neck_pain', 3, 0], ['headache', 4, 24.01]])).toBe('amber');
-      expect(await triage([['neck_pain', 3, 0], ['headache', 1, 30]])).toBe('green');
+      expect(
+        await triage([
+          ['neck_pain', 3, 0],
+          ['headache', 4, 24],
+        ]),
+      ).toBe('red_flag');
+      expect(
+        await triage([
+          ['neck_pain', 3, 0],
+          ['headache', 4, 24.01],
+        ]),
+      ).toBe('amber');
+      expect(
+        await triage([
+          ['neck_pain', 3, 0],
+          ['headache', 1, 30],
+        ]),
+      ).toBe('green');
     });
 
     it('measures the window from the latest loggedAt, not from the last log received', async () => {
       // the red flag arrives last but is backdated: the window ends at 40 h, and 10 h is outside
-      expect(await triage([['headache', 0, 40], ['neck_pain', 3, 10]])).toBe('green');
+      expect(
+        await triage([
+          ['headache', 0, 40],
+          ['neck_pain', 3, 10],
+        ]),
+      ).toBe('green');
     });
 
     it('follows the configured map and window; a symptom the map no longer lists is green', async () => {
       const context = defaultProjectionContext();
-      const custom = { ...context, triageMap: { windowHours: 2, symptoms: { headache: { level: 'red_flag' as const } } } };
+      const custom = {
+        ...context,
+        triageMap: { windowHours: 2, symptoms: { headache: { level: 'red_flag' as const } } },
+      };
       const log = new EventLog();
-      const events = [logged(log, 'p1', 'l1', 'headache', 1, 0), logged(log, 'p1', 'l2', 'neck_pain', 5, 1.5), logged(log, 'p2', 'l3', 'headache', 2, 0), logged(log, 'p2', 'l4', 'headache', 0, 2.5)];
+      const events = [
+        logged(log, 'p1', 'l1', 'headache', 1, 0),
+        logged(log, 'p1', 'l2', 'neck_pain', 5, 1.5),
+        logged(log, 'p2', 'l3', 'headache', 2, 0),
+        logged(log, 'p2', 'l4', 'headache', 0, 2.5),
+      ];
       expect((await project(events, undefined, custom)).map((r) => [r['user_id'], r['triage_level']])).toEqual([
         ['p1', 'red_flag'],
         ['p2', 'green'],
@@ -166,34 +260,69 @@ describe('tracker_export projection', () => {
       const log = new EventLog();
       const events = [0, 24, 48].map((hours, i) => logged(log, 'p1', `l${i}`, 'headache', 0, hours));
       events.push(logged(log, 'p1', 'l9', 'headache', 3, 50));
-      expect((await project(events))[0]).toEqual({ ...row, current_stage: 'light_aerobic_exercise', last_updated: h(50), triage_level: 'amber', reporter_type: 'self' });
+      expect((await project(events))[0]).toEqual({
+        ...row,
+        current_stage: 'light_aerobic_exercise',
+        last_updated: h(50),
+        triage_level: 'amber',
+        reporter_type: 'self',
+      });
     });
 
     it('recomputes the stage when a backdated symptomatic log arrives', async () => {
       const log = new EventLog();
       const t = await harness.fresh(trackerExportProjection);
-      await t.apply([logged(log, 'p1', 'l1', 'headache', 0, 0, { incidentContext: 'game' }), logged(log, 'p1', 'l2', 'headache', 0, 48, { incidentContext: 'practice' })]);
+      await t.apply([
+        logged(log, 'p1', 'l1', 'headache', 0, 0, { incidentContext: 'game' }),
+        logged(log, 'p1', 'l2', 'headache', 0, 48, { incidentContext: 'practice' }),
+      ]);
       expect((await t.rows('tracker_export', 'user_id'))[0]?.['current_stage']).toBe('light_aerobic_exercise');
       // at 30 h the person was at stage 1: they re-enter it, and 48 h is only 18 h later
       await t.apply([logged(log, 'p1', 'l3', 'headache', 4, 30, { reporterType: 'coach', incidentContext: 'other' })]);
       expect(await t.rows('tracker_export', 'user_id')).toEqual([
-        { ...row, current_stage: 'symptom_limited_activity', last_updated: h(48), triage_level: 'amber', incident_context: 'practice', reporter_type: 'self' },
+        {
+          ...row,
+          current_stage: 'symptom_limited_activity',
+          last_updated: h(48),
+          triage_level: 'amber',
+          incident_context: 'practice',
+          reporter_type: 'self',
+        },
       ]);
     });
 
     it('orders logs with the same loggedAt as the log does, across batches', async () => {
       const advanceThenRegress = new EventLog();
-      const a = [logged(advanceThenRegress, 'p1', 'l1', 'headache', 0, 0), logged(advanceThenRegress, 'p1', 'l2', 'headache', 0, 24), logged(advanceThenRegress, 'p1', 'l3', 'headache', 3, 24, { reporterType: 'coach' })];
-      expect((await project(a, 1)).map((r) => [r['current_stage'], r['reporter_type']])).toEqual([['symptom_limited_activity', 'coach']]);
+      const a = [
+        logged(advanceThenRegress, 'p1', 'l1', 'headache', 0, 0),
+        logged(advanceThenRegress, 'p1', 'l2', 'headache', 0, 24),
+        logged(advanceThenRegress, 'p1', 'l3', 'headache', 3, 24, { reporterType: 'coach' }),
+      ];
+      expect((await project(a, 1)).map((r) => [r['current_stage'], r['reporter_type']])).toEqual([
+        ['symptom_limited_activity', 'coach'],
+      ]);
       const regressThenFree = new EventLog();
-      const b = [logged(regressThenFree, 'p1', 'l1', 'headache', 0, 0), logged(regressThenFree, 'p1', 'l3', 'headache', 3, 24, { reporterType: 'coach' }), logged(regressThenFree, 'p1', 'l2', 'headache', 0, 24)];
-      expect((await project(b, 1)).map((r) => [r['current_stage'], r['reporter_type']])).toEqual([['symptom_limited_activity', 'self']]);
+      const b = [
+        logged(regressThenFree, 'p1', 'l1', 'headache', 0, 0),
+        logged(regressThenFree, 'p1', 'l3', 'headache', 3, 24, { reporterType: 'coach' }),
+        logged(regressThenFree, 'p1', 'l2', 'headache', 0, 24),
+      ];
+      expect((await project(b, 1)).map((r) => [r['current_stage'], r['reporter_type']])).toEqual([
+        ['symptom_limited_activity', 'self'],
+      ]);
     });
 
     it('uses the configured stages and thresholds', async () => {
-      const context = { ...defaultProjectionContext(), stages: { stages: ['rest', 'play'], minHoursPerStage: 1, symptomFreeMaxSeverity: 2, regressAtSeverity: 5 } };
+      const context = {
+        ...defaultProjectionContext(),
+        stages: { stages: ['rest', 'play'], minHoursPerStage: 1, symptomFreeMaxSeverity: 2, regressAtSeverity: 5 },
+      };
       const log = new EventLog();
-      const events = [logged(log, 'p1', 'l1', 'headache', 4, 0), logged(log, 'p1', 'l2', 'headache', 2, 1), logged(log, 'p1', 'l3', 'headache', 2, 5)];
+      const events = [
+        logged(log, 'p1', 'l1', 'headache', 4, 0),
+        logged(log, 'p1', 'l2', 'headache', 2, 1),
+        logged(log, 'p1', 'l3', 'headache', 2, 5),
+      ];
       expect((await project(events, undefined, context))[0]?.['current_stage']).toBe('play');
     });
 
@@ -202,7 +331,14 @@ describe('tracker_export projection', () => {
       const rows = await project([logged(log, 'p1', 'x', 'headache', 2, 0), logged(log, 'p2', 'x', 'neck_pain', 1, 3)]);
       expect(rows).toEqual([
         { ...row, current_stage: 'symptom_limited_activity', last_updated: h(0), reporter_type: 'self' },
-        { ...row, user_id: 'p2', current_stage: 'symptom_limited_activity', last_updated: h(3), triage_level: 'red_flag', reporter_type: 'self' },
+        {
+          ...row,
+          user_id: 'p2',
+          current_stage: 'symptom_limited_activity',
+          last_updated: h(3),
+          triage_level: 'red_flag',
+          reporter_type: 'self',
+        },
       ]);
     });
 
@@ -211,7 +347,15 @@ describe('tracker_export projection', () => {
       const t = await harness.fresh(trackerExportProjection);
       await t.apply([0, 30, 60].map((hours, i) => logged(log, 'p1', `l${i}`, 'headache', 0, hours)));
       expect(await t.rows('tracker_export_progress', 'user_id')).toEqual([
-        { user_id: 'p1', stage: 2, entered_ms: Date.parse(h(60)), last_symptomatic_ms: null, latest_ms: Date.parse(h(60)), amber_ms: null, red_ms: null },
+        {
+          user_id: 'p1',
+          stage: 2,
+          entered_ms: Date.parse(h(60)),
+          last_symptomatic_ms: null,
+          latest_ms: Date.parse(h(60)),
+          amber_ms: null,
+          red_ms: null,
+        },
       ]);
     });
   });
@@ -235,8 +379,28 @@ describe('tracker_export projection', () => {
     ];
     const whole = await project(events);
     expect(whole).toEqual([
-      { user_id: 'p1', current_stage: 'light_aerobic_exercise', last_updated: h(65), triage_level: 'amber', age_group: 'U16', sport_type: null, team_id: 't1', incident_context: null, reporter_type: 'self' },
-      { user_id: 'p2', current_stage: 'light_aerobic_exercise', last_updated: h(30), triage_level: 'green', age_group: null, sport_type: 'hockey', team_id: 't9', incident_context: null, reporter_type: 'self' },
+      {
+        user_id: 'p1',
+        current_stage: 'light_aerobic_exercise',
+        last_updated: h(65),
+        triage_level: 'amber',
+        age_group: 'U16',
+        sport_type: null,
+        team_id: 't1',
+        incident_context: null,
+        reporter_type: 'self',
+      },
+      {
+        user_id: 'p2',
+        current_stage: 'light_aerobic_exercise',
+        last_updated: h(30),
+        triage_level: 'green',
+        age_group: null,
+        sport_type: 'hockey',
+        team_id: 't9',
+        incident_context: null,
+        reporter_type: 'self',
+      },
       { ...row, user_id: 'p3' },
     ]);
     expect(await project(events, 1)).toEqual(whole);

@@ -1,8 +1,19 @@
 import type { SymptomLogged } from '../../libs/domain/tracker/tracker.events.js';
 import type { ProjectionIO } from '../../libs/projection-engine/io.js';
-import { defineProjection, type ProjectedEvent, type ProjectionContext } from '../../libs/projection-engine/projection.js';
+import {
+  defineProjection,
+  type ProjectedEvent,
+  type ProjectionContext,
+} from '../../libs/projection-engine/projection.js';
 import { trackerExportTable, trackerProgressTable, type TrackerExportRow } from './tracker-export.tables.js';
-import { applyProfile, emptyTrackerRow, progressColumnsOf, progressOf, trackerLog, type TrackerExportEvent } from './tracker-row.js';
+import {
+  applyProfile,
+  emptyTrackerRow,
+  progressColumnsOf,
+  progressOf,
+  trackerLog,
+  type TrackerExportEvent,
+} from './tracker-row.js';
 import { isInOrder, replayTracker, trackerColumns, trackerStep, type TrackerProgress } from './tracker-state.js';
 
 /**
@@ -28,8 +39,13 @@ export const trackerExportProjection = defineProjection<TrackerExportEvent>({
       if (list) list.push(event);
       else byUser.set(event.data.patientId, [event]);
     }
-    const loggers = [...byUser].filter(([, list]) => list.some((e) => e.type === 'SymptomLogged')).map(([user]) => user);
-    const [rows, progress] = await Promise.all([io.load(trackerExportTable, byUser.keys()), io.load(trackerProgressTable, loggers)]);
+    const loggers = [...byUser]
+      .filter(([, list]) => list.some((e) => e.type === 'SymptomLogged'))
+      .map(([user]) => user);
+    const [rows, progress] = await Promise.all([
+      io.load(trackerExportTable, byUser.keys()),
+      io.load(trackerProgressTable, loggers),
+    ]);
     const changedRows: TrackerExportRow[] = [];
     const changedProgress = [];
     for (const [user, list] of byUser) {
@@ -55,7 +71,12 @@ export const trackerExportProjection = defineProjection<TrackerExportEvent>({
 });
 
 /** One log folded into a person's progress: in O(1) when in loggedAt order, else by replaying their logs up to it. */
-async function absorb(state: TrackerProgress | undefined, event: ProjectedEvent<SymptomLogged>, io: ProjectionIO, context: ProjectionContext) {
+async function absorb(
+  state: TrackerProgress | undefined,
+  event: ProjectedEvent<SymptomLogged>,
+  io: ProjectionIO,
+  context: ProjectionContext,
+) {
   const log = trackerLog(event);
   if (isInOrder(state, log.logged_at)) {
     const step = trackerStep(state, log, context.triageMap, context.stages);
@@ -63,13 +84,19 @@ async function absorb(state: TrackerProgress | undefined, event: ProjectedEvent<
   }
   const history = await personLogs(io, event);
   const replay = replayTracker(history, context.triageMap, context.stages);
-  return { progress: replay.progress!, columns: trackerColumns(replay.progress!, replay.latest!, context.triageMap, context.stages) };
+  return {
+    progress: replay.progress!,
+    columns: trackerColumns(replay.progress!, replay.latest!, context.triageMap, context.stages),
+  };
 }
 
 /** The person's logs from the event log, up to and including `event` (its own stream holds them). */
 export async function personLogs(io: ProjectionIO, event: ProjectedEvent<SymptomLogged>) {
   const history = await io.history<SymptomLogged>(event.streamId, ['SymptomLogged'], event.position);
   const mine = history.filter((e) => e.data.patientId === event.data.patientId);
-  if (!mine.some((e) => e.id === event.id)) throw new Error(`symptom log ${event.id}: not found in its stream ${event.streamId}; cannot replay the person's logs`);
+  if (!mine.some((e) => e.id === event.id))
+    throw new Error(
+      `symptom log ${event.id}: not found in its stream ${event.streamId}; cannot replay the person's logs`,
+    );
   return mine.map(trackerLog);
 }

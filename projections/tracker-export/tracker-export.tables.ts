@@ -18,7 +18,11 @@ export const trackerExportTable = defineTable(
     incident_context: text().nullable(),
     reporter_type: text().nullable(),
   },
-  { primaryKey: ['user_id'], indexes: [{ name: 'idx_tracker_export_triage', columns: ['triage_level', 'last_updated DESC'] }], fillfactor: 70 },
+  {
+    primaryKey: ['user_id'],
+    indexes: [{ name: 'idx_tracker_export_triage', columns: ['triage_level', 'last_updated DESC'] }],
+    fillfactor: 70,
+  },
 );
 
 /**
@@ -39,7 +43,11 @@ export const progressColumns = {
  * costs one small row update, not a re-read of the person's history. A backdated log
  * re-reads the person's logs from the event log (`io.history`) instead.
  */
-export const trackerProgressTable = defineTable('tracker_export_progress', { user_id: text(), ...progressColumns }, { primaryKey: ['user_id'], fillfactor: 70 });
+export const trackerProgressTable = defineTable(
+  'tracker_export_progress',
+  { user_id: text(), ...progressColumns },
+  { primaryKey: ['user_id'], fillfactor: 70 },
+);
 
 /** One `tracker_export` row as JSON. */
 export type TrackerExportRow = RowOf<typeof trackerExportTable>;

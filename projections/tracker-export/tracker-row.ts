@@ -21,7 +21,12 @@ export function emptyTrackerRow(userId: string): TrackerExportRow {
 export function applyProfile(row: TrackerExportRow, event: TrackerExportEvent): TrackerExportRow {
   switch (event.type) {
     case 'PatientRegistered':
-      return { ...row, age_group: event.data.ageGroup ?? null, sport_type: event.data.sportType ?? null, team_id: event.data.teamId ?? null };
+      return {
+        ...row,
+        age_group: event.data.ageGroup ?? null,
+        sport_type: event.data.sportType ?? null,
+        team_id: event.data.teamId ?? null,
+      };
     case 'PatientProfileUpdated':
       return {
         ...row,
@@ -51,22 +56,40 @@ export function trackerLog(event: ProjectedEvent<SymptomLogged>): TrackerLog {
 }
 
 /** A stored progress row as `TrackerProgress`. */
-export function progressOf(row: {
-  stage: number;
-  entered_ms: number;
-  last_symptomatic_ms: number | null;
-  latest_ms: number;
-  amber_ms: number | null;
-  red_ms: number | null;
-} | undefined): TrackerProgress | undefined {
+export function progressOf(
+  row:
+    | {
+        stage: number;
+        entered_ms: number;
+        last_symptomatic_ms: number | null;
+        latest_ms: number;
+        amber_ms: number | null;
+        red_ms: number | null;
+      }
+    | undefined,
+): TrackerProgress | undefined {
   return row === undefined
     ? undefined
-    : { stage: row.stage, enteredMs: row.entered_ms, lastSymptomaticMs: row.last_symptomatic_ms, latestMs: row.latest_ms, amberMs: row.amber_ms, redMs: row.red_ms };
+    : {
+        stage: row.stage,
+        enteredMs: row.entered_ms,
+        lastSymptomaticMs: row.last_symptomatic_ms,
+        latestMs: row.latest_ms,
+        amberMs: row.amber_ms,
+        redMs: row.red_ms,
+      };
 }
 
 /** `TrackerProgress` as the columns of a progress row. */
 export function progressColumnsOf(p: TrackerProgress) {
-  return { stage: p.stage, entered_ms: p.enteredMs, last_symptomatic_ms: p.lastSymptomaticMs, latest_ms: p.latestMs, amber_ms: p.amberMs, red_ms: p.redMs };
+  return {
+    stage: p.stage,
+    entered_ms: p.enteredMs,
+    last_symptomatic_ms: p.lastSymptomaticMs,
+    latest_ms: p.latestMs,
+    amber_ms: p.amberMs,
+    red_ms: p.redMs,
+  };
 }
 
 function unreachable(event: never): never {

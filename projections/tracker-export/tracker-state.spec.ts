@@ -5,14 +5,35 @@ import { noLogsState, trackerState, type TrackerLog } from './tracker-state.js';
 
 const { triageMap, stages } = defaultProjectionContext();
 
-function log(logId: string, symptomId: string, severity: number, loggedAt: string, extra: Partial<TrackerLog> = {}): TrackerLog {
-  return { log_id: logId, event_id: `e-${logId}`, symptom_id: symptomId, severity, logged_at: loggedAt, reporter_type: 'self', incident_context: null, ...extra };
+function log(
+  logId: string,
+  symptomId: string,
+  severity: number,
+  loggedAt: string,
+  extra: Partial<TrackerLog> = {},
+): TrackerLog {
+  return {
+    log_id: logId,
+    event_id: `e-${logId}`,
+    symptom_id: symptomId,
+    severity,
+    logged_at: loggedAt,
+    reporter_type: 'self',
+    incident_context: null,
+    ...extra,
+  };
 }
 
 describe('trackerState', () => {
   it('is no stage and green without logs', () => {
     expect(trackerState([], triageMap, stages)).toEqual(noLogsState);
-    expect(noLogsState).toEqual({ current_stage: null, last_updated: null, triage_level: 'green', incident_context: null, reporter_type: null });
+    expect(noLogsState).toEqual({
+      current_stage: null,
+      last_updated: null,
+      triage_level: 'green',
+      incident_context: null,
+      reporter_type: null,
+    });
   });
 
   it('sorts the logs itself: latest loggedAt, its reporter and context, window ending there', () => {
@@ -31,14 +52,22 @@ describe('trackerState', () => {
   });
 
   it('takes the last of logs at the same instant as the latest', () => {
-    const logs = [log('a', 'headache', 0, '2026-01-01T00:00:00Z', { reporter_type: 'coach' }), log('b', 'headache', 0, '2026-01-01T00:00:00Z')];
+    const logs = [
+      log('a', 'headache', 0, '2026-01-01T00:00:00Z', { reporter_type: 'coach' }),
+      log('b', 'headache', 0, '2026-01-01T00:00:00Z'),
+    ];
     expect(trackerState(logs, triageMap, stages).reporter_type).toBe('self');
   });
 });
 
 describe('applyProfile', () => {
-  const registered = (data: Record<string, unknown>) => ({ type: 'PatientRegistered', data: { patientId: 'p1', firstName: 'A', lastName: 'B', ...data } }) as TrackerExportEvent;
-  const updated = (data: Record<string, unknown>) => ({ type: 'PatientProfileUpdated', data: { patientId: 'p1', ...data } }) as TrackerExportEvent;
+  const registered = (data: Record<string, unknown>) =>
+    ({
+      type: 'PatientRegistered',
+      data: { patientId: 'p1', firstName: 'A', lastName: 'B', ...data },
+    }) as TrackerExportEvent;
+  const updated = (data: Record<string, unknown>) =>
+    ({ type: 'PatientProfileUpdated', data: { patientId: 'p1', ...data } }) as TrackerExportEvent;
 
   it('sets the profile at registration, null when absent', () => {
     expect(applyProfile({ ...emptyTrackerRow('p1'), team_id: 'old' }, registered({ ageGroup: 'U12' }))).toEqual({
@@ -48,13 +77,32 @@ describe('applyProfile', () => {
   });
 
   it('changes only the fields an update carries and leaves tracker columns alone', () => {
-    const before = { ...emptyTrackerRow('p1'), current_stage: 'return_to_sport', age_group: 'U12', sport_type: 'judo', team_id: 't1' };
-    expect(applyProfile(before, updated({ sportType: 'rowing', lastName: 'C' }))).toEqual({ ...before, sport_type: 'rowing' });
+    const before = {
+      ...emptyTrackerRow('p1'),
+      current_stage: 'return_to_sport',
+      age_group: 'U12',
+      sport_type: 'judo',
+      team_id: 't1',
+    };
+    expect(applyProfile(before, updated({ sportType: 'rowing', lastName: 'C' }))).toEqual({
+      ...before,
+      sport_type: 'rowing',
+    });
   });
 
   it('ignores a symptom log', () => {
     const before = emptyTrackerRow('p1');
-    const event = { type: 'SymptomLogged', data: { patientId: 'p1', symptomId: 'headache', severity: 6, loggedAt: '2026-01-01T00:00:00Z', logId: 'l', reporterType: 'self' } } as TrackerExportEvent;
+    const event = {
+      type: 'SymptomLogged',
+      data: {
+        patientId: 'p1',
+        symptomId: 'headache',
+        severity: 6,
+        loggedAt: '2026-01-01T00:00:00Z',
+        logId: 'l',
+        reporterType: 'self',
+      },
+    } as TrackerExportEvent;
     expect(applyProfile(before, event)).toBe(before);
   });
 });

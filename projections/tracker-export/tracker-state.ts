@@ -1,4 +1,9 @@
-import { triageLevelOf, type StagesConfig, type TriageLevel, type TriageMap } from '../../libs/domain/tracker/tracker-config.js';
+import {
+  triageLevelOf,
+  type StagesConfig,
+  type TriageLevel,
+  type TriageMap,
+} from '../../libs/domain/tracker/tracker-config.js';
 import { inLoggedAtOrder, instant, stageName, stageStep, type StageChange, type StageState } from './stage-machine.js';
 
 /** One symptom log as the tracker reads it. */
@@ -52,7 +57,11 @@ export function trackerStep(
   triageMap: TriageMap,
   stages: StagesConfig,
 ): { progress: TrackerProgress; change: StageChange | null } {
-  const step = stageStep(progress, { logId: log.log_id, eventId: log.event_id, severity: log.severity, loggedAt: log.logged_at }, stages);
+  const step = stageStep(
+    progress,
+    { logId: log.log_id, eventId: log.event_id, severity: log.severity, loggedAt: log.logged_at },
+    stages,
+  );
   const at = instant(log.logged_at);
   const level = triageLevelOf(triageMap, log.symptom_id, log.severity);
   const amberMs = progress?.amberMs ?? null;
@@ -81,7 +90,12 @@ export function triageOf(progress: TrackerProgress, triageMap: TriageMap): Triag
 }
 
 /** The tracker columns of a person's progress and their latest log (the last in loggedAt order). */
-export function trackerColumns(progress: TrackerProgress, latest: TrackerLog, triageMap: TriageMap, stages: StagesConfig): TrackerState {
+export function trackerColumns(
+  progress: TrackerProgress,
+  latest: TrackerLog,
+  triageMap: TriageMap,
+  stages: StagesConfig,
+): TrackerState {
   return {
     current_stage: stageName(stages, progress.stage),
     last_updated: latest.logged_at,

@@ -5,7 +5,14 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Without the networking flags Chromium stalls on a closed network; no sandbox because CI runs as root. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 /**
  * Starts Debian's Chromium through playwright-core. Throws — the test fails, it never skips —
@@ -13,11 +20,16 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no browser at ${CHROMIUM_PATH}: install Debian's chromium (apt-get update && apt-get install -y chromium); .ci/run does this`);
+    throw new Error(
+      `no browser at ${CHROMIUM_PATH}: install Debian's chromium (apt-get update && apt-get install -y chromium); .ci/run does this`,
+    );
   }
   try {
     return await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, timeout: 60_000 });
   } catch (error) {
-    throw new Error(`Chromium at ${CHROMIUM_PATH} did not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `Chromium at ${CHROMIUM_PATH} did not start: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

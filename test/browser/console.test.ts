@@ -29,10 +29,18 @@ describe('the console in a real browser (Debian Chromium)', () => {
     await client.ok('RegisterDoctor', bodies.doctor('d1'));
     for (const id of ['p1', 'p2', 'p3']) await client.ok('RegisterPatient', bodies.patient(id));
     await client.ok('RecordConsultation', bodies.consultation('c1', 'p1', 'd1', 'completed'));
-    for (let hour = 8; hour < 14; hour++) await client.ok('LogSymptom', bodies.symptom('p1', { severity: hour % 4, loggedAt: `2026-05-01T${String(hour).padStart(2, '0')}:00:00Z` }));
+    for (let hour = 8; hour < 14; hour++)
+      await client.ok(
+        'LogSymptom',
+        bodies.symptom('p1', { severity: hour % 4, loggedAt: `2026-05-01T${String(hour).padStart(2, '0')}:00:00Z` }),
+      );
     const last = await client.ok('UploadScan', bodies.scan('s1', 'p1'));
     // a read of p1 by the reader key, for the access record
-    await app.app.inject({ method: 'GET', url: '/patients/p1/statistics', headers: { authorization: `Bearer ${TEST_KEYS.reader}`, 'x-min-position': last.position } });
+    await app.app.inject({
+      method: 'GET',
+      url: '/patients/p1/statistics',
+      headers: { authorization: `Bearer ${TEST_KEYS.reader}`, 'x-min-position': last.position },
+    });
     page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -61,7 +69,9 @@ describe('the console in a real browser (Debian Chromium)', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     // the refused /whoami is the one failed request the browser logs
     await page.waitForTimeout(200);
-    expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    expect(problems).toEqual([
+      'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+    ]);
     problems.splice(0);
   }, 60_000);
 
@@ -70,7 +80,9 @@ describe('the console in a real browser (Debian Chromium)', () => {
     expect(await page.locator('#nav a').allTextContents()).toEqual(['Projections', 'Patient']);
     const row = page.locator('tr[data-projection="patient_statistics"]');
     await row.waitFor({ timeout: TIMEOUT });
-    await page.locator('tr[data-projection="patient_statistics"] [data-testid=status]:text("running")').waitFor({ timeout: TIMEOUT });
+    await page
+      .locator('tr[data-projection="patient_statistics"] [data-testid=status]:text("running")')
+      .waitFor({ timeout: TIMEOUT });
 
     await row.locator('button[data-action=rebuild]').click();
     const work = page.locator('#work-patient_statistics');
@@ -116,13 +128,18 @@ describe('the console in a real browser (Debian Chromium)', () => {
     expect(await page.locator('#events tbody tr').count()).toBe(6);
     await page.locator('#events tbody tr').nth(2).click();
     expect(await page.locator('[data-testid=event-hash]').textContent()).toMatch(/^[0-9a-f]{64}$/);
-    const metadata = JSON.parse((await page.locator('[data-testid=event-metadata]').textContent()) ?? '{}') as { commandName?: string; actor?: { role?: string } };
+    const metadata = JSON.parse((await page.locator('[data-testid=event-metadata]').textContent()) ?? '{}') as {
+      commandName?: string;
+      actor?: { role?: string };
+    };
     expect(metadata).toMatchObject({ commandName: 'LogSymptom', actor: { role: 'service' } });
 
     await page.locator('#integrity-check').click();
     await page.locator('#integrity-result[data-clean]').waitFor({ timeout: TIMEOUT });
     expect(await page.locator('#integrity-result').getAttribute('data-clean')).toBe('true');
-    expect(await page.locator('[data-testid=integrity-summary]').textContent()).toMatch(/^Clean: \d+ events in \d+ streams/);
+    expect(await page.locator('[data-testid=integrity-summary]').textContent()).toMatch(
+      /^Clean: \d+ events in \d+ streams/,
+    );
     await page.screenshot({ path: new URL('streams.png', SCREENSHOTS).pathname, fullPage: true });
 
     await page.locator('#log-form input[name=type]').fill('PatientRegistered');

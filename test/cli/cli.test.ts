@@ -6,7 +6,13 @@ import { apiKeysEnv, commandClient, TEST_KEYS } from '../support/commands.js';
 
 function capture(isTTY = false) {
   let text = '';
-  return { write: (t: string) => void (text += t), isTTY, get text() { return text; } };
+  return {
+    write: (t: string) => void (text += t),
+    isTTY,
+    get text() {
+      return text;
+    },
+  };
 }
 
 describe.each(['embedded', 'server'] as const)('caretrack CLI against a running API [%s store]', (topology) => {
@@ -15,7 +21,11 @@ describe.each(['embedded', 'server'] as const)('caretrack CLI against a running 
   const run = async (argv: string[], key: string | null = TEST_KEYS.admin, tty = false) => {
     const out = capture(tty);
     const err = capture();
-    const code = await runCli(argv, { out, err, env: { CARETRACK_URL: url, ...(key ? { CARETRACK_ADMIN_KEY: key } : {}) } });
+    const code = await runCli(argv, {
+      out,
+      err,
+      env: { CARETRACK_URL: url, ...(key ? { CARETRACK_ADMIN_KEY: key } : {}) },
+    });
     return { code, out: out.text, err: err.text };
   };
 
@@ -25,7 +35,8 @@ describe.each(['embedded', 'server'] as const)('caretrack CLI against a running 
     const address = app.app.getHttpServer().address() as { port: number };
     url = `http://127.0.0.1:${address.port}`;
     const client = commandClient(app);
-    for (let i = 0; i < 30; i++) await client.ok('RegisterPatient', { patientId: `cli${i}`, firstName: 'C', lastName: `L${i}` });
+    for (let i = 0; i < 30; i++)
+      await client.ok('RegisterPatient', { patientId: `cli${i}`, firstName: 'C', lastName: `L${i}` });
   }, 60_000);
   afterAll(async () => app?.close());
 
@@ -64,21 +75,34 @@ describe.each(['embedded', 'server'] as const)('caretrack CLI against a running 
     const auditorRun = async (argv: string[]) => {
       const out = capture();
       const err = capture();
-      const code = await runCli(argv, { out, err, env: { CARETRACK_URL: url, CARETRACK_AUDITOR_KEY: TEST_KEYS.auditor } });
+      const code = await runCli(argv, {
+        out,
+        err,
+        env: { CARETRACK_URL: url, CARETRACK_AUDITOR_KEY: TEST_KEYS.auditor },
+      });
       return { code, out: out.text, err: err.text };
     };
     const stream = await auditorRun(['audit', 'stream', 'patient-cli3']);
-    expect(stream).toMatchObject({ code: EXIT.ok, out: expect.stringMatching(/^\s+0\s+\S+\s+PatientRegistered\s+by \w+ \(service\)/) });
+    expect(stream).toMatchObject({
+      code: EXIT.ok,
+      out: expect.stringMatching(/^\s+0\s+\S+\s+PatientRegistered\s+by \w+ \(service\)/),
+    });
     const asOf = await auditorRun(['audit', 'as-of', 'cli3', new Date().toISOString()]);
     expect(asOf.code).toBe(EXIT.ok);
-    expect(JSON.parse(asOf.out)).toMatchObject({ patientId: 'cli3', statistics: { patient_id: 'cli3', total_consultations: 0 } });
-    expect(await auditorRun(['audit', 'verify'])).toMatchObject({ code: EXIT.ok, out: expect.stringMatching(/^clean: 30 events in 30 streams/) });
+    expect(JSON.parse(asOf.out)).toMatchObject({
+      patientId: 'cli3',
+      statistics: { patient_id: 'cli3', total_consultations: 0 },
+    });
+    expect(await auditorRun(['audit', 'verify'])).toMatchObject({
+      code: EXIT.ok,
+      out: expect.stringMatching(/^clean: 30 events in 30 streams/),
+    });
     expect((await auditorRun(['audit', 'as-of', 'cli3'])).code).toBe(EXIT.usage);
   });
 
   it('renders a progress line with events/s and ETA', () => {
-    expect(renderProgress({ processed: 500, total: 1000, eventsPerSecond: 2500, etaSeconds: 0.2, state: 'building' }, 10)).toBe(
-      '[#####-----]  50% 500/1,000 events  2,500 ev/s  ETA 1s  building',
-    );
+    expect(
+      renderProgress({ processed: 500, total: 1000, eventsPerSecond: 2500, etaSeconds: 0.2, state: 'building' }, 10),
+    ).toBe('[#####-----]  50% 500/1,000 events  2,500 ev/s  ETA 1s  building');
   });
 });

@@ -19,7 +19,12 @@ import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js
 
 function capture() {
   let text = '';
-  return { write: (t: string) => void (text += t), get text() { return text; } };
+  return {
+    write: (t: string) => void (text += t),
+    get text() {
+      return text;
+    },
+  };
 }
 
 async function run(argv: string[], env: Record<string, string>) {
@@ -64,13 +69,18 @@ describe('caretrack keys [embedded PGlite, the generated key]', () => {
     const { key } = await loadMasterKey({ dataDir });
     const { code, out } = await run(['keys', 'status'], { DATA_DIR: dataDir });
     expect(code).toBe(EXIT.ok);
-    expect(out).toBe(`master key ${key.id} (DATA_DIR (${join(dataDir, GENERATED_MASTER_KEY_FILE)})): 2 data keys, 1 erased patient, 0 secrets\n`);
+    expect(out).toBe(
+      `master key ${key.id} (DATA_DIR (${join(dataDir, GENERATED_MASTER_KEY_FILE)})): 2 data keys, 1 erased patient, 0 secrets\n`,
+    );
   });
 
   it('keys rotate --generate re-wraps every key, installs the new key file and keeps the old one aside', async () => {
     const old = (await loadMasterKey({ dataDir })).key;
     const { code, out, err } = await run(['keys', 'rotate', '--generate'], { DATA_DIR: dataDir });
-    expect([code, err]).toEqual([EXIT.ok, 'note: the embedded database is opened by one process at a time: the service must be stopped\n']);
+    expect([code, err]).toEqual([
+      EXIT.ok,
+      'note: the embedded database is opened by one process at a time: the service must be stopped\n',
+    ]);
     const now = (await loadMasterKey({ dataDir })).key;
     expect(now.id).not.toBe(old.id);
     expect(out).toBe(
@@ -84,9 +94,15 @@ describe('caretrack keys [embedded PGlite, the generated key]', () => {
     try {
       const events = await createPostgresEventStore({ connection });
       expect(await events.readAll({ maxCount: 100 })).toEqual(log);
-      await expect(KeyStore.open(connection.db, { masterKey: { key: old, origin: 'the old key' } })).rejects.toBeInstanceOf(WrongMasterKeyError);
+      await expect(
+        KeyStore.open(connection.db, { masterKey: { key: old, origin: 'the old key' } }),
+      ).rejects.toBeInstanceOf(WrongMasterKeyError);
       const keys = await KeyStore.open(connection.db, { masterKey: { key: now, origin: 'the new key' } });
-      expect((await decryptEvents(log, keys)).map((e) => e.data['lastName'])).toEqual(['Underhill-Zog', 'Underhill-Zog', null]);
+      expect((await decryptEvents(log, keys)).map((e) => e.data['lastName'])).toEqual([
+        'Underhill-Zog',
+        'Underhill-Zog',
+        null,
+      ]);
       await keys.close();
     } finally {
       await connection.close();
@@ -121,28 +137,51 @@ describe('caretrack keys [PostgreSQL server, DATA_KEY_FILE]', () => {
   });
 
   it('refuses bad usage with exit 2 and changes nothing', async () => {
-    for (const argv of [['keys'], ['keys', 'rotate'], ['keys', 'rotate', '--generate', '--new-key-file', 'x'], ['keys', 'rotate', '--new-key-file'], ['keys', 'spin']]) {
+    for (const argv of [
+      ['keys'],
+      ['keys', 'rotate'],
+      ['keys', 'rotate', '--generate', '--new-key-file', 'x'],
+      ['keys', 'rotate', '--new-key-file'],
+      ['keys', 'spin'],
+    ]) {
       expect((await run(argv, env)).code).toBe(EXIT.usage);
     }
     const generate = await run(['keys', 'rotate', '--generate'], env);
     expect([generate.code, generate.err]).toEqual([EXIT.usage, expect.stringContaining('pass --new-key-file new.key')]);
     const missing = await run(['keys', 'rotate', '--new-key-file', join(dir, 'absent.key')], env);
-    expect([missing.code, missing.err]).toEqual([EXIT.usage, expect.stringMatching(/--new-key-file: cannot read .*absent\.key \(ENOENT\)/)]);
+    expect([missing.code, missing.err]).toEqual([
+      EXIT.usage,
+      expect.stringMatching(/--new-key-file: cannot read .*absent\.key \(ENOENT\)/),
+    ]);
   });
 
   it('refuses to rotate from a key that is not the store’s (exit 1)', async () => {
-    const wrong = await run(['keys', 'rotate', '--new-key-file', join(dir, 'next.key')], { ...env, DATA_KEY_FILE: '', DATA_KEY: MasterKey.generate().exportText() });
-    expect([wrong.code, wrong.err]).toEqual([EXIT.problem, expect.stringContaining(`made with master key id ${current.id}`)]);
+    const wrong = await run(['keys', 'rotate', '--new-key-file', join(dir, 'next.key')], {
+      ...env,
+      DATA_KEY_FILE: '',
+      DATA_KEY: MasterKey.generate().exportText(),
+    });
+    expect([wrong.code, wrong.err]).toEqual([
+      EXIT.problem,
+      expect.stringContaining(`made with master key id ${current.id}`),
+    ]);
   });
 
   it('rotates to the key of --new-key-file in one transaction and says what to do next; a repeat changes nothing', async () => {
     const first = await run(['keys', 'rotate', '--new-key-file', join(dir, 'next.key')], env);
     expect(first.code).toBe(EXIT.ok);
-    expect(first.out).toMatch(new RegExp(`^rotated the master key ${current.id} → ${next.id} in one transaction: 2 data keys and 0 secrets re-wrapped, 1 erased patient without a key, no event touched\n`));
+    expect(first.out).toMatch(
+      new RegExp(
+        `^rotated the master key ${current.id} → ${next.id} in one transaction: 2 data keys and 0 secrets re-wrapped, 1 erased patient without a key, no event touched\n`,
+      ),
+    );
     expect(first.out).toContain(`restart every instance with the new key (DATA_KEY_FILE=${join(dir, 'next.key')}`);
     expect(first.out).not.toContain(next.exportText());
     const again = await run(['keys', 'rotate', '--new-key-file', join(dir, 'next.key')], env);
-    expect([again.code, again.out.split('\n')[0]]).toEqual([EXIT.ok, `the key store already uses master key ${next.id}: nothing re-wrapped`]);
+    expect([again.code, again.out.split('\n')[0]]).toEqual([
+      EXIT.ok,
+      `the key store already uses master key ${next.id}: nothing re-wrapped`,
+    ]);
     const status = await run(['keys', 'status'], { ...env, DATA_KEY_FILE: join(dir, 'next.key') });
     expect(status.out).toContain(`master key ${next.id}`);
 

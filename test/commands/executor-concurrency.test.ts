@@ -13,8 +13,18 @@ import { startEsdbBackend, type EsdbBackend } from '../support/esdb-double/backe
 
 type Backend = 'server' | 'embedded' | 'esdb';
 
-const meta = (): CommandMeta => ({ actor: { id: 'test', role: 'service' }, correlationId: randomUUID(), commandId: randomUUID() });
-const symptom = (patientId: string, extra: object = {}) => ({ patientId, symptomId: 'headache', severity: 2, loggedAt: '2025-05-01T08:00:00Z', ...extra });
+const meta = (): CommandMeta => ({
+  actor: { id: 'test', role: 'service' },
+  correlationId: randomUUID(),
+  commandId: randomUUID(),
+});
+const symptom = (patientId: string, extra: object = {}) => ({
+  patientId,
+  symptomId: 'headache',
+  severity: 2,
+  loggedAt: '2025-05-01T08:00:00Z',
+  ...extra,
+});
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /**
@@ -42,7 +52,10 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
 
   /** A key store in a fresh schema of `connection` (embedded: in memory). */
   const openKeyStore = async (connection: DatabaseConnection, schema: string) => {
-    keyStore = await KeyStore.open(connection.db, { schema, masterKey: { key: MasterKey.generate(), origin: 'the test' } });
+    keyStore = await KeyStore.open(connection.db, {
+      schema,
+      masterKey: { key: MasterKey.generate(), origin: 'the test' },
+    });
     cleanups.unshift(() => keyStore.close());
   };
 
@@ -56,18 +69,29 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
       const a = await createEsdbEventStore({ connectionString: esdb.connectionString });
       const b = await createEsdbEventStore({ connectionString: esdb.connectionString });
       stores = [a, b];
-      cleanups.push(() => a.close(), () => b.close(), () => esdb.stop());
+      cleanups.push(
+        () => a.close(),
+        () => b.close(),
+        () => esdb.stop(),
+      );
       return;
     }
     const schema = uniqueName('es_exec');
     const open = (): Promise<DatabaseConnection> =>
-      backend === 'server' ? openDatabase({ kind: 'server', url: testDatabaseUrl }) : openDatabase({ kind: 'embedded', dataDir: null });
+      backend === 'server'
+        ? openDatabase({ kind: 'server', url: testDatabaseUrl })
+        : openDatabase({ kind: 'embedded', dataDir: null });
     const first = await open();
     // PGlite is one in-process database: the second "process" shares it, with its own store (and group commit)
     const second = backend === 'server' ? await open() : first;
-    stores = [await createPostgresEventStore({ connection: first, schema }), await createPostgresEventStore({ connection: second, schema })];
+    stores = [
+      await createPostgresEventStore({ connection: first, schema }),
+      await createPostgresEventStore({ connection: second, schema }),
+    ];
     await openKeyStore(first, `${schema}_keys`);
-    process.stdout.write(`executor concurrency running against: ${backend === 'server' ? 'PostgreSQL server, two pools' : 'embedded PGlite, two stores'}\n`);
+    process.stdout.write(
+      `executor concurrency running against: ${backend === 'server' ? 'PostgreSQL server, two pools' : 'embedded PGlite, two stores'}\n`,
+    );
     cleanups.push(async () => {
       if (second !== first) await second.close();
       await first.close();
@@ -81,7 +105,8 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     for (const cleanup of cleanups) await cleanup();
   });
 
-  const executorOn = (store: EventStore, retry = {}) => new CommandExecutor({ store, dataKeys: keyStore, isKnownSymptom: () => true, retry });
+  const executorOn = (store: EventStore, retry = {}) =>
+    new CommandExecutor({ store, dataKeys: keyStore, isKnownSymptom: () => true, retry });
 
   it('two processes logging symptoms for one patient at once: every command lands, revisions dense, conflicts retried', async () => {
     const executors = [executorOn(stores[0]), executorOn(stores[1])];
@@ -90,7 +115,9 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     for (let round = 0; round < 5 && retried === 0; round++) {
       const patientId = `p-${randomUUID().slice(0, 8)}`;
       await executors[0]!.execute('RegisterPatient', { patientId, firstName: 'A', lastName: 'B' }, meta());
-      const answers = await Promise.all(range(32).map((i) => executors[i % 2]!.execute('LogSymptom', symptom(patientId), meta())));
+      const answers = await Promise.all(
+        range(32).map((i) => executors[i % 2]!.execute('LogSymptom', symptom(patientId), meta())),
+      );
       const stored = await stores[0].readStream(`tracker-${patientId}`);
       expect(stored.map((e) => e.revision)).toEqual(range(32).map(BigInt));
       expect(answers.map((a) => a.nextExpectedRevision).sort((a, b) => a - b)).toEqual(range(32));
@@ -104,10 +131,18 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     const patientId = `p-${randomUUID().slice(0, 8)}`;
     await executorOn(stores[0]).execute('RegisterPatient', { patientId, firstName: 'A', lastName: 'B' }, meta());
     const rival = withRival(stores[0], async (stream) => {
-      await stores[1].appendToStream(stream, [{ id: randomUUID(), type: 'SymptomLogged', data: { ...symptom(patientId), logId: randomUUID(), reporterType: 'self' } }]);
+      await stores[1].appendToStream(stream, [
+        {
+          id: randomUUID(),
+          type: 'SymptomLogged',
+          data: { ...symptom(patientId), logId: randomUUID(), reporterType: 'self' },
+        },
+      ]);
     });
     const executor = executorOn(rival, { maxAttempts: 3, baseDelayMs: 1 });
-    const error = await executor.execute('LogSymptom', symptom(patientId, { logId: 'mine' }), meta()).catch((e: unknown) => e);
+    const error = await executor
+      .execute('LogSymptom', symptom(patientId, { logId: 'mine' }), meta())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConcurrencyExhausted);
     expect(error).toMatchObject({ code: 'concurrency_exhausted', stream: `tracker-${patientId}`, attempts: 3 });
     expect(executor.stats()).toMatchObject({ exhausted: 1, conflictRetries: 2 });
@@ -116,13 +151,18 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     expect(stored.map((e) => e.data['logId'])).not.toContain('mine');
   });
 
-  it('after a conflict, a rule the new state breaks is that rule\'s 409, not a retry', async () => {
+  it("after a conflict, a rule the new state breaks is that rule's 409, not a retry", async () => {
     const patientId = `p-${randomUUID().slice(0, 8)}`;
     const rival = withRival(stores[0], async (stream, read) => {
-      if (read === 1) await stores[1].appendToStream(stream, [{ id: randomUUID(), type: 'PatientRegistered', data: { patientId, firstName: 'Rival', lastName: 'R' } }]);
+      if (read === 1)
+        await stores[1].appendToStream(stream, [
+          { id: randomUUID(), type: 'PatientRegistered', data: { patientId, firstName: 'Rival', lastName: 'R' } },
+        ]);
     });
     const executor = executorOn(rival);
-    const error = await executor.execute('RegisterPatient', { patientId, firstName: 'Mine', lastName: 'M' }, meta()).catch((e: unknown) => e);
+    const error = await executor
+      .execute('RegisterPatient', { patientId, firstName: 'Mine', lastName: 'M' }, meta())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ code: 'already_exists' });
     expect(executor.stats()).toMatchObject({ conflictRetries: 1, exhausted: 0 });
@@ -139,7 +179,9 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     expect(a.stats().readsSkipped).toBe(skippedBefore + 1);
     // the other process uses a logId; A's cache does not know it yet
     await b.execute('LogSymptom', symptom(patientId, { logId: 'taken' }), meta());
-    const refused = await a.execute('LogSymptom', symptom(patientId, { logId: 'taken' }), meta()).catch((e: unknown) => e);
+    const refused = await a
+      .execute('LogSymptom', symptom(patientId, { logId: 'taken' }), meta())
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ConflictError);
     expect(refused).toMatchObject({ code: 'already_exists' });
     // and a command it may run lands after the other process's event, at the right revision
@@ -168,10 +210,14 @@ describe.each<Backend>(['server', 'embedded', 'esdb'])('CommandExecutor against 
     const executor0 = executorOn(stores[0]);
     await executor0.execute('RegisterPatient', { patientId, firstName: 'A', lastName: 'B' }, meta());
     const rival = withRival(stores[0], async (stream) => {
-      await stores[1].appendToStream(stream, [{ id: randomUUID(), type: 'PatientProfileUpdated', data: { patientId, lastName: 'Rival' } }]);
+      await stores[1].appendToStream(stream, [
+        { id: randomUUID(), type: 'PatientProfileUpdated', data: { patientId, lastName: 'Rival' } },
+      ]);
     });
     const executor = executorOn(rival);
-    const error = await executor.execute('UpdatePatientProfile', { patientId, lastName: 'Mine' }, { ...meta(), expectedRevision: 0n }).catch((e: unknown) => e);
+    const error = await executor
+      .execute('UpdatePatientProfile', { patientId, lastName: 'Mine' }, { ...meta(), expectedRevision: 0n })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'wrong_expected_version', expected: 0n, actual: 1n });
     expect(executor.stats().conflictRetries).toBe(0);
   });

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EventStoreUnavailable, WrongExpectedVersion, type EventStore, type EventToAppend } from '../../libs/event-store/index.js';
+import {
+  EventStoreUnavailable,
+  WrongExpectedVersion,
+  type EventStore,
+  type EventToAppend,
+} from '../../libs/event-store/index.js';
 import { createEsdbEventStore } from '../../libs/event-store/esdb/esdb-event-store.js';
 import { startEsdbBackend } from '../support/esdb-double/backends.js';
 import { startEsdbDouble, type EsdbDouble } from '../support/esdb-double/index.js';
@@ -37,7 +42,12 @@ describe(`EventStoreDB adapter [backend: ${backend.label}]`, () => {
     const tag = uid();
     const { position } = await store.appendToStream(`one-${tag}`, [ev(`One${tag}`)]);
     const [viaStream] = await store.readStream(`one-${tag}`);
-    const [viaAll] = await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1, eventTypes: [`One${tag}`] });
+    const [viaAll] = await store.readAll({
+      direction: 'backwards',
+      fromPosition: 'end',
+      maxCount: 1,
+      eventTypes: [`One${tag}`],
+    });
     expect([viaStream!.position, viaAll!.position]).toEqual([position, position]);
   });
 
@@ -46,7 +56,9 @@ describe(`EventStoreDB adapter [backend: ${backend.label}]`, () => {
     await store.appendToStream(`sys-${tag}`, [ev(`Sys${tag}`, 1), ev(`Sys${tag}`, 2)]);
     const isSystem = (e: { type: string; streamId: string }) => e.type.startsWith('$') || e.streamId.startsWith('$');
     expect((await store.readAll({ fromPosition: 'start', maxCount: 200 })).filter(isSystem)).toEqual([]);
-    expect((await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 50 })).filter(isSystem)).toEqual([]);
+    expect(
+      (await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 50 })).filter(isSystem),
+    ).toEqual([]);
     const sub = collect(store.subscribeToAll({ fromPosition: 'start' }), 20);
     await sub.reach(2);
     await sub.stop();
@@ -54,12 +66,17 @@ describe(`EventStoreDB adapter [backend: ${backend.label}]`, () => {
   });
 
   it('reports an unreachable server as EventStoreUnavailable', async () => {
-    await expect(createEsdbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false' })).rejects.toBeInstanceOf(EventStoreUnavailable);
+    await expect(createEsdbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false' })).rejects.toBeInstanceOf(
+      EventStoreUnavailable,
+    );
   });
 });
 
 describe('EventStoreDB adapter, as the gRPC test double sees it', () => {
-  async function withDouble(options: Parameters<typeof startEsdbDouble>[0], work: (store: EventStore, double: EsdbDouble) => Promise<void>) {
+  async function withDouble(
+    options: Parameters<typeof startEsdbDouble>[0],
+    work: (store: EventStore, double: EsdbDouble) => Promise<void>,
+  ) {
     const double = await startEsdbDouble(options);
     const store = await createEsdbEventStore({ connectionString: double.url });
     try {

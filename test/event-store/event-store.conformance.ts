@@ -77,7 +77,11 @@ export function eventStoreConformance(target: ConformanceTarget): void {
 
       it('keeps nested JSON, unicode and large integers in data exactly', async () => {
         const stream = `json-${uid()}`;
-        const data = { nested: { list: [1, 'two', null, { deep: true }] }, text: 'Zoë — 脳震盪', big: '18446744073709551617' };
+        const data = {
+          nested: { list: [1, 'two', null, { deep: true }] },
+          text: 'Zoë — 脳震盪',
+          big: '18446744073709551617',
+        };
         await store.appendToStream(stream, [{ id: randomUUID(), type: 'Json', data }]);
         const [read] = await store.readStream(stream);
         expect(read!.data).toEqual(data);
@@ -86,7 +90,10 @@ export function eventStoreConformance(target: ConformanceTarget): void {
 
       it('reads backwards from the end and from a revision, and honours maxCount', async () => {
         const stream = `back-${uid()}`;
-        await store.appendToStream(stream, [0, 1, 2, 3, 4].map((n) => ev('Counted', n)));
+        await store.appendToStream(
+          stream,
+          [0, 1, 2, 3, 4].map((n) => ev('Counted', n)),
+        );
         const backwards = await store.readStream(stream, { direction: 'backwards' });
         expect(backwards.map((e) => e.revision)).toEqual([4n, 3n, 2n, 1n, 0n]);
         const fromTwo = await store.readStream(stream, { direction: 'backwards', fromRevision: 2n, maxCount: 2 });
@@ -95,7 +102,7 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         expect(forwards.map((e) => e.revision)).toEqual([3n, 4n]);
       });
 
-      it('chains each event\'s hash to the previous event of its stream (tamper evidence)', async () => {
+      it("chains each event's hash to the previous event of its stream (tamper evidence)", async () => {
         const stream = `hash-${uid()}`;
         await store.appendToStream(stream, [ev('A', 1), ev('B', 2)]);
         await store.appendToStream(stream, [ev('C', 3)]);
@@ -126,7 +133,9 @@ export function eventStoreConformance(target: ConformanceTarget): void {
 
       it('stream_exists fails on a new stream and succeeds on an existing one', async () => {
         const stream = `se-${uid()}`;
-        const error = await store.appendToStream(stream, [ev('A')], { expectedRevision: 'stream_exists' }).catch((e) => e);
+        const error = await store
+          .appendToStream(stream, [ev('A')], { expectedRevision: 'stream_exists' })
+          .catch((e) => e);
         expect(error).toBeInstanceOf(WrongExpectedVersion);
         expect(error).toMatchObject({ stream, actual: 'no_stream' });
         await store.appendToStream(stream, [ev('A')]);
@@ -142,7 +151,9 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         const error = await store.appendToStream(stream, [ev('D')], { expectedRevision: 1n }).catch((e) => e);
         expect(error).toBeInstanceOf(WrongExpectedVersion);
         expect(error).toMatchObject({ stream, expected: 1n, actual: 2n });
-        const onMissing = await store.appendToStream(`rev-missing-${uid()}`, [ev('A')], { expectedRevision: 0n }).catch((e) => e);
+        const onMissing = await store
+          .appendToStream(`rev-missing-${uid()}`, [ev('A')], { expectedRevision: 0n })
+          .catch((e) => e);
         expect(onMissing).toMatchObject({ actual: 'no_stream' });
       });
 
@@ -156,9 +167,9 @@ export function eventStoreConformance(target: ConformanceTarget): void {
       it('a failed append writes none of its events', async () => {
         const stream = `atomic-${uid()}`;
         await store.appendToStream(stream, [ev('A')]);
-        await expect(store.appendToStream(stream, [ev('B'), ev('C')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
-          WrongExpectedVersion,
-        );
+        await expect(
+          store.appendToStream(stream, [ev('B'), ev('C')], { expectedRevision: 'no_stream' }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersion);
         expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A']);
       });
 
@@ -169,7 +180,8 @@ export function eventStoreConformance(target: ConformanceTarget): void {
           Array.from({ length: 6 }, () => store.appendToStream(stream, [ev('B')], { expectedRevision: 0n })),
         );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toBeInstanceOf(WrongExpectedVersion);
+        for (const r of results.filter((r) => r.status === 'rejected'))
+          expect(r.reason).toBeInstanceOf(WrongExpectedVersion);
         expect(await store.readStream(stream)).toHaveLength(2);
       });
     });
@@ -237,8 +249,12 @@ export function eventStoreConformance(target: ConformanceTarget): void {
       it('re-sending the same ids returns the first result and stores nothing', async () => {
         const tag = uid();
         const batch = [ev('A'), ev('B')];
-        const [first] = await store.appendToStreams([{ stream: `many-idem-${tag}`, events: batch, expectedRevision: 'no_stream' }]);
-        const [again] = await store.appendToStreams([{ stream: `many-idem-${tag}`, events: batch, expectedRevision: 'no_stream' }]);
+        const [first] = await store.appendToStreams([
+          { stream: `many-idem-${tag}`, events: batch, expectedRevision: 'no_stream' },
+        ]);
+        const [again] = await store.appendToStreams([
+          { stream: `many-idem-${tag}`, events: batch, expectedRevision: 'no_stream' },
+        ]);
         expect(again).toEqual(first);
         expect(await store.readStream(`many-idem-${tag}`)).toHaveLength(2);
       });
@@ -293,12 +309,20 @@ export function eventStoreConformance(target: ConformanceTarget): void {
 
         const alphas = await store.readAll({ fromPosition: from, maxCount: 100, eventTypes: [`Alpha${tag}`] });
         expect(alphas.map((e) => e.data['n'])).toEqual([1, 3]);
-        const two = await store.readAll({ fromPosition: from, maxCount: 100, eventTypes: [`Beta${tag}`, `Gamma${tag}`] });
+        const two = await store.readAll({
+          fromPosition: from,
+          maxCount: 100,
+          eventTypes: [`Beta${tag}`, `Gamma${tag}`],
+        });
         expect(two.map((e) => e.type)).toEqual([`Beta${tag}`, `Gamma${tag}`]);
 
         const backwards = await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 4 });
         expect(backwards.map((e) => e.data['n'])).toEqual([4, 3, 2, 1]);
-        const beforeLast = await store.readAll({ direction: 'backwards', fromPosition: backwards[0]!.position, maxCount: 1 });
+        const beforeLast = await store.readAll({
+          direction: 'backwards',
+          fromPosition: backwards[0]!.position,
+          maxCount: 1,
+        });
         expect(beforeLast[0]!.data['n']).toBe(3);
         const afterFirst = await store.readAll({ fromPosition: alphas[0]!.position, maxCount: 1 });
         expect(afterFirst[0]!.data['n']).toBe(2);
@@ -345,7 +369,8 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         const tag = uid();
         const head = (await store.headPosition()) ?? 'start';
         const sub = collect(store.subscribeToAll({ fromPosition: head, eventTypes: [`Wanted${tag}`] }));
-        for (let i = 0; i < 5; i++) await store.appendToStream(`filt-${tag}`, [ev(`Noise${tag}`, i), ev(`Wanted${tag}`, i)]);
+        for (let i = 0; i < 5; i++)
+          await store.appendToStream(`filt-${tag}`, [ev(`Noise${tag}`, i), ev(`Wanted${tag}`, i)]);
         await sub.reach(5);
         await sub.settled(200);
         await sub.stop();
@@ -356,8 +381,15 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         const tag = uid();
         const head = (await store.headPosition()) ?? 'start';
         const wanted = await store.appendToStream(`cp-${tag}`, [ev(`CpWanted${tag}`)]);
-        for (let i = 0; i < 6; i++) await store.appendToStream(`cp-noise-${tag}`, Array.from({ length: 250 }, () => ev(`CpNoise${tag}`)));
-        const subscription = store.subscribeToAllWithCheckpoints({ fromPosition: head, eventTypes: [`CpWanted${tag}`] });
+        for (let i = 0; i < 6; i++)
+          await store.appendToStream(
+            `cp-noise-${tag}`,
+            Array.from({ length: 250 }, () => ev(`CpNoise${tag}`)),
+          );
+        const subscription = store.subscribeToAllWithCheckpoints({
+          fromPosition: head,
+          eventTypes: [`CpWanted${tag}`],
+        });
         const items: (StoredEvent | SubscriptionCheckpoint)[] = [];
         const deadline = Date.now() + 15_000;
         for await (const item of subscription) {
@@ -372,18 +404,25 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         expect(checkpoints.length).toBeGreaterThan(0);
         expect(checkpoints[checkpoints.length - 1]!).toBeGreaterThan(wanted.position);
         expect([...checkpoints].sort((a, b) => (a < b ? -1 : 1))).toEqual(checkpoints);
-        expect(items.indexOf(events[0]!)).toBeLessThan(items.findIndex((i) => isCheckpoint(i) && i.checkpoint > wanted.position));
+        expect(items.indexOf(events[0]!)).toBeLessThan(
+          items.findIndex((i) => isCheckpoint(i) && i.checkpoint > wanted.position),
+        );
       });
 
       it('a new subscription from the last delivered position resumes without repeats or gaps', async () => {
         const tag = uid();
         const head = (await store.headPosition()) ?? 'start';
-        await store.appendToStream(`resume-${tag}`, [1, 2, 3].map((n) => ev(`R${tag}`, n)));
+        await store.appendToStream(
+          `resume-${tag}`,
+          [1, 2, 3].map((n) => ev(`R${tag}`, n)),
+        );
         const first = collect(store.subscribeToAll({ fromPosition: head, eventTypes: [`R${tag}`] }), 2);
         await first.reach(2);
         await first.stop();
         await store.appendToStream(`resume-${tag}`, [ev(`R${tag}`, 4)]);
-        const second = collect(store.subscribeToAll({ fromPosition: first.events[1]!.position, eventTypes: [`R${tag}`] }));
+        const second = collect(
+          store.subscribeToAll({ fromPosition: first.events[1]!.position, eventTypes: [`R${tag}`] }),
+        );
         await second.reach(2);
         await second.settled(200);
         await second.stop();
@@ -393,7 +432,11 @@ export function eventStoreConformance(target: ConformanceTarget): void {
       it('delivers a backlog larger than any page, in order, to a consumer that reads slowly', async () => {
         const tag = uid();
         const head = (await store.headPosition()) ?? 'start';
-        for (let i = 0; i < 4; i++) await store.appendToStream(`bp-${tag}`, Array.from({ length: 400 }, (_, n) => ev(`Bp${tag}`, i * 400 + n)));
+        for (let i = 0; i < 4; i++)
+          await store.appendToStream(
+            `bp-${tag}`,
+            Array.from({ length: 400 }, (_, n) => ev(`Bp${tag}`, i * 400 + n)),
+          );
         const subscription = store.subscribeToAll({ fromPosition: head, eventTypes: [`Bp${tag}`] });
         const iterator = subscription[Symbol.asyncIterator]();
         const seen: unknown[] = [];
@@ -473,7 +516,9 @@ export function eventStoreConformance(target: ConformanceTarget): void {
 
       it('negative control: the same check catches the skipped events of a naive reader/writer (no ordering guard)', async () => {
         if (!target.supportsNaiveControl) {
-          process.stdout.write(`[${target.backend}] commits one transaction at a time; the negative control runs on the server\n`);
+          process.stdout.write(
+            `[${target.backend}] commits one transaction at a time; the negative control runs on the server\n`,
+          );
           expect(target.backend).not.toMatch(/server/i);
           return;
         }

@@ -50,7 +50,10 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
   // One connection for the file (a PGlite instance costs ~750 MB); each store gets its own schema.
   let shared: Promise<DatabaseConnection> | null = null;
   const connect = () =>
-    (shared ??= kind === 'server' ? openDatabase({ kind: 'server', url: testDatabaseUrl }) : openDatabase({ kind: 'embedded', dataDir: null }));
+    (shared ??=
+      kind === 'server'
+        ? openDatabase({ kind: 'server', url: testDatabaseUrl })
+        : openDatabase({ kind: 'embedded', dataDir: null }));
   const schemas: string[] = [];
   afterAll(async () => {
     if (kind === 'server') for (const schema of schemas) await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -72,7 +75,11 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
   }
 
   /** Starts one append that holds the committer, then `appends` (which queue and share the next batch), then lets go. */
-  async function behindAHeldBatch<T>(store: EventStore, hooks: BatchControl, appends: () => Promise<T>[]): Promise<T[]> {
+  async function behindAHeldBatch<T>(
+    store: EventStore,
+    hooks: BatchControl,
+    appends: () => Promise<T>[],
+  ): Promise<T[]> {
     hooks.hold();
     const holder = store.appendToStream(`holder-${randomUUID()}`, [ev('Holder')]);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -88,10 +95,12 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
     await store.appendToStream('existing', [ev('First')]);
     const streams = Array.from({ length: 6 }, (_, i) => `shared-${i}`);
     const results = await behindAHeldBatch(store, hooks, () => [
-      ...streams.map((stream) => store.appendToStream(stream, [ev('Fresh')], { expectedRevision: 'no_stream' }).then(
-        (r) => r,
-        (e: unknown) => e,
-      )),
+      ...streams.map((stream) =>
+        store.appendToStream(stream, [ev('Fresh')], { expectedRevision: 'no_stream' }).then(
+          (r) => r,
+          (e: unknown) => e,
+        ),
+      ),
       store.appendToStream('existing', [ev('Stale')], { expectedRevision: 'no_stream' }).then(
         (r) => r,
         (e: unknown) => e,
@@ -129,19 +138,33 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
     for (const result of results) expect(result).toBeInstanceOf(EventStoreUnavailable);
     for (const stream of streams) await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFound);
     // the store goes on: the next append commits
-    await expect(store.appendToStream(streams[0]!, [ev('Later')], { expectedRevision: 'no_stream' })).resolves.toMatchObject({ nextExpectedRevision: 0n });
+    await expect(
+      store.appendToStream(streams[0]!, [ev('Later')], { expectedRevision: 'no_stream' }),
+    ).resolves.toMatchObject({ nextExpectedRevision: 0n });
   });
 
   it('data the database refuses fails only the call that carried it; the others of its batch commit', async () => {
     const hooks = batchControl();
     const { store, batches } = await storeWith(hooks);
     const results = await behindAHeldBatch(store, hooks, () => [
-      store.appendToStream('fine-1', [ev('Fine')]).then((r) => r, (e: unknown) => e),
+      store.appendToStream('fine-1', [ev('Fine')]).then(
+        (r) => r,
+        (e: unknown) => e,
+      ),
       // jsonb refuses \u0000 in a string (22P05): the statement fails for the whole batch at first
-      store.appendToStream('poisoned', [ev('Poison', { text: 'a\u0000b' })]).then((r) => r, (e: unknown) => e),
-      store.appendToStream('fine-2', [ev('Fine')]).then((r) => r, (e: unknown) => e),
+      store.appendToStream('poisoned', [ev('Poison', { text: 'a\u0000b' })]).then(
+        (r) => r,
+        (e: unknown) => e,
+      ),
+      store.appendToStream('fine-2', [ev('Fine')]).then(
+        (r) => r,
+        (e: unknown) => e,
+      ),
     ]);
-    expect(batches.slice(1, 3)).toEqual([expect.objectContaining({ calls: 3, failed: true }), expect.objectContaining({ calls: 1, failed: false })]);
+    expect(batches.slice(1, 3)).toEqual([
+      expect.objectContaining({ calls: 3, failed: true }),
+      expect.objectContaining({ calls: 1, failed: false }),
+    ]);
     expect(results[0]).not.toBeInstanceOf(Error);
     expect(results[1]).toBeInstanceOf(Error);
     expect(results[1]).not.toBeInstanceOf(EventStoreUnavailable);
@@ -156,7 +179,9 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
     const { store, batches } = await storeWith(hooks);
     const results = await behindAHeldBatch(store, hooks, () =>
       [0n, 1n, 2n, 3n].map((expected, i) =>
-        store.appendToStream('sequence', [ev(`Step${i}`)], { expectedRevision: expected === 0n ? 'no_stream' : expected - 1n }),
+        store.appendToStream('sequence', [ev(`Step${i}`)], {
+          expectedRevision: expected === 0n ? 'no_stream' : expected - 1n,
+        }),
       ),
     );
     expect(batches[1]).toMatchObject({ calls: 4, failed: false });

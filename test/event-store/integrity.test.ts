@@ -27,7 +27,15 @@ describe.each(['embedded', 'server'] as const)('tamper evidence of the PostgreSQ
 
   const events = sql.id(schema, 'events');
   const append = (stream: string, n: number) =>
-    store.appendToStream(stream, Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'Noted', data: { i, note: `entry ${i}` }, metadata: { by: 'k1' } })));
+    store.appendToStream(
+      stream,
+      Array.from({ length: n }, (_, i) => ({
+        id: randomUUID(),
+        type: 'Noted',
+        data: { i, note: `entry ${i}` },
+        metadata: { by: 'k1' },
+      })),
+    );
   const check = async () => verifyIntegrity(store, (await store.streamHeads?.()) ?? []);
 
   it('an untouched log is clean, and every event carries a hash chained to the previous one', async () => {
@@ -43,7 +51,9 @@ describe.each(['embedded', 'server'] as const)('tamper evidence of the PostgreSQ
   });
 
   it('reports an event whose data was altered in SQL, with its stream and revision', async () => {
-    await sql`UPDATE ${events} SET data = jsonb_set(data, '{note}', '"rewritten"') WHERE stream_id = 'alpha' AND revision = 3`.execute(db);
+    await sql`UPDATE ${events} SET data = jsonb_set(data, '{note}', '"rewritten"') WHERE stream_id = 'alpha' AND revision = 3`.execute(
+      db,
+    );
     const report = await check();
     expect(report.clean).toBe(false);
     expect(report.problems).toEqual([expect.objectContaining({ stream: 'alpha', revision: '3', kind: 'altered' })]);

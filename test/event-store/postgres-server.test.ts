@@ -1,6 +1,12 @@
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase } from '../../libs/read-store/connection.js';
-import { adminQuery, terminateConnections, testDatabaseUrl, uniqueName, withApplicationName } from '../support/databases.js';
+import {
+  adminQuery,
+  terminateConnections,
+  testDatabaseUrl,
+  uniqueName,
+  withApplicationName,
+} from '../support/databases.js';
 import { eventStoreConformance } from './event-store.conformance.js';
 
 eventStoreConformance({
@@ -10,7 +16,11 @@ eventStoreConformance({
   async create(options = {}) {
     const schema = uniqueName('es_conf');
     const applicationName = uniqueName('caretrack_conf');
-    const connection = await openDatabase({ kind: 'server', url: withApplicationName(testDatabaseUrl, applicationName), poolSize: 12 });
+    const connection = await openDatabase({
+      kind: 'server',
+      url: withApplicationName(testDatabaseUrl, applicationName),
+      poolSize: 12,
+    });
     const store = await createPostgresEventStore({
       connection,
       schema,

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { StreamNotFound, type EventStore } from '../../libs/event-store/index.js';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
@@ -39,7 +46,10 @@ describe('readStream while the stream is being created [PostgreSQL server]', () 
   beforeAll(async () => {
     connection = await openDatabase({ kind: 'server', url: testDatabaseUrl });
     writer = await createPostgresEventStore({ connection, schema });
-    reader = await createPostgresEventStore({ connection: { ...connection, db: connection.db.withPlugin(plugin), listen: connection.listen }, schema });
+    reader = await createPostgresEventStore({
+      connection: { ...connection, db: connection.db.withPlugin(plugin), listen: connection.listen },
+      schema,
+    });
   });
   afterAll(async () => {
     await connection?.close();
@@ -50,7 +60,9 @@ describe('readStream while the stream is being created [PostgreSQL server]', () 
     for (let round = 0; round < 5; round++) {
       const stream = `appearing-${randomUUID()}`;
       plugin.arm(async () => {
-        await writer.appendToStream(stream, [{ id: randomUUID(), type: 'Created', data: { round } }], { expectedRevision: 'no_stream' });
+        await writer.appendToStream(stream, [{ id: randomUUID(), type: 'Created', data: { round } }], {
+          expectedRevision: 'no_stream',
+        });
       });
       const outcome = await reader.readStream(stream).catch((error: unknown) => error);
       if (outcome instanceof StreamNotFound) {

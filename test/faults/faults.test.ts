@@ -69,7 +69,12 @@ describe('faults [own PostgreSQL, real API processes]', () => {
   async function launch(leaseMs: number): Promise<ApiProcess> {
     await ensureBuilt();
     // Instances on one database share its master key, as production replicas do (SPEC §9).
-    const p = await startApi({ ...apiKeysEnv, DATABASE_URL: pg.url, DATA_KEY: TEST_DATA_KEY, PROJECTION_LEASE_MS: String(leaseMs) });
+    const p = await startApi({
+      ...apiKeysEnv,
+      DATABASE_URL: pg.url,
+      DATA_KEY: TEST_DATA_KEY,
+      PROJECTION_LEASE_MS: String(leaseMs),
+    });
     started.push(p);
     return p;
   }
@@ -81,12 +86,25 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     return api;
   }
 
-  async function get(p: ApiProcess, path: string, key: string = TEST_KEYS.reader, headers: Record<string, string> = {}) {
+  async function get(
+    p: ApiProcess,
+    path: string,
+    key: string = TEST_KEYS.reader,
+    headers: Record<string, string> = {},
+  ) {
     return request(`${p.url}${path}`, { headers: { ...auth(key), ...headers } }, 'query');
   }
 
   async function command(p: ApiProcess, name: string, body: object) {
-    const sent = await request(`${p.url}/commands/${name}`, { method: 'POST', headers: { ...auth(TEST_KEYS.service), 'content-type': 'application/json' }, body: JSON.stringify(body) }, 'command');
+    const sent = await request(
+      `${p.url}/commands/${name}`,
+      {
+        method: 'POST',
+        headers: { ...auth(TEST_KEYS.service), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      'command',
+    );
     accepted.push(...sent.eventIds);
     return sent;
   }
@@ -100,7 +118,9 @@ describe('faults [own PostgreSQL, real API processes]', () => {
       expect(sent.status).toBe(201);
       position = (sent.body as { position: string }).position;
     }
-    expect((await get(p, `/patients/${ids.at(-1)}/timeline`, TEST_KEYS.reader, { 'x-min-position': position })).status).toBe(200);
+    expect(
+      (await get(p, `/patients/${ids.at(-1)}/timeline`, TEST_KEYS.reader, { 'x-min-position': position })).status,
+    ).toBe(200);
     return ids;
   }
 
@@ -139,12 +159,21 @@ describe('faults [own PostgreSQL, real API processes]', () => {
       const key = [o.kind, o.status, o.code, o.error].filter((part) => part !== undefined).join(' ');
       by.set(key, (by.get(key) ?? 0) + 1);
     }
-    process.stdout.write(`[faults] ${scenario}: ${outcomes.length} requests: ${[...by].map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+    process.stdout.write(
+      `[faults] ${scenario}: ${outcomes.length} requests: ${[...by].map(([k, n]) => `${k} ×${n}`).join(', ')}\n`,
+    );
   }
 
   /** No 500, no missing answer, and every error is problem+json (with Retry-After on 503). */
   function expectCleanOutcomes(outcomes: Outcome[], allowedCodes: string[]) {
-    const bad = outcomes.filter((o) => !(o.status === 200 || o.status === 201 || (o.status === 503 && o.problemJson && allowedCodes.includes(o.code!) && o.retryAfter)));
+    const bad = outcomes.filter(
+      (o) =>
+        !(
+          o.status === 200 ||
+          o.status === 201 ||
+          (o.status === 503 && o.problemJson && allowedCodes.includes(o.code!) && o.retryAfter)
+        ),
+    );
     expect(bad.map(({ kind, status, code, error }) => ({ kind, status, code, error }))).toEqual([]);
   }
 
@@ -160,10 +189,16 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     const port = await freePort();
     try {
       // The README's way: `npm start` (its prestart builds), the embedded store, no settings but keys.
-      const p = await startApi({ ...apiKeysEnv, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' }, { file: 'npm', args: ['start'] });
+      const p = await startApi(
+        { ...apiKeysEnv, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' },
+        { file: 'npm', args: ['start'] },
+      );
       started.push(p);
       built = true; // the prestart built dist/ for the rest of the suite
-      const children = execFileSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      const children = execFileSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
       expect(await listening(port)).toBe(true);
       const signalled = Date.now();
       p.child.kill('SIGTERM');
@@ -190,7 +225,13 @@ describe('faults [own PostgreSQL, real API processes]', () => {
         await sleep(50);
       }
     })();
-    const load = startLoad({ url: p.url, serviceKey: TEST_KEYS.service, readerKey: TEST_KEYS.reader, clients: 4, patients });
+    const load = startLoad({
+      url: p.url,
+      serviceKey: TEST_KEYS.service,
+      readerKey: TEST_KEYS.reader,
+      clients: 4,
+      patients,
+    });
     await sleep(1500);
     await pg.restart();
     const restartedAt = Date.now();
@@ -214,7 +255,13 @@ describe('faults [own PostgreSQL, real API processes]', () => {
   it('PostgreSQL stopped for 10 s, then started: 503 problem+json with Retry-After meanwhile, then everything works by itself', async () => {
     const p = await running();
     const patients = await registerPatients(p, 4);
-    const load = startLoad({ url: p.url, serviceKey: TEST_KEYS.service, readerKey: TEST_KEYS.reader, clients: 4, patients });
+    const load = startLoad({
+      url: p.url,
+      serviceKey: TEST_KEYS.service,
+      readerKey: TEST_KEYS.reader,
+      clients: 4,
+      patients,
+    });
     await sleep(1000);
     await pg.stop();
     const stoppedAt = Date.now();
@@ -237,9 +284,16 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     expect(inOutage.filter((o) => o.status !== 503)).toEqual([]);
     expect(outcomes.filter((o) => o.status === 201 && o.startedAt > startedAt).length).toBeGreaterThan(0);
     // The projections went on by themselves: a read of a new write is served.
-    const last = await command(p, 'LogSymptom', { patientId: patients[0], symptomId: 'dizziness', severity: 1, loggedAt: '2026-02-01T00:00:00Z' });
+    const last = await command(p, 'LogSymptom', {
+      patientId: patients[0],
+      symptomId: 'dizziness',
+      severity: 1,
+      loggedAt: '2026-02-01T00:00:00Z',
+    });
     expect(last.status).toBe(201);
-    const read = await get(p, `/patients/${patients[0]}/timeline`, TEST_KEYS.reader, { 'x-min-position': (last.body as { position: string }).position });
+    const read = await get(p, `/patients/${patients[0]}/timeline`, TEST_KEYS.reader, {
+      'x-min-position': (last.body as { position: string }).position,
+    });
     expect(read.status).toBe(200);
     await expectEveryAcceptedStoredOnce(p);
     await noProjectionFaulted(p);
@@ -248,7 +302,13 @@ describe('faults [own PostgreSQL, real API processes]', () => {
   it('defect 8: SIGTERM during load: running requests finish, new ones get 503 problem+json, exit within 10 s, leases released', async () => {
     const p = await running(); // its leases live 60 s unrenewed: only a release frees them sooner
     const patients = await registerPatients(p, 4);
-    const load = startLoad({ url: p.url, serviceKey: TEST_KEYS.service, readerKey: TEST_KEYS.reader, clients: 4, patients });
+    const load = startLoad({
+      url: p.url,
+      serviceKey: TEST_KEYS.service,
+      readerKey: TEST_KEYS.reader,
+      clients: 4,
+      patients,
+    });
     await sleep(1000);
     // A request still running when the signal comes: it waits for a position no projection reaches.
     const slow = get(p, '/patients', TEST_KEYS.reader, { 'x-min-position': '999999999999' });
@@ -267,7 +327,15 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     expect(beforeSignal.filter((o) => o.status === 0)).toEqual([]);
     // After the signal: a problem+json 503, or (once it stopped listening) no connection at all.
     const afterSignal = outcomes.filter((o) => o.startedAt >= signalled);
-    expect(afterSignal.filter((o) => o.status !== 0 && !(o.status === 503 && o.problemJson && o.code === 'shutting_down') && o.status !== 200 && o.status !== 201)).toEqual([]);
+    expect(
+      afterSignal.filter(
+        (o) =>
+          o.status !== 0 &&
+          !(o.status === 503 && o.problemJson && o.code === 'shutting_down') &&
+          o.status !== 200 &&
+          o.status !== 201,
+      ),
+    ).toEqual([]);
     // Its leases were given back: a new instance holds every projection at once, not after 60 s.
     const next = await running(3_000);
     const deadline = Date.now() + 8_000;
@@ -284,7 +352,13 @@ describe('faults [own PostgreSQL, real API processes]', () => {
   it('kill -9 under load, restart: every 201 stored once and every projection verifies clean', async () => {
     const p = await running(3_000);
     const patients = await registerPatients(p, 4);
-    const load = startLoad({ url: p.url, serviceKey: TEST_KEYS.service, readerKey: TEST_KEYS.reader, clients: 4, patients });
+    const load = startLoad({
+      url: p.url,
+      serviceKey: TEST_KEYS.service,
+      readerKey: TEST_KEYS.reader,
+      clients: 4,
+      patients,
+    });
     await sleep(2000);
     p.child.kill('SIGKILL');
     await p.exited;
@@ -293,7 +367,12 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     accepted.push(...outcomes.flatMap((o) => o.eventIds));
     const next = await running(3_000);
     // Catch up: a new write read through every projection's endpoints.
-    const last = await command(next, 'LogSymptom', { patientId: patients[0], symptomId: 'fatigue_or_low_energy', severity: 2, loggedAt: '2026-03-01T00:00:00Z' });
+    const last = await command(next, 'LogSymptom', {
+      patientId: patients[0],
+      symptomId: 'fatigue_or_low_energy',
+      severity: 2,
+      loggedAt: '2026-03-01T00:00:00Z',
+    });
     expect(last.status).toBe(201);
     const position = (last.body as { position: string }).position;
     const deadline = Date.now() + 60_000;
@@ -304,10 +383,20 @@ describe('faults [own PostgreSQL, real API processes]', () => {
       if (list.every((x) => x.lag === 0)) break;
       await sleep(300);
     }
-    expect((await get(next, `/patients/${patients[0]}/timeline`, TEST_KEYS.reader, { 'x-min-position': position })).status).toBe(200);
+    expect(
+      (await get(next, `/patients/${patients[0]}/timeline`, TEST_KEYS.reader, { 'x-min-position': position })).status,
+    ).toBe(200);
     for (const { name } of await noProjectionFaulted(next)) {
-      const report = await request(`${next.url}/admin/projections/${name}/verify`, { method: 'POST', headers: auth(TEST_KEYS.admin) }, 'query');
-      expect({ name, status: report.status, matches: (report.body as { matches?: boolean }).matches }).toEqual({ name, status: 200, matches: true });
+      const report = await request(
+        `${next.url}/admin/projections/${name}/verify`,
+        { method: 'POST', headers: auth(TEST_KEYS.admin) },
+        'query',
+      );
+      expect({ name, status: report.status, matches: (report.body as { matches?: boolean }).matches }).toEqual({
+        name,
+        status: 200,
+        matches: true,
+      });
     }
     await expectEveryAcceptedStoredOnce(next);
     next.child.kill('SIGTERM');

@@ -19,7 +19,15 @@ describe.each<Topology>(['embedded', 'server'])('the access record has no holes 
     const c = commandClient(app);
     await c.ok('RegisterPatient', { patientId: 'p1', firstName: 'Ada', lastName: 'L' });
     await c.ok('RegisterDoctor', { doctorId: 'd1', name: 'Dr One' });
-    registered = (await c.ok('RecordConsultation', { consultationId: 'c1', patientId: 'p1', doctorId: 'd1', consultationType: 'in_person', consultationDate: '2026-03-01' })).position;
+    registered = (
+      await c.ok('RecordConsultation', {
+        consultationId: 'c1',
+        patientId: 'p1',
+        doctorId: 'd1',
+        consultationType: 'in_person',
+        consultationDate: '2026-03-01',
+      })
+    ).position;
   });
   afterAll(async () => app?.close());
 
@@ -46,7 +54,11 @@ describe.each<Topology>(['embedded', 'server'])('the access record has no holes 
     expect((await get('/audit/events?type=PatientRegistered', auditor)).statusCode).toBe(200);
     const entries = await allPages(500);
     const auditorId = keyIdOf(TEST_KEYS.auditor);
-    expect(entries.filter((e) => e.endpoint.startsWith('/audit/')).map(({ keyId, role, endpoint, patientId }) => ({ keyId, role, endpoint, patientId }))).toEqual([
+    expect(
+      entries
+        .filter((e) => e.endpoint.startsWith('/audit/'))
+        .map(({ keyId, role, endpoint, patientId }) => ({ keyId, role, endpoint, patientId })),
+    ).toEqual([
       { keyId: auditorId, role: 'auditor', endpoint: '/audit/streams/patient-p1', patientId: 'p1' },
       { keyId: auditorId, role: 'auditor', endpoint: '/audit/streams/consultation-c1', patientId: 'p1' },
       { keyId: auditorId, role: 'auditor', endpoint: '/audit/streams/doctor-d1', patientId: null },
@@ -78,7 +90,8 @@ describe('the access record under concurrent readers [PostgreSQL server]', () =>
   let registered: string;
   beforeAll(async () => {
     app = await startTestApp('server', apiKeysEnv);
-    registered = (await commandClient(app).ok('RegisterPatient', { patientId: 'p1', firstName: 'Ada', lastName: 'L' })).position;
+    registered = (await commandClient(app).ok('RegisterPatient', { patientId: 'p1', firstName: 'Ada', lastName: 'L' }))
+      .position;
   });
   afterAll(async () => app?.close());
 
@@ -88,7 +101,13 @@ describe('the access record under concurrent readers [PostgreSQL server]', () =>
     let cursor = (first.json() as Page).items.at(-1)?.id ?? null;
     const seen: string[] = [];
     const readPage = async () => {
-      const page = (await app.app.inject({ method: 'GET', url: `/audit/access?limit=500${cursor ? `&after=${cursor}` : ''}`, headers: auditor })).json() as Page;
+      const page = (
+        await app.app.inject({
+          method: 'GET',
+          url: `/audit/access?limit=500${cursor ? `&after=${cursor}` : ''}`,
+          headers: auditor,
+        })
+      ).json() as Page;
       seen.push(...page.items.map((e) => e.endpoint));
       cursor = page.items.at(-1)?.id ?? cursor;
     };
@@ -96,13 +115,24 @@ describe('the access record under concurrent readers [PostgreSQL server]', () =>
     let releaseSlow: () => void = () => undefined;
     const slowInserted = new Promise<void>((resolve) => {
       void db.transaction().execute(async (trx) => {
-        await recordAccess(trx, { keyId: 'slow', role: 'reader', method: 'GET', endpoint: '/slow', patientId: 'p1', status: 200 });
+        await recordAccess(trx, {
+          keyId: 'slow',
+          role: 'reader',
+          method: 'GET',
+          endpoint: '/slow',
+          patientId: 'p1',
+          status: 200,
+        });
         resolve();
         await new Promise<void>((release) => (releaseSlow = release));
       });
     });
     await slowInserted;
-    const fast = app.app.inject({ method: 'GET', url: '/patients/p1', headers: { ...reader, 'x-min-position': registered } });
+    const fast = app.app.inject({
+      method: 'GET',
+      url: '/patients/p1',
+      headers: { ...reader, 'x-min-position': registered },
+    });
     await sleep(300);
     await readPage(); // sees neither: the slow one is not committed, and the fast one waits for it
     releaseSlow();

@@ -16,7 +16,6 @@ import {
 } from '../support/commands.js';
 import { expectProblem } from '../support/problems.js';
 
-
 describe.each<Topology>(['embedded', 'server'])('command headers, idempotency and auth [%s store]', (topology) => {
   let app: TestApp;
   let client: CommandClient;
@@ -68,7 +67,11 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
 
     it('409 wrong_expected_version when the stream does not exist yet', async () => {
       const patientId = uid('p');
-      await rejectedWith(() => client.send('RegisterPatient', bodies.patient(patientId), { 'if-match': '0' }), 409, 'wrong_expected_version');
+      await rejectedWith(
+        () => client.send('RegisterPatient', bodies.patient(patientId), { 'if-match': '0' }),
+        409,
+        'wrong_expected_version',
+      );
     });
 
     it.each([['abc'], ['-1'], ['1.5'], ['W/"x"'], ['']])('400 naming If-Match for %j', async (ifMatch) => {
@@ -92,7 +95,9 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
         400,
         'validation_failed',
       );
-      expect(new Set(problem.errors?.map((e) => e.path))).toEqual(new Set(['If-Match', 'Idempotency-Key', 'X-Correlation-Id']));
+      expect(new Set(problem.errors?.map((e) => e.path))).toEqual(
+        new Set(['If-Match', 'Idempotency-Key', 'X-Correlation-Id']),
+      );
     });
   });
 
@@ -119,9 +124,18 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
       const patientId = uid('p');
       await client.ok('RegisterPatient', bodies.patient(patientId), { 'idempotency-key': key });
       const other = { ...bodies.patient(uid('p')) };
-      await rejectedWith(() => client.send('RegisterPatient', other, { 'idempotency-key': key }), 422, 'idempotency_key_reused');
       await rejectedWith(
-        () => client.send('RegisterPatient', { ...bodies.patient(patientId), firstName: 'Augusta' }, { 'idempotency-key': key }),
+        () => client.send('RegisterPatient', other, { 'idempotency-key': key }),
+        422,
+        'idempotency_key_reused',
+      );
+      await rejectedWith(
+        () =>
+          client.send(
+            'RegisterPatient',
+            { ...bodies.patient(patientId), firstName: 'Augusta' },
+            { 'idempotency-key': key },
+          ),
         422,
         'idempotency_key_reused',
       );
@@ -149,7 +163,11 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
     it('a request rejected as invalid does not burn its key', async () => {
       const key = uid('idem');
       const doctorId = uid('d');
-      await rejectedWith(() => client.send('RegisterDoctor', { doctorId }, { 'idempotency-key': key }), 400, 'validation_failed');
+      await rejectedWith(
+        () => client.send('RegisterDoctor', { doctorId }, { 'idempotency-key': key }),
+        400,
+        'validation_failed',
+      );
       const res = await client.send('RegisterDoctor', bodies.doctor(doctorId), { 'idempotency-key': key });
       expect(res.status).toBe(201);
     });
@@ -174,7 +192,10 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
     it.each([
       ['an unknown key', { authorization: 'Bearer not_a_key_of_this_service_0123456789' }],
       ['a service key with one character changed', { authorization: `Bearer ${TEST_KEYS.service.slice(0, -1)}X` }],
-      ['a Basic credential', { authorization: `Basic ${Buffer.from(`service:${TEST_KEYS.service}`).toString('base64')}` }],
+      [
+        'a Basic credential',
+        { authorization: `Basic ${Buffer.from(`service:${TEST_KEYS.service}`).toString('base64')}` },
+      ],
       ['Bearer without a key', { authorization: 'Bearer ' }],
       ['the key without the Bearer scheme', { authorization: TEST_KEYS.service }],
     ])('401 with %s', async (_what, headers) => {
@@ -182,9 +203,12 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
       await rejectedWith(() => anonymous.send('RegisterDoctor', body(), headers), 401, 'unauthorized');
     });
 
-    it.each([['reader' as const], ['admin' as const], ['auditor' as const]])('403 forbidden for a %s key', async (role) => {
-      await rejectedWith(() => commandClient(app, TEST_KEYS[role]).send('RegisterDoctor', body()), 403, 'forbidden');
-    });
+    it.each([['reader' as const], ['admin' as const], ['auditor' as const]])(
+      '403 forbidden for a %s key',
+      async (role) => {
+        await rejectedWith(() => commandClient(app, TEST_KEYS[role]).send('RegisterDoctor', body()), 403, 'forbidden');
+      },
+    );
 
     it('201 for the service key', async () => {
       const res = await commandClient(app, TEST_KEYS.service).send('RegisterDoctor', body());
@@ -195,7 +219,11 @@ describe.each<Topology>(['embedded', 'server'])('command headers, idempotency an
       const anonymous = commandClient(app, null);
       await rejectedWith(() => anonymous.send('RegisterDoctor', { doctorId: '!' }), 401, 'unauthorized');
       await rejectedWith(() => anonymous.send('NoSuchCommand', {}), 401, 'unauthorized');
-      await rejectedWith(() => commandClient(app, TEST_KEYS.reader).send('RegisterDoctor', { doctorId: '!' }), 403, 'forbidden');
+      await rejectedWith(
+        () => commandClient(app, TEST_KEYS.reader).send('RegisterDoctor', { doctorId: '!' }),
+        403,
+        'forbidden',
+      );
     });
   });
 

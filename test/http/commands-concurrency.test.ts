@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp, type Topology } from '../support/app.js';
-import { apiKeysEnv, bodies, commandClient, eventLog, given, uid, type Accepted, type CommandClient, type ProblemBody, type Reply } from '../support/commands.js';
+import {
+  apiKeysEnv,
+  bodies,
+  commandClient,
+  eventLog,
+  given,
+  uid,
+  type Accepted,
+  type CommandClient,
+  type ProblemBody,
+  type Reply,
+} from '../support/commands.js';
 
 const ROUNDS = 10;
 
@@ -39,7 +50,9 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
     // every command one event, at dense revisions, each answer naming its own
     expect(stream.map((e) => e.revision)).toEqual(range(before + replies.length).map(BigInt));
     const answered = replies.map((r) => r.body as Accepted);
-    expect(answered.map((a) => a.nextExpectedRevision).sort((a, b) => a - b)).toEqual(range(replies.length).map((i) => before + i));
+    expect(answered.map((a) => a.nextExpectedRevision).sort((a, b) => a - b)).toEqual(
+      range(replies.length).map((i) => before + i),
+    );
     const byRevision = new Map(stream.map((e) => [Number(e.revision), e]));
     for (const a of answered) {
       const stored = byRevision.get(a.nextExpectedRevision)!;
@@ -50,7 +63,9 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
 
   it(`${N} LogSymptom for one patient at once without If-Match, on a new tracker stream: ${N} × 201 and ${N} events`, async () => {
     const patientId = await g.patient();
-    const replies = await Promise.all(range(N).map((i) => client.send('LogSymptom', bodies.symptom(patientId, { severity: i % 7 }))));
+    const replies = await Promise.all(
+      range(N).map((i) => client.send('LogSymptom', bodies.symptom(patientId, { severity: i % 7 }))),
+    );
     await expectAllLogged(patientId, replies, 0);
   });
 
@@ -69,9 +84,12 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
     expect(stale.status).toBe(409);
     expect((stale.body as ProblemBody).code).toBe('wrong_expected_version');
     const mark = await eventLog(app).mark();
-    const replies = await Promise.all(range(8).map(() => client.send('LogSymptom', bodies.symptom(patientId), { 'if-match': '2' })));
+    const replies = await Promise.all(
+      range(8).map(() => client.send('LogSymptom', bodies.symptom(patientId), { 'if-match': '2' })),
+    );
     expect(replies.map((r) => r.status).sort()).toEqual([201, ...range(7).map(() => 409)]);
-    for (const r of replies.filter((r) => r.status === 409)) expect((r.body as ProblemBody).code).toBe('wrong_expected_version');
+    for (const r of replies.filter((r) => r.status === 409))
+      expect((r.body as ProblemBody).code).toBe('wrong_expected_version');
     expect(await mark.appended()).toHaveLength(1);
     expect((replies.find((r) => r.status === 201)!.body as Accepted).nextExpectedRevision).toBe(3);
   });
@@ -80,9 +98,12 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
     const patientId = await g.patient();
     const logId = uid('log');
     const mark = await eventLog(app).mark();
-    const replies = await Promise.all(range(8).map(() => client.send('LogSymptom', bodies.symptom(patientId, { logId }))));
+    const replies = await Promise.all(
+      range(8).map(() => client.send('LogSymptom', bodies.symptom(patientId, { logId }))),
+    );
     expect(replies.map((r) => r.status).sort()).toEqual([201, ...range(7).map(() => 409)]);
-    for (const r of replies.filter((r) => r.status === 409)) expect((r.body as ProblemBody).code).toBe('already_exists');
+    for (const r of replies.filter((r) => r.status === 409))
+      expect((r.body as ProblemBody).code).toBe('already_exists');
     const appended = await mark.appended();
     expect(appended.map((e) => e.data['logId'])).toEqual([logId]);
   });
@@ -134,7 +155,10 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
       ]);
       expectOneWinner(replies);
       expect(await mark.appended()).toHaveLength(1);
-      expect((await eventLog(app).stream(`patient-${ids.patientId}`)).map((e) => e.type)).toEqual(['PatientRegistered', 'DoctorAssigned']);
+      expect((await eventLog(app).stream(`patient-${ids.patientId}`)).map((e) => e.type)).toEqual([
+        'PatientRegistered',
+        'DoctorAssigned',
+      ]);
     }
   });
 
@@ -143,7 +167,10 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
       const body = bodies.doctor(uid(`race${round}`));
       const headers = { 'idempotency-key': uid('idem') };
       const mark = await eventLog(app).mark();
-      const replies = await Promise.all([client.send('RegisterDoctor', body, headers), client.send('RegisterDoctor', body, headers)]);
+      const replies = await Promise.all([
+        client.send('RegisterDoctor', body, headers),
+        client.send('RegisterDoctor', body, headers),
+      ]);
       // the second either replays the first result or is told the first is still running
       const statuses = replies.map((r) => r.status).sort();
       expect([
@@ -152,7 +179,8 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
       ]).toContainEqual(statuses);
       const created = replies.filter((r) => r.status === 201);
       for (const reply of created) expect(reply.body).toEqual(created[0]!.body);
-      for (const reply of replies.filter((r) => r.status === 409)) expect((reply.body as ProblemBody).code).toBe('idempotency_in_progress');
+      for (const reply of replies.filter((r) => r.status === 409))
+        expect((reply.body as ProblemBody).code).toBe('idempotency_in_progress');
       expect(await mark.appended()).toHaveLength(1);
     }
   });
@@ -160,7 +188,9 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('concurrent commands on 
   it('commands on different streams run side by side: all succeed', async () => {
     const patientIds = Array.from({ length: 8 }, (_, i) => uid(`par${i}`));
     const mark = await eventLog(app).mark();
-    const replies = await Promise.all(patientIds.map((patientId) => client.send('RegisterPatient', bodies.patient(patientId))));
+    const replies = await Promise.all(
+      patientIds.map((patientId) => client.send('RegisterPatient', bodies.patient(patientId))),
+    );
     expect(replies.map((r) => r.status)).toEqual(patientIds.map(() => 201));
     const appended = await mark.appended();
     expect(appended.map((e) => e.streamId).sort()).toEqual(patientIds.map((id) => `patient-${id}`).sort());

@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CommandName } from '../../libs/domain/commands.js';
 import { startTestApp, type TestApp, type Topology } from '../support/app.js';
-import {
-  apiKeysEnv,
-  bodies,
-  commandClient,
-  eventLog,
-  given,
-  uid,
-  type CommandClient,
-} from '../support/commands.js';
+import { apiKeysEnv, bodies, commandClient, eventLog, given, uid, type CommandClient } from '../support/commands.js';
 import { expectProblem } from '../support/problems.js';
 
 const name201 = 'n'.repeat(201);
@@ -25,13 +17,27 @@ const badInputs: BadInput[] = [
   {
     name: 'RegisterPatient',
     why: 'missing, oversized, bad id, impossible date, wrong type, empty, unknown field',
-    body: { patientId: '-p1', firstName: name201, dateOfBirth: '2023-02-29', jerseyNumber: 'ten', ageGroup: '', nickname: 'Ace' },
+    body: {
+      patientId: '-p1',
+      firstName: name201,
+      dateOfBirth: '2023-02-29',
+      jerseyNumber: 'ten',
+      ageGroup: '',
+      nickname: 'Ace',
+    },
     paths: ['patientId', 'firstName', 'lastName', 'dateOfBirth', 'jerseyNumber', 'ageGroup', 'nickname'],
   },
   {
     name: 'RegisterPatient',
     why: 'out of range, non-integer, id too long, date in another format',
-    body: { patientId: id65, firstName: 'A', lastName: 'B', jerseyNumber: 1000, dateOfBirth: '01/02/2004', teamId: 'team 1' },
+    body: {
+      patientId: id65,
+      firstName: 'A',
+      lastName: 'B',
+      jerseyNumber: 1000,
+      dateOfBirth: '01/02/2004',
+      teamId: 'team 1',
+    },
     paths: ['patientId', 'jerseyNumber', 'dateOfBirth', 'teamId'],
   },
   {
@@ -72,7 +78,16 @@ const badInputs: BadInput[] = [
       nextVisitDate: '2025-03-08T10:00:00Z',
       chiefComplaint: text10001,
     },
-    paths: ['doctorId', 'consultationType', 'consultationDate', 'status', 'durationMinutes', 'fee', 'nextVisitDate', 'chiefComplaint'],
+    paths: [
+      'doctorId',
+      'consultationType',
+      'consultationDate',
+      'status',
+      'durationMinutes',
+      'fee',
+      'nextVisitDate',
+      'chiefComplaint',
+    ],
   },
   {
     name: 'RecordConsultation',
@@ -104,7 +119,14 @@ const badInputs: BadInput[] = [
   {
     name: 'UploadScan',
     why: 'oversized uri, non-hex hash, non-integer size, oversized region',
-    body: { scanId: 's1', patientId: 'p1', fileUri: uri2001, sha256: 'g'.repeat(64), sizeBytes: 10.5, bodyRegion: name201 },
+    body: {
+      scanId: 's1',
+      patientId: 'p1',
+      fileUri: uri2001,
+      sha256: 'g'.repeat(64),
+      sizeBytes: 10.5,
+      bodyRegion: name201,
+    },
     paths: ['fileUri', 'sha256', 'sizeBytes', 'bodyRegion'],
   },
   {
@@ -131,19 +153,42 @@ const badInputs: BadInput[] = [
     body: { reportId: 'r1', patientId: 'p/1', priority: 6 },
     paths: ['patientId', 'reportType', 'priority'],
   },
-  { name: 'StartReportGeneration', why: 'missing id, unknown field', body: { force: true }, paths: ['reportId', 'force'] },
+  {
+    name: 'StartReportGeneration',
+    why: 'missing id, unknown field',
+    body: { force: true },
+    paths: ['reportId', 'force'],
+  },
   {
     name: 'CompleteReport',
     why: 'oversized uri, wrong type of id',
     body: { reportId: 7, reportUri: uri2001 },
     paths: ['reportId', 'reportUri'],
   },
-  { name: 'FailReport', why: 'empty message, unknown field', body: { reportId: 'r1', errorMessage: '', retry: 1 }, paths: ['errorMessage', 'retry'] },
-  { name: 'FailReport', why: 'oversized message, missing id', body: { errorMessage: text10001 }, paths: ['reportId', 'errorMessage'] },
+  {
+    name: 'FailReport',
+    why: 'empty message, unknown field',
+    body: { reportId: 'r1', errorMessage: '', retry: 1 },
+    paths: ['errorMessage', 'retry'],
+  },
+  {
+    name: 'FailReport',
+    why: 'oversized message, missing id',
+    body: { errorMessage: text10001 },
+    paths: ['reportId', 'errorMessage'],
+  },
   {
     name: 'LogSymptom',
     why: 'severity 7, bad timestamp, bad enums, bad key, bad log id, missing patient, unknown field',
-    body: { symptomId: 'Headache!', severity: 7, loggedAt: 'yesterday', reporterType: 'friend', incidentContext: 'home', logId: '_l1', mood: 'ok' },
+    body: {
+      symptomId: 'Headache!',
+      severity: 7,
+      loggedAt: 'yesterday',
+      reporterType: 'friend',
+      incidentContext: 'home',
+      logId: '_l1',
+      mood: 'ok',
+    },
     paths: ['patientId', 'symptomId', 'severity', 'loggedAt', 'reporterType', 'incidentContext', 'logId', 'mood'],
   },
   {
@@ -161,13 +206,27 @@ const badInputs: BadInput[] = [
   {
     name: 'StartSession',
     why: 'bad enum, date instead of timestamp, oversized title, metadata not an object, empty video path, missing player',
-    body: { sessionId: 'sess-1', sessionType: 'friendly', startTime: '2025-01-01', title: name201, metadata: 'x', videoPath: '', description: text10001 },
+    body: {
+      sessionId: 'sess-1',
+      sessionType: 'friendly',
+      startTime: '2025-01-01',
+      title: name201,
+      metadata: 'x',
+      videoPath: '',
+      description: text10001,
+    },
     paths: ['playerId', 'sessionType', 'startTime', 'title', 'metadata', 'videoPath', 'description'],
   },
   {
     name: 'StartSession',
     why: 'metadata over 16 KB',
-    body: { sessionId: 'sess-1', playerId: 'p1', sessionType: 'training', startTime: '2025-01-01T10:00:00Z', metadata: { blob: 'm'.repeat(17 * 1024) } },
+    body: {
+      sessionId: 'sess-1',
+      playerId: 'p1',
+      sessionType: 'training',
+      startTime: '2025-01-01T10:00:00Z',
+      metadata: { blob: 'm'.repeat(17 * 1024) },
+    },
     paths: ['metadata'],
   },
   {
@@ -176,16 +235,35 @@ const badInputs: BadInput[] = [
     body: {
       sessionId: 'sess-1',
       endTime: 'later',
-      kpis: { pass_accuracy: 101, max_speed_kmh: -1, touches: 1.5, speed_zones: { z1: -5 }, unknown_kpi: 1, shots: '3' },
+      kpis: {
+        pass_accuracy: 101,
+        max_speed_kmh: -1,
+        touches: 1.5,
+        speed_zones: { z1: -5 },
+        unknown_kpi: 1,
+        shots: '3',
+      },
     },
-    paths: ['endTime', 'kpis.pass_accuracy', 'kpis.max_speed_kmh', 'kpis.touches', 'kpis.speed_zones.z1', 'kpis.unknown_kpi', 'kpis.shots'],
+    paths: [
+      'endTime',
+      'kpis.pass_accuracy',
+      'kpis.max_speed_kmh',
+      'kpis.touches',
+      'kpis.speed_zones.z1',
+      'kpis.unknown_kpi',
+      'kpis.shots',
+    ],
   },
   { name: 'CompleteSession', why: 'kpis missing', body: okSession, paths: ['kpis'] },
   { name: 'CompleteSession', why: 'kpis not an object', body: { ...okSession, kpis: [1, 2] }, paths: ['kpis'] },
-  { name: 'FailSession', why: 'empty reason, id too long, unknown field', body: { sessionId: id65, reason: '', code: 'E1' }, paths: ['sessionId', 'reason', 'code'] },
+  {
+    name: 'FailSession',
+    why: 'empty reason, id too long, unknown field',
+    body: { sessionId: id65, reason: '', code: 'E1' },
+    paths: ['sessionId', 'reason', 'code'],
+  },
   { name: 'FailSession', why: 'oversized reason', body: { sessionId: 'sess-1', reason: text10001 }, paths: ['reason'] },
 ];
-
 
 describe.each<Topology>(['embedded', 'server'])('command input validation [%s store]', (topology) => {
   let app: TestApp;
@@ -200,7 +278,13 @@ describe.each<Topology>(['embedded', 'server'])('command input validation [%s st
   afterAll(async () => app?.close());
 
   /** Sends, checks the problem, and that the log did not move. */
-  async function rejected(name: string, body: unknown, status: number, code: string, headers: Record<string, string> = {}) {
+  async function rejected(
+    name: string,
+    body: unknown,
+    status: number,
+    code: string,
+    headers: Record<string, string> = {},
+  ) {
     const mark = await eventLog(app).mark();
     const res = await client.send(name, body, headers);
     const problem = expectProblem(res, status, code);
@@ -213,19 +297,32 @@ describe.each<Topology>(['embedded', 'server'])('command input validation [%s st
     expect(new Set(badInputs.map((b) => b.name)).size).toBe(17);
   });
 
-  it.each(badInputs.map((b) => [`${b.name}: ${b.why}`, b] as const))('400 lists every bad field: %s', async (_title, bad) => {
-    const problem = await rejected(bad.name, bad.body, 400, 'validation_failed');
-    const paths = problem.errors?.map((e) => e.path) ?? [];
-    expect(new Set(paths)).toEqual(new Set(bad.paths));
-    for (const error of problem.errors ?? []) expect(error.message).toEqual(expect.any(String));
-  });
+  it.each(badInputs.map((b) => [`${b.name}: ${b.why}`, b] as const))(
+    '400 lists every bad field: %s',
+    async (_title, bad) => {
+      const problem = await rejected(bad.name, bad.body, 400, 'validation_failed');
+      const paths = problem.errors?.map((e) => e.path) ?? [];
+      expect(new Set(paths)).toEqual(new Set(bad.paths));
+      for (const error of problem.errors ?? []) expect(error.message).toEqual(expect.any(String));
+    },
+  );
 
   // PostgreSQL's jsonb cannot hold U+0000 nor a lone UTF-16 surrogate: such a string is bad input
   // (400 naming the field), not a 500 from the store.
   it.each([
     ['a NUL character in a name', 'RegisterDoctor', async () => ({ doctorId: uid('d'), name: 'Dr \u0000Ada' }), 'name'],
-    ['a NUL character in free text', 'FailReport', async () => ({ reportId: (await g.generatingReport()).reportId, errorMessage: 'boom\u0000' }), 'errorMessage'],
-    ['a lone surrogate in a name', 'RegisterPatient', async () => ({ ...bodies.patient(uid('p')), firstName: 'A\ud800' }), 'firstName'],
+    [
+      'a NUL character in free text',
+      'FailReport',
+      async () => ({ reportId: (await g.generatingReport()).reportId, errorMessage: 'boom\u0000' }),
+      'errorMessage',
+    ],
+    [
+      'a lone surrogate in a name',
+      'RegisterPatient',
+      async () => ({ ...bodies.patient(uid('p')), firstName: 'A\ud800' }),
+      'firstName',
+    ],
     [
       'a NUL character inside session metadata',
       'StartSession',
@@ -264,7 +361,12 @@ describe.each<Topology>(['embedded', 'server'])('command input validation [%s st
   });
 
   it('a body just under 256 KB is read (and judged on its fields)', async () => {
-    const problem = await rejected('RegisterDoctor', { doctorId: 'd-big', name: 'x'.repeat(250 * 1024) }, 400, 'validation_failed');
+    const problem = await rejected(
+      'RegisterDoctor',
+      { doctorId: 'd-big', name: 'x'.repeat(250 * 1024) },
+      400,
+      'validation_failed',
+    );
     expect(problem.errors?.map((e) => e.path)).toEqual(['name']);
   });
 

@@ -49,27 +49,71 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
       position: 'midfielder',
       jerseyNumber: 10,
     } satisfies CommandBody<'RegisterPatient'>;
-    return { body, stream: `patient-${patientId}`, revision: 0, type: 'PatientRegistered', data: body, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `patient-${patientId}`,
+      revision: 0,
+      type: 'PatientRegistered',
+      data: body,
+      occurredAt: SERVER_TIME,
+    };
   },
   UpdatePatientProfile: async (g) => {
     const patientId = await g.patient();
     const body = { patientId, sportType: 'rugby', jerseyNumber: 0 } satisfies CommandBody<'UpdatePatientProfile'>;
-    return { body, stream: `patient-${patientId}`, revision: 1, type: 'PatientProfileUpdated', data: body, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `patient-${patientId}`,
+      revision: 1,
+      type: 'PatientProfileUpdated',
+      data: body,
+      occurredAt: SERVER_TIME,
+    };
   },
   RegisterDoctor: async () => {
     const doctorId = uid('d');
-    const body = { doctorId, name: 'Dr Grace Hopper', specialization: 'neurology', email: 'grace@example.org' } satisfies CommandBody<'RegisterDoctor'>;
-    return { body, stream: `doctor-${doctorId}`, revision: 0, type: 'DoctorRegistered', data: body, occurredAt: SERVER_TIME };
+    const body = {
+      doctorId,
+      name: 'Dr Grace Hopper',
+      specialization: 'neurology',
+      email: 'grace@example.org',
+    } satisfies CommandBody<'RegisterDoctor'>;
+    return {
+      body,
+      stream: `doctor-${doctorId}`,
+      revision: 0,
+      type: 'DoctorRegistered',
+      data: body,
+      occurredAt: SERVER_TIME,
+    };
   },
   AssignDoctor: async (g) => {
     const ids = await g.patientAndDoctor();
-    const body = { ...ids, assignmentType: 'specialist', notes: 'post-concussion follow-up' } satisfies CommandBody<'AssignDoctor'>;
-    return { body, stream: `patient-${ids.patientId}`, revision: 1, type: 'DoctorAssigned', data: body, occurredAt: SERVER_TIME };
+    const body = {
+      ...ids,
+      assignmentType: 'specialist',
+      notes: 'post-concussion follow-up',
+    } satisfies CommandBody<'AssignDoctor'>;
+    return {
+      body,
+      stream: `patient-${ids.patientId}`,
+      revision: 1,
+      type: 'DoctorAssigned',
+      data: body,
+      occurredAt: SERVER_TIME,
+    };
   },
   EndDoctorAssignment: async (g) => {
     const ids = await g.assignment();
     const body = { ...ids, reason: 'season over' } satisfies CommandBody<'EndDoctorAssignment'>;
-    return { body, stream: `patient-${ids.patientId}`, revision: 2, type: 'DoctorAssignmentEnded', data: body, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `patient-${ids.patientId}`,
+      revision: 2,
+      type: 'DoctorAssignmentEnded',
+      data: body,
+      occurredAt: SERVER_TIME,
+    };
   },
   RecordConsultation: async (g) => {
     const ids = await g.patientAndDoctor();
@@ -98,7 +142,11 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
   },
   ChangeConsultationStatus: async (g) => {
     const { consultationId, patientId, doctorId } = await g.consultation('scheduled');
-    const body = { consultationId, status: 'cancelled', reason: 'athlete travelling' } satisfies CommandBody<'ChangeConsultationStatus'>;
+    const body = {
+      consultationId,
+      status: 'cancelled',
+      reason: 'athlete travelling',
+    } satisfies CommandBody<'ChangeConsultationStatus'>;
     return {
       body,
       stream: `consultation-${consultationId}`,
@@ -141,13 +189,27 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
       confidence: 0.87,
       modelVersion: 'pd-net-2.1',
     } satisfies CommandBody<'RecordPrediction'>;
-    return { body, stream: `scan-${scanId}`, revision: 1, type: 'PredictionRecorded', data: { ...body, patientId }, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `scan-${scanId}`,
+      revision: 1,
+      type: 'PredictionRecorded',
+      data: { ...body, patientId },
+      occurredAt: SERVER_TIME,
+    };
   },
   RequestReport: async (g) => {
     const patientId = await g.patient();
     const reportId = uid('r');
     const body = { reportId, patientId, reportType: 'monthly_load' } satisfies CommandBody<'RequestReport'>;
-    return { body, stream: `report-${reportId}`, revision: 0, type: 'ReportRequested', data: { ...body, priority: 3 }, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `report-${reportId}`,
+      revision: 0,
+      type: 'ReportRequested',
+      data: { ...body, priority: 3 },
+      occurredAt: SERVER_TIME,
+    };
   },
   StartReportGeneration: async (g) => {
     const { reportId, patientId, reportType } = await g.report('injury_history');
@@ -164,7 +226,14 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
   CompleteReport: async (g) => {
     const { reportId, patientId, reportType } = await g.generatingReport();
     const body = { reportId, reportUri: 's3://reports/r.pdf' } satisfies CommandBody<'CompleteReport'>;
-    return { body, stream: `report-${reportId}`, revision: 2, type: 'ReportGenerated', data: { ...body, patientId, reportType }, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `report-${reportId}`,
+      revision: 2,
+      type: 'ReportGenerated',
+      data: { ...body, patientId, reportType },
+      occurredAt: SERVER_TIME,
+    };
   },
   FailReport: async (g) => {
     const { reportId, patientId, reportType } = await g.generatingReport();
@@ -180,7 +249,13 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
   },
   LogSymptom: async (g) => {
     const patientId = await g.patient();
-    const body = { patientId, symptomId: 'dizziness', severity: 4, loggedAt: '2025-05-01T10:00:00+01:00', incidentContext: 'game' } satisfies CommandBody<'LogSymptom'>;
+    const body = {
+      patientId,
+      symptomId: 'dizziness',
+      severity: 4,
+      loggedAt: '2025-05-01T10:00:00+01:00',
+      incidentContext: 'game',
+    } satisfies CommandBody<'LogSymptom'>;
     return {
       body,
       stream: `tracker-${patientId}`,
@@ -204,14 +279,27 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
       videoPath: 's3://video/semi.mp4',
       metadata: { venue: 'Stadium', weather: { tempC: 12 }, tags: ['cup', 1, true, null] },
     } satisfies CommandBody<'StartSession'>;
-    return { body, stream: `session-${sessionId}`, revision: 0, type: 'SessionStarted', data: body, occurredAt: '2025-04-01T16:00:00.000Z' };
+    return {
+      body,
+      stream: `session-${sessionId}`,
+      revision: 0,
+      type: 'SessionStarted',
+      data: body,
+      occurredAt: '2025-04-01T16:00:00.000Z',
+    };
   },
   CompleteSession: async (g) => {
     const { sessionId, playerId, startTime } = await g.session();
     const body = {
       sessionId,
       endTime: '2025-04-01T11:30:59.900Z',
-      kpis: { max_speed_kmh: 31.2, pass_accuracy: 100, touches: 54, speed_zones: { z1: 600, z5: 12.5 }, training_load: 0 },
+      kpis: {
+        max_speed_kmh: 31.2,
+        pass_accuracy: 100,
+        touches: 54,
+        speed_zones: { z1: 600, z5: 12.5 },
+        training_load: 0,
+      },
     } satisfies CommandBody<'CompleteSession'>;
     return {
       body,
@@ -225,12 +313,26 @@ const successes: Record<CommandName, (g: Given) => Promise<Expected>> = {
   FailSession: async (g) => {
     const { sessionId, playerId } = await g.session();
     const body = { sessionId, reason: 'video file unreadable' } satisfies CommandBody<'FailSession'>;
-    return { body, stream: `session-${sessionId}`, revision: 1, type: 'SessionFailed', data: { ...body, playerId }, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `session-${sessionId}`,
+      revision: 1,
+      type: 'SessionFailed',
+      data: { ...body, playerId },
+      occurredAt: SERVER_TIME,
+    };
   },
   ErasePatient: async (g) => {
     const patientId = await g.patient();
     const body = { patientId, reason: 'erasure request #42' } satisfies CommandBody<'ErasePatient'>;
-    return { body, stream: `patient-${patientId}`, revision: 1, type: 'PatientErased', data: body, occurredAt: SERVER_TIME };
+    return {
+      body,
+      stream: `patient-${patientId}`,
+      revision: 1,
+      type: 'PatientErased',
+      data: body,
+      occurredAt: SERVER_TIME,
+    };
   },
 };
 
@@ -249,7 +351,13 @@ const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).t
 
 /** SPEC §2's rules, one row each (404 unknown aggregate, 409 conflict, business 400). */
 const rejections: Rejection[] = [
-  { name: 'RegisterPatient', rule: 'already registered', status: 409, code: 'already_exists', arrange: async (g) => bodies.patient(await g.patient()) },
+  {
+    name: 'RegisterPatient',
+    rule: 'already registered',
+    status: 409,
+    code: 'already_exists',
+    arrange: async (g) => bodies.patient(await g.patient()),
+  },
   {
     name: 'RegisterPatient',
     rule: 'date of birth in the future',
@@ -258,7 +366,13 @@ const rejections: Rejection[] = [
     paths: ['dateOfBirth'],
     arrange: async () => ({ ...bodies.patient(uid('p')), dateOfBirth: `${new Date().getUTCFullYear() + 1}-01-01` }),
   },
-  { name: 'UpdatePatientProfile', rule: 'unregistered patient', status: 404, code: 'not_found', arrange: async () => ({ patientId: uid('p'), lastName: 'X' }) },
+  {
+    name: 'UpdatePatientProfile',
+    rule: 'unregistered patient',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => ({ patientId: uid('p'), lastName: 'X' }),
+  },
   {
     name: 'UpdatePatientProfile',
     rule: 'no field besides patientId',
@@ -266,7 +380,13 @@ const rejections: Rejection[] = [
     code: 'validation_failed',
     arrange: async (g) => ({ patientId: await g.patient() }),
   },
-  { name: 'RegisterDoctor', rule: 'already registered', status: 409, code: 'already_exists', arrange: async (g) => bodies.doctor(await g.doctor()) },
+  {
+    name: 'RegisterDoctor',
+    rule: 'already registered',
+    status: 409,
+    code: 'already_exists',
+    arrange: async (g) => bodies.doctor(await g.doctor()),
+  },
   {
     name: 'AssignDoctor',
     rule: 'unregistered patient',
@@ -362,7 +482,13 @@ const rejections: Rejection[] = [
       return { consultationId, status: 'completed' };
     },
   },
-  { name: 'UploadScan', rule: 'unregistered patient', status: 404, code: 'not_found', arrange: async () => bodies.scan(uid('s'), uid('p')) },
+  {
+    name: 'UploadScan',
+    rule: 'unregistered patient',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => bodies.scan(uid('s'), uid('p')),
+  },
   {
     name: 'UploadScan',
     rule: 'scan id exists',
@@ -373,7 +499,13 @@ const rejections: Rejection[] = [
       return bodies.scan(scanId, patientId);
     },
   },
-  { name: 'RecordPrediction', rule: 'missing scan', status: 404, code: 'not_found', arrange: async () => bodies.prediction(uid('s'), uid('pred')) },
+  {
+    name: 'RecordPrediction',
+    rule: 'missing scan',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => bodies.prediction(uid('s'), uid('pred')),
+  },
   {
     name: 'RecordPrediction',
     rule: 'predictionId already on the scan',
@@ -394,7 +526,13 @@ const rejections: Rejection[] = [
     paths: ['stage'],
     arrange: async (g) => ({ ...bodies.prediction((await g.scan()).scanId, uid('pred')), result: 'positive' }),
   },
-  { name: 'RequestReport', rule: 'unregistered patient', status: 404, code: 'not_found', arrange: async () => bodies.report(uid('r'), uid('p')) },
+  {
+    name: 'RequestReport',
+    rule: 'unregistered patient',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => bodies.report(uid('r'), uid('p')),
+  },
   {
     name: 'RequestReport',
     rule: 'report id exists',
@@ -405,7 +543,13 @@ const rejections: Rejection[] = [
       return bodies.report(reportId, patientId);
     },
   },
-  { name: 'StartReportGeneration', rule: 'missing report', status: 404, code: 'not_found', arrange: async () => ({ reportId: uid('r') }) },
+  {
+    name: 'StartReportGeneration',
+    rule: 'missing report',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => ({ reportId: uid('r') }),
+  },
   {
     name: 'StartReportGeneration',
     rule: 'already generating',
@@ -431,7 +575,13 @@ const rejections: Rejection[] = [
     code: 'retry_limit_reached',
     arrange: async (g) => ({ reportId: (await g.failedReport(3)).reportId }),
   },
-  { name: 'CompleteReport', rule: 'missing report', status: 404, code: 'not_found', arrange: async () => ({ reportId: uid('r'), reportUri: 's3://r.pdf' }) },
+  {
+    name: 'CompleteReport',
+    rule: 'missing report',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => ({ reportId: uid('r'), reportUri: 's3://r.pdf' }),
+  },
   {
     name: 'CompleteReport',
     rule: 'still pending',
@@ -446,7 +596,13 @@ const rejections: Rejection[] = [
     code: 'invalid_status_transition',
     arrange: async (g) => ({ reportId: (await g.failedReport(1)).reportId, reportUri: 's3://r.pdf' }),
   },
-  { name: 'FailReport', rule: 'missing report', status: 404, code: 'not_found', arrange: async () => ({ reportId: uid('r'), errorMessage: 'x' }) },
+  {
+    name: 'FailReport',
+    rule: 'missing report',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => ({ reportId: uid('r'), errorMessage: 'x' }),
+  },
   {
     name: 'FailReport',
     rule: 'still pending',
@@ -454,7 +610,13 @@ const rejections: Rejection[] = [
     code: 'invalid_status_transition',
     arrange: async (g) => ({ reportId: (await g.report()).reportId, errorMessage: 'x' }),
   },
-  { name: 'LogSymptom', rule: 'unregistered patient', status: 404, code: 'not_found', arrange: async () => bodies.symptom(uid('p')) },
+  {
+    name: 'LogSymptom',
+    rule: 'unregistered patient',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => bodies.symptom(uid('p')),
+  },
   {
     name: 'LogSymptom',
     rule: 'unknown symptomId',
@@ -490,7 +652,13 @@ const rejections: Rejection[] = [
       return body;
     },
   },
-  { name: 'StartSession', rule: 'unregistered player', status: 404, code: 'not_found', arrange: async () => bodies.session(uid('sess'), uid('p')) },
+  {
+    name: 'StartSession',
+    rule: 'unregistered player',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => bodies.session(uid('sess'), uid('p')),
+  },
   {
     name: 'StartSession',
     rule: 'session id exists',
@@ -513,14 +681,22 @@ const rejections: Rejection[] = [
     rule: 'already completed',
     status: 409,
     code: 'session_finished',
-    arrange: async (g) => ({ sessionId: (await g.completedSession()).sessionId, endTime: '2025-04-01T12:00:00Z', kpis: {} }),
+    arrange: async (g) => ({
+      sessionId: (await g.completedSession()).sessionId,
+      endTime: '2025-04-01T12:00:00Z',
+      kpis: {},
+    }),
   },
   {
     name: 'CompleteSession',
     rule: 'already failed',
     status: 409,
     code: 'session_finished',
-    arrange: async (g) => ({ sessionId: (await g.failedSession()).sessionId, endTime: '2025-04-01T12:00:00Z', kpis: {} }),
+    arrange: async (g) => ({
+      sessionId: (await g.failedSession()).sessionId,
+      endTime: '2025-04-01T12:00:00Z',
+      kpis: {},
+    }),
   },
   {
     name: 'CompleteSession',
@@ -530,7 +706,13 @@ const rejections: Rejection[] = [
     paths: ['endTime'],
     arrange: async (g) => ({ sessionId: (await g.session()).sessionId, endTime: '2025-04-01T09:59:59Z', kpis: {} }),
   },
-  { name: 'FailSession', rule: 'missing session', status: 404, code: 'not_found', arrange: async () => ({ sessionId: uid('sess'), reason: 'x' }) },
+  {
+    name: 'FailSession',
+    rule: 'missing session',
+    status: 404,
+    code: 'not_found',
+    arrange: async () => ({ sessionId: uid('sess'), reason: 'x' }),
+  },
   {
     name: 'FailSession',
     rule: 'already completed',
@@ -652,10 +834,20 @@ describe.each<Topology>(['embedded', 'server'])('commands over HTTP [%s store]',
     it('accepts a loggedAt less than 5 minutes ahead of the server clock', async () => {
       const patientId = await g.patient();
       const loggedAt = inMinutes(2);
-      const res = await client.send('LogSymptom', bodies.symptom(patientId, { loggedAt, reporterType: 'coach', logId: 'log-1' }));
+      const res = await client.send(
+        'LogSymptom',
+        bodies.symptom(patientId, { loggedAt, reporterType: 'coach', logId: 'log-1' }),
+      );
       expect(res.status).toBe(201);
       const [event] = await eventLog(app).stream(`tracker-${patientId}`);
-      expect(event!.data).toEqual({ patientId, symptomId: 'headache', severity: 2, loggedAt, reporterType: 'coach', logId: 'log-1' });
+      expect(event!.data).toEqual({
+        patientId,
+        symptomId: 'headache',
+        severity: 2,
+        loggedAt,
+        reporterType: 'coach',
+        logId: 'log-1',
+      });
       expect(event!.metadata['occurredAt']).toBe(loggedAt);
     });
 
@@ -688,18 +880,27 @@ describe.each<Topology>(['embedded', 'server'])('commands over HTTP [%s store]',
   });
 
   describe('a command that breaks a rule is rejected and appends nothing', () => {
-    it.each(rejections.map((r) => [`${r.name}: ${r.rule} → ${r.status} ${r.code}`, r] as const))('%s', async (_title, rejection) => {
-      const body = await rejection.arrange(g);
-      const mark = await eventLog(app).mark();
-      const res = await client.send(rejection.name, body);
+    it.each(rejections.map((r) => [`${r.name}: ${r.rule} → ${r.status} ${r.code}`, r] as const))(
+      '%s',
+      async (_title, rejection) => {
+        const body = await rejection.arrange(g);
+        const mark = await eventLog(app).mark();
+        const res = await client.send(rejection.name, body);
 
-      expect(res.status).toBe(rejection.status);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const problem = res.body as ProblemBody;
-      expect(problem).toMatchObject({ status: rejection.status, code: rejection.code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-      if (rejection.paths) expect(new Set(problem.errors?.map((e) => e.path))).toEqual(new Set(rejection.paths));
-      expect(await mark.appended()).toEqual([]);
-      expect(await mark.headNow()).toBe(mark.head);
-    });
+        expect(res.status).toBe(rejection.status);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        const problem = res.body as ProblemBody;
+        expect(problem).toMatchObject({
+          status: rejection.status,
+          code: rejection.code,
+          type: expect.any(String),
+          title: expect.any(String),
+          detail: expect.any(String),
+        });
+        if (rejection.paths) expect(new Set(problem.errors?.map((e) => e.path))).toEqual(new Set(rejection.paths));
+        expect(await mark.appended()).toEqual([]);
+        expect(await mark.headNow()).toBe(mark.head);
+      },
+    );
   });
 });

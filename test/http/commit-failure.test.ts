@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp, type Topology } from '../support/app.js';
-import { apiKeysEnv, bodies, commandClient, eventLog, given, type CommandClient, type ProblemBody } from '../support/commands.js';
+import {
+  apiKeysEnv,
+  bodies,
+  commandClient,
+  eventLog,
+  given,
+  type CommandClient,
+  type ProblemBody,
+} from '../support/commands.js';
 
 describe.each<Topology>(['embedded', 'server'])('a group commit that fails [%s store]', (topology) => {
   let app: TestApp;
@@ -34,7 +42,9 @@ describe.each<Topology>(['embedded', 'server'])('a group commit that fails [%s s
     expect(replies.map((r) => r.status)).toEqual(replies.map(() => 503));
     for (const reply of replies) expect((reply.body as ProblemBody).code).toBe('store_unavailable');
     expect(await mark.appended()).toEqual([]);
-    const again = await Promise.all([hot, ...others].map((patientId) => client.send('LogSymptom', bodies.symptom(patientId))));
+    const again = await Promise.all(
+      [hot, ...others].map((patientId) => client.send('LogSymptom', bodies.symptom(patientId))),
+    );
     expect(again.map((r) => r.status)).toEqual(again.map(() => 201));
     expect(await mark.appended()).toHaveLength(9);
   });

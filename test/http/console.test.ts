@@ -40,7 +40,9 @@ describe('/console is served by the API under a strict CSP', () => {
     for (const url of referenced) {
       const res = await app.app.inject({ method: 'GET', url });
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
-      expect(res.headers['content-type']).toMatch(url.endsWith('.css') ? /^text\/css/ : url.endsWith('.svg') ? /^image\/svg\+xml/ : /^text\/javascript/);
+      expect(res.headers['content-type']).toMatch(
+        url.endsWith('.css') ? /^text\/css/ : url.endsWith('.svg') ? /^image\/svg\+xml/ : /^text\/javascript/,
+      );
       expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
     }
   });
@@ -51,7 +53,12 @@ describe('/console is served by the API under a strict CSP', () => {
     expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     for (const name of await readdir(consoleDir)) {
       const text = await readFile(new URL(name, consoleDir), 'utf8');
-      expect({ name, found: text.match(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setAttribute\('style'|https?:\/\/(?!www\.w3\.org\/2000\/svg['"])/g) }).toEqual({ name, found: null });
+      expect({
+        name,
+        found: text.match(
+          /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|setAttribute\('style'|https?:\/\/(?!www\.w3\.org\/2000\/svg['"])/g,
+        ),
+      }).toEqual({ name, found: null });
     }
   });
 

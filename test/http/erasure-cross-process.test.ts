@@ -36,7 +36,9 @@ describe('an erasure on one instance reaches another [PostgreSQL server]', () =>
     const onB = commandClient(b);
     await onB.ok('RegisterPatient', { patientId, firstName: 'Wilhelmina', lastName: 'Strand' });
     await onB.ok('UpdatePatientProfile', { patientId, lastName: 'Strand-Hale' }); // B holds the key now
-    expect((await commandClient(a, TEST_KEYS.admin).send('ErasePatient', { patientId, reason: 'request' })).status).toBe(201);
+    expect(
+      (await commandClient(a, TEST_KEYS.admin).send('ErasePatient', { patientId, reason: 'request' })).status,
+    ).toBe(201);
     let answer = { status: 0, code: '' };
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { apiKeysEnv, eventLog, TEST_KEYS } from '../support/commands.js';
-import { breakingValues, parameters, resolve, seededRandom, validValue, type OpenApiDocument, type Parameter, type Schema } from '../support/openapi-fuzz.js';
+import {
+  breakingValues,
+  parameters,
+  resolve,
+  seededRandom,
+  validValue,
+  type OpenApiDocument,
+  type Parameter,
+  type Schema,
+} from '../support/openapi-fuzz.js';
 
 const SEED = 20261201;
 const LEAK = /at .+\.(ts|js):\d+|ZodError|SELECT|INSERT|stack|node_modules/;
@@ -57,13 +66,20 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
         method: 'POST',
         url: path,
         // each command with a key of its own role (admin for ErasePatient), so validation is what answers
-        headers: { authorization: `Bearer ${TEST_KEYS[commandRegistry[path.slice('/commands/'.length) as CommandName].roles[0]!]}`, 'content-type': 'application/json', ...headers },
+        headers: {
+          authorization: `Bearer ${TEST_KEYS[commandRegistry[path.slice('/commands/'.length) as CommandName].roles[0]!]}`,
+          'content-type': 'application/json',
+          ...headers,
+        },
         payload: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
         field,
       });
       const broken = (label: string, value: Record<string, unknown>, field: string) => {
         // Only bodies the schema itself refuses: a valid one could be appended.
-        expect({ label: `${path} ${label}`, schemaRefuses: !check(value) }).toEqual({ label: `${path} ${label}`, schemaRefuses: true });
+        expect({ label: `${path} ${label}`, schemaRefuses: !check(value) }).toEqual({
+          label: `${path} ${label}`,
+          schemaRefuses: true,
+        });
         cases.push(post(label, value, field));
       };
       for (const name of body.required ?? []) {
@@ -71,13 +87,20 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
         broken(`without ${name}`, rest, name);
       }
       for (const [name, property] of Object.entries(body.properties ?? {})) {
-        for (const mutation of breakingValues(doc, property, random)) broken(`${name}: ${mutation.what}`, { ...base, [name]: mutation.value }, name);
+        for (const mutation of breakingValues(doc, property, random))
+          broken(`${name}: ${mutation.what}`, { ...base, [name]: mutation.value }, name);
         const p = resolve(doc, property);
         const isString = p.type === 'string';
         const text = isString ? String(validValue(doc, property)) : 'x';
         cases.push(post(`${name}: NUL`, { ...base, [name]: `${text}\u0000` }, name));
         cases.push(post(`${name}: lone surrogate`, { ...base, [name]: `${text}\ud800` }, name));
-        cases.push(post(`${name}: nested 10,000 deep`, `${JSON.stringify(base).slice(0, -1)}${Object.keys(base).length ? ',' : ''}"${name}":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, name));
+        cases.push(
+          post(
+            `${name}: nested 10,000 deep`,
+            `${JSON.stringify(base).slice(0, -1)}${Object.keys(base).length ? ',' : ''}"${name}":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+            name,
+          ),
+        );
       }
       broken('an unknown field', { ...base, zzUnknown: 1 }, 'zzUnknown');
       // Two fields broken at once (seeded choice): both are named.
@@ -89,13 +112,23 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
         const vb = breakingValues(doc, body.properties![b]!, random)[0];
         if (va && vb) {
           broken(`${a} and ${b} both broken`, { ...base, [a]: va.value, [b]: vb.value }, a);
-          cases.push({ ...post(`${a} and ${b} both broken (second field)`, { ...base, [a]: va.value, [b]: vb.value }), field: b });
+          cases.push({
+            ...post(`${a} and ${b} both broken (second field)`, { ...base, [a]: va.value, [b]: vb.value }),
+            field: b,
+          });
         }
       }
-      const firstString = Object.entries(body.properties ?? {}).find(([, p]) => resolve(doc, p).type === 'string')?.[0] ?? 'x';
-      cases.push(post('invalid UTF-8 in a string', Buffer.concat([Buffer.from(`{"${firstString}":"a`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])));
+      const firstString =
+        Object.entries(body.properties ?? {}).find(([, p]) => resolve(doc, p).type === 'string')?.[0] ?? 'x';
+      cases.push(
+        post(
+          'invalid UTF-8 in a string',
+          Buffer.concat([Buffer.from(`{"${firstString}":"a`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+        ),
+      );
       cases.push(post('a 2 MB body', JSON.stringify({ ...base, [firstString]: 'x'.repeat(2 * 1024 * 1024) })));
-      for (const bare of ['[]', '"text"', '42', 'null', 'true', '{', '{"a":1,}', '\ufeff{}']) cases.push(post(`body ${JSON.stringify(bare)}`, bare));
+      for (const bare of ['[]', '"text"', '42', 'null', 'true', '{', '{"a":1,}', '\ufeff{}'])
+        cases.push(post(`body ${JSON.stringify(bare)}`, bare));
       // Bad headers with an otherwise valid body: refused before anything is appended.
       cases.push(post('If-Match not a revision', base, 'If-Match', { 'if-match': 'abc' }));
       cases.push(post('If-Match negative', base, 'If-Match', { 'if-match': '-1' }));
@@ -105,11 +138,23 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
       cases.push(post('X-Correlation-Id not printable', base, 'X-Correlation-Id', { 'x-correlation-id': 'a\tb' }));
       cases.push(post('Content-Type text/plain', JSON.stringify(base), undefined, { 'content-type': 'text/plain' }));
       cases.push(post('Content-Type form', 'a=1', undefined, { 'content-type': 'application/x-www-form-urlencoded' }));
-      cases.push({ ...post('a wrong key', base, undefined, { authorization: 'Bearer not-a-key-xxxxxxxxxxxxxxxxxxxx' }), remoteAddress: '198.51.100.1' });
-      cases.push({ ...post('a malformed Authorization', base, undefined, { authorization: `Basic ${'\u00ff'.repeat(3)}` }), remoteAddress: '198.51.100.2' });
+      cases.push({
+        ...post('a wrong key', base, undefined, { authorization: 'Bearer not-a-key-xxxxxxxxxxxxxxxxxxxx' }),
+        remoteAddress: '198.51.100.1',
+      });
+      cases.push({
+        ...post('a malformed Authorization', base, undefined, { authorization: `Basic ${'\u00ff'.repeat(3)}` }),
+        remoteAddress: '198.51.100.2',
+      });
       cases.push(post('a reader key', base, undefined, { authorization: `Bearer ${TEST_KEYS.reader}` }));
     }
-    cases.push({ label: 'unknown command', method: 'POST', url: '/commands/DropAllTables', headers: { authorization: `Bearer ${TEST_KEYS.service}`, 'content-type': 'application/json' }, payload: '{}' });
+    cases.push({
+      label: 'unknown command',
+      method: 'POST',
+      url: '/commands/DropAllTables',
+      headers: { authorization: `Bearer ${TEST_KEYS.service}`, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     return cases;
   }
 
@@ -117,14 +162,23 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
     const cases: Case[] = [];
     // The query API of SPEC §5 (admin, audit, metrics, whoami and the console have their own roles and cases).
     const notQueries = ['/health', '/ready', '/docs', '/admin/', '/audit/', '/metrics', '/whoami', '/console'];
-    const queries = Object.entries(doc.paths).filter(([path, ops]) => ops['get'] && !notQueries.some((prefix) => path === prefix || path.startsWith(prefix)));
+    const queries = Object.entries(doc.paths).filter(
+      ([path, ops]) => ops['get'] && !notQueries.some((prefix) => path === prefix || path.startsWith(prefix)),
+    );
     expect(queries.length).toBe(14); // SPEC §5
     const reader = { authorization: `Bearer ${TEST_KEYS.reader}` };
     for (const [path, ops] of queries) {
       const params = parameters(doc, ops['get']!);
       const pathParams = params.filter((p) => p.in === 'path');
-      const fill = (values: Record<string, string> = {}) => path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? 'fz-1');
-      const get = (label: string, url: string, field?: string, headers: Record<string, string> = {}): Case => ({ label: `GET ${path} ${label}`, method: 'GET', url, headers: { ...reader, ...headers }, field });
+      const fill = (values: Record<string, string> = {}) =>
+        path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? 'fz-1');
+      const get = (label: string, url: string, field?: string, headers: Record<string, string> = {}): Case => ({
+        label: `GET ${path} ${label}`,
+        method: 'GET',
+        url,
+        headers: { ...reader, ...headers },
+        field,
+      });
       for (const p of pathParams) {
         for (const [what, value] of [
           ['off the id pattern', '-bad'],
@@ -147,7 +201,14 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
           ['garbage', '!!not*valid'],
         ];
         const s = resolve(doc, p.schema as Schema);
-        if (s.type === 'integer') breaking.push(['not a number', 'abc'], ['a fraction', '1.5'], ['below the minimum', String((s.minimum ?? 0) - 1)], ['above the maximum', String((s.maximum ?? 1e9) + 1)], ['beyond 2^53', '99999999999999999999']);
+        if (s.type === 'integer')
+          breaking.push(
+            ['not a number', 'abc'],
+            ['a fraction', '1.5'],
+            ['below the minimum', String((s.minimum ?? 0) - 1)],
+            ['above the maximum', String((s.maximum ?? 1e9) + 1)],
+            ['beyond 2^53', '99999999999999999999'],
+          );
         for (const [what, value] of breaking) {
           if (s.type === 'string' && !s.pattern && what === 'garbage' && p.name === 'status') continue;
           cases.push(get(`?${p.name}: ${what}`, `${fill()}?${p.name}=${value}`, p.name));
@@ -163,9 +224,17 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
       ] as const) {
         cases.push(get(`X-Min-Position ${what}`, fill(), 'X-Min-Position', { 'x-min-position': value }));
       }
-      cases.push(get('a command key of the wrong role', fill(), undefined, { authorization: `Bearer ${TEST_KEYS.auditor}` }));
-      cases.push({ ...get('a wrong key', fill(), undefined, { authorization: 'Bearer not-a-key-xxxxxxxxxxxxxxxxxxxx' }), remoteAddress: '198.51.100.3' });
-      cases.push({ ...get('Accept: something odd', fill(), undefined, { accept: 'application/x-nothing, */*;q=0' }), mayPass: true });
+      cases.push(
+        get('a command key of the wrong role', fill(), undefined, { authorization: `Bearer ${TEST_KEYS.auditor}` }),
+      );
+      cases.push({
+        ...get('a wrong key', fill(), undefined, { authorization: 'Bearer not-a-key-xxxxxxxxxxxxxxxxxxxx' }),
+        remoteAddress: '198.51.100.3',
+      });
+      cases.push({
+        ...get('Accept: something odd', fill(), undefined, { accept: 'application/x-nothing, */*;q=0' }),
+        mayPass: true,
+      });
       void random;
     }
     return cases;
@@ -180,7 +249,13 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
     const statuses = new Map<number, number>();
     const started = Date.now();
     for (const c of cases) {
-      const res = await app.app.inject({ method: c.method, url: c.url, headers: c.headers, payload: c.payload, remoteAddress: c.remoteAddress ?? '127.0.0.1' });
+      const res = await app.app.inject({
+        method: c.method,
+        url: c.url,
+        headers: c.headers,
+        payload: c.payload,
+        remoteAddress: c.remoteAddress ?? '127.0.0.1',
+      });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       const problem = (() => {
         try {
@@ -192,18 +267,29 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
       const why: string[] = [];
       if (res.statusCode >= 500) why.push(`status ${res.statusCode}`);
       if (res.statusCode < 400 && !c.mayPass) why.push(`accepted (${res.statusCode})`);
-      if (res.headers['cache-control'] !== 'no-store' || res.headers['x-content-type-options'] !== 'nosniff') why.push('without no-store and the security headers');
+      if (res.headers['cache-control'] !== 'no-store' || res.headers['x-content-type-options'] !== 'nosniff')
+        why.push('without no-store and the security headers');
       if (res.statusCode >= 400) {
-        if (!String(res.headers['content-type']).startsWith('application/problem+json')) why.push(`content-type ${String(res.headers['content-type'])}`);
+        if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+          why.push(`content-type ${String(res.headers['content-type'])}`);
         if (problem?.status !== res.statusCode || !problem.code) why.push('no problem body');
         if (LEAK.test(res.body)) why.push('leaks internals');
       }
-      if (c.field !== undefined && [400, 414].includes(res.statusCode) && !(problem?.errors ?? []).some((e) => e.path === c.field || e.path.startsWith(`${c.field}.`))) {
+      if (
+        c.field !== undefined &&
+        [400, 414].includes(res.statusCode) &&
+        !(problem?.errors ?? []).some((e) => e.path === c.field || e.path.startsWith(`${c.field}.`))
+      ) {
         why.push(`does not name ${c.field} (errors: ${JSON.stringify(problem?.errors ?? []).slice(0, 200)})`);
       }
       if (why.length) failures.push(`${c.label}: ${why.join('; ')} → ${res.statusCode} ${res.body.slice(0, 160)}`);
     }
-    process.stdout.write(`[fuzz] ${cases.length} requests in ${Date.now() - started} ms; statuses: ${[...statuses].sort().map(([s, n]) => `${s} ×${n}`).join(', ')}\n`);
+    process.stdout.write(
+      `[fuzz] ${cases.length} requests in ${Date.now() - started} ms; statuses: ${[...statuses]
+        .sort()
+        .map(([s, n]) => `${s} ×${n}`)
+        .join(', ')}\n`,
+    );
     expect(failures).toEqual([]);
     expect(await log.appended()).toEqual([]);
   }, 120_000);
@@ -216,7 +302,8 @@ describe('fuzz: hostile input from the OpenAPI document [embedded store]', () =>
       for (const [name, p] of Object.entries(s.properties ?? {})) visit(`${where}.${name}`, p);
       if (typeof s.additionalProperties === 'object') visit(`${where}.*`, s.additionalProperties);
     };
-    for (const path of Object.keys(doc.paths).filter((p) => p.startsWith('/commands/'))) visit(path, doc.paths[path]!['post']!.requestBody!.content['application/json']!.schema);
+    for (const path of Object.keys(doc.paths).filter((p) => p.startsWith('/commands/')))
+      visit(path, doc.paths[path]!['post']!.requestBody!.content['application/json']!.schema);
     expect(unbounded).toEqual([]);
   });
 });

@@ -48,7 +48,11 @@ describe('graceful stop over real sockets [embedded store]', () => {
       const during = await send(port, agent, '/patients', reader);
       expect(during.status).toBe(503);
       expect(during.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(JSON.parse(during.body)).toMatchObject({ status: 503, code: 'shutting_down', title: 'Service Unavailable' });
+      expect(JSON.parse(during.body)).toMatchObject({
+        status: 503,
+        code: 'shutting_down',
+        title: 'Service Unavailable',
+      });
       expect(during.headers['retry-after']).toBe('2');
       expect(during.headers['connection']).toBe('close');
       const finished = await slow; // answered in full, not cut off

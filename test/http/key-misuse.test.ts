@@ -24,7 +24,8 @@ describe('a ciphertext moved to another event [PGlite]', () => {
     app = await startTestApp('embedded', apiKeysEnv);
     const client = commandClient(app);
     await client.ok('RegisterPatient', { patientId, firstName: 'Isolde', lastName: 'Marchbanks' });
-    intact = ((await client.ok('UpdatePatientProfile', { patientId, lastName: 'Marchbanks-Tey' })) as Accepted).events[0]!.id;
+    intact = ((await client.ok('UpdatePatientProfile', { patientId, lastName: 'Marchbanks-Tey' })) as Accepted)
+      .events[0]!.id;
     moved = ((await client.ok('UpdatePatientProfile', { patientId, firstName: 'Isa' })) as Accepted).events[0]!.id;
     // the runner has applied them; stop it, then move the second update's ciphertext onto the third
     await app.runner.stop();
@@ -34,8 +35,13 @@ describe('a ciphertext moved to another event [PGlite]', () => {
   afterAll(async () => app?.close());
 
   it('the audit history marks the event and serves none of its personal fields', async () => {
-    const res = await app.app.inject({ method: 'GET', url: `/audit/streams/patient-${patientId}`, headers: { authorization: `Bearer ${TEST_KEYS.auditor}` } });
-    const events = (res.json() as { events: { id: string; data: Record<string, unknown>; personalData?: unknown }[] }).events;
+    const res = await app.app.inject({
+      method: 'GET',
+      url: `/audit/streams/patient-${patientId}`,
+      headers: { authorization: `Bearer ${TEST_KEYS.auditor}` },
+    });
+    const events = (res.json() as { events: { id: string; data: Record<string, unknown>; personalData?: unknown }[] })
+      .events;
     expect(events.find((e) => e.id === intact)).toMatchObject({ data: { lastName: 'Marchbanks-Tey' } });
     const bad = events.find((e) => e.id === moved)!;
     expect(bad.personalData).toEqual({ error: 'personal_data_undecryptable', reason: 'authentication_failed' });
@@ -62,13 +68,31 @@ describe('a ciphertext moved to another event [PGlite]', () => {
       let faulted: { status: string; lastError: { eventId: string | null; message: string } | null } | undefined;
       for (let i = 0; i < 100 && faulted?.status !== 'faulted'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const res = await app.app.inject({ method: 'GET', url: '/admin/projections', headers: { authorization: `Bearer ${TEST_KEYS.admin}` } });
-        faulted = (res.json() as { projections: { name: string; status: string; lastError: { eventId: string | null; message: string } | null }[] }).projections.find((p) => p.name === 'patients');
+        const res = await app.app.inject({
+          method: 'GET',
+          url: '/admin/projections',
+          headers: { authorization: `Bearer ${TEST_KEYS.admin}` },
+        });
+        faulted = (
+          res.json() as {
+            projections: {
+              name: string;
+              status: string;
+              lastError: { eventId: string | null; message: string } | null;
+            }[];
+          }
+        ).projections.find((p) => p.name === 'patients');
       }
-      expect(faulted).toMatchObject({ status: 'faulted', lastError: { eventId: moved, message: expect.stringContaining('personal_data_undecryptable') } });
+      expect(faulted).toMatchObject({
+        status: 'faulted',
+        lastError: { eventId: moved, message: expect.stringContaining('personal_data_undecryptable') },
+      });
       expect(faulted!.lastError!.message).toContain(moved);
       // the events before it were applied; nothing from it
-      const { rows } = await sql<{ first_name: string; last_name: string }>`SELECT first_name, last_name FROM public.patients WHERE patient_id = ${patientId}`.execute(db);
+      const { rows } = await sql<{
+        first_name: string;
+        last_name: string;
+      }>`SELECT first_name, last_name FROM public.patients WHERE patient_id = ${patientId}`.execute(db);
       expect(rows).toEqual([{ first_name: 'Isolde', last_name: 'Marchbanks-Tey' }]);
     } finally {
       await runner.stop();

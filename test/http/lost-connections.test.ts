@@ -69,7 +69,10 @@ describe('lost database connections [PostgreSQL server via a TCP proxy]', () => 
     const held = app.infrastructure.database.db.transaction().execute(async (trx) => {
       await app.infrastructure.database.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
       await trx.selectNoFrom((eb) => eb.val(1).as('one')).execute();
-      await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+      await adminQuery(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [database],
+      );
       await sleep(300);
     });
     await expect(held).rejects.toThrow();
@@ -78,22 +81,35 @@ describe('lost database connections [PostgreSQL server via a TCP proxy]', () => 
     const load = Promise.all(
       Array.from({ length: 24 }, async (_, i) => {
         await sleep(i * 15);
-        const res = i % 2 === 0 ? await client.send('RegisterDoctor', { doctorId: uid('d'), name: 'Dr Load' }) : await get(`/patients/${patientId}`, TEST_KEYS.reader, { 'x-min-position': registered.position });
+        const res =
+          i % 2 === 0
+            ? await client.send('RegisterDoctor', { doctorId: uid('d'), name: 'Dr Load' })
+            : await get(`/patients/${patientId}`, TEST_KEYS.reader, { 'x-min-position': registered.position });
         statuses.push(res.status);
       }),
     );
     for (let round = 0; round < 3; round++) {
       await sleep(60);
-      await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+      await adminQuery(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [database],
+      );
     }
     await load;
     await sleep(300);
     expect(uncaught).toEqual([]);
     expect(statuses.filter((s) => ![200, 201, 503].includes(s))).toEqual([]);
     await readyWithin(10_000);
-    const after = await client.send('LogSymptom', { patientId, symptomId: 'headache', severity: 1, loggedAt: new Date().toISOString() });
+    const after = await client.send('LogSymptom', {
+      patientId,
+      symptomId: 'headache',
+      severity: 1,
+      loggedAt: new Date().toISOString(),
+    });
     expect(after.status).toBe(201);
-    const read = await get(`/patients/${patientId}`, TEST_KEYS.reader, { 'x-min-position': (after.body as { position: string }).position });
+    const read = await get(`/patients/${patientId}`, TEST_KEYS.reader, {
+      'x-min-position': (after.body as { position: string }).position,
+    });
     expect(read.status).toBe(200);
   }, 60_000);
 
@@ -110,12 +126,23 @@ describe('lost database connections [PostgreSQL server via a TCP proxy]', () => 
         ['audit', await get('/audit/access', TEST_KEYS.auditor)],
         ['audit stream', await get(`/audit/streams/patient-${patientId}`, TEST_KEYS.auditor)],
         ['admin', await get('/admin/projections', TEST_KEYS.admin)],
-        ['command', await client.send('LogSymptom', { patientId, symptomId: 'headache', severity: 2, loggedAt: new Date().toISOString() })],
+        [
+          'command',
+          await client.send('LogSymptom', {
+            patientId,
+            symptomId: 'headache',
+            severity: 2,
+            loggedAt: new Date().toISOString(),
+          }),
+        ],
       ];
       for (const [what, res] of during) {
         expect({ what, status: res.status }).toEqual({ what, status: 503 });
         expectProblem(res, 503, 'store_unavailable');
-        expect({ what, retryAfter: res.headers['retry-after'] }).toEqual({ what, retryAfter: expect.stringMatching(/^[1-9][0-9]*$/) });
+        expect({ what, retryAfter: res.headers['retry-after'] }).toEqual({
+          what,
+          retryAfter: expect.stringMatching(/^[1-9][0-9]*$/),
+        });
       }
       const ready = await app.app.inject({ method: 'GET', url: '/ready' });
       expect(ready.statusCode).toBe(503);
@@ -126,12 +153,23 @@ describe('lost database connections [PostgreSQL server via a TCP proxy]', () => 
       proxy.setDown(false);
     }
     await readyWithin(15_000);
-    expect((await get(`/patients/${patientId}`, TEST_KEYS.reader, { 'x-min-position': registered.position })).status).toBe(200);
-    const accepted = await client.ok('LogSymptom', { patientId, symptomId: 'headache', severity: 2, loggedAt: new Date().toISOString() });
+    expect(
+      (await get(`/patients/${patientId}`, TEST_KEYS.reader, { 'x-min-position': registered.position })).status,
+    ).toBe(200);
+    const accepted = await client.ok('LogSymptom', {
+      patientId,
+      symptomId: 'headache',
+      severity: 2,
+      loggedAt: new Date().toISOString(),
+    });
     // The projections resume by themselves: a read of that write is served.
-    const read = await get(`/patients/${patientId}/timeline`, TEST_KEYS.reader, { 'x-min-position': accepted.position });
+    const read = await get(`/patients/${patientId}/timeline`, TEST_KEYS.reader, {
+      'x-min-position': accepted.position,
+    });
     expect(read.status).toBe(200);
-    const { projections } = (await get('/admin/projections', TEST_KEYS.admin)).body as { projections: { name: string; status: string }[] };
+    const { projections } = (await get('/admin/projections', TEST_KEYS.admin)).body as {
+      projections: { name: string; status: string }[];
+    };
     expect(projections.length).toBeGreaterThan(0);
     expect(projections.filter((p) => p.status === 'faulted')).toEqual([]);
     expect(uncaught).toEqual([]);

@@ -26,16 +26,22 @@ describe('GET /metrics after some traffic', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     // failed authentications: 2 without a key, 3 with an unknown one; a 403 is not one
     for (let i = 0; i < 2; i++) await app.app.inject({ method: 'GET', url: '/patients' });
-    for (let i = 0; i < 3; i++) await app.app.inject({ method: 'GET', url: '/patients', headers: auth('not-a-key-of-this-service-at-all') });
+    for (let i = 0; i < 3; i++)
+      await app.app.inject({ method: 'GET', url: '/patients', headers: auth('not-a-key-of-this-service-at-all') });
     await app.app.inject({ method: 'GET', url: '/admin/projections', headers: auth(TEST_KEYS.reader) });
     // queries on a route with a path parameter, and a URL that matches no route
     for (const id of patients) {
-      const res = await app.app.inject({ method: 'GET', url: `/patients/${id}`, headers: { ...auth(TEST_KEYS.reader), 'x-min-position': last.position } });
+      const res = await app.app.inject({
+        method: 'GET',
+        url: `/patients/${id}`,
+        headers: { ...auth(TEST_KEYS.reader), 'x-min-position': last.position },
+      });
       expect(res.statusCode).toBe(200);
     }
     await app.app.inject({ method: 'GET', url: '/no/such/route' });
     // every projection has applied every event (the counters are fed after each commit)
-    for (let i = 0; i < 200 && (app.runner.appliedThrough() ?? -1n) < BigInt(last.position); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (app.runner.appliedThrough() ?? -1n) < BigInt(last.position); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(app.runner.appliedThrough()).toBeGreaterThanOrEqual(BigInt(last.position));
     const scrape = await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.metrics) });
     expect(scrape.statusCode).toBe(200);
@@ -44,7 +50,8 @@ describe('GET /metrics after some traffic', () => {
   }, 120_000);
   afterAll(async () => app?.close());
 
-  const value = (name: string, labels: Record<string, string> = {}) => sampleValue(parsePrometheusText(text), name, labels);
+  const value = (name: string, labels: Record<string, string> = {}) =>
+    sampleValue(parsePrometheusText(text), name, labels);
 
   it('counts commands by name and outcome, exactly as sent', () => {
     expect(value('caretrack_commands_total', { command: 'RegisterPatient', outcome: '201' })).toBe(3);
@@ -53,7 +60,9 @@ describe('GET /metrics after some traffic', () => {
     expect(value('caretrack_commands_total', { command: 'unknown', outcome: '404' })).toBe(1);
     expect(value('caretrack_commands_total', { command: 'RegisterDoctor', outcome: '201' })).toBe(2);
     expect(value('caretrack_command_duration_seconds_count', { command: 'RegisterPatient', outcome: '201' })).toBe(3);
-    expect(value('caretrack_command_duration_seconds_sum', { command: 'RegisterPatient', outcome: '201' })).toBeGreaterThan(0);
+    expect(
+      value('caretrack_command_duration_seconds_sum', { command: 'RegisterPatient', outcome: '201' }),
+    ).toBeGreaterThan(0);
   });
 
   it('counts the idempotent replay and times each append (one per accepted command, replays append nothing)', () => {
@@ -68,9 +77,19 @@ describe('GET /metrics after some traffic', () => {
   });
 
   it('times HTTP requests by route template, never by raw URL', () => {
-    expect(value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: '/patients/:id', status_code: '200' })).toBe(3);
-    expect(value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: '/patients', status_code: '401' })).toBe(5);
-    expect(value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status_code: '404' })).toBe(1);
+    expect(
+      value('caretrack_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/patients/:id',
+        status_code: '200',
+      }),
+    ).toBe(3);
+    expect(
+      value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: '/patients', status_code: '401' }),
+    ).toBe(5);
+    expect(
+      value('caretrack_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status_code: '404' }),
+    ).toBe(1);
     expect(text).not.toContain(patients[0]);
   });
 
@@ -84,7 +103,9 @@ describe('GET /metrics after some traffic', () => {
     for (const projection of ['patients', 'doctors']) {
       const batches = value('caretrack_projection_batch_size_count', { projection })!;
       expect(batches).toBeGreaterThanOrEqual(1);
-      expect(value('caretrack_projection_batch_size_sum', { projection })).toBe(value('caretrack_projection_events_applied_total', { projection }));
+      expect(value('caretrack_projection_batch_size_sum', { projection })).toBe(
+        value('caretrack_projection_events_applied_total', { projection }),
+      );
       expect(value('caretrack_projection_apply_duration_seconds_count', { projection })).toBe(batches);
       expect(value('caretrack_projection_apply_duration_seconds_sum', { projection })).toBeGreaterThan(0);
     }
@@ -96,20 +117,29 @@ describe('GET /metrics after some traffic', () => {
   });
 
   it('answers the metrics key and an admin; 401 without a key, 403 for other roles', async () => {
-    expect((await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.admin) })).statusCode).toBe(200);
+    expect((await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.admin) })).statusCode).toBe(
+      200,
+    );
     expect((await app.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     for (const key of [TEST_KEYS.service, TEST_KEYS.reader, TEST_KEYS.auditor]) {
       expect((await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(key) })).statusCode).toBe(403);
     }
     // the metrics key reads nothing else
-    expect((await app.app.inject({ method: 'GET', url: '/patients', headers: auth(TEST_KEYS.metrics) })).statusCode).toBe(403);
+    expect(
+      (await app.app.inject({ method: 'GET', url: '/patients', headers: auth(TEST_KEYS.metrics) })).statusCode,
+    ).toBe(403);
   });
 
   it('keeps one registry per app: a second app starts from zero', async () => {
     const other = await startTestApp('server', apiKeysEnv);
     try {
       const res = await other.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.metrics) });
-      expect(sampleValue(parsePrometheusText(res.body), 'caretrack_commands_total', { command: 'RegisterPatient', outcome: '201' })).toBeUndefined();
+      expect(
+        sampleValue(parsePrometheusText(res.body), 'caretrack_commands_total', {
+          command: 'RegisterPatient',
+          outcome: '201',
+        }),
+      ).toBeUndefined();
     } finally {
       await other.close();
     }
@@ -131,12 +161,18 @@ describe('caretrack_command_conflict_retries_total', () => {
     second = await startTestApp('server', { ...apiKeysEnv, CARETRACK_ROLE: 'api' }, { besides: first });
     const clients = [commandClient(first), commandClient(second)];
     const retriesOf = async (app: TestApp) => {
-      const samples = parsePrometheusText((await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.metrics) })).body);
+      const samples = parsePrometheusText(
+        (await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.metrics) })).body,
+      );
       return samples.filter((s) => s.name === 'caretrack_command_conflict_retries_total');
     };
     expect(await retriesOf(first)).toEqual([]);
     // Races are likely in every round but not certain: go on until some were retried.
-    for (let round = 0; round < 10 && first.executor.stats().conflictRetries + second.executor.stats().conflictRetries === 0; round++) {
+    for (
+      let round = 0;
+      round < 10 && first.executor.stats().conflictRetries + second.executor.stats().conflictRetries === 0;
+      round++
+    ) {
       const patientId = uid('p');
       await clients[0]!.ok('RegisterPatient', bodies.patient(patientId));
       const answers = await Promise.all(
@@ -165,16 +201,26 @@ describe('GET /metrics for projections', () => {
     app = await startTestApp('server', apiKeysEnv);
     const client = commandClient(app);
     const first = await client.ok('RegisterPatient', bodies.patient(uid('p')));
-    await app.app.inject({ method: 'GET', url: '/patients', headers: { ...auth(TEST_KEYS.reader), 'x-min-position': first.position } });
+    await app.app.inject({
+      method: 'GET',
+      url: '/patients',
+      headers: { ...auth(TEST_KEYS.reader), 'x-min-position': first.position },
+    });
     const scrape = async () =>
-      parsePrometheusText((await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.admin) })).body);
+      parsePrometheusText(
+        (await app.app.inject({ method: 'GET', url: '/metrics', headers: auth(TEST_KEYS.admin) })).body,
+      );
 
     const before = await scrape();
-    expect(sampleValue(before, 'caretrack_projection_position', { projection: 'patients' })).toBe(Number(first.position));
+    expect(sampleValue(before, 'caretrack_projection_position', { projection: 'patients' })).toBe(
+      Number(first.position),
+    );
     expect(sampleValue(before, 'caretrack_projection_lag_events', { projection: 'patients' })).toBe(0);
     expect(sampleValue(before, 'caretrack_projection_lag_seconds', { projection: 'patients' })).toBe(0);
     expect(sampleValue(before, 'caretrack_projection_status', { projection: 'patients', status: 'running' })).toBe(1);
-    expect(before.filter((s) => s.name === 'caretrack_projection_status' && s.labels['projection'] === 'patients')).toHaveLength(5);
+    expect(
+      before.filter((s) => s.name === 'caretrack_projection_status' && s.labels['projection'] === 'patients'),
+    ).toHaveLength(5);
     expect(before.filter((s) => s.name === 'caretrack_projection_rebuild_progress_ratio')).toEqual([]);
 
     await app.runner.halt(); // alive, but no longer making progress
@@ -186,14 +232,20 @@ describe('GET /metrics for projections', () => {
     const lagSeconds = sampleValue(behind, 'caretrack_projection_lag_seconds', { projection: 'patients' })!;
     expect(lagSeconds).toBeGreaterThanOrEqual(1.4);
     expect(lagSeconds).toBeLessThanOrEqual((Date.now() - sent) / 1000 + 1);
-    expect(sampleValue(behind, 'caretrack_projection_status', { projection: 'patients', status: 'catching_up' })).toBe(1);
+    expect(sampleValue(behind, 'caretrack_projection_status', { projection: 'patients', status: 'catching_up' })).toBe(
+      1,
+    );
     expect(sampleValue(behind, 'caretrack_projection_status', { projection: 'patients', status: 'running' })).toBe(0);
-    expect(sampleValue(behind, 'caretrack_projection_seconds_since_progress', { projection: 'patients' })).toBeGreaterThanOrEqual(1.4);
+    expect(
+      sampleValue(behind, 'caretrack_projection_seconds_since_progress', { projection: 'patients' }),
+    ).toBeGreaterThanOrEqual(1.4);
     // a projection whose events did not come stays running with no lag
     expect(sampleValue(behind, 'caretrack_projection_lag_events', { projection: 'doctors' })).toBe(0);
 
     const admin = await app.app.inject({ method: 'GET', url: '/admin/projections', headers: auth(TEST_KEYS.admin) });
-    const listed = (admin.json() as { projections: { name: string; lag: number; lagSeconds: number; secondsSinceProgress: number }[] }).projections.find((p) => p.name === 'patients')!;
+    const listed = (
+      admin.json() as { projections: { name: string; lag: number; lagSeconds: number; secondsSinceProgress: number }[] }
+    ).projections.find((p) => p.name === 'patients')!;
     expect(listed).toMatchObject({ lag: 3, lagSeconds: expect.any(Number), secondsSinceProgress: expect.any(Number) });
     expect(listed.lagSeconds).toBeGreaterThanOrEqual(1.4);
 

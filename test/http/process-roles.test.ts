@@ -8,7 +8,10 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** The projections whose lease a runner holds now, by owner. */
 async function leaseOwners(app: TestApp): Promise<Map<string, string>> {
-  const { rows } = await sql<{ name: string; owner: string }>`SELECT name, owner FROM caretrack_projections.leases WHERE expires_at > now()`.execute(
+  const { rows } = await sql<{
+    name: string;
+    owner: string;
+  }>`SELECT name, owner FROM caretrack_projections.leases WHERE expires_at > now()`.execute(
     app.infrastructure.database.db,
   );
   return new Map(rows.map((r) => [r.name, r.owner]));
@@ -70,7 +73,11 @@ describe('process roles: an api process beside a projector process on one databa
     expect(res.statusCode).toBe(200);
     const list = res.json() as { projections: { name: string; owner: string | null }[] };
     expect(list.projections.map((p) => p.owner)).toEqual(list.projections.map(() => projector.runner.owner));
-    const verify = await api.app.inject({ method: 'POST', url: '/admin/projections/patients/verify', headers: auth(TEST_KEYS.admin) });
+    const verify = await api.app.inject({
+      method: 'POST',
+      url: '/admin/projections/patients/verify',
+      headers: auth(TEST_KEYS.admin),
+    });
     expect(verify.statusCode).toBe(200);
     expect(verify.json()).toMatchObject({ name: 'patients', matches: true, differences: [] });
   });

@@ -6,19 +6,29 @@ import { allProjections } from '../../projections/index.js';
 
 const document = buildOpenApiDocument({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas });
 
-type Operation = { operationId: string; security: unknown; parameters: { name: string; in: string }[]; responses: Record<string, unknown> };
+type Operation = {
+  operationId: string;
+  security: unknown;
+  parameters: { name: string; in: string }[];
+  responses: Record<string, unknown>;
+};
 
 function refsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refsIn);
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner),
+  );
 }
 
 function resolves(ref: string): boolean {
   const target = ref
     .slice(2)
     .split('/')
-    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), document);
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      document,
+    );
   return target !== undefined;
 }
 
@@ -44,14 +54,22 @@ describe('queryOpenApiPaths', () => {
         '/exports/symptom-log',
       ].sort(),
     );
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/commands/RegisterPatient', ...Object.keys(queryOpenApiPaths)]));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/commands/RegisterPatient', ...Object.keys(queryOpenApiPaths)]),
+    );
   });
 
   it('gives every query bearer security, X-Min-Position, a 200 with X-Projection-Position, and 401/403/503 problems', () => {
     for (const [path, operation] of operations) {
       expect({ path, security: operation.security }).toEqual({ path, security: [{ bearer: [] }] });
-      expect({ path, header: operation.parameters.some((p) => p.name === 'X-Min-Position' && p.in === 'header') }).toEqual({ path, header: true });
-      expect({ path, statuses: Object.keys(operation.responses) }).toEqual({ path, statuses: expect.arrayContaining(['200', '400', '401', '403', '503']) });
+      expect({
+        path,
+        header: operation.parameters.some((p) => p.name === 'X-Min-Position' && p.in === 'header'),
+      }).toEqual({ path, header: true });
+      expect({ path, statuses: Object.keys(operation.responses) }).toEqual({
+        path,
+        statuses: expect.arrayContaining(['200', '400', '401', '403', '503']),
+      });
       expect(JSON.stringify(operation.responses['200'])).toContain('X-Projection-Position');
     }
   });
@@ -59,14 +77,25 @@ describe('queryOpenApiPaths', () => {
   it('resolves every $ref and has valid JSON Schema 2020-12 components', () => {
     expect(refsIn(document).filter((ref) => !resolves(ref))).toEqual([]);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
-    for (const [name, schema] of Object.entries(queryOpenApiSchemas)) expect({ name, valid: ajv.validateSchema(schema) }).toEqual({ name, valid: true });
+    for (const [name, schema] of Object.entries(queryOpenApiSchemas))
+      expect({ name, valid: ajv.validateSchema(schema) }).toEqual({ name, valid: true });
   });
 
   it('describes rows exactly: snake_case columns, nullability, no extra fields', () => {
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     ajv.addSchema({ $id: 'https://caretrack.test/openapi.json', components: document.components });
     const validate = ajv.compile({ $ref: 'https://caretrack.test/openapi.json#/components/schemas/TrackerExportRow' });
-    const row = { user_id: 'p1', current_stage: null, last_updated: null, triage_level: 'green', age_group: null, sport_type: null, team_id: null, incident_context: null, reporter_type: null };
+    const row = {
+      user_id: 'p1',
+      current_stage: null,
+      last_updated: null,
+      triage_level: 'green',
+      age_group: null,
+      sport_type: null,
+      team_id: null,
+      incident_context: null,
+      reporter_type: null,
+    };
     expect(validate(row)).toBe(true);
     expect(validate({ ...row, triage_level: null })).toBe(false);
     expect(validate({ ...row, extra: 1 })).toBe(false);

@@ -4,7 +4,14 @@ import { buildOpenApiDocument } from '../../apps/api/openapi/openapi-document.js
 import { queryOpenApiPaths, queryOpenApiSchemas } from '../../apps/api/queries/index.js';
 import type { CommandName } from '../../libs/domain/commands.js';
 import { startTestApp, type TestApp, type Topology } from '../support/app.js';
-import { apiKeysEnv, commandClient, keyIdOf, TEST_KEYS, type CommandBody, type ProblemBody } from '../support/commands.js';
+import {
+  apiKeysEnv,
+  commandClient,
+  keyIdOf,
+  TEST_KEYS,
+  type CommandBody,
+  type ProblemBody,
+} from '../support/commands.js';
 
 /** A response as the tests read it. */
 type Got = { status: number; headers: Record<string, unknown>; body: unknown; raw: string };
@@ -45,15 +52,38 @@ async function runScenario(app: TestApp): Promise<Scenario> {
     position: 'midfielder',
     jerseyNumber: 10,
   });
-  await send('reg:pat-b', 'RegisterPatient', { patientId: 'pat-b', firstName: 'Ben', lastName: 'Okafor', ageGroup: 'U18', sportType: 'rugby', teamId: 'team-2', position: 'wing', jerseyNumber: 11 });
+  await send('reg:pat-b', 'RegisterPatient', {
+    patientId: 'pat-b',
+    firstName: 'Ben',
+    lastName: 'Okafor',
+    ageGroup: 'U18',
+    sportType: 'rugby',
+    teamId: 'team-2',
+    position: 'wing',
+    jerseyNumber: 11,
+  });
   await send('reg:pat-c', 'RegisterPatient', { patientId: 'pat-c', firstName: 'Cy', lastName: 'Park' });
   await send('upd:pat-b', 'UpdatePatientProfile', { patientId: 'pat-b', jerseyNumber: 7 });
 
-  await send('reg:doc-1', 'RegisterDoctor', { doctorId: 'doc-1', name: 'Dr Grace Hopper', specialization: 'neurology', email: 'grace@example.org' });
-  await send('reg:doc-2', 'RegisterDoctor', { doctorId: 'doc-2', name: 'Dr Alan Turing', specialization: 'sports medicine' });
+  await send('reg:doc-1', 'RegisterDoctor', {
+    doctorId: 'doc-1',
+    name: 'Dr Grace Hopper',
+    specialization: 'neurology',
+    email: 'grace@example.org',
+  });
+  await send('reg:doc-2', 'RegisterDoctor', {
+    doctorId: 'doc-2',
+    name: 'Dr Alan Turing',
+    specialization: 'sports medicine',
+  });
   await send('reg:doc-3', 'RegisterDoctor', { doctorId: 'doc-3', name: 'Dr Ada Byron' });
 
-  await send('assign:a1', 'AssignDoctor', { patientId: 'pat-a', doctorId: 'doc-1', assignmentType: 'primary', notes: 'lead physician' });
+  await send('assign:a1', 'AssignDoctor', {
+    patientId: 'pat-a',
+    doctorId: 'doc-1',
+    assignmentType: 'primary',
+    notes: 'lead physician',
+  });
   await send('assign:a2', 'AssignDoctor', { patientId: 'pat-a', doctorId: 'doc-2', assignmentType: 'specialist' });
   await send('end:a2', 'EndDoctorAssignment', { patientId: 'pat-a', doctorId: 'doc-2', reason: 'referral closed' });
   await send('assign:b1', 'AssignDoctor', { patientId: 'pat-b', doctorId: 'doc-1', assignmentType: 'consultant' });
@@ -73,19 +103,83 @@ async function runScenario(app: TestApp): Promise<Scenario> {
     nextVisitDate: '2025-03-15',
     notes: 'cleared for light activity',
   });
-  await send('rec:c-2', 'RecordConsultation', { consultationId: 'c-2', patientId: 'pat-a', doctorId: 'doc-1', consultationType: 'follow_up', consultationDate: '2025-03-15T09:30:00+02:00', status: 'scheduled' });
+  await send('rec:c-2', 'RecordConsultation', {
+    consultationId: 'c-2',
+    patientId: 'pat-a',
+    doctorId: 'doc-1',
+    consultationType: 'follow_up',
+    consultationDate: '2025-03-15T09:30:00+02:00',
+    status: 'scheduled',
+  });
   await send('status:c-2', 'ChangeConsultationStatus', { consultationId: 'c-2', status: 'completed' });
-  await send('rec:c-3', 'RecordConsultation', { consultationId: 'c-3', patientId: 'pat-a', doctorId: 'doc-3', consultationType: 'telemedicine', consultationDate: '2025-03-20', status: 'scheduled' });
-  await send('status:c-3', 'ChangeConsultationStatus', { consultationId: 'c-3', status: 'cancelled', reason: 'athlete travelling' });
-  await send('rec:c-4', 'RecordConsultation', { consultationId: 'c-4', patientId: 'pat-b', doctorId: 'doc-2', consultationType: 'emergency', consultationDate: '2025-04-02T18:00:00Z' });
+  await send('rec:c-3', 'RecordConsultation', {
+    consultationId: 'c-3',
+    patientId: 'pat-a',
+    doctorId: 'doc-3',
+    consultationType: 'telemedicine',
+    consultationDate: '2025-03-20',
+    status: 'scheduled',
+  });
+  await send('status:c-3', 'ChangeConsultationStatus', {
+    consultationId: 'c-3',
+    status: 'cancelled',
+    reason: 'athlete travelling',
+  });
+  await send('rec:c-4', 'RecordConsultation', {
+    consultationId: 'c-4',
+    patientId: 'pat-b',
+    doctorId: 'doc-2',
+    consultationType: 'emergency',
+    consultationDate: '2025-04-02T18:00:00Z',
+  });
 
-  await send('scan:s-1', 'UploadScan', { scanId: 's-1', patientId: 'pat-a', doctorId: 'doc-1', bodyRegion: 'brain', fileUri: 's3://scans/s-1.dcm', sha256: 'a'.repeat(64), sizeBytes: 2048, takenAt: '2025-03-02T10:00:00Z' });
-  await send('pred:pr-1', 'RecordPrediction', { scanId: 's-1', predictionId: 'pr-1', result: 'negative', confidence: 0.91, modelVersion: 'pd-net-1.0' });
-  await send('pred:pr-2', 'RecordPrediction', { scanId: 's-1', predictionId: 'pr-2', result: 'positive', stage: 3, confidence: 0.77, modelVersion: 'pd-net-1.1' });
-  await send('scan:s-2', 'UploadScan', { scanId: 's-2', patientId: 'pat-b', modality: 'CT', fileUri: 's3://scans/s-2.dcm', sha256: 'b'.repeat(64), sizeBytes: 4096 });
-  await send('pred:pr-3', 'RecordPrediction', { scanId: 's-2', predictionId: 'pr-3', result: 'inconclusive', confidence: 0.5, modelVersion: 'pd-net-1.1' });
+  await send('scan:s-1', 'UploadScan', {
+    scanId: 's-1',
+    patientId: 'pat-a',
+    doctorId: 'doc-1',
+    bodyRegion: 'brain',
+    fileUri: 's3://scans/s-1.dcm',
+    sha256: 'a'.repeat(64),
+    sizeBytes: 2048,
+    takenAt: '2025-03-02T10:00:00Z',
+  });
+  await send('pred:pr-1', 'RecordPrediction', {
+    scanId: 's-1',
+    predictionId: 'pr-1',
+    result: 'negative',
+    confidence: 0.91,
+    modelVersion: 'pd-net-1.0',
+  });
+  await send('pred:pr-2', 'RecordPrediction', {
+    scanId: 's-1',
+    predictionId: 'pr-2',
+    result: 'positive',
+    stage: 3,
+    confidence: 0.77,
+    modelVersion: 'pd-net-1.1',
+  });
+  await send('scan:s-2', 'UploadScan', {
+    scanId: 's-2',
+    patientId: 'pat-b',
+    modality: 'CT',
+    fileUri: 's3://scans/s-2.dcm',
+    sha256: 'b'.repeat(64),
+    sizeBytes: 4096,
+  });
+  await send('pred:pr-3', 'RecordPrediction', {
+    scanId: 's-2',
+    predictionId: 'pr-3',
+    result: 'inconclusive',
+    confidence: 0.5,
+    modelVersion: 'pd-net-1.1',
+  });
 
-  await send('req:r-1', 'RequestReport', { reportId: 'r-1', patientId: 'pat-a', reportType: 'weekly_summary', priority: 2 });
+  await send('req:r-1', 'RequestReport', {
+    reportId: 'r-1',
+    patientId: 'pat-a',
+    reportType: 'weekly_summary',
+    priority: 2,
+  });
   await send('start:r-1', 'StartReportGeneration', { reportId: 'r-1' });
   await send('gen:r-1', 'CompleteReport', { reportId: 'r-1', reportUri: 's3://reports/r-1.pdf' });
   await send('req:r-2', 'RequestReport', { reportId: 'r-2', patientId: 'pat-a', reportType: 'scan_report' });
@@ -98,13 +192,62 @@ async function runScenario(app: TestApp): Promise<Scenario> {
   await send('req:r-4', 'RequestReport', { reportId: 'r-4', patientId: 'pat-c', reportType: 'intake', priority: 5 });
 
   // pat-a: stage 1, up (25 h later), up, back (neck pain), up again; pat-b: amber then a red flag.
-  await send('log:a1', 'LogSymptom', { patientId: 'pat-a', logId: 'log-a1', symptomId: 'headache', severity: 4, loggedAt: '2025-05-01T08:00:00Z', incidentContext: 'game' });
-  await send('log:a2', 'LogSymptom', { patientId: 'pat-a', logId: 'log-a2', symptomId: 'headache', severity: 1, loggedAt: '2025-05-02T09:00:00Z' });
-  await send('log:a3', 'LogSymptom', { patientId: 'pat-a', logId: 'log-a3', symptomId: 'dizziness', severity: 0, loggedAt: '2025-05-03T10:00:00Z' });
-  await send('log:a4', 'LogSymptom', { patientId: 'pat-a', logId: 'log-a4', symptomId: 'neck_pain', severity: 3, loggedAt: '2025-05-03T20:00:00Z', reporterType: 'coach', incidentContext: 'training' });
-  await send('log:b1', 'LogSymptom', { patientId: 'pat-b', logId: 'log-b1', symptomId: 'nausea_or_vomiting', severity: 5, loggedAt: '2025-05-04T12:00:00Z', reporterType: 'parent', incidentContext: 'game' });
-  await send('log:b2', 'LogSymptom', { patientId: 'pat-b', logId: 'log-b2', symptomId: 'double_vision', severity: 2, loggedAt: '2025-05-04T18:00:00Z' });
-  await send('log:a5', 'LogSymptom', { patientId: 'pat-a', logId: 'log-a5', symptomId: 'headache', severity: 0, loggedAt: '2025-05-05T08:00:00Z', reporterType: 'clinician', incidentContext: 'practice' });
+  await send('log:a1', 'LogSymptom', {
+    patientId: 'pat-a',
+    logId: 'log-a1',
+    symptomId: 'headache',
+    severity: 4,
+    loggedAt: '2025-05-01T08:00:00Z',
+    incidentContext: 'game',
+  });
+  await send('log:a2', 'LogSymptom', {
+    patientId: 'pat-a',
+    logId: 'log-a2',
+    symptomId: 'headache',
+    severity: 1,
+    loggedAt: '2025-05-02T09:00:00Z',
+  });
+  await send('log:a3', 'LogSymptom', {
+    patientId: 'pat-a',
+    logId: 'log-a3',
+    symptomId: 'dizziness',
+    severity: 0,
+    loggedAt: '2025-05-03T10:00:00Z',
+  });
+  await send('log:a4', 'LogSymptom', {
+    patientId: 'pat-a',
+    logId: 'log-a4',
+    symptomId: 'neck_pain',
+    severity: 3,
+    loggedAt: '2025-05-03T20:00:00Z',
+    reporterType: 'coach',
+    incidentContext: 'training',
+  });
+  await send('log:b1', 'LogSymptom', {
+    patientId: 'pat-b',
+    logId: 'log-b1',
+    symptomId: 'nausea_or_vomiting',
+    severity: 5,
+    loggedAt: '2025-05-04T12:00:00Z',
+    reporterType: 'parent',
+    incidentContext: 'game',
+  });
+  await send('log:b2', 'LogSymptom', {
+    patientId: 'pat-b',
+    logId: 'log-b2',
+    symptomId: 'double_vision',
+    severity: 2,
+    loggedAt: '2025-05-04T18:00:00Z',
+  });
+  await send('log:a5', 'LogSymptom', {
+    patientId: 'pat-a',
+    logId: 'log-a5',
+    symptomId: 'headache',
+    severity: 0,
+    loggedAt: '2025-05-05T08:00:00Z',
+    reporterType: 'clinician',
+    incidentContext: 'practice',
+  });
 
   await send('start:sess-1', 'StartSession', {
     sessionId: 'sess-1',
@@ -118,13 +261,40 @@ async function runScenario(app: TestApp): Promise<Scenario> {
   await send('done:sess-1', 'CompleteSession', {
     sessionId: 'sess-1',
     endTime: '2025-05-10T11:30:00Z',
-    kpis: { max_speed_kmh: 24.5, total_distance_m: 5230.5, touches: 40, passes: 25, pass_accuracy: 88, speed_zones: { walk: 1200, jog: 2400, sprint: 60 }, training_load: 310 },
+    kpis: {
+      max_speed_kmh: 24.5,
+      total_distance_m: 5230.5,
+      touches: 40,
+      passes: 25,
+      pass_accuracy: 88,
+      speed_zones: { walk: 1200, jog: 2400, sprint: 60 },
+      training_load: 310,
+    },
   });
-  await send('start:sess-2', 'StartSession', { sessionId: 'sess-2', playerId: 'pat-a', sessionType: 'match', startTime: '2025-05-12T15:00:00Z' });
+  await send('start:sess-2', 'StartSession', {
+    sessionId: 'sess-2',
+    playerId: 'pat-a',
+    sessionType: 'match',
+    startTime: '2025-05-12T15:00:00Z',
+  });
   await send('fail:sess-2', 'FailSession', { sessionId: 'sess-2', reason: 'video corrupt' });
-  await send('start:sess-3', 'StartSession', { sessionId: 'sess-3', playerId: 'pat-a', sessionType: 'training', startTime: '2025-05-14T09:00:00Z' });
-  await send('done:sess-3', 'CompleteSession', { sessionId: 'sess-3', endTime: '2025-05-14T10:00:00Z', kpis: { touches: 12, intensity_score: 6.5 } });
-  await send('start:sess-4', 'StartSession', { sessionId: 'sess-4', playerId: 'pat-b', sessionType: 'analysis', startTime: '2025-05-15T08:00:00Z' });
+  await send('start:sess-3', 'StartSession', {
+    sessionId: 'sess-3',
+    playerId: 'pat-a',
+    sessionType: 'training',
+    startTime: '2025-05-14T09:00:00Z',
+  });
+  await send('done:sess-3', 'CompleteSession', {
+    sessionId: 'sess-3',
+    endTime: '2025-05-14T10:00:00Z',
+    kpis: { touches: 12, intensity_score: 6.5 },
+  });
+  await send('start:sess-4', 'StartSession', {
+    sessionId: 'sess-4',
+    playerId: 'pat-b',
+    sessionType: 'analysis',
+    startTime: '2025-05-15T08:00:00Z',
+  });
 
   const stored = await app.infrastructure.eventStore.readAll({ fromPosition: 'start', maxCount: 10_000 });
   const times = new Map(stored.map((e) => [e.id, iso(String(e.metadata['occurredAt']))]));
@@ -163,8 +333,13 @@ function documentedResponses() {
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
   ajv.addSchema({ $id: base, components: document.components });
   return (path: string) => {
-    const operation = document.paths[path]?.['get'] as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
-    const schema = JSON.stringify(operation.responses['200']!.content['application/json']!.schema).replaceAll('"#/components/', `"${base}#/components/`);
+    const operation = document.paths[path]?.['get'] as {
+      responses: Record<string, { content: Record<string, { schema: unknown }> }>;
+    };
+    const schema = JSON.stringify(operation.responses['200']!.content['application/json']!.schema).replaceAll(
+      '"#/components/',
+      `"${base}#/components/`,
+    );
     return ajv.compile(JSON.parse(schema) as object);
   };
 }
@@ -219,9 +394,17 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
   });
   afterAll(async () => app?.close());
 
-  async function get(url: string, headers: Record<string, string> = {}, key: string | null = TEST_KEYS.reader): Promise<Got> {
+  async function get(
+    url: string,
+    headers: Record<string, string> = {},
+    key: string | null = TEST_KEYS.reader,
+  ): Promise<Got> {
     const auth = key === null ? {} : { authorization: `Bearer ${key}` };
-    const res = await app.app.inject({ method: 'GET', url, headers: { ...auth, 'x-min-position': s.position, ...headers } });
+    const res = await app.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...auth, 'x-min-position': s.position, ...headers },
+    });
     let body: unknown;
     try {
       body = JSON.parse(res.body);
@@ -361,10 +544,32 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
 
   describe('timeline', () => {
     /** The expected timeline of a patient, newest first (event_date, then event_id, descending). */
-    function expectedTimeline(patientId: string, entries: [label: string, type: string, severity: string, source: string, sourceId: string, doctor: string | null, stage?: true][]) {
+    function expectedTimeline(
+      patientId: string,
+      entries: [
+        label: string,
+        type: string,
+        severity: string,
+        source: string,
+        sourceId: string,
+        doctor: string | null,
+        stage?: true,
+      ][],
+    ) {
       const rows = entries.map(([label, event_type, severity, source_type, source_id, doctor_id, stage]) => {
         const { id, at } = s.ev(label);
-        return { event_id: stage ? `${id}:stage` : id, patient_id: patientId, event_date: at, event_type, title: expect.any(String), description: expect.any(String), severity, source_type, source_id, doctor_id };
+        return {
+          event_id: stage ? `${id}:stage` : id,
+          patient_id: patientId,
+          event_date: at,
+          event_type,
+          title: expect.any(String),
+          description: expect.any(String),
+          severity,
+          source_type,
+          source_id,
+          doctor_id,
+        };
       });
       const key = (row: { event_date: string; event_id: string }) => `${row.event_date}|${row.event_id}`;
       return rows.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
@@ -404,8 +609,17 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
       expect(expected).toHaveLength(26);
       expect(await ok('/patients/pat-a/timeline?limit=500')).toEqual({ items: expected, nextCursor: null });
       // the entries dated by business time (May 2025 and before; server-time ones are newer), in order
-      const dated = expected.filter((row) => row.event_date < '2025-06').map((row) => `${row.event_type}:${row.severity}`);
-      expect(dated.slice(0, 6)).toEqual(['session_completed:info', 'session_completed:info', 'stage_changed:info', 'symptom_logged:low', 'stage_changed:medium', 'symptom_logged:critical']);
+      const dated = expected
+        .filter((row) => row.event_date < '2025-06')
+        .map((row) => `${row.event_type}:${row.severity}`);
+      expect(dated.slice(0, 6)).toEqual([
+        'session_completed:info',
+        'session_completed:info',
+        'stage_changed:info',
+        'symptom_logged:low',
+        'stage_changed:medium',
+        'symptom_logged:critical',
+      ]);
 
       expect(await ok('/patients/pat-b/timeline')).toEqual({
         items: expectedTimeline('pat-b', [
@@ -456,9 +670,39 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
     const ada = { name: 'Dr Ada Byron', specialization: null, email: null };
 
     it('lists a patient’s doctors: active first by assigned_at, with consultations together', async () => {
-      const doc3 = { doctor_id: 'doc-3', ...ada, assignment_type: 'consultant', is_active: true, assigned_at: '2025-03-20T00:00:00.000Z', ended_at: null, notes: null, source: 'consultation', consultations: 1 };
-      const doc1 = { doctor_id: 'doc-1', ...grace, assignment_type: 'primary', is_active: true, assigned_at: s.ev('assign:a1').at, ended_at: null, notes: 'lead physician', source: 'assignment', consultations: 2 };
-      const doc2 = { doctor_id: 'doc-2', ...alan, assignment_type: 'specialist', is_active: false, assigned_at: s.ev('assign:a2').at, ended_at: s.ev('end:a2').at, notes: null, source: 'assignment', consultations: 0 };
+      const doc3 = {
+        doctor_id: 'doc-3',
+        ...ada,
+        assignment_type: 'consultant',
+        is_active: true,
+        assigned_at: '2025-03-20T00:00:00.000Z',
+        ended_at: null,
+        notes: null,
+        source: 'consultation',
+        consultations: 1,
+      };
+      const doc1 = {
+        doctor_id: 'doc-1',
+        ...grace,
+        assignment_type: 'primary',
+        is_active: true,
+        assigned_at: s.ev('assign:a1').at,
+        ended_at: null,
+        notes: 'lead physician',
+        source: 'assignment',
+        consultations: 2,
+      };
+      const doc2 = {
+        doctor_id: 'doc-2',
+        ...alan,
+        assignment_type: 'specialist',
+        is_active: false,
+        assigned_at: s.ev('assign:a2').at,
+        ended_at: s.ev('end:a2').at,
+        notes: null,
+        source: 'assignment',
+        consultations: 0,
+      };
       expect(await ok('/patients/pat-a/doctors')).toEqual({ items: [doc3, doc1, doc2] });
       expect(await ok('/patients/pat-a/doctors?active=true')).toEqual({ items: [doc3, doc1] });
       expect(await ok('/patients/pat-a/doctors?active=false')).toEqual({ items: [doc2] });
@@ -468,27 +712,102 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
     });
 
     it('lists a doctor’s patients, active first', async () => {
-      const summary = (p: Json) => ({ patient_id: p['patient_id'], first_name: p['first_name'], last_name: p['last_name'], age_group: p['age_group'], sport_type: p['sport_type'], team_id: p['team_id'], position: p['position'], jersey_number: p['jersey_number'] });
+      const summary = (p: Json) => ({
+        patient_id: p['patient_id'],
+        first_name: p['first_name'],
+        last_name: p['last_name'],
+        age_group: p['age_group'],
+        sport_type: p['sport_type'],
+        team_id: p['team_id'],
+        position: p['position'],
+        jersey_number: p['jersey_number'],
+      });
       expect(await ok('/doctors/doc-1/patients')).toEqual({
         items: [
-          { ...summary(patientA()), assignment_type: 'primary', is_active: true, assigned_at: s.ev('assign:a1').at, ended_at: null, notes: 'lead physician', source: 'assignment', consultations: 2 },
-          { ...summary(patientB()), assignment_type: 'consultant', is_active: true, assigned_at: s.ev('assign:b1').at, ended_at: null, notes: null, source: 'assignment', consultations: 0 },
+          {
+            ...summary(patientA()),
+            assignment_type: 'primary',
+            is_active: true,
+            assigned_at: s.ev('assign:a1').at,
+            ended_at: null,
+            notes: 'lead physician',
+            source: 'assignment',
+            consultations: 2,
+          },
+          {
+            ...summary(patientB()),
+            assignment_type: 'consultant',
+            is_active: true,
+            assigned_at: s.ev('assign:b1').at,
+            ended_at: null,
+            notes: null,
+            source: 'assignment',
+            consultations: 0,
+          },
         ],
       });
       expect(await ok('/doctors/doc-2/patients')).toEqual({
         items: [
-          { ...summary(patientB()), assignment_type: 'consultant', is_active: true, assigned_at: '2025-04-02T18:00:00.000Z', ended_at: null, notes: null, source: 'consultation', consultations: 1 },
-          { ...summary(patientA()), assignment_type: 'specialist', is_active: false, assigned_at: s.ev('assign:a2').at, ended_at: s.ev('end:a2').at, notes: null, source: 'assignment', consultations: 0 },
+          {
+            ...summary(patientB()),
+            assignment_type: 'consultant',
+            is_active: true,
+            assigned_at: '2025-04-02T18:00:00.000Z',
+            ended_at: null,
+            notes: null,
+            source: 'consultation',
+            consultations: 1,
+          },
+          {
+            ...summary(patientA()),
+            assignment_type: 'specialist',
+            is_active: false,
+            assigned_at: s.ev('assign:a2').at,
+            ended_at: s.ev('end:a2').at,
+            notes: null,
+            source: 'assignment',
+            consultations: 0,
+          },
         ],
       });
     });
 
     it('lists a patient’s consultations with the doctor’s name, newest first, every status', async () => {
-      const none = { chief_complaint: null, diagnosis: null, prescription: null, duration_minutes: null, fee: null, next_visit_date: null, notes: null };
+      const none = {
+        chief_complaint: null,
+        diagnosis: null,
+        prescription: null,
+        duration_minutes: null,
+        fee: null,
+        next_visit_date: null,
+        notes: null,
+      };
       expect(await ok('/patients/pat-a/consultations')).toEqual({
         items: [
-          { id: 'c-3', patient_id: 'pat-a', doctor_id: 'doc-3', consultation_type: 'telemedicine', consultation_date: '2025-03-20T00:00:00.000Z', status: 'cancelled', ...none, recorded_at: '2025-03-20T00:00:00.000Z', updated_at: s.ev('status:c-3').at, doctor_name: 'Dr Ada Byron' },
-          { id: 'c-2', patient_id: 'pat-a', doctor_id: 'doc-1', consultation_type: 'follow_up', consultation_date: '2025-03-15T07:30:00.000Z', status: 'completed', ...none, recorded_at: '2025-03-15T07:30:00.000Z', updated_at: s.ev('status:c-2').at, doctor_name: 'Dr Grace Hopper' },
+          {
+            id: 'c-3',
+            patient_id: 'pat-a',
+            doctor_id: 'doc-3',
+            consultation_type: 'telemedicine',
+            consultation_date: '2025-03-20T00:00:00.000Z',
+            status: 'cancelled',
+            ...none,
+            recorded_at: '2025-03-20T00:00:00.000Z',
+            updated_at: s.ev('status:c-3').at,
+            doctor_name: 'Dr Ada Byron',
+          },
+          {
+            id: 'c-2',
+            patient_id: 'pat-a',
+            doctor_id: 'doc-1',
+            consultation_type: 'follow_up',
+            consultation_date: '2025-03-15T07:30:00.000Z',
+            status: 'completed',
+            ...none,
+            recorded_at: '2025-03-15T07:30:00.000Z',
+            updated_at: s.ev('status:c-2').at,
+            doctor_name: 'Dr Grace Hopper',
+          },
           {
             id: 'c-1',
             patient_id: 'pat-a',
@@ -514,10 +833,66 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
   });
 
   describe('reports', () => {
-    const r1 = () => ({ report_id: 'r-1', patient_id: 'pat-a', report_type: 'weekly_summary', status: 'generated', priority: 2, requested_by: SERVICE_ACTOR, requested_at: s.ev('req:r-1').at, started_at: s.ev('start:r-1').at, completed_at: s.ev('gen:r-1').at, failed_at: null, error_message: null, retry_count: 0, report_uri: 's3://reports/r-1.pdf' });
-    const r2 = () => ({ report_id: 'r-2', patient_id: 'pat-a', report_type: 'scan_report', status: 'generating', priority: 3, requested_by: SERVICE_ACTOR, requested_at: s.ev('req:r-2').at, started_at: s.ev('retry:r-2').at, completed_at: null, failed_at: s.ev('fail:r-2').at, error_message: 'renderer crashed', retry_count: 1, report_uri: null });
-    const r3 = () => ({ report_id: 'r-3', patient_id: 'pat-b', report_type: 'weekly_summary', status: 'failed', priority: 3, requested_by: SERVICE_ACTOR, requested_at: s.ev('req:r-3').at, started_at: s.ev('start:r-3').at, completed_at: null, failed_at: s.ev('fail:r-3').at, error_message: 'timeout', retry_count: 1, report_uri: null });
-    const r4 = () => ({ report_id: 'r-4', patient_id: 'pat-c', report_type: 'intake', status: 'pending', priority: 5, requested_by: SERVICE_ACTOR, requested_at: s.ev('req:r-4').at, started_at: null, completed_at: null, failed_at: null, error_message: null, retry_count: 0, report_uri: null });
+    const r1 = () => ({
+      report_id: 'r-1',
+      patient_id: 'pat-a',
+      report_type: 'weekly_summary',
+      status: 'generated',
+      priority: 2,
+      requested_by: SERVICE_ACTOR,
+      requested_at: s.ev('req:r-1').at,
+      started_at: s.ev('start:r-1').at,
+      completed_at: s.ev('gen:r-1').at,
+      failed_at: null,
+      error_message: null,
+      retry_count: 0,
+      report_uri: 's3://reports/r-1.pdf',
+    });
+    const r2 = () => ({
+      report_id: 'r-2',
+      patient_id: 'pat-a',
+      report_type: 'scan_report',
+      status: 'generating',
+      priority: 3,
+      requested_by: SERVICE_ACTOR,
+      requested_at: s.ev('req:r-2').at,
+      started_at: s.ev('retry:r-2').at,
+      completed_at: null,
+      failed_at: s.ev('fail:r-2').at,
+      error_message: 'renderer crashed',
+      retry_count: 1,
+      report_uri: null,
+    });
+    const r3 = () => ({
+      report_id: 'r-3',
+      patient_id: 'pat-b',
+      report_type: 'weekly_summary',
+      status: 'failed',
+      priority: 3,
+      requested_by: SERVICE_ACTOR,
+      requested_at: s.ev('req:r-3').at,
+      started_at: s.ev('start:r-3').at,
+      completed_at: null,
+      failed_at: s.ev('fail:r-3').at,
+      error_message: 'timeout',
+      retry_count: 1,
+      report_uri: null,
+    });
+    const r4 = () => ({
+      report_id: 'r-4',
+      patient_id: 'pat-c',
+      report_type: 'intake',
+      status: 'pending',
+      priority: 5,
+      requested_by: SERVICE_ACTOR,
+      requested_at: s.ev('req:r-4').at,
+      started_at: null,
+      completed_at: null,
+      failed_at: null,
+      error_message: null,
+      retry_count: 0,
+      report_uri: null,
+    });
 
     it('lists a patient’s reports, newest request first', async () => {
       expect(await ok('/patients/pat-a/reports')).toEqual({ items: [r2(), r1()] });
@@ -525,7 +900,10 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
 
     it('serves the queue of pending, generating and failed reports, oldest request first', async () => {
       expect(await ok('/reports')).toEqual({ items: [r2(), r3(), r4()], nextCursor: null });
-      expect(await ok('/reports?status=pending,generating,failed')).toEqual({ items: [r2(), r3(), r4()], nextCursor: null });
+      expect(await ok('/reports?status=pending,generating,failed')).toEqual({
+        items: [r2(), r3(), r4()],
+        nextCursor: null,
+      });
       expect(await ok('/reports?status=generated')).toEqual({ items: [r1()], nextCursor: null });
       expect(await ok('/reports?status=failed,pending')).toEqual({ items: [r3(), r4()], nextCursor: null });
       const pages = await allPages('/reports?limit=1', 'after');
@@ -543,9 +921,48 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
   });
 
   describe('sessions and KPIs', () => {
-    const nullKpis = { max_speed_kmh: null, avg_speed_kmh: null, speed_zones: null, total_distance_m: null, high_intensity_distance_m: null, sprint_distance_m: null, touches: null, passes: null, pass_accuracy: null, shots: null, accelerations: null, decelerations: null, max_acceleration: null, jumps: null, training_load: null, player_load: null, intensity_score: null };
-    const kpis1 = { id: 1, session_id: 'sess-1', player_id: 'pat-a', ...nullKpis, max_speed_kmh: 24.5, speed_zones: { walk: 1200, jog: 2400, sprint: 60 }, total_distance_m: 5230.5, touches: 40, passes: 25, pass_accuracy: 88, training_load: 310, calculated_at: '2025-05-10T11:30:00.000Z' };
-    const kpis3 = { id: 2, session_id: 'sess-3', player_id: 'pat-a', ...nullKpis, touches: 12, intensity_score: 6.5, calculated_at: '2025-05-14T10:00:00.000Z' };
+    const nullKpis = {
+      max_speed_kmh: null,
+      avg_speed_kmh: null,
+      speed_zones: null,
+      total_distance_m: null,
+      high_intensity_distance_m: null,
+      sprint_distance_m: null,
+      touches: null,
+      passes: null,
+      pass_accuracy: null,
+      shots: null,
+      accelerations: null,
+      decelerations: null,
+      max_acceleration: null,
+      jumps: null,
+      training_load: null,
+      player_load: null,
+      intensity_score: null,
+    };
+    const kpis1 = {
+      id: 1,
+      session_id: 'sess-1',
+      player_id: 'pat-a',
+      ...nullKpis,
+      max_speed_kmh: 24.5,
+      speed_zones: { walk: 1200, jog: 2400, sprint: 60 },
+      total_distance_m: 5230.5,
+      touches: 40,
+      passes: 25,
+      pass_accuracy: 88,
+      training_load: 310,
+      calculated_at: '2025-05-10T11:30:00.000Z',
+    };
+    const kpis3 = {
+      id: 2,
+      session_id: 'sess-3',
+      player_id: 'pat-a',
+      ...nullKpis,
+      touches: 12,
+      intensity_score: 6.5,
+      calculated_at: '2025-05-14T10:00:00.000Z',
+    };
 
     it('serves completed, failed and pending sessions', async () => {
       expect(await ok('/sessions/sess-1')).toEqual({
@@ -564,8 +981,21 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
         updated_at: '2025-05-10T11:30:00.000Z',
         metadata: { pitch: 'B', camera: { fps: 50 } },
       });
-      expect(await ok('/sessions/sess-2')).toMatchObject({ id: 'sess-2', session_type: 'match', status: 'failed', end_time: null, duration_seconds: null, updated_at: s.ev('fail:sess-2').at });
-      expect(await ok('/sessions/sess-4')).toMatchObject({ id: 'sess-4', player_id: 'pat-b', session_type: 'analysis', status: 'pending', created_at: '2025-05-15T08:00:00.000Z' });
+      expect(await ok('/sessions/sess-2')).toMatchObject({
+        id: 'sess-2',
+        session_type: 'match',
+        status: 'failed',
+        end_time: null,
+        duration_seconds: null,
+        updated_at: s.ev('fail:sess-2').at,
+      });
+      expect(await ok('/sessions/sess-4')).toMatchObject({
+        id: 'sess-4',
+        player_id: 'pat-b',
+        session_type: 'analysis',
+        status: 'pending',
+        created_at: '2025-05-15T08:00:00.000Z',
+      });
     });
 
     it('serves a completed session’s KPIs; 404 for a failed or pending one', async () => {
@@ -588,11 +1018,49 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
 
   describe('exports', () => {
     const trackerRows = () => [
-      { user_id: 'pat-a', current_stage: 'sport_specific_exercise', last_updated: '2025-05-05T08:00:00.000Z', triage_level: 'green', age_group: 'U21', sport_type: 'Australian rules, "footy"', team_id: 'team-1', incident_context: 'practice', reporter_type: 'clinician' },
-      { user_id: 'pat-b', current_stage: 'symptom_limited_activity', last_updated: '2025-05-04T18:00:00.000Z', triage_level: 'red_flag', age_group: 'U18', sport_type: 'rugby', team_id: 'team-2', incident_context: null, reporter_type: 'self' },
-      { user_id: 'pat-c', current_stage: null, last_updated: null, triage_level: 'green', age_group: null, sport_type: null, team_id: null, incident_context: null, reporter_type: null },
+      {
+        user_id: 'pat-a',
+        current_stage: 'sport_specific_exercise',
+        last_updated: '2025-05-05T08:00:00.000Z',
+        triage_level: 'green',
+        age_group: 'U21',
+        sport_type: 'Australian rules, "footy"',
+        team_id: 'team-1',
+        incident_context: 'practice',
+        reporter_type: 'clinician',
+      },
+      {
+        user_id: 'pat-b',
+        current_stage: 'symptom_limited_activity',
+        last_updated: '2025-05-04T18:00:00.000Z',
+        triage_level: 'red_flag',
+        age_group: 'U18',
+        sport_type: 'rugby',
+        team_id: 'team-2',
+        incident_context: null,
+        reporter_type: 'self',
+      },
+      {
+        user_id: 'pat-c',
+        current_stage: null,
+        last_updated: null,
+        triage_level: 'green',
+        age_group: null,
+        sport_type: null,
+        team_id: null,
+        incident_context: null,
+        reporter_type: null,
+      },
     ];
-    const log = (log_id: string, user_id: string, symptom_id: string, severity: number, timestamp: string, reporter_type: string, incident_context: string | null) => ({ log_id, user_id, symptom_id, severity, timestamp, reporter_type, incident_context });
+    const log = (
+      log_id: string,
+      user_id: string,
+      symptom_id: string,
+      severity: number,
+      timestamp: string,
+      reporter_type: string,
+      incident_context: string | null,
+    ) => ({ log_id, user_id, symptom_id, severity, timestamp, reporter_type, incident_context });
     const logs = [
       log('log-a1', 'pat-a', 'headache', 4, '2025-05-01T08:00:00.000Z', 'self', 'game'),
       log('log-a2', 'pat-a', 'headache', 1, '2025-05-02T09:00:00.000Z', 'self', null),
@@ -653,7 +1121,11 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
       for (const [url, documented] of EVERY_QUERY) {
         const validate = validatorOf(documented);
         const body = await ok(url);
-        expect({ url, valid: validate(body), errors: validate.errors ?? null }).toEqual({ url, valid: true, errors: null });
+        expect({ url, valid: validate(body), errors: validate.errors ?? null }).toEqual({
+          url,
+          valid: true,
+          errors: null,
+        });
       }
     });
 
@@ -662,9 +1134,14 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
         const anonymous = await get(url, {}, null);
         expect({ url, status: anonymous.status }).toEqual({ url, status: 401 });
         const auditor = await get(url, {}, TEST_KEYS.auditor);
-        expect({ url, status: auditor.status, code: (auditor.body as ProblemBody).code }).toEqual({ url, status: 403, code: 'forbidden' });
+        expect({ url, status: auditor.status, code: (auditor.body as ProblemBody).code }).toEqual({
+          url,
+          status: 403,
+          code: 'forbidden',
+        });
       }
-      for (const key of [TEST_KEYS.service, TEST_KEYS.admin]) expect((await get('/patients/pat-a', {}, key)).status).toBe(200);
+      for (const key of [TEST_KEYS.service, TEST_KEYS.admin])
+        expect((await get('/patients/pat-a', {}, key)).status).toBe(200);
     });
 
     it('answers 404 problem+json for an unknown patient, doctor or session', async () => {
@@ -690,7 +1167,12 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
     });
 
     it('answers 400 naming id for a path id outside the id pattern', async () => {
-      for (const url of ['/patients/-bad', '/patients/a%20b/timeline', `/sessions/${'x'.repeat(65)}`, '/doctors/a$b/patients']) {
+      for (const url of [
+        '/patients/-bad',
+        '/patients/a%20b/timeline',
+        `/sessions/${'x'.repeat(65)}`,
+        '/doctors/a$b/patients',
+      ]) {
         const res = await get(url);
         expect({ url, status: res.status }).toEqual({ url, status: 400 });
         expect((res.body as ProblemBody).errors).toEqual([{ path: 'id', message: expect.any(String) }]);
@@ -707,7 +1189,9 @@ describe.each<Topology>(['embedded', 'server', 'esdb'])('query endpoints [%s sto
 
     it('answers 503 projection_behind after about 5 s for a position the log has not reached', async () => {
       const started = Date.now();
-      const res = await get('/patients/pat-a/statistics', { 'x-min-position': (BigInt(s.position) + 1_000_000n).toString() });
+      const res = await get('/patients/pat-a/statistics', {
+        'x-min-position': (BigInt(s.position) + 1_000_000n).toString(),
+      });
       const elapsed = Date.now() - started;
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ status: 503, code: 'projection_behind' });

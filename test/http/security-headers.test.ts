@@ -8,11 +8,14 @@ describe('patient data in transit [embedded store]', () => {
   let position: string;
   beforeAll(async () => {
     app = await startTestApp('embedded', { ...apiKeysEnv, AUTH_FAILURE_LIMIT: '3' });
-    position = (await commandClient(app).ok('RegisterPatient', { patientId: 'p1', firstName: 'Ada', lastName: 'Lovelace' })).position;
+    position = (
+      await commandClient(app).ok('RegisterPatient', { patientId: 'p1', firstName: 'Ada', lastName: 'Lovelace' })
+    ).position;
   });
   afterAll(async () => app?.close());
 
-  const get = (url: string, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => app.app.inject({ method: 'GET', url, headers, remoteAddress });
+  const get = (url: string, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
+    app.app.inject({ method: 'GET', url, headers, remoteAddress });
 
   function expectSecurityHeaders(headers: Record<string, unknown>) {
     expect(headers['x-content-type-options']).toBe('nosniff');

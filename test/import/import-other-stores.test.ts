@@ -15,7 +15,11 @@ import { expectedRejections, fixtureRows } from '../fixtures/legacy/fixture.js';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
 import { cli } from './support.js';
 
-type Report = { events: number; rejected: unknown[]; tables: { imported: number; alreadyThere: number; rejected: number; rows: number }[] };
+type Report = {
+  events: number;
+  rejected: unknown[];
+  tables: { imported: number; alreadyThere: number; rejected: number; rows: number }[];
+};
 
 describe('caretrack import legacy on the other stores', () => {
   let legacy: LegacyDatabase;
@@ -66,8 +70,15 @@ describe('caretrack import legacy on the other stores', () => {
           [importedEventId('consultations', ['c011'], 0), 'ConsultationRecorded'],
           [importedEventId('consultations', ['c011'], 1), 'ConsultationStatusChanged'],
         ]);
-        expect(events[1]!.metadata).toMatchObject({ actor: { id: 'import', role: 'import' }, imported: { table: 'consultations', key: { id: 'c011' } } });
-        expect(events[0]!.data).toMatchObject({ consultationId: 'c011', patientId: 'p05', [ENCRYPTED_FIELD]: expect.stringMatching(/^v1\./) });
+        expect(events[1]!.metadata).toMatchObject({
+          actor: { id: 'import', role: 'import' },
+          imported: { table: 'consultations', key: { id: 'c011' } },
+        });
+        expect(events[0]!.data).toMatchObject({
+          consultationId: 'c011',
+          patientId: 'p05',
+          [ENCRYPTED_FIELD]: expect.stringMatching(/^v1\./),
+        });
         expect(events[0]!.data).not.toHaveProperty('chiefComplaint');
       } finally {
         await store.close();

@@ -19,14 +19,24 @@ import { allEvents, cli, createTargetDatabase, IMPORT_DATA_KEY, openKeys, projec
 const root = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Target = { db: Awaited<ReturnType<typeof createTargetDatabase>>; connection: DatabaseConnection; store: EventStore; keys: () => Promise<KeyStore> };
+type Target = {
+  db: Awaited<ReturnType<typeof createTargetDatabase>>;
+  connection: DatabaseConnection;
+  store: EventStore;
+  keys: () => Promise<KeyStore>;
+};
 
 async function openTarget(): Promise<Target> {
   const db = await createTargetDatabase();
   const connection = await openDatabase({ kind: 'server', url: db.url });
   let keys: Promise<KeyStore> | undefined;
   // opened once the import has made the key store (its first open records the master key)
-  return { db, connection, store: await createPostgresEventStore({ connection }), keys: () => (keys ??= openKeys(connection.db)) };
+  return {
+    db,
+    connection,
+    store: await createPostgresEventStore({ connection }),
+    keys: () => (keys ??= openKeys(connection.db)),
+  };
 }
 
 /** The log, decrypted with the target's own data keys (each target's keys and ciphertexts are its own). */
@@ -40,7 +50,15 @@ async function decryptedLog(t: Target): Promise<StoredEvent[]> {
  */
 function comparable(e: StoredEvent) {
   const { correlationId: _run, ...metadata } = e.metadata;
-  return { id: e.id, stream: e.streamId, revision: e.revision, position: e.position, type: e.type, data: e.data, metadata };
+  return {
+    id: e.id,
+    stream: e.streamId,
+    revision: e.revision,
+    position: e.position,
+    type: e.type,
+    data: e.data,
+    metadata,
+  };
 }
 
 /** Every projection table's rows, as sorted JSON text. */
@@ -48,7 +66,9 @@ async function projected(db: Kysely<unknown>): Promise<Record<string, string[]>>
   const result: Record<string, string[]> = {};
   for (const p of allProjections)
     for (const table of p.tableNames) {
-      const { rows } = await sql<{ row: string }>`SELECT to_jsonb(t.*)::text AS row FROM ${sql.table(table)} t ORDER BY 1`.execute(db);
+      const { rows } = await sql<{
+        row: string;
+      }>`SELECT to_jsonb(t.*)::text AS row FROM ${sql.table(table)} t ORDER BY 1`.execute(db);
       result[table] = rows.map((r) => r.row);
     }
   return result;

@@ -11,19 +11,28 @@ import { runCli } from '../../apps/cli/cli.js';
 import { plaintextOpener } from '../../libs/projection-engine/open-events.js';
 
 /** A fresh database for the service's stores, and its URL. */
-export async function createTargetDatabase(prefix = 'caretrack_import'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function createTargetDatabase(
+  prefix = 'caretrack_import',
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = uniqueName(prefix);
   await adminQuery(`CREATE DATABASE ${name}`);
   const u = new URL(testDatabaseUrl);
   u.pathname = `/${name}`;
-  return { name, url: u.toString(), drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+  return {
+    name,
+    url: u.toString(),
+    drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
 }
 
 /** The master key the import tests give the CLI (DATA_KEY), as the service would have it. */
 export const IMPORT_DATA_KEY = Buffer.alloc(32, 0x5c).toString('base64');
 
 /** Runs `caretrack …` in-process with the given environment (DATA_KEY: `IMPORT_DATA_KEY` unless given); returns its exit code and output. */
-export async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+export async function cli(
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await runCli(argv, {
@@ -44,7 +53,8 @@ export function openKeys(db: Kysely<unknown>): Promise<KeyStore> {
  * subscribed to comes with its personal fields opened by `keys` (null once erased).
  */
 export function decrypting(store: EventStore, keys: KeyStore): EventStore {
-  const open = async (item: StoredEvent | SubscriptionCheckpoint) => ('checkpoint' in item ? item : decryptEvent(item, keys));
+  const open = async (item: StoredEvent | SubscriptionCheckpoint) =>
+    'checkpoint' in item ? item : decryptEvent(item, keys);
   return {
     ...store,
     readAll: async (read) => decryptEvents(await store.readAll(read), keys),
@@ -82,7 +92,8 @@ export async function project(db: Kysely<unknown>, logStore: EventStore, keys: K
   await runner.start();
   try {
     const head = (await store.headPosition()) ?? 0n;
-    if (!(await waitForPosition(db, store, allProjections, head, 120_000))) throw new Error('projections did not catch up');
+    if (!(await waitForPosition(db, store, allProjections, head, 120_000)))
+      throw new Error('projections did not catch up');
   } finally {
     await runner.stop();
   }
@@ -90,7 +101,9 @@ export async function project(db: Kysely<unknown>, logStore: EventStore, keys: K
 
 /** Every row of a read table, as JSON, sorted. */
 export async function tableRows(db: Kysely<unknown>, table: string, order: string): Promise<Record<string, unknown>[]> {
-  const { rows } = await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t) AS row FROM ${sql.table(table)} t ORDER BY ${sql.raw(order)}`.execute(db);
+  const { rows } = await sql<{
+    row: Record<string, unknown>;
+  }>`SELECT to_jsonb(t) AS row FROM ${sql.table(table)} t ORDER BY ${sql.raw(order)}`.execute(db);
   return rows.map((r) => r.row);
 }
 
@@ -98,7 +111,10 @@ export async function tableRows(db: Kysely<unknown>, table: string, order: strin
 export async function allEvents(store: EventStore): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   for (;;) {
-    const page = await store.readAll({ fromPosition: events.length ? events[events.length - 1]!.position : 'start', maxCount: 5000 });
+    const page = await store.readAll({
+      fromPosition: events.length ? events[events.length - 1]!.position : 'start',
+      maxCount: 5000,
+    });
     events.push(...page);
     if (page.length < 5000) return events;
   }

@@ -11,7 +11,10 @@ afterAll(async () => (await shared)?.close());
 keyStoreSuite({
   backend: 'embedded PGlite (in memory)',
   concurrent: false,
-  connect: async () => ({ ...(await (shared ??= openDatabase({ kind: 'embedded', dataDir: null }))), close: async () => undefined }),
+  connect: async () => ({
+    ...(await (shared ??= openDatabase({ kind: 'embedded', dataDir: null }))),
+    close: async () => undefined,
+  }),
   dropSchema: async (schema) => {
     const conn = await shared;
     if (conn) await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(conn.db);

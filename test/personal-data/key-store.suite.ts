@@ -57,9 +57,19 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
       const schema = uniqueName('keys');
       schemas.push(schema);
       const open = async (key: MasterKey, c: DatabaseConnection = conn) =>
-        KeyStore.open(c.db, { schema, masterKey: { key, origin: 'the test' }, listen: (channel, wake) => c.listen(channel, wake) });
+        KeyStore.open(c.db, {
+          schema,
+          masterKey: { key, origin: 'the test' },
+          listen: (channel, wake) => c.listen(channel, wake),
+        });
       const store = await open(master);
-      return { schema, master, store, open, another: async (key = master) => open(key, target.concurrent ? await connect() : conn) };
+      return {
+        schema,
+        master,
+        store,
+        open,
+        another: async (key = master) => open(key, target.concurrent ? await connect() : conn),
+      };
     };
     const rows = async (schema: string, table: string) =>
       (await sql<Record<string, unknown>>`SELECT * FROM ${sql.id(schema, table)} ORDER BY 1`.execute(conn.db)).rows;
@@ -89,7 +99,9 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
     it('gives concurrent first uses from two processes one and the same key', async () => {
       const { schema, store, another } = await fresh();
       const other = await another();
-      const keys = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? store : other).keyForWrite('p-race')));
+      const keys = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => (i % 2 ? store : other).keyForWrite('p-race')),
+      );
       expect(new Set(keys.map((k) => k.export().toString('hex'))).size).toBe(1);
       expect(await rows(schema, 'data_keys')).toHaveLength(1);
     });
@@ -128,7 +140,13 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
       expect(row).toMatchObject({ subject_id: 'p1', wrapped_key: null, master_key_id: null });
       expect(new Date(row!['erased_at'] as string).getTime()).toBe(erasure.erasedAt.getTime());
       const [view] = await decryptEvents([stored], store);
-      expect(view?.data).toEqual({ patientId: 'p1', sportType: 'hockey', firstName: null, lastName: null, dateOfBirth: null });
+      expect(view?.data).toEqual({
+        patientId: 'p1',
+        sportType: 'hockey',
+        firstName: null,
+        lastName: null,
+        dateOfBirth: null,
+      });
       await expect(store.keyForWrite('p1')).rejects.toEqual(new PatientErasedError('p1'));
       await expect(encryptEvent(registered('p1'), store)).rejects.toMatchObject({ code: 'patient_erased' });
       const again = await store.destroy('p1');
@@ -138,7 +156,9 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
     it('erases a subject that never had a key, so none is made later', async () => {
       const { schema, store, another } = await fresh();
       await store.destroy('never-keyed');
-      expect(await rows(schema, 'data_keys')).toEqual([expect.objectContaining({ subject_id: 'never-keyed', wrapped_key: null })]);
+      expect(await rows(schema, 'data_keys')).toEqual([
+        expect.objectContaining({ subject_id: 'never-keyed', wrapped_key: null }),
+      ]);
       await expect((await another()).keyForWrite('never-keyed')).rejects.toBeInstanceOf(PatientErasedError);
     });
 
@@ -148,7 +168,10 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
       const other = await another();
       expect((await decryptEvents([stored], other))[0]?.data['firstName']).toBe('Ottoline'); // cached there now
       await store.destroy('p1');
-      await waitFor(async () => (await decryptEvents([stored], other))[0]?.data['firstName'] === null, 'the other cache to drop the key');
+      await waitFor(
+        async () => (await decryptEvents([stored], other))[0]?.data['firstName'] === null,
+        'the other cache to drop the key',
+      );
       await expect(other.keyForWrite('p1')).rejects.toBeInstanceOf(PatientErasedError);
     });
 
@@ -157,7 +180,9 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
       const stored = await encryptEvent(registered('p1'), store);
       await store.keysForRead(['p1']);
       // the row is erased behind the store's back (no notice): the cache still answers until forget()
-      await sql`UPDATE ${sql.id(schema, 'data_keys')} SET wrapped_key = NULL, master_key_id = NULL, erased_at = now()`.execute(conn.db);
+      await sql`UPDATE ${sql.id(schema, 'data_keys')} SET wrapped_key = NULL, master_key_id = NULL, erased_at = now()`.execute(
+        conn.db,
+      );
       expect((await decryptEvents([stored], store))[0]?.data['firstName']).toBe('Ottoline');
       store.forget('p1');
       expect((await decryptEvents([stored], store))[0]?.data['firstName']).toBeNull();
@@ -170,7 +195,9 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
       const wrong = MasterKey.generate();
       const error = await open(wrong).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WrongMasterKeyError);
-      expect(String(error)).toContain(`master key from the test (id ${wrong.id}) does not open the key store in schema ${schema}`);
+      expect(String(error)).toContain(
+        `master key from the test (id ${wrong.id}) does not open the key store in schema ${schema}`,
+      );
       expect(String(error)).toContain(`made with master key id ${store.masterKeyId}`);
       expect(await rows(schema, 'data_keys')).toEqual(before);
     });
@@ -192,7 +219,8 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
         const events = await createPostgresEventStore({ connection: conn, schema: eventSchema });
         const originals = [registered('p1'), registered('p2'), registered('p3')];
         const stored = await Promise.all(originals.map((e) => encryptEvent(e, store)));
-        for (const e of stored) await events.appendToStream(`patient-${e.data['patientId'] as string}`, [{ ...e, metadata: {} }]);
+        for (const e of stored)
+          await events.appendToStream(`patient-${e.data['patientId'] as string}`, [{ ...e, metadata: {} }]);
         await store.destroy('p3');
         await store.secret('export-pseudonym');
         const logBefore = await events.readAll({ maxCount: 100 });
@@ -200,7 +228,14 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
 
         const rotation = await rotateMasterKey(conn.db as Kysely<unknown>, { from: master, to: next, schema });
 
-        expect(rotation).toEqual({ from: master.id, to: next.id, dataKeys: 2, erased: 1, secrets: 1, alreadyDone: false });
+        expect(rotation).toEqual({
+          from: master.id,
+          to: next.id,
+          dataKeys: 2,
+          erased: 1,
+          secrets: 1,
+          alreadyDone: false,
+        });
         expect((await rows(schema, 'data_keys')).map((r) => r['master_key_id'])).toEqual([next.id, next.id, null]);
         expect(await events.readAll({ maxCount: 100 })).toEqual(logBefore);
         const reopened = await open(next);
@@ -214,7 +249,11 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
         const { master, store } = await fresh();
         await store.keyForWrite('p1');
         store.forget('p1');
-        await rotateMasterKey(conn.db as Kysely<unknown>, { from: master, to: MasterKey.generate(), schema: store.schema });
+        await rotateMasterKey(conn.db as Kysely<unknown>, {
+          from: master,
+          to: MasterKey.generate(),
+          schema: store.schema,
+        });
         await expect(store.keyForWrite('p-new')).rejects.toBeInstanceOf(MasterKeyRotatedError);
         await expect(store.keysForRead(['p1'])).rejects.toBeInstanceOf(MasterKeyRotatedError);
       });
@@ -227,7 +266,11 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
           WHERE subject_id = 'p3'`.execute(conn.db);
         const keysBefore = await rows(schema, 'data_keys');
         const masterBefore = await rows(schema, 'master_key');
-        const error = await rotateMasterKey(conn.db as Kysely<unknown>, { from: master, to: MasterKey.generate(), schema }).catch((e: unknown) => e);
+        const error = await rotateMasterKey(conn.db as Kysely<unknown>, {
+          from: master,
+          to: MasterKey.generate(),
+          schema,
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(KeyStoreCorruptError);
         expect(String(error)).toContain('p3');
         expect(await rows(schema, 'data_keys')).toEqual(keysBefore);
@@ -238,12 +281,19 @@ export function keyStoreSuite(target: KeyStoreTarget): void {
         const { schema, master, store } = await fresh();
         await store.keyForWrite('p1');
         const next = MasterKey.generate();
-        await expect(rotateMasterKey(conn.db as Kysely<unknown>, { from: MasterKey.generate(), to: next, schema })).rejects.toBeInstanceOf(WrongMasterKeyError);
+        await expect(
+          rotateMasterKey(conn.db as Kysely<unknown>, { from: MasterKey.generate(), to: next, schema }),
+        ).rejects.toBeInstanceOf(WrongMasterKeyError);
         await rotateMasterKey(conn.db as Kysely<unknown>, { from: master, to: next, schema });
         const keysAfter = await rows(schema, 'data_keys');
-        expect(await rotateMasterKey(conn.db as Kysely<unknown>, { from: master, to: next, schema })).toMatchObject({ alreadyDone: true, dataKeys: 0 });
+        expect(await rotateMasterKey(conn.db as Kysely<unknown>, { from: master, to: next, schema })).toMatchObject({
+          alreadyDone: true,
+          dataKeys: 0,
+        });
         expect(await rows(schema, 'data_keys')).toEqual(keysAfter);
-        await expect(rotateMasterKey(conn.db as Kysely<unknown>, { from: next, to: next, schema })).rejects.toThrow('nothing to rotate');
+        await expect(rotateMasterKey(conn.db as Kysely<unknown>, { from: next, to: next, schema })).rejects.toThrow(
+          'nothing to rotate',
+        );
       });
 
       it('finishes a rotation whose new key file was not yet installed when the process died', async () => {

@@ -14,12 +14,18 @@ const apiKeys = `service:${'s'.repeat(32)}`;
 async function startAndStop(env: Record<string, string>): Promise<string[]> {
   const lines: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
-  const running = await createApp(loadConfig({ LOG_LEVEL: 'warn', API_KEYS: apiKeys, ...env }), logger, { print: () => undefined });
+  const running = await createApp(loadConfig({ LOG_LEVEL: 'warn', API_KEYS: apiKeys, ...env }), logger, {
+    print: () => undefined,
+  });
   await running.close();
   return lines.map((line) => String(JSON.parse(line).msg));
 }
 
-const failure = (env: Record<string, string>) => startAndStop(env).then(() => null, (error: unknown) => error);
+const failure = (env: Record<string, string>) =>
+  startAndStop(env).then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe('the master key at start [embedded PGlite]', () => {
   let dataDir: string;
@@ -39,7 +45,9 @@ describe('the master key at start [embedded PGlite]', () => {
     const error = await failure({ DATA_DIR: dataDir, DATA_KEY: wrong.exportText() });
     expect(error).toBeInstanceOf(WrongMasterKeyError);
     expect(String((error as Error).message)).toMatch(
-      new RegExp(`^the master key from DATA_KEY \\(id ${wrong.id}\\) does not open the key store in schema caretrack_keys, which was made with master key id [0-9a-f]{16}\\. .*caretrack keys rotate`),
+      new RegExp(
+        `^the master key from DATA_KEY \\(id ${wrong.id}\\) does not open the key store in schema caretrack_keys, which was made with master key id [0-9a-f]{16}\\. .*caretrack keys rotate`,
+      ),
     );
     expect(await startAndStop({ DATA_DIR: dataDir })).toEqual([]);
   });
@@ -76,7 +84,9 @@ describe('the master key at start [PostgreSQL server]', () => {
   it('starts every instance that is given the same key through DATA_KEY_FILE', async () => {
     const first = join(dirs[0]!, GENERATED_MASTER_KEY_FILE); // the key the store was made with
     for (let i = 0; i < 2; i++) {
-      expect(await startAndStop({ DATA_DIR: await dir(), DATABASE_URL: databaseUrl, DATA_KEY_FILE: first })).toEqual([]);
+      expect(await startAndStop({ DATA_DIR: await dir(), DATABASE_URL: databaseUrl, DATA_KEY_FILE: first })).toEqual(
+        [],
+      );
     }
   });
 });

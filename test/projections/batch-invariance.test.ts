@@ -7,7 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import { defaultProjectionContext, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import {
+  defaultProjectionContext,
+  projectionHarness,
+} from '../../libs/projection-engine/testing/projection-harness.js';
 import { openDatabase } from '../../libs/read-store/connection.js';
 import { allProjections } from '../../projections/index.js';
 import { appendSimulatedHistory } from '../support/simulated-history.js';
@@ -21,7 +24,7 @@ beforeAll(async () => {
   try {
     const store = await createPostgresEventStore({ connection });
     await appendSimulatedHistory(store, { patients: 30, logsPerPatient: 40, seed: 7, eraseEvery: 4 });
-    for (let from: 'start' | bigint = 'start'; ; ) {
+    for (let from: 'start' | bigint = 'start'; ;) {
       const page = await store.readAll({ fromPosition: from, maxCount: 1000 });
       events.push(...page);
       if (page.length < 1000) break;
@@ -36,7 +39,9 @@ afterAll(() => harness.close());
 async function rowsOf(projectionName: string, batchSize: number, cold: boolean): Promise<Record<string, string[]>> {
   const projection = allProjections.find((p) => p.name === projectionName)!;
   const t = await harness.fresh(projection, defaultProjectionContext());
-  if (cold) for (let i = 0; i < events.length; i += batchSize) await t.apply(events.slice(i, i + batchSize), batchSize, { cold: true });
+  if (cold)
+    for (let i = 0; i < events.length; i += batchSize)
+      await t.apply(events.slice(i, i + batchSize), batchSize, { cold: true });
   else await t.apply(events, batchSize);
   const out: Record<string, string[]> = {};
   for (const table of projection.tableNames) {
@@ -66,8 +71,12 @@ describe('batch-size invariance of every projection [PGlite]', () => {
     it(`${projection.name}: batches of 1, 7, 500 and 5,000, warm and cold, give the same rows`, async () => {
       const reference = await rowsOf(projection.name, 5000, false);
       expect(Object.values(reference).some((rows) => rows.length > 0)).toBe(true);
-      for (const size of [1, 7, 500]) expect({ size, rows: await rowsOf(projection.name, size, false) }).toEqual({ size, rows: reference });
-      expect({ size: 'cold 7', rows: await rowsOf(projection.name, 7, true) }).toEqual({ size: 'cold 7', rows: reference });
+      for (const size of [1, 7, 500])
+        expect({ size, rows: await rowsOf(projection.name, size, false) }).toEqual({ size, rows: reference });
+      expect({ size: 'cold 7', rows: await rowsOf(projection.name, 7, true) }).toEqual({
+        size: 'cold 7',
+        rows: reference,
+      });
     }, 300_000);
   }
 });

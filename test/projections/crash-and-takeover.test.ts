@@ -61,15 +61,21 @@ describe('projections survive a killed process [PostgreSQL server, real processe
     const result = new Map<string, string[]>();
     for (const p of allProjections) {
       for (const table of p.tableNames) {
-        const { rows } = await sql<{ row: string }>`SELECT to_jsonb(t.*)::text AS row FROM ${sql.table(table)} t ORDER BY 1`.execute(db);
-        result.set(table, rows.map((r) => r.row));
+        const { rows } = await sql<{
+          row: string;
+        }>`SELECT to_jsonb(t.*)::text AS row FROM ${sql.table(table)} t ORDER BY 1`.execute(db);
+        result.set(
+          table,
+          rows.map((r) => r.row),
+        );
       }
     }
     return result;
   }
 
   async function resetProjections(): Promise<void> {
-    for (const p of allProjections) for (const table of p.tableNames) await sql`DROP TABLE IF EXISTS ${sql.table(table)} CASCADE`.execute(db);
+    for (const p of allProjections)
+      for (const table of p.tableNames) await sql`DROP TABLE IF EXISTS ${sql.table(table)} CASCADE`.execute(db);
     await sql`DROP SCHEMA IF EXISTS ${sql.id(ENGINE_SCHEMA)} CASCADE`.execute(db);
   }
 
@@ -106,7 +112,16 @@ describe('projections survive a killed process [PostgreSQL server, real processe
     const dataDir = await mkdtemp(join(tmpdir(), `caretrack-${name}-`));
     const child = spawn(process.execPath, ['dist/apps/api/main.js'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, DATA_KEY: dataKey, PORT: '0', LOG_LEVEL: 'warn', API_KEYS: keys, PROJECTION_LEASE_MS: '2000' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        DATA_DIR: dataDir,
+        DATA_KEY: dataKey,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        API_KEYS: keys,
+        PROJECTION_LEASE_MS: '2000',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.on('exit', () => void rm(dataDir, { recursive: true, force: true }));
@@ -119,8 +134,13 @@ describe('projections survive a killed process [PostgreSQL server, real processe
     const head = (await store.headPosition())!;
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const { rows } = await sql<{ low: string | null; high: string | null }>`SELECT min(position)::text AS low, max(position)::text AS high
-        FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}`.execute(db).catch(() => ({ rows: [] as { low: string | null; high: string | null }[] }));
+      const { rows } = await sql<{
+        low: string | null;
+        high: string | null;
+      }>`SELECT min(position)::text AS low, max(position)::text AS high
+        FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}`
+        .execute(db)
+        .catch(() => ({ rows: [] as { low: string | null; high: string | null }[] }));
       const high = rows[0]?.high;
       if (high && BigInt(high) > 0n && BigInt(rows[0]!.low ?? '0') < head) return;
       if (Date.now() > deadline) throw new Error('never saw the projections mid catch-up');

@@ -7,7 +7,12 @@ import { createEsdbEventStore } from '../../libs/event-store/esdb/esdb-event-sto
 import { startEsdbBackend } from '../support/esdb-double/backends.js';
 import type { EventStore } from '../../libs/event-store/index.js';
 import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
-import { projectionStatuses, ProjectionRunner, waitForPosition, type Projection } from '../../libs/projection-engine/index.js';
+import {
+  projectionStatuses,
+  ProjectionRunner,
+  waitForPosition,
+  type Projection,
+} from '../../libs/projection-engine/index.js';
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { countingProjection } from '../support/counting-projection.js';
@@ -43,7 +48,11 @@ async function embeddedWorld(): Promise<World> {
   return { db: connection.db, store, connection, close: () => connection.close() };
 }
 
-function runner(world: World, projections: Projection[], extra: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {}) {
+function runner(
+  world: World,
+  projections: Projection[],
+  extra: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {},
+) {
   return new ProjectionRunner({
     opener: plaintextOpener(),
     db: world.db,
@@ -130,9 +139,17 @@ describe.each([
     const first = runner(world, [fragile, sturdy]);
     await first.start();
     expect(await waitForPosition(world.db, world.store, [sturdy], after.position, 20_000)).toBe(true);
-    await until(async () => (await projectionStatuses(world.db, world.store, [fragile], () => first.fingerprint('fragile')))[0]!.status === 'faulted');
+    await until(
+      async () =>
+        (await projectionStatuses(world.db, world.store, [fragile], () => first.fingerprint('fragile')))[0]!.status ===
+        'faulted',
+    );
     const [status] = await projectionStatuses(world.db, world.store, [fragile], () => first.fingerprint('fragile'));
-    expect(status).toMatchObject({ status: 'faulted', lag: 2, lastError: { eventId: badEvent!.id, message: 'Error: poisoned event' } });
+    expect(status).toMatchObject({
+      status: 'faulted',
+      lag: 2,
+      lastError: { eventId: badEvent!.id, message: 'Error: poisoned event' },
+    });
     expect(await count(world.db, 'fragile_applied')).toBe(2); // the events before the poisoned one committed
     expect(await count(world.db, 'sturdy_applied')).toBe(4);
     await first.stop();
@@ -175,16 +192,22 @@ describe.each([
   });
   afterAll(async () => world?.close());
 
-  it('a sparse projection\'s checkpoint moves past a long run of other events, so a restart does not rescan them', async () => {
+  it("a sparse projection's checkpoint moves past a long run of other events, so a restart does not rescan them", async () => {
     const sparse = countingProjection('sparse', ['Rare']);
     const rare = await world.store.appendToStream('rare', [{ type: 'Rare', data: {} }]);
     await appendMany(world.store, 10, 300, 'Common');
     // Well past the rare event (EventStoreDB reports checkpoints per scanned window, not at every event).
-    const last = (await world.store.readAll({ fromPosition: rare.position, maxCount: 2000, eventTypes: ['Common'] })).at(-1)!.position;
+    const last = (
+      await world.store.readAll({ fromPosition: rare.position, maxCount: 2000, eventTypes: ['Common'] })
+    ).at(-1)!.position;
     const r = runner(world, [sparse], { idleCheckpointMs: 0 });
     await r.start();
     await until(async () => {
-      const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM caretrack_projections.checkpoints WHERE name = 'sparse'`.execute(world.db);
+      const { rows } = await sql<{
+        position: string | null;
+      }>`SELECT position::text AS position FROM caretrack_projections.checkpoints WHERE name = 'sparse'`.execute(
+        world.db,
+      );
       return rows[0]?.position != null && BigInt(rows[0].position) >= last;
     });
     await r.stop();
@@ -227,14 +250,18 @@ describe('two runners on one PostgreSQL server', () => {
     await a.start();
     await until(async () => (await count(world.db, 'fenced_applied')) === 10);
     // A's lease is taken from under it (as if it had stalled past its TTL) while it still runs.
-    await sql`UPDATE caretrack_projections.leases SET expires_at = now() - interval '1 second' WHERE name = 'fenced'`.execute(world.db);
+    await sql`UPDATE caretrack_projections.leases SET expires_at = now() - interval '1 second' WHERE name = 'fenced'`.execute(
+      world.db,
+    );
     const b = runner(world, [p], { owner: 'fence-b' });
     await b.start();
     expect(b.heldProjections()).toEqual(['fenced']);
     await b.halt(); // B stops reading; A still believes it holds the lease
     const tail = await appendMany(world.store, 1, 5, 'Fenced');
     await sleep(1500);
-    const { rows } = await sql<{ position: string }>`SELECT position::text FROM caretrack_projections.checkpoints WHERE name = 'fenced'`.execute(world.db);
+    const { rows } = await sql<{
+      position: string;
+    }>`SELECT position::text FROM caretrack_projections.checkpoints WHERE name = 'fenced'`.execute(world.db);
     expect(BigInt(rows[0]!.position)).toBeLessThan(tail); // A's writes were refused
     expect(await count(world.db, 'fenced_applied')).toBe(10);
     expect(a.heldProjections()).toEqual([]);
@@ -247,8 +274,13 @@ describe('two runners on one PostgreSQL server', () => {
     await appendMany(world.store, 1, 10, 'LiveShared');
     const a = runner(world, [lost, kept], { owner: 'live-a', leaseRenewMs: 60_000, leaseTtlMs: 60_000 });
     await a.start();
-    await until(async () => (await count(world.db, 'lost_live_applied')) === 10 && (await count(world.db, 'kept_live_applied')) === 10);
-    await sql`UPDATE caretrack_projections.leases SET expires_at = now() - interval '1 second' WHERE name = 'lost_live'`.execute(world.db);
+    await until(
+      async () =>
+        (await count(world.db, 'lost_live_applied')) === 10 && (await count(world.db, 'kept_live_applied')) === 10,
+    );
+    await sql`UPDATE caretrack_projections.leases SET expires_at = now() - interval '1 second' WHERE name = 'lost_live'`.execute(
+      world.db,
+    );
     const b = runner(world, [lost], { owner: 'live-b' });
     await b.start();
     expect(b.heldProjections()).toEqual(['lost_live']);
@@ -256,7 +288,10 @@ describe('two runners on one PostgreSQL server', () => {
     // live batches of both projections: A tries them together, is refused, then applies them one by one
     const tail = await appendMany(world.store, 1, 5, 'LiveShared');
     await until(async () => (await count(world.db, 'kept_live_applied')) === 15);
-    const { rows } = await sql<{ name: string; position: string }>`SELECT name, position::text FROM caretrack_projections.checkpoints
+    const { rows } = await sql<{
+      name: string;
+      position: string;
+    }>`SELECT name, position::text FROM caretrack_projections.checkpoints
       WHERE name IN ('lost_live', 'kept_live') ORDER BY name`.execute(world.db);
     expect(rows.map((r) => [r.name, BigInt(r.position) >= tail])).toEqual([
       ['kept_live', true],

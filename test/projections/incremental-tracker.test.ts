@@ -7,7 +7,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { maxTriageLevel, triageLevelOf, type TriageLevel } from '../../libs/domain/tracker/tracker-config.js';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import { defaultProjectionContext, EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import {
+  defaultProjectionContext,
+  EventLog,
+  projectionHarness,
+} from '../../libs/projection-engine/testing/projection-harness.js';
 import { patientTimelineProjection } from '../../projections/patient-timeline/patient-timeline.projection.js';
 import { stageChangedRows } from '../../projections/patient-timeline/stage-rows.js';
 import { computeStageHistory } from '../../projections/tracker-export/stage-machine.js';
@@ -31,7 +35,16 @@ function prng(seed: number) {
   };
 }
 
-type Log = { person: string; event: StoredEvent; logId: string; symptomId: string; severity: number; loggedAt: string; reporterType: string; incidentContext: string | null };
+type Log = {
+  person: string;
+  event: StoredEvent;
+  logId: string;
+  symptomId: string;
+  severity: number;
+  loggedAt: string;
+  reporterType: string;
+  incidentContext: string | null;
+};
 
 function history(seed: number): { events: StoredEvent[]; logs: Log[] } {
   const random = prng(seed);
@@ -43,7 +56,14 @@ function history(seed: number): { events: StoredEvent[]; logs: Log[] } {
   const clock = new Map(people.map((p) => [p, Date.UTC(2026, 0, 1) + Math.floor(random() * 48) * HOUR]));
   const seen = new Map<string, number[]>(people.map((p) => [p, []]));
   for (const person of people) {
-    if (random() < 0.7) events.push(log.event('PatientRegistered', { patientId: person, firstName: 'A', lastName: person, ageGroup: pick(['U15', 'U18']) }, { streamId: `patient-${person}` }));
+    if (random() < 0.7)
+      events.push(
+        log.event(
+          'PatientRegistered',
+          { patientId: person, firstName: 'A', lastName: person, ageGroup: pick(['U15', 'U18']) },
+          { streamId: `patient-${person}` },
+        ),
+      );
   }
   const count = 20 + Math.floor(random() * 100);
   for (let n = 0; n < count; n++) {
@@ -51,8 +71,10 @@ function history(seed: number): { events: StoredEvent[]; logs: Log[] } {
     const times = seen.get(person)!;
     const r = random();
     let at: number;
-    if (times.length > 0 && r < 0.12) at = pick(times); // the same instant as an earlier log
-    else if (times.length > 0 && r < 0.27) at = times[Math.floor(random() * times.length)]! - Math.floor(random() * 30) * HOUR; // backdated
+    if (times.length > 0 && r < 0.12)
+      at = pick(times); // the same instant as an earlier log
+    else if (times.length > 0 && r < 0.27)
+      at = times[Math.floor(random() * times.length)]! - Math.floor(random() * 30) * HOUR; // backdated
     else {
       at = clock.get(person)! + Math.floor(random() * 40) * HOUR + Math.floor(random() * 60) * 60_000;
       clock.set(person, at);
@@ -67,24 +89,43 @@ function history(seed: number): { events: StoredEvent[]; logs: Log[] } {
     const logId = `l${n}`;
     const event = log.event(
       'SymptomLogged',
-      { patientId: person, symptomId, severity, loggedAt, reporterType, logId, ...(incidentContext ? { incidentContext } : {}) },
+      {
+        patientId: person,
+        symptomId,
+        severity,
+        loggedAt,
+        reporterType,
+        logId,
+        ...(incidentContext ? { incidentContext } : {}),
+      },
       { streamId: `tracker-${person}`, occurredAt: loggedAt },
     );
     events.push(event);
     logs.push({ person, event, logId, symptomId, severity, loggedAt, reporterType, incidentContext });
-    if (random() < 0.05) events.push(log.event('PatientProfileUpdated', { patientId: person, teamId: `t${n}` }, { streamId: `patient-${person}` }));
+    if (random() < 0.05)
+      events.push(
+        log.event('PatientProfileUpdated', { patientId: person, teamId: `t${n}` }, { streamId: `patient-${person}` }),
+      );
   }
   return { events, logs };
 }
 
 /** The oracle: stage, triage and latest log from ALL the person's logs, written independently of the projection's code where it can be. */
 function expectedTracker(logs: Log[]) {
-  const ordered = logs.map((l, order) => ({ l, order, at: Date.parse(l.loggedAt) })).sort((a, b) => a.at - b.at || a.order - b.order);
+  const ordered = logs
+    .map((l, order) => ({ l, order, at: Date.parse(l.loggedAt) }))
+    .sort((a, b) => a.at - b.at || a.order - b.order);
   const latest = ordered.at(-1)!;
-  const stages = computeStageHistory(logs.map((l) => ({ logId: l.logId, eventId: l.event.id, severity: l.severity, loggedAt: l.loggedAt })), context.stages);
+  const stages = computeStageHistory(
+    logs.map((l) => ({ logId: l.logId, eventId: l.event.id, severity: l.severity, loggedAt: l.loggedAt })),
+    context.stages,
+  );
   const triage = ordered
     .filter(({ at }) => at >= latest.at - context.triageMap.windowHours * HOUR)
-    .reduce<TriageLevel>((level, { l }) => maxTriageLevel(level, triageLevelOf(context.triageMap, l.symptomId, l.severity)), 'green');
+    .reduce<TriageLevel>(
+      (level, { l }) => maxTriageLevel(level, triageLevelOf(context.triageMap, l.symptomId, l.severity)),
+      'green',
+    );
   return {
     current_stage: stages.at(-1)!.stageName,
     last_updated: new Date(latest.at).toISOString(),
@@ -115,7 +156,9 @@ describe('incremental tracker and timeline equal a full recompute [PGlite]', () 
       }
       const people = [...new Set(logs.map((l) => l.person))].sort();
       const rows = await tracker.rows('tracker_export', 'user_id');
-      const stageRows = (await timeline.rows('patient_timeline', 'event_id')).filter((r) => r['event_type'] === 'stage_changed');
+      const stageRows = (await timeline.rows('patient_timeline', 'event_id')).filter(
+        (r) => r['event_type'] === 'stage_changed',
+      );
       for (const person of people) {
         const mine = logs.filter((l) => l.person === person);
         const latestSoFar: number[] = [];
@@ -126,11 +169,21 @@ describe('incremental tracker and timeline equal a full recompute [PGlite]', () 
           latestSoFar.push(at);
         }
         const row = rows.find((r) => r['user_id'] === person)!;
-        expect({ seed, person, ...row, last_updated: instant(row['last_updated']) }).toMatchObject({ seed, person, ...expectedTracker(mine) });
-        const expectedStages = stageChangedRows(person, mine.map((l) => ({ eventId: l.event.id, logId: l.logId, severity: l.severity, loggedAt: l.loggedAt })), context.stages)
+        expect({ seed, person, ...row, last_updated: instant(row['last_updated']) }).toMatchObject({
+          seed,
+          person,
+          ...expectedTracker(mine),
+        });
+        const expectedStages = stageChangedRows(
+          person,
+          mine.map((l) => ({ eventId: l.event.id, logId: l.logId, severity: l.severity, loggedAt: l.loggedAt })),
+          context.stages,
+        )
           .map((r) => ({ ...r, event_date: instant(r.event_date) }))
           .sort((a, b) => a.event_id.localeCompare(b.event_id));
-        const actual = stageRows.filter((r) => r['patient_id'] === person).map((r) => ({ ...r, event_date: instant(r['event_date']) }));
+        const actual = stageRows
+          .filter((r) => r['patient_id'] === person)
+          .map((r) => ({ ...r, event_date: instant(r['event_date']) }));
         expect({ seed, person, rows: actual }).toEqual({ seed, person, rows: expectedStages });
       }
     }

@@ -28,7 +28,15 @@ async function serverWorld(): Promise<World> {
   url.pathname = `/${name}`;
   const connection = await openDatabase({ kind: 'server', url: url.toString() });
   const store = await createPostgresEventStore({ connection });
-  return { db: connection.db, store, connection, close: async () => { await connection.close(); await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } };
+  return {
+    db: connection.db,
+    store,
+    connection,
+    close: async () => {
+      await connection.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
 }
 
 async function embeddedWorld(): Promise<World> {
@@ -45,7 +53,17 @@ describe.each([
   beforeAll(async () => {
     world = await makeWorld();
     await appendSimulatedHistory(world.store, { patients: 25, logsPerPatient: 30, seed: 11, eraseEvery: 4 });
-    const runner = new ProjectionRunner({ opener: plaintextOpener(), db: world.db, store: world.store, projections: allProjections, context: defaultProjectionContext(), configTexts, logger, concurrent, batchSize: 300 });
+    const runner = new ProjectionRunner({
+      opener: plaintextOpener(),
+      db: world.db,
+      store: world.store,
+      projections: allProjections,
+      context: defaultProjectionContext(),
+      configTexts,
+      logger,
+      concurrent,
+      batchSize: 300,
+    });
     await runner.start();
     const head = (await world.store.headPosition())!;
     const deadline = Date.now() + 120_000;
@@ -72,9 +90,20 @@ describe.each([
     for (const projection of allProjections) {
       await admin.startRebuild(projection.name);
       await admin.settled(projection.name);
-      expect({ name: projection.name, state: (await admin.progress(projection.name))?.state }).toEqual({ name: projection.name, state: 'swapped' });
+      expect({ name: projection.name, state: (await admin.progress(projection.name))?.state }).toEqual({
+        name: projection.name,
+        state: 'swapped',
+      });
       // the catch-up's tables are now the previous ones
-      expect({ name: projection.name, differ: await tablesThatDiffer(world.db, 'public', `caretrack_previous_${projection.name}`, projection.tableNames) }).toEqual({ name: projection.name, differ: [] });
+      expect({
+        name: projection.name,
+        differ: await tablesThatDiffer(
+          world.db,
+          'public',
+          `caretrack_previous_${projection.name}`,
+          projection.tableNames,
+        ),
+      }).toEqual({ name: projection.name, differ: [] });
     }
   }, 300_000);
 });

@@ -15,15 +15,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const admin = { authorization: `Bearer ${TEST_KEYS.admin}` };
 const reader = { authorization: `Bearer ${TEST_KEYS.reader}` };
 type TrackerRow = { current_stage?: string | null; currentStage?: string | null };
-const stagesOf = (body: unknown) => ((body as { items: TrackerRow[] }).items ?? []).map((r) => r.current_stage ?? r.currentStage ?? null);
+const stagesOf = (body: unknown) =>
+  ((body as { items: TrackerRow[] }).items ?? []).map((r) => r.current_stage ?? r.currentStage ?? null);
 
-const stageNames = ['symptom_limited_activity', 'light_aerobic_exercise', 'sport_specific_exercise', 'non_contact_training', 'full_contact_practice', 'return_to_sport'];
+const stageNames = [
+  'symptom_limited_activity',
+  'light_aerobic_exercise',
+  'sport_specific_exercise',
+  'non_contact_training',
+  'full_contact_practice',
+  'return_to_sport',
+];
 
 /** Every stage renamed `<name>_v2`: a rule change whose effect shows in tracker_export.current_stage. */
 async function renamedStages(dir: string): Promise<string> {
   const text = await readFile(join(root, 'projections/config/stages.yaml'), 'utf8');
   const renamed = stageNames.reduce((t, name) => t.replace(new RegExp(`\\b${name}\\b`, 'g'), `${name}_v2`), text);
-  if (stageNames.some((name) => !renamed.includes(`${name}_v2`))) throw new Error('stages.yaml no longer names the six default stages');
+  if (stageNames.some((name) => !renamed.includes(`${name}_v2`)))
+    throw new Error('stages.yaml no longer names the six default stages');
   const path = join(dir, 'stages.yaml');
   await writeFile(path, renamed);
   return path;
@@ -48,13 +57,19 @@ async function seed(app: TestApp, patients: number) {
 }
 
 async function tableComment(app: TestApp): Promise<string | null> {
-  const { rows } = await sql<{ c: string | null }>`SELECT obj_description('public.tracker_export'::regclass, 'pg_class') AS c`.execute(app.infrastructure.database.db);
+  const { rows } = await sql<{
+    c: string | null;
+  }>`SELECT obj_description('public.tracker_export'::regclass, 'pg_class') AS c`.execute(
+    app.infrastructure.database.db,
+  );
   return rows[0]!.c;
 }
 
 async function status(app: TestApp, name: string) {
   const res = await app.app.inject({ method: 'GET', url: '/admin/projections', headers: admin });
-  return (res.json() as { projections: { name: string; status: string; stale: boolean }[] }).projections.find((p) => p.name === name)!;
+  return (res.json() as { projections: { name: string; status: string; stale: boolean }[] }).projections.find(
+    (p) => p.name === name,
+  )!;
 }
 
 async function untilRebuilt(app: TestApp, name: string, timeoutMs = 60_000) {
@@ -80,12 +95,20 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     first = await startTestApp('server', apiKeysEnv);
     databaseUrl = first.config.databaseUrl!;
     const position = await seed(first, 12);
-    const res = await first.app.inject({ method: 'GET', url: '/exports/tracker', headers: { ...reader, 'x-min-position': position } });
+    const res = await first.app.inject({
+      method: 'GET',
+      url: '/exports/tracker',
+      headers: { ...reader, 'x-min-position': position },
+    });
     expect(res.statusCode).toBe(200);
     await first.runner.stop();
     await first.app.close();
     // The same database, started again with changed rules.
-    app = await startTestApp('server', { ...apiKeysEnv, DATABASE_URL: databaseUrl, STAGES_PATH: await renamedStages(dir) });
+    app = await startTestApp('server', {
+      ...apiKeysEnv,
+      DATABASE_URL: databaseUrl,
+      STAGES_PATH: await renamedStages(dir),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -110,7 +133,12 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     await sql`COMMENT ON TABLE tracker_export IS 'before-rebuild'`.execute(app.infrastructure.database.db);
     const traffic = (async () => {
       for (let n = 0; !stop && n < 2000; n++) {
-        await client.ok('LogSymptom', { patientId: `rb${n % 12}`, symptomId: 'dizziness', severity: 0, loggedAt: new Date(Date.UTC(2026, 5, 10) + n * 60_000).toISOString() });
+        await client.ok('LogSymptom', {
+          patientId: `rb${n % 12}`,
+          symptomId: 'dizziness',
+          severity: 0,
+          loggedAt: new Date(Date.UTC(2026, 5, 10) + n * 60_000).toISOString(),
+        });
         const res = await app.app.inject({ method: 'GET', url: '/exports/tracker', headers: reader });
         if (res.statusCode !== 200) failures.push(`${res.statusCode} ${res.body}`);
         // Until the swap the stale projection applies new events with the new rules to its old
@@ -119,9 +147,17 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
         if (rows < 12) partial.push(rows);
       }
     })();
-    const started = await app.app.inject({ method: 'POST', url: '/admin/projections/tracker_export/rebuild', headers: admin });
+    const started = await app.app.inject({
+      method: 'POST',
+      url: '/admin/projections/tracker_export/rebuild',
+      headers: admin,
+    });
     expect(started.statusCode).toBe(202);
-    const again = await app.app.inject({ method: 'POST', url: '/admin/projections/tracker_export/rebuild', headers: admin });
+    const again = await app.app.inject({
+      method: 'POST',
+      url: '/admin/projections/tracker_export/rebuild',
+      headers: admin,
+    });
     expect(again.statusCode).toBe(409);
     const done = await untilRebuilt(app, 'tracker_export');
     await sleep(300);
@@ -131,7 +167,9 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     expect(failures).toEqual([]);
     expect(partial).toEqual([]);
     expect(await tableComment(app)).toBeNull(); // the live table is the rebuilt one
-    const progress = (await app.app.inject({ method: 'GET', url: '/admin/projections/tracker_export/rebuild', headers: admin })).json() as Record<string, unknown>;
+    const progress = (
+      await app.app.inject({ method: 'GET', url: '/admin/projections/tracker_export/rebuild', headers: admin })
+    ).json() as Record<string, unknown>;
     expect(progress['processed']).toBeGreaterThan(0);
     expect(progress['eventsPerSecond']).toEqual(expect.any(Number));
     const res = await app.app.inject({ method: 'GET', url: '/exports/tracker', headers: reader });
@@ -145,33 +183,63 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
   it('verify reports no difference on a correct table and finds a tampered row, changing nothing', async () => {
     const ok = await app.app.inject({ method: 'POST', url: '/admin/projections/patients/verify', headers: admin });
     expect(ok.json()).toMatchObject({ matches: true, differences: [] });
-    await sql`UPDATE patients SET last_name = 'Tampered' WHERE patient_id = 'rb3'`.execute(app.infrastructure.database.db);
-    const bad = (await app.app.inject({ method: 'POST', url: '/admin/projections/patients/verify', headers: admin })).json() as {
+    await sql`UPDATE patients SET last_name = 'Tampered' WHERE patient_id = 'rb3'`.execute(
+      app.infrastructure.database.db,
+    );
+    const bad = (
+      await app.app.inject({ method: 'POST', url: '/admin/projections/patients/verify', headers: admin })
+    ).json() as {
       matches: boolean;
-      differences: { table: string; onlyLeft: number; onlyRight: number; examplesLeft: { key: object; columns: string[] | null }[] }[];
+      differences: {
+        table: string;
+        onlyLeft: number;
+        onlyRight: number;
+        examplesLeft: { key: object; columns: string[] | null }[];
+      }[];
     };
     expect(bad.matches).toBe(false);
     expect(bad.differences).toEqual([expect.objectContaining({ table: 'patients', onlyLeft: 1, onlyRight: 1 })]);
     // named by key and column, never by value (SPEC §9: no copy of a personal field in a side table)
     expect(bad.differences[0]!.examplesLeft).toEqual([{ key: { patient_id: 'rb3' }, columns: ['last_name'] }]);
     expect(JSON.stringify(bad.differences)).not.toMatch(/Tampered|B3/);
-    const { rows } = await sql<{ last_name: string }>`SELECT last_name FROM patients WHERE patient_id = 'rb3'`.execute(app.infrastructure.database.db);
+    const { rows } = await sql<{ last_name: string }>`SELECT last_name FROM patients WHERE patient_id = 'rb3'`.execute(
+      app.infrastructure.database.db,
+    );
     expect(rows[0]!.last_name).toBe('Tampered'); // verify changed nothing
     await sql`UPDATE patients SET last_name = 'B3' WHERE patient_id = 'rb3'`.execute(app.infrastructure.database.db);
   });
 
   it('rollback swaps the previous tables back (old stages, stale again), and a second rollback swaps forward', async () => {
-    const back = await app.app.inject({ method: 'POST', url: '/admin/projections/tracker_export/rollback', headers: admin });
+    const back = await app.app.inject({
+      method: 'POST',
+      url: '/admin/projections/tracker_export/rollback',
+      headers: admin,
+    });
     expect(back.statusCode).toBe(200);
     expect(await tableComment(app)).toBe('before-rebuild'); // the previous physical table is live again
     expect((await status(app, 'tracker_export')).stale).toBe(true);
     // The runner catches the previous rows up on what happened since the swap.
-    const accepted = await commandClient(app).ok('LogSymptom', { patientId: 'rb0', symptomId: 'neck_pain', severity: 5, loggedAt: new Date(Date.UTC(2026, 6, 1)).toISOString() });
-    const res = await app.app.inject({ method: 'GET', url: '/exports/tracker', headers: { ...reader, 'x-min-position': accepted.position } });
+    const accepted = await commandClient(app).ok('LogSymptom', {
+      patientId: 'rb0',
+      symptomId: 'neck_pain',
+      severity: 5,
+      loggedAt: new Date(Date.UTC(2026, 6, 1)).toISOString(),
+    });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: '/exports/tracker',
+      headers: { ...reader, 'x-min-position': accepted.position },
+    });
     expect(res.statusCode).toBe(200);
-    const rb0 = (res.json() as { items: { user_id?: string; userId?: string; triage_level?: string; triageLevel?: string }[] }).items.find((r) => (r.user_id ?? r.userId) === 'rb0');
+    const rb0 = (
+      res.json() as { items: { user_id?: string; userId?: string; triage_level?: string; triageLevel?: string }[] }
+    ).items.find((r) => (r.user_id ?? r.userId) === 'rb0');
     expect(rb0?.triage_level ?? rb0?.triageLevel).toBe('red_flag');
-    const forward = await app.app.inject({ method: 'POST', url: '/admin/projections/tracker_export/rollback', headers: admin });
+    const forward = await app.app.inject({
+      method: 'POST',
+      url: '/admin/projections/tracker_export/rollback',
+      headers: admin,
+    });
     expect(forward.statusCode).toBe(200);
     expect((await status(app, 'tracker_export')).stale).toBe(false);
     expect(await tableComment(app)).toBeNull();
@@ -180,43 +248,63 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
   }, 60_000);
 
   it('verification catches a corrupted shadow row and refuses the swap', async () => {
-    const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(app.infrastructure.database.db);
+    const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(
+      app.infrastructure.database.db,
+    );
     const projectionAdmin = new ProjectionAdmin({
       opener: keyStoreOpener(app.infrastructure.keyStore),
       db: app.infrastructure.database.db,
       store: app.infrastructure.eventStore,
       projections: allProjections,
-      context: { triageMap: { windowHours: 24, symptoms: {} }, stages: { stages: [], minHoursPerStage: 24, symptomFreeMaxSeverity: 1, regressAtSeverity: 3 } as never },
+      context: {
+        triageMap: { windowHours: 24, symptoms: {} },
+        stages: { stages: [], minHoursPerStage: 24, symptomFreeMaxSeverity: 1, regressAtSeverity: 3 } as never,
+      },
       fingerprintOf: (name) => app.runner.fingerprint(name),
       owner: 'corrupting-test',
       logger: pino({ level: 'silent' }),
     });
     await projectionAdmin.startRebuild('patients', {
       afterBuild: async (shadow) => {
-        await sql`UPDATE ${sql.id(shadow, 'patients')} SET first_name = 'Corrupted' WHERE patient_id = 'rb1'`.execute(app.infrastructure.database.db);
+        await sql`UPDATE ${sql.id(shadow, 'patients')} SET first_name = 'Corrupted' WHERE patient_id = 'rb1'`.execute(
+          app.infrastructure.database.db,
+        );
       },
     });
     await projectionAdmin.settled('patients');
     const progress = await projectionAdmin.progress('patients');
     expect(progress).toMatchObject({ state: 'failed', error: expect.stringMatching(/verification failed/) });
     expect(progress!.differences).toEqual([
-      { table: 'patients', onlyLeft: 1, onlyRight: 1, examplesLeft: [{ key: { patient_id: 'rb1' }, columns: ['first_name'] }], examplesRight: [{ key: { patient_id: 'rb1' }, columns: ['first_name'] }] },
+      {
+        table: 'patients',
+        onlyLeft: 1,
+        onlyRight: 1,
+        examplesLeft: [{ key: { patient_id: 'rb1' }, columns: ['first_name'] }],
+        examplesRight: [{ key: { patient_id: 'rb1' }, columns: ['first_name'] }],
+      },
     ]);
     expect(JSON.stringify(progress!.differences)).not.toMatch(/Corrupted/);
-    const after = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(app.infrastructure.database.db);
+    const after = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM patients t ORDER BY 1`.execute(
+      app.infrastructure.database.db,
+    );
     expect(after.rows).toEqual(before.rows); // the live table is untouched
   }, 60_000);
 
   it('a rebuild killed midway leaves the live tables untouched, and a new rebuild succeeds', async () => {
     const db = app.infrastructure.database.db;
-    const before = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
+    const before = await sql<{
+      row: string;
+    }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
     const make = (owner: string) =>
       new ProjectionAdmin({
         opener: keyStoreOpener(app.infrastructure.keyStore),
         db,
         store: app.infrastructure.eventStore,
         projections: allProjections,
-        context: { triageMap: { windowHours: 24, symptoms: {} }, stages: { stages: [], minHoursPerStage: 24, symptomFreeMaxSeverity: 1, regressAtSeverity: 3 } as never },
+        context: {
+          triageMap: { windowHours: 24, symptoms: {} },
+          stages: { stages: [], minHoursPerStage: 24, symptomFreeMaxSeverity: 1, regressAtSeverity: 3 } as never,
+        },
         fingerprintOf: (name) => app.runner.fingerprint(name),
         owner,
         logger: pino({ level: 'silent' }),
@@ -227,9 +315,13 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     let reached: () => void = () => undefined;
     const midway = new Promise<void>((resolve) => (reached = resolve));
     // The "process" stops dead after a few batches: no cleanup, no more heartbeats.
-    await doomed.startRebuild('symptom_log_export', { afterBatch: async (processed) => (processed >= 20 ? (reached(), new Promise<void>(() => undefined)) : undefined) });
+    await doomed.startRebuild('symptom_log_export', {
+      afterBatch: async (processed) => (processed >= 20 ? (reached(), new Promise<void>(() => undefined)) : undefined),
+    });
     await midway;
-    const after = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
+    const after = await sql<{
+      row: string;
+    }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
     expect(after.rows).toEqual(before.rows);
     const survivor = make('survivor');
     await expect(survivor.startRebuild('symptom_log_export')).rejects.toThrow(/already running/);
@@ -237,7 +329,9 @@ describe('versioned projections: stale, rebuild while traffic flows, verify, rol
     await survivor.startRebuild('symptom_log_export');
     await survivor.settled('symptom_log_export');
     expect(await survivor.progress('symptom_log_export')).toMatchObject({ state: 'swapped' });
-    const rebuilt = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
+    const rebuilt = await sql<{
+      row: string;
+    }>`SELECT to_jsonb(t)::text AS row FROM symptom_log_export t ORDER BY 1`.execute(db);
     expect(rebuilt.rows.length).toBeGreaterThanOrEqual(before.rows.length);
   }, 60_000);
 });

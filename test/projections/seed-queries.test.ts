@@ -42,7 +42,9 @@ type Row = Record<string, unknown>;
 
 /** A row with times as ISO strings and counts as numbers (pg gives bigint as string, PGlite as number). */
 function plain(row: Row): Row {
-  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]));
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
+  );
 }
 
 describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the read tables [%s store]', (topology) => {
@@ -51,7 +53,9 @@ describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the r
 
   async function run(name: keyof typeof SEED_QUERIES, patientId?: string): Promise<Row[]> {
     const text = forPostgres(SEED_QUERIES[name]);
-    const result = await app.infrastructure.database.db.executeQuery<Row>(CompiledQuery.raw(text, patientId === undefined ? [] : [patientId]));
+    const result = await app.infrastructure.database.db.executeQuery<Row>(
+      CompiledQuery.raw(text, patientId === undefined ? [] : [patientId]),
+    );
     return result.rows.map(plain);
   }
 
@@ -64,7 +68,11 @@ describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the r
       eventIds.set(label, accepted.events[0]!.id);
       position = accepted.position;
     };
-    for (const [patientId, firstName] of [['p1', 'Ana'], ['p2', 'Ben'], ['p3', 'Cy']] as const) {
+    for (const [patientId, firstName] of [
+      ['p1', 'Ana'],
+      ['p2', 'Ben'],
+      ['p3', 'Cy'],
+    ] as const) {
       await send(`reg:${patientId}`, 'RegisterPatient', { patientId, firstName, lastName: 'Test' });
     }
     await send('reg:d1', 'RegisterDoctor', { doctorId: 'd1', name: 'Dr Grace Hopper', specialization: 'neurology' });
@@ -74,18 +82,57 @@ describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the r
     await send('assign:p1-d2', 'AssignDoctor', { patientId: 'p1', doctorId: 'd2', assignmentType: 'specialist' });
     await send('end:p1-d2', 'EndDoctorAssignment', { patientId: 'p1', doctorId: 'd2' });
     await send('assign:p2-d1', 'AssignDoctor', { patientId: 'p2', doctorId: 'd1', assignmentType: 'consultant' });
-    const visit = (consultationId: string, patientId: string, doctorId: string, consultationDate: string, status: 'scheduled' | 'completed') =>
-      send(`rec:${consultationId}`, 'RecordConsultation', { consultationId, patientId, doctorId, consultationType: 'in_person', consultationDate, status });
+    const visit = (
+      consultationId: string,
+      patientId: string,
+      doctorId: string,
+      consultationDate: string,
+      status: 'scheduled' | 'completed',
+    ) =>
+      send(`rec:${consultationId}`, 'RecordConsultation', {
+        consultationId,
+        patientId,
+        doctorId,
+        consultationType: 'in_person',
+        consultationDate,
+        status,
+      });
     await visit('k1', 'p1', 'd1', '2025-03-01', 'completed');
     await visit('k2', 'p1', 'd1', '2025-03-15', 'scheduled');
     await send('status:k2', 'ChangeConsultationStatus', { consultationId: 'k2', status: 'completed' });
     await visit('k3', 'p1', 'd3', '2025-03-20', 'scheduled');
     await send('status:k3', 'ChangeConsultationStatus', { consultationId: 'k3', status: 'cancelled' });
     await visit('k4', 'p2', 'd1', '2025-04-02', 'completed');
-    await send('scan:s1', 'UploadScan', { scanId: 's1', patientId: 'p1', fileUri: 's3://s1', sha256: 'c'.repeat(64), sizeBytes: 1, takenAt: '2025-03-02T10:00:00Z' });
-    await send('pred:x1', 'RecordPrediction', { scanId: 's1', predictionId: 'x1', result: 'positive', stage: 4, confidence: 0.8, modelVersion: 'm1' });
-    await send('log:l1', 'LogSymptom', { patientId: 'p1', logId: 'l1', symptomId: 'headache', severity: 5, loggedAt: '2025-05-01T08:00:00Z' });
-    await send('log:l2', 'LogSymptom', { patientId: 'p1', logId: 'l2', symptomId: 'headache', severity: 0, loggedAt: '2025-05-02T09:00:00Z' });
+    await send('scan:s1', 'UploadScan', {
+      scanId: 's1',
+      patientId: 'p1',
+      fileUri: 's3://s1',
+      sha256: 'c'.repeat(64),
+      sizeBytes: 1,
+      takenAt: '2025-03-02T10:00:00Z',
+    });
+    await send('pred:x1', 'RecordPrediction', {
+      scanId: 's1',
+      predictionId: 'x1',
+      result: 'positive',
+      stage: 4,
+      confidence: 0.8,
+      modelVersion: 'm1',
+    });
+    await send('log:l1', 'LogSymptom', {
+      patientId: 'p1',
+      logId: 'l1',
+      symptomId: 'headache',
+      severity: 5,
+      loggedAt: '2025-05-01T08:00:00Z',
+    });
+    await send('log:l2', 'LogSymptom', {
+      patientId: 'p1',
+      logId: 'l2',
+      symptomId: 'headache',
+      severity: 0,
+      loggedAt: '2025-05-02T09:00:00Z',
+    });
     await send('req:r1', 'RequestReport', { reportId: 'r1', patientId: 'p1', reportType: 'summary' });
     await send('start:r1', 'StartReportGeneration', { reportId: 'r1' });
     await send('gen:r1', 'CompleteReport', { reportId: 'r1', reportUri: 's3://r1' });
@@ -96,14 +143,28 @@ describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the r
     await send('req:r4', 'RequestReport', { reportId: 'r4', patientId: 'p2', reportType: 'scan' });
     await send('start:r4', 'StartReportGeneration', { reportId: 'r4' });
 
-    const caughtUp = await waitForPosition(app.infrastructure.database.db, app.infrastructure.eventStore, allProjections, parsePosition(position), 20_000);
+    const caughtUp = await waitForPosition(
+      app.infrastructure.database.db,
+      app.infrastructure.eventStore,
+      allProjections,
+      parsePosition(position),
+      20_000,
+    );
     if (!caughtUp) throw new Error('the projections did not catch up within 20 s');
   });
   afterAll(async () => app?.close());
 
   it('1. patients with stats: PostgreSQL sorts a patient without visits (NULL) first in DESC order', async () => {
     const rows = await run('patientsWithStats');
-    expect(rows.map((r) => [r['patient_id'], r['first_name'], Number(r['total_consultations']), r['last_visit_date'], Number(r['unique_doctors'])])).toEqual([
+    expect(
+      rows.map((r) => [
+        r['patient_id'],
+        r['first_name'],
+        Number(r['total_consultations']),
+        r['last_visit_date'],
+        Number(r['unique_doctors']),
+      ]),
+    ).toEqual([
       ['p3', 'Cy', 0, null, 0],
       ['p2', 'Ben', 1, '2025-04-02T00:00:00.000Z', 1],
       ['p1', 'Ana', 2, '2025-03-15T00:00:00.000Z', 3],
@@ -137,7 +198,10 @@ describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the r
       ].sort(),
     );
     expect(rows.every((r) => r['patient_id'] === 'p1')).toBe(true);
-    expect(rows.find((r) => r['event_type'] === 'stage_changed')).toMatchObject({ event_id: `${eventIds.get('log:l2')}:stage`, event_date: '2025-05-02T09:00:00.000Z' });
+    expect(rows.find((r) => r['event_type'] === 'stage_changed')).toMatchObject({
+      event_id: `${eventIds.get('log:l2')}:stage`,
+      event_date: '2025-05-02T09:00:00.000Z',
+    });
   });
 
   it('3. doctors treating a patient: the active ones, with the seed’s count of the doctor’s consultations over all patients', async () => {
@@ -149,7 +213,11 @@ describe.each<Topology>(['embedded', 'server'])('seed 001 admin queries on the r
       ['d3', 'Dr Ada Byron', 1],
     ]);
     // the API counts only this patient's consultations with each doctor
-    const res = await app.app.inject({ method: 'GET', url: '/patients/p1/doctors?active=true', headers: { authorization: `Bearer ${TEST_KEYS.reader}` } });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: '/patients/p1/doctors?active=true',
+      headers: { authorization: `Bearer ${TEST_KEYS.reader}` },
+    });
     const api = (res.json() as { items: Row[] }).items.map((r) => [r['doctor_id'], r['consultations']]).sort();
     expect(api).toEqual([
       ['d1', 2],

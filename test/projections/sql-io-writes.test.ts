@@ -28,8 +28,13 @@ const tricky: (string | null)[] = [
 ];
 
 async function roundTrip(connection: DatabaseConnection): Promise<(string | null)[]> {
-  const literal = arrayLiteral(tricky.map((v) => [v]), 0);
-  const { rows } = await sql<{ v: string | null }>`SELECT u.v FROM unnest(CAST(${literal} AS text[])) WITH ORDINALITY AS u(v, n) ORDER BY u.n`.execute(connection.db);
+  const literal = arrayLiteral(
+    tricky.map((v) => [v]),
+    0,
+  );
+  const { rows } = await sql<{
+    v: string | null;
+  }>`SELECT u.v FROM unnest(CAST(${literal} AS text[])) WITH ORDINALITY AS u(v, n) ORDER BY u.n`.execute(connection.db);
   return rows.map((r) => r.v);
 }
 
@@ -48,8 +53,26 @@ describe('arrayLiteral: one column bound as one PostgreSQL array literal', () =>
   });
 
   it('picks the column and keeps the row order', () => {
-    expect(arrayLiteral([['a', '1'], [null, '2'], ['c"', null]], 0)).toBe('{"a",NULL,"c\\""}');
-    expect(arrayLiteral([['a', '1'], [null, '2'], ['c"', null]], 1)).toBe('{"1","2",NULL}');
+    expect(
+      arrayLiteral(
+        [
+          ['a', '1'],
+          [null, '2'],
+          ['c"', null],
+        ],
+        0,
+      ),
+    ).toBe('{"a",NULL,"c\\""}');
+    expect(
+      arrayLiteral(
+        [
+          ['a', '1'],
+          [null, '2'],
+          ['c"', null],
+        ],
+        1,
+      ),
+    ).toBe('{"1","2",NULL}');
     expect(arrayLiteral([], 0)).toBe('{}');
   });
 });
@@ -69,21 +92,40 @@ describe('SqlBatchIO writes more rows than one statement takes (WRITE_CHUNK) exa
     await connection.db.transaction().execute((trx) => io.flush(trx));
     io.committed();
   };
-  const rows = async () => (await sql<{ k: string; v: number }>`SELECT k, v FROM chunked_rows ORDER BY k`.execute(connection.db)).rows;
+  const rows = async () =>
+    (await sql<{ k: string; v: number }>`SELECT k, v FROM chunked_rows ORDER BY k`.execute(connection.db)).rows;
 
   it('keeps the first row of a key with `ignore` even when its duplicate falls into a later chunk; puts and deletes span chunks', async () => {
     const n = WRITE_CHUNK * 2 + 3;
     const key = (i: number) => `k${String(i).padStart(6, '0')}`;
     // key 0 again at the very end: a later chunk than its first row
-    await batch((io) => io.insert(table, [...Array.from({ length: n }, (_, i) => ({ k: key(i), v: i })), { k: key(0), v: -1 }], 'ignore'));
+    await batch((io) =>
+      io.insert(table, [...Array.from({ length: n }, (_, i) => ({ k: key(i), v: i })), { k: key(0), v: -1 }], 'ignore'),
+    );
     let stored = await rows();
     expect(stored).toHaveLength(n);
     expect(stored[0]).toEqual({ k: key(0), v: 0 });
     expect(stored.at(-1)).toEqual({ k: key(n - 1), v: n - 1 });
     // every row updated (existence unknown to a fresh cache: upserts), then every other one deleted
-    await batch((io) => io.put(table, Array.from({ length: n }, (_, i) => ({ k: key(i), v: i * 10 }))));
-    await batch((io) => io.delete(table, Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 0).map(key)));
+    await batch((io) =>
+      io.put(
+        table,
+        Array.from({ length: n }, (_, i) => ({ k: key(i), v: i * 10 })),
+      ),
+    );
+    await batch((io) =>
+      io.delete(
+        table,
+        Array.from({ length: n }, (_, i) => i)
+          .filter((i) => i % 2 === 0)
+          .map(key),
+      ),
+    );
     stored = await rows();
-    expect(stored).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 1).map((i) => ({ k: key(i), v: i * 10 })));
+    expect(stored).toEqual(
+      Array.from({ length: n }, (_, i) => i)
+        .filter((i) => i % 2 === 1)
+        .map((i) => ({ k: key(i), v: i * 10 })),
+    );
   }, 60_000);
 });

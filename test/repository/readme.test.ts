@@ -23,7 +23,9 @@ describe('the README and docs of a fresh clone', () => {
     const broken: string[] = [];
     for (const document of documents) {
       const text = readFileSync(join(root, document), 'utf8');
-      const links = [...text.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/i.test(t));
+      const links = [...text.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((t) => !/^[a-z]+:/i.test(t));
       const mdNames = [...text.matchAll(/(?<![\w/.-])((?:\.{1,2}\/|[\w-]+\/)*[\w.-]+\.md)\b/g)].map((m) => m[1]!);
       for (const target of new Set([...links, ...mdNames])) {
         const path = resolveTarget(document, target);
@@ -36,7 +38,9 @@ describe('the README and docs of a fresh clone', () => {
 
   it('lists every top-level folder in its layout section', () => {
     const layout = readme.slice(readme.indexOf('## Layout'));
-    const folders = [...new Set(tracked.filter((path) => path.includes('/')).map((path) => path.slice(0, path.indexOf('/'))))];
+    const folders = [
+      ...new Set(tracked.filter((path) => path.includes('/')).map((path) => path.slice(0, path.indexOf('/')))),
+    ];
     expect(folders.filter((folder) => !layout.includes(`\`${folder}/`))).toEqual([]);
   });
 

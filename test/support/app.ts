@@ -46,7 +46,11 @@ export const TEST_DATA_KEY = Buffer.alloc(32, 0x5c).toString('base64');
  * The real app, on PGlite in a temp DATA_DIR or on a fresh database of the test server.
  * Requests go through Fastify's inject (the full HTTP pipeline, no socket).
  */
-export async function startTestApp(topology: Topology, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  topology: Topology,
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-test-'));
   let dbName: string | null = null;
   let databaseUrl: string | undefined = options.besides?.config.databaseUrl;
@@ -69,8 +73,13 @@ export async function startTestApp(topology: Topology, env: Record<string, strin
     ...env,
   });
   const lines = options.logLines;
-  const logger = lines ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) : pino({ level: 'silent' });
-  const running = await createApp(config, logger, { appendHooks: options.appendHooks, print: lines ? (text) => void lines.push(text) : undefined });
+  const logger = lines
+    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: 'silent' });
+  const running = await createApp(config, logger, {
+    appendHooks: options.appendHooks,
+    print: lines ? (text) => void lines.push(text) : undefined,
+  });
   await running.app.getHttpAdapter().getInstance().ready();
   return {
     ...running,

@@ -28,7 +28,8 @@ export function collect(subscription: Subscription, count = Number.POSITIVE_INFI
       while (events.length < n) {
         if (failure) throw failure;
         if (stopped) throw new Error(`subscription stopped after ${events.length} of ${n} events`);
-        if (Date.now() > deadline) throw new Error(`subscription delivered ${events.length} of ${n} events in ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`subscription delivered ${events.length} of ${n} events in ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },

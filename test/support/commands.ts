@@ -90,7 +90,11 @@ export function commandClient(app: TestApp, key: string | null = TEST_KEYS.servi
   }
 
   /** Sends a command that must succeed; throws with the problem otherwise (for test set-up). */
-  async function ok<N extends CommandName>(name: N, body: CommandBody<N>, headers: Record<string, string> = {}): Promise<Accepted> {
+  async function ok<N extends CommandName>(
+    name: N,
+    body: CommandBody<N>,
+    headers: Record<string, string> = {},
+  ): Promise<Accepted> {
     const res = await send(name, body, headers);
     if (res.status !== 201) throw new Error(`set-up ${name} answered ${res.status}: ${res.raw}`);
     return res.body as Accepted;
@@ -103,9 +107,18 @@ export type CommandClient = ReturnType<typeof commandClient>;
 
 /** Valid bodies, built from the ids they need: the smallest body each command accepts. */
 export const bodies = {
-  patient: (patientId: string): CommandBody<'RegisterPatient'> => ({ patientId, firstName: 'Ada', lastName: 'Lovelace' }),
+  patient: (patientId: string): CommandBody<'RegisterPatient'> => ({
+    patientId,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+  }),
   doctor: (doctorId: string): CommandBody<'RegisterDoctor'> => ({ doctorId, name: 'Dr Grace Hopper' }),
-  consultation: (consultationId: string, patientId: string, doctorId: string, status: 'scheduled' | 'completed' = 'scheduled'): CommandBody<'RecordConsultation'> => ({
+  consultation: (
+    consultationId: string,
+    patientId: string,
+    doctorId: string,
+    status: 'scheduled' | 'completed' = 'scheduled',
+  ): CommandBody<'RecordConsultation'> => ({
     consultationId,
     patientId,
     doctorId,
@@ -127,7 +140,11 @@ export const bodies = {
     confidence: 0.9,
     modelVersion: 'pd-net-1.0',
   }),
-  report: (reportId: string, patientId: string): CommandBody<'RequestReport'> => ({ reportId, patientId, reportType: 'weekly_summary' }),
+  report: (reportId: string, patientId: string): CommandBody<'RequestReport'> => ({
+    reportId,
+    patientId,
+    reportType: 'weekly_summary',
+  }),
   session: (sessionId: string, playerId: string): CommandBody<'StartSession'> => ({
     sessionId,
     playerId,

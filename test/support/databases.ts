@@ -15,7 +15,10 @@ export function withApplicationName(url: string, applicationName: string): strin
 }
 
 /** Runs one statement on a short-lived admin connection to the test server. */
-export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []) {
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+) {
   const client = new pg.Client({ connectionString: testDatabaseUrl });
   await client.connect();
   try {
@@ -31,6 +34,8 @@ export async function terminateConnections(applicationName: string): Promise<num
     `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
     [applicationName],
   );
-  await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+  await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
+    applicationName,
+  ]);
   return rows.length;
 }

@@ -22,7 +22,13 @@ export type Schema = {
 };
 
 export type OpenApiDocument = {
-  paths: Record<string, Record<string, { parameters?: ({ $ref: string } | Parameter)[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: ({ $ref: string } | Parameter)[]; requestBody?: { content: Record<string, { schema: Schema }> } }
+    >
+  >;
   components: { schemas: Record<string, Schema>; parameters?: Record<string, Parameter> };
 };
 
@@ -46,14 +52,27 @@ export function resolve(doc: OpenApiDocument, schema: Schema): Schema {
   return s;
 }
 
-export function parameters(doc: OpenApiDocument, operation: { parameters?: ({ $ref: string } | Parameter)[] }): Parameter[] {
-  return (operation.parameters ?? []).map((p) => ('$ref' in p ? doc.components.parameters![p.$ref.replace('#/components/parameters/', '')]! : p));
+export function parameters(
+  doc: OpenApiDocument,
+  operation: { parameters?: ({ $ref: string } | Parameter)[] },
+): Parameter[] {
+  return (operation.parameters ?? []).map((p) =>
+    '$ref' in p ? doc.components.parameters![p.$ref.replace('#/components/parameters/', '')]! : p,
+  );
 }
 
 const typeOf = (s: Schema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 
 /** Strings tried, in order, for a pattern: the first one it accepts is used. */
-const patternCandidates = ['fz-1', '2025-03-01', '2025-03-01T10:00:00Z', 'a'.repeat(64), 'headache', 'pending', 'ada@example.org'];
+const patternCandidates = [
+  'fz-1',
+  '2025-03-01',
+  '2025-03-01T10:00:00Z',
+  'a'.repeat(64),
+  'headache',
+  'pending',
+  'ada@example.org',
+];
 
 /** A value the schema accepts (required properties only). */
 export function validValue(doc: OpenApiDocument, schema: Schema): unknown {

@@ -9,7 +9,13 @@ export function expectProblem(res: Reply, status: number, code: string): Problem
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   const problem = res.body as ProblemBody;
-  expect(problem).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(problem).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   expect(res.raw).not.toMatch(/at .+\.(ts|js):\d+|ZodError|SELECT|stack/);
   return problem;
 }

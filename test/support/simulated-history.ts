@@ -3,7 +3,14 @@ import { commandRegistry, type CommandName } from '../../libs/domain/commands.js
 import type { DomainEvent } from '../../libs/domain/shared/decider.js';
 import type { EventStore, EventToAppend } from '../../libs/event-store/index.js';
 
-const symptoms = ['headache', 'dizziness', 'nausea_or_vomiting', 'neck_pain', 'fatigue_or_low_energy', 'balance_problems'];
+const symptoms = [
+  'headache',
+  'dizziness',
+  'nausea_or_vomiting',
+  'neck_pain',
+  'fatigue_or_low_energy',
+  'balance_problems',
+];
 
 /** A small deterministic PRNG (mulberry32), so a history can be regenerated exactly. */
 function prng(seed: number) {
@@ -38,7 +45,9 @@ export async function appendSimulatedHistory(
 
   const run = (name: CommandName, body: object) => {
     const prepared = commandRegistry[name].prepare(body);
-    const facts = Object.fromEntries(prepared.requires.map((r) => [r.fact, (streams.get(r.streamId)?.length ?? 0) > 0]));
+    const facts = Object.fromEntries(
+      prepared.requires.map((r) => [r.fact, (streams.get(r.streamId)?.length ?? 0) > 0]),
+    );
     const now = new Date((clock += 60_000));
     const decided = prepared.decide(streams.get(prepared.streamId) ?? [], {
       now,
@@ -53,7 +62,14 @@ export async function appendSimulatedHistory(
         id: randomUUID(),
         type: e.type,
         data: { ...e.data },
-        metadata: { actor: { id: 'sim000000000', role: 'service' }, correlationId: randomUUID(), causationId: randomUUID(), commandName: name, occurredAt: e.occurredAt.toISOString(), schemaVersion: 1 },
+        metadata: {
+          actor: { id: 'sim000000000', role: 'service' },
+          correlationId: randomUUID(),
+          causationId: randomUUID(),
+          commandName: name,
+          occurredAt: e.occurredAt.toISOString(),
+          schemaVersion: 1,
+        },
       });
       count++;
     }
@@ -62,18 +78,53 @@ export async function appendSimulatedHistory(
   const day = (d: number) => new Date(base + d * 86_400_000).toISOString().slice(0, 10);
   const at = (hours: number) => new Date(base + hours * 3_600_000).toISOString();
 
-  for (let d = 0; d < 5; d++) run('RegisterDoctor', { doctorId: `d${d}`, name: `Dr ${d}`, specialization: 'neurology' });
+  for (let d = 0; d < 5; d++)
+    run('RegisterDoctor', { doctorId: `d${d}`, name: `Dr ${d}`, specialization: 'neurology' });
   for (let i = 0; i < options.patients; i++) {
     const p = `p${i}`;
     const doctor = `d${i % 5}`;
-    run('RegisterPatient', { patientId: p, firstName: `First${i}`, lastName: `Last${i}`, ageGroup: i % 2 ? 'U18' : 'Senior', sportType: 'football', teamId: `t${i % 3}` });
+    run('RegisterPatient', {
+      patientId: p,
+      firstName: `First${i}`,
+      lastName: `Last${i}`,
+      ageGroup: i % 2 ? 'U18' : 'Senior',
+      sportType: 'football',
+      teamId: `t${i % 3}`,
+    });
     run('AssignDoctor', { patientId: p, doctorId: doctor, assignmentType: 'primary' });
-    run('RecordConsultation', { consultationId: `c${i}`, patientId: p, doctorId: doctor, consultationType: 'in_person', consultationDate: day(i % 20), fee: 50.5 });
-    run('RecordConsultation', { consultationId: `cs${i}`, patientId: p, doctorId: `d${(i + 1) % 5}`, consultationType: 'follow_up', consultationDate: day(30 + (i % 5)), status: 'scheduled' });
+    run('RecordConsultation', {
+      consultationId: `c${i}`,
+      patientId: p,
+      doctorId: doctor,
+      consultationType: 'in_person',
+      consultationDate: day(i % 20),
+      fee: 50.5,
+    });
+    run('RecordConsultation', {
+      consultationId: `cs${i}`,
+      patientId: p,
+      doctorId: `d${(i + 1) % 5}`,
+      consultationType: 'follow_up',
+      consultationDate: day(30 + (i % 5)),
+      status: 'scheduled',
+    });
     run('ChangeConsultationStatus', { consultationId: `cs${i}`, status: random() < 0.5 ? 'completed' : 'cancelled' });
-    run('UploadScan', { scanId: `s${i}`, patientId: p, fileUri: `s3://scans/${i}.nii`, sha256: 'a'.repeat(64), sizeBytes: 1000 + i });
+    run('UploadScan', {
+      scanId: `s${i}`,
+      patientId: p,
+      fileUri: `s3://scans/${i}.nii`,
+      sha256: 'a'.repeat(64),
+      sizeBytes: 1000 + i,
+    });
     const positive = random() < 0.4;
-    run('RecordPrediction', { scanId: `s${i}`, predictionId: `pr${i}`, result: positive ? 'positive' : 'negative', ...(positive ? { stage: i % 6 } : {}), confidence: 0.9, modelVersion: 'm1' });
+    run('RecordPrediction', {
+      scanId: `s${i}`,
+      predictionId: `pr${i}`,
+      result: positive ? 'positive' : 'negative',
+      ...(positive ? { stage: i % 6 } : {}),
+      confidence: 0.9,
+      modelVersion: 'm1',
+    });
     run('RequestReport', { reportId: `r${i}`, patientId: p, reportType: 'summary' });
     run('StartReportGeneration', { reportId: `r${i}` });
     if (random() < 0.3) {
@@ -83,13 +134,29 @@ export async function appendSimulatedHistory(
     run('CompleteReport', { reportId: `r${i}`, reportUri: `s3://reports/${i}.pdf` });
     for (let l = 0; l < options.logsPerPatient; l++) {
       const hours = l * (6 + Math.floor(random() * 30));
-      run('LogSymptom', { patientId: p, symptomId: symptoms[Math.floor(random() * symptoms.length)], severity: Math.floor(random() * 7), loggedAt: at(hours), logId: `l${i}-${l}` });
+      run('LogSymptom', {
+        patientId: p,
+        symptomId: symptoms[Math.floor(random() * symptoms.length)],
+        severity: Math.floor(random() * 7),
+        loggedAt: at(hours),
+        logId: `l${i}-${l}`,
+      });
     }
     run('StartSession', { sessionId: `se${i}`, playerId: p, sessionType: 'training', startTime: at(i) });
-    run('CompleteSession', { sessionId: `se${i}`, endTime: at(i + 1.5), kpis: { max_speed_kmh: 20 + (i % 10), passes: 30 + i, pass_accuracy: 80 } });
+    run('CompleteSession', {
+      sessionId: `se${i}`,
+      endTime: at(i + 1.5),
+      kpis: { max_speed_kmh: 20 + (i % 10), passes: 30 + i, pass_accuracy: 80 },
+    });
     if (options.eraseEvery && i % options.eraseEvery === 1) {
       run('ErasePatient', { patientId: p, reason: `request ${i}` });
-      run('LogSymptom', { patientId: p, symptomId: 'headache', severity: 1, loggedAt: at(24 * 60), logId: `l${i}-after` });
+      run('LogSymptom', {
+        patientId: p,
+        symptomId: 'headache',
+        severity: 1,
+        loggedAt: at(24 * 60),
+        logId: `l${i}-after`,
+      });
     }
   }
   // Interleave streams like live traffic: append in rounds of a few events per stream.

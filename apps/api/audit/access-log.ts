@@ -38,7 +38,14 @@ const migrations: Record<string, Migration> = {
 };
 
 /** One read of patient data. */
-export type AccessRecord = { keyId: string; role: string; method: string; endpoint: string; patientId: string | null; status: number };
+export type AccessRecord = {
+  keyId: string;
+  role: string;
+  method: string;
+  endpoint: string;
+  patientId: string | null;
+  status: number;
+};
 
 /** A recorded read, as auditors page through them. */
 export type AccessEntry = AccessRecord & { id: string; at: string };
@@ -61,9 +68,22 @@ export class AccessLog {
    * the numeric id (ids are given in commit order, see {@link ACCESS_LOCK_CLASS}), so paging with
    * `nextCursor` returns every entry exactly once.
    */
-  async page(options: { after?: string; patientId?: string; limit: number }): Promise<{ items: AccessEntry[]; nextCursor: string | null }> {
+  async page(options: {
+    after?: string;
+    patientId?: string;
+    limit: number;
+  }): Promise<{ items: AccessEntry[]; nextCursor: string | null }> {
     // The text copy of the id has its own name: `ORDER BY id` would sort that text ('10' < '9').
-    const { rows } = await sql<{ entry_id: string; at: Date | string; key_id: string; role: string; method: string; endpoint: string; patient_id: string | null; status: number }>`
+    const { rows } = await sql<{
+      entry_id: string;
+      at: Date | string;
+      key_id: string;
+      role: string;
+      method: string;
+      endpoint: string;
+      patient_id: string | null;
+      status: number;
+    }>`
       SELECT a.id::text AS entry_id, a.at, a.key_id, a.role, a.method, a.endpoint, a.patient_id, a.status FROM ${table} a
       WHERE a.id > ${options.after ?? '0'}::bigint ${options.patientId ? sql`AND a.patient_id = ${options.patientId}` : sql``}
       ORDER BY a.id LIMIT ${options.limit + 1}`.execute(this.db);

@@ -19,7 +19,14 @@ export function concernsPatient(event: StoredEvent, patientId: string): boolean 
  * The events are decrypted as they read now, so an erased patient's fields are `null` at every
  * `at`, also before the erasure (SPEC §9).
  */
-export async function patientAsOf(readModels: ReadModels, store: EventStore, opener: EventOpener, context: ProjectionContext, patientId: string, at: Date) {
+export async function patientAsOf(
+  readModels: ReadModels,
+  store: EventStore,
+  opener: EventOpener,
+  context: ProjectionContext,
+  patientId: string,
+  at: Date,
+) {
   const projections = readModels.projections.filter((p) => (AS_OF_PROJECTIONS as readonly string[]).includes(p.name));
   return withScratchReplay(
     readModels.db,
@@ -30,8 +37,12 @@ export async function patientAsOf(readModels: ReadModels, store: EventStore, ope
     (e) => e.recordedAt <= at && concernsPatient(e, patientId),
     async (schema) => {
       const rows = async (table: string, order = sql``) =>
-        (await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(schema, table)} t
-          WHERE ${sql.ref(table === 'tracker_export' ? 'user_id' : 'patient_id')} = ${patientId} ${order}`.execute(readModels.db)).rows.map((r) => r.row);
+        (
+          await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(schema, table)} t
+          WHERE ${sql.ref(table === 'tracker_export' ? 'user_id' : 'patient_id')} = ${patientId} ${order}`.execute(
+            readModels.db,
+          )
+        ).rows.map((r) => r.row);
       return {
         patientId,
         at: at.toISOString(),

@@ -23,9 +23,15 @@ export function auditView(e: OpenedEvent) {
 }
 
 /** Auditors' views of stored events: opened (decrypted) once per page; undecryptable ones logged by id. */
-export async function openedViews(events: readonly StoredEvent[], opener: EventOpener, logger: { warn(obj: object, msg: string): void }) {
+export async function openedViews(
+  events: readonly StoredEvent[],
+  opener: EventOpener,
+  logger: { warn(obj: object, msg: string): void },
+) {
   const opened = await opener.open(events);
-  for (const e of opened) if (e.undecryptable) logger.warn({ eventId: e.id, reason: e.undecryptable.reason }, 'an event in the audit history does not decrypt');
+  for (const e of opened)
+    if (e.undecryptable)
+      logger.warn({ eventId: e.id, reason: e.undecryptable.reason }, 'an event in the audit history does not decrypt');
   return opened.map(auditView);
 }
 
@@ -49,7 +55,7 @@ export async function filteredEvents(
   let from: 'start' | bigint = after ? parsePosition(after) : 'start';
   const chosen: StoredEvent[] = [];
   let nextCursor: string | null = null;
-  scan: for (let scanned = 0; ; ) {
+  scan: for (let scanned = 0; ;) {
     if (scanned >= SCAN_LIMIT) {
       nextCursor = from === 'start' ? null : positionToString(from);
       break;

@@ -7,7 +7,13 @@ const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 
 const position: JsonSchema = { type: 'string', pattern: '^[0-9]+$' };
 const row: JsonSchema = { type: 'object', description: 'A read-table row as the table holds it (snake_case columns).' };
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
-const query = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'query', required: false, description, schema });
+const query = (name: string, description: string, schema: JsonSchema) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
 const limit = query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 500, default: 100 });
 
 /** Component schemas of the audit endpoints. */
@@ -23,7 +29,11 @@ export const auditOpenApiSchemas: Record<string, JsonSchema> = {
       type: { type: 'string' },
       recordedAt: { type: 'string', format: 'date-time' },
       data: { type: 'object' },
-      metadata: { type: 'object', description: '`actor { id, role }`, `correlationId`, `causationId`, `commandName`, `occurredAt`, `schemaVersion`.' },
+      metadata: {
+        type: 'object',
+        description:
+          '`actor { id, role }`, `correlationId`, `causationId`, `commandName`, `occurredAt`, `schemaVersion`.',
+      },
       hash: nullable({ type: 'string', description: 'SHA-256 chained to the previous event of the stream.' }),
     },
     required: ['position', 'streamId', 'revision', 'id', 'type', 'recordedAt', 'data', 'metadata', 'hash'],
@@ -80,11 +90,20 @@ export const auditOpenApiSchemas: Record<string, JsonSchema> = {
 
 const page = (item: string): JsonSchema => ({
   type: 'object',
-  properties: { items: { type: 'array', items: schemaRef(item) }, nextCursor: nullable({ type: 'string', description: 'Pass as `after` for the next page; null on the last.' }) },
+  properties: {
+    items: { type: 'array', items: schemaRef(item) },
+    nextCursor: nullable({ type: 'string', description: 'Pass as `after` for the next page; null on the last.' }),
+  },
   required: ['items', 'nextCursor'],
 });
 
-function operation(operationId: string, summary: string, schema: JsonSchema, parameters: unknown[], errors: Parameters<typeof problemResponses>) {
+function operation(
+  operationId: string,
+  summary: string,
+  schema: JsonSchema,
+  parameters: unknown[],
+  errors: Parameters<typeof problemResponses>,
+) {
   return {
     get: {
       operationId,
@@ -102,8 +121,20 @@ export const auditOpenApiPaths: Record<string, PathItem> = {
   '/audit/streams/{streamId}': operation(
     'getAuditStream',
     'Every event of one stream with its metadata and hash, in order',
-    { type: 'object', properties: { streamId: { type: 'string' }, events: { type: 'array', items: schemaRef('AuditEvent') } }, required: ['streamId', 'events'] },
-    [{ name: 'streamId', in: 'path', required: true, description: 'e.g. `patient-p1`.', schema: { type: 'string', maxLength: 200 } }],
+    {
+      type: 'object',
+      properties: { streamId: { type: 'string' }, events: { type: 'array', items: schemaRef('AuditEvent') } },
+      required: ['streamId', 'events'],
+    },
+    [
+      {
+        name: 'streamId',
+        in: 'path',
+        required: true,
+        description: 'e.g. `patient-p1`.',
+        schema: { type: 'string', maxLength: 200 },
+      },
+    ],
     [401, 403, 404, 503],
   ),
   '/audit/events': operation(
@@ -126,16 +157,32 @@ export const auditOpenApiPaths: Record<string, PathItem> = {
     schemaRef('PatientAsOf'),
     [
       { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: ID_PATTERN.source } },
-      { name: 'at', in: 'query', required: true, description: 'ISO-8601 time with offset.', schema: { type: 'string', format: 'date-time' } },
+      {
+        name: 'at',
+        in: 'query',
+        required: true,
+        description: 'ISO-8601 time with offset.',
+        schema: { type: 'string', format: 'date-time' },
+      },
     ],
     [400, 401, 403, 404, 503],
   ),
-  '/audit/integrity': operation('checkIntegrity', 'Walks every stream’s hash chain: altered, removed or reordered events', schemaRef('IntegrityReport'), [], [401, 403, 503]),
+  '/audit/integrity': operation(
+    'checkIntegrity',
+    'Walks every stream’s hash chain: altered, removed or reordered events',
+    schemaRef('IntegrityReport'),
+    [],
+    [401, 403, 503],
+  ),
   '/audit/access': operation(
     'listAccess',
     'Who read which patient’s data, oldest first',
     page('AccessEntry'),
-    [query('patientId', 'Only reads of this patient.', { type: 'string', pattern: ID_PATTERN.source }), query('after', 'The `nextCursor` of the previous page.', { type: 'string', pattern: '^[0-9]{1,19}$' }), limit],
+    [
+      query('patientId', 'Only reads of this patient.', { type: 'string', pattern: ID_PATTERN.source }),
+      query('after', 'The `nextCursor` of the previous page.', { type: 'string', pattern: '^[0-9]{1,19}$' }),
+      limit,
+    ],
     [400, 401, 403, 503],
   ),
 };

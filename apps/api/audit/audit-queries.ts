@@ -23,7 +23,10 @@ export const asOfQuery = z.object({ at: time }).strict();
 /** `GET /audit/access` query parameters. */
 export const accessQuery = z
   .object({
-    after: z.string().regex(/^[0-9]{1,19}$/, 'must be a cursor from nextCursor').optional(),
+    after: z
+      .string()
+      .regex(/^[0-9]{1,19}$/, 'must be a cursor from nextCursor')
+      .optional(),
     patientId: z.string().regex(ID_PATTERN, 'must be a patient id').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
@@ -36,12 +39,17 @@ export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
   throw new BadRequest(
     'invalid query parameters',
     parsed.error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: k, message: 'unknown parameter' })) : [{ path: i.path.join('.'), message: i.message }],
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ path: k, message: 'unknown parameter' }))
+        : [{ path: i.path.join('.'), message: i.message }],
     ),
   );
 }
 
 /** 400 unless `id` is a valid id. */
 export function checkId(id: string, path = 'id'): void {
-  if (!ID_PATTERN.test(id)) throw new BadRequest('invalid id', [{ path, message: 'must be 1-64 letters, digits or _ . : - starting with a letter or digit' }]);
+  if (!ID_PATTERN.test(id))
+    throw new BadRequest('invalid id', [
+      { path, message: 'must be 1-64 letters, digits or _ . : - starting with a letter or digit' },
+    ]);
 }

@@ -47,11 +47,19 @@ export class AuditController {
   @Get('events')
   async events(@Query() query: unknown) {
     const q = parseQuery(auditEventsQuery, query);
-    const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
+    const types = q.type
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     return filteredEvents(
       this.store,
       (events) => openedViews(events, this.opener, this.logger),
-      { types: types?.length ? types : undefined, actor: q.actor, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+      {
+        types: types?.length ? types : undefined,
+        actor: q.actor,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+      },
       q.after,
       q.limit,
     );

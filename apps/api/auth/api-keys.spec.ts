@@ -34,7 +34,9 @@ describe('parseApiKeys (API_KEYS)', () => {
     const shortKey = 'short-secret-23-chars-xx'.slice(0, 23);
     const error = errorOf(() => parseApiKeys(`service:${serviceKey},reader:${shortKey}`));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.problems).toEqual([{ variable: 'API_KEYS', message: 'entry 2: the key is shorter than 24 characters' }]);
+    expect(error.problems).toEqual([
+      { variable: 'API_KEYS', message: 'entry 2: the key is shorter than 24 characters' },
+    ]);
     expect(error.message).not.toContain(shortKey);
   });
 
@@ -53,7 +55,9 @@ describe('parseApiKeys (API_KEYS)', () => {
   });
 
   it('rejects the same key given twice and an empty list', () => {
-    expect(errorOf(() => parseApiKeys(`service:${serviceKey},admin:${serviceKey}`)).problems[0]?.message).toBe('entry 2: repeats the key of entry 1');
+    expect(errorOf(() => parseApiKeys(`service:${serviceKey},admin:${serviceKey}`)).problems[0]?.message).toBe(
+      'entry 2: repeats the key of entry 1',
+    );
     expect(errorOf(() => parseApiKeys(' , ')).problems[0]?.message).toBe('holds no role:key pair');
   });
 });
@@ -71,14 +75,22 @@ describe('parseApiKeysFile (API_KEYS_FILE)', () => {
     const text = `# keys\nservice:${hex(serviceKey)}\nreader:abc123\nroot:${hex(readerKey)}\nno colon here\n`;
     const error = errorOf(() => parseApiKeysFile(text));
     expect(error.problems).toEqual([
-      { variable: 'API_KEYS_FILE', message: 'line 3: expected 64 hex characters (the SHA-256 of the key) after the role' },
-      { variable: 'API_KEYS_FILE', message: 'line 4: unknown role (expected one of service, reader, admin, auditor, metrics)' },
+      {
+        variable: 'API_KEYS_FILE',
+        message: 'line 3: expected 64 hex characters (the SHA-256 of the key) after the role',
+      },
+      {
+        variable: 'API_KEYS_FILE',
+        message: 'line 4: unknown role (expected one of service, reader, admin, auditor, metrics)',
+      },
       { variable: 'API_KEYS_FILE', message: 'line 5: expected role:sha256-hex-of-key' },
     ]);
   });
 
   it('rejects a file that lists no key', () => {
-    expect(errorOf(() => parseApiKeysFile('# nothing yet\n\n')).problems[0]?.message).toBe('the file lists no role:sha256 line');
+    expect(errorOf(() => parseApiKeysFile('# nothing yet\n\n')).problems[0]?.message).toBe(
+      'the file lists no role:sha256 line',
+    );
   });
 });
 
@@ -107,7 +119,11 @@ describe('loadKeyRing from configuration', () => {
   });
 
   it('reports a missing API_KEYS_FILE and a configuration with both variables', async () => {
-    await expect(loadKeyRing({ apiKeysFile: join(dataDir, 'absent.txt'), dataDir }, silent)).rejects.toThrow(/API_KEYS_FILE: cannot read .*absent\.txt \(ENOENT\)/);
-    await expect(loadKeyRing({ apiKeys: `service:${serviceKey}`, apiKeysFile: 'x', dataDir }, silent)).rejects.toThrow('set API_KEYS or API_KEYS_FILE, not both');
+    await expect(loadKeyRing({ apiKeysFile: join(dataDir, 'absent.txt'), dataDir }, silent)).rejects.toThrow(
+      /API_KEYS_FILE: cannot read .*absent\.txt \(ENOENT\)/,
+    );
+    await expect(loadKeyRing({ apiKeys: `service:${serviceKey}`, apiKeysFile: 'x', dataDir }, silent)).rejects.toThrow(
+      'set API_KEYS or API_KEYS_FILE, not both',
+    );
   });
 });

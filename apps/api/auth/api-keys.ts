@@ -43,7 +43,8 @@ export function parseApiKeys(text: string): KeyHash[] {
     const key = entry.slice(colon + 1).trim();
     if (!isRole(role)) return void problems.push(`${at}: ${unknownRole}`);
     if (/\s/.test(key)) return void problems.push(`${at}: the key contains whitespace`);
-    if (key.length < MIN_KEY_LENGTH) return void problems.push(`${at}: the key is shorter than ${MIN_KEY_LENGTH} characters`);
+    if (key.length < MIN_KEY_LENGTH)
+      return void problems.push(`${at}: the key is shorter than ${MIN_KEY_LENGTH} characters`);
     const sha256 = hashKey(key);
     const first = seen.get(sha256.toString('hex'));
     if (first !== undefined) return void problems.push(`${at}: repeats the key of entry ${first}`);
@@ -74,9 +75,13 @@ export function parseApiKeysFile(text: string): KeyHash[] {
     const colon = line.indexOf(':');
     if (colon < 0) return void problems.push(`${at}: expected role:sha256-hex-of-key`);
     const role = line.slice(0, colon).trim();
-    const hex = line.slice(colon + 1).trim().toLowerCase();
+    const hex = line
+      .slice(colon + 1)
+      .trim()
+      .toLowerCase();
     if (!isRole(role)) return void problems.push(`${at}: ${unknownRole}`);
-    if (!SHA256_HEX.test(hex)) return void problems.push(`${at}: expected 64 hex characters (the SHA-256 of the key) after the role`);
+    if (!SHA256_HEX.test(hex))
+      return void problems.push(`${at}: expected 64 hex characters (the SHA-256 of the key) after the role`);
     const first = seen.get(hex);
     if (first !== undefined) return void problems.push(`${at}: repeats the hash of line ${first}`);
     seen.set(hex, index + 1);
@@ -116,7 +121,8 @@ export async function loadKeyRing(
   if (config.apiKeys !== undefined && config.apiKeysFile !== undefined) {
     throw new ApiKeyConfigError('API_KEYS', ['set API_KEYS or API_KEYS_FILE, not both']);
   }
-  if (config.apiKeys !== undefined) return { keyRing: new KeyRing(parseApiKeys(config.apiKeys)), source: 'API_KEYS', generated: [] };
+  if (config.apiKeys !== undefined)
+    return { keyRing: new KeyRing(parseApiKeys(config.apiKeys)), source: 'API_KEYS', generated: [] };
   if (config.apiKeysFile !== undefined) {
     return { keyRing: new KeyRing(await readKeysFile(config.apiKeysFile)), source: 'API_KEYS_FILE', generated: [] };
   }

@@ -17,7 +17,14 @@ export const authOpenApiPaths: Record<string, PathItem> = {
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { keyId: { type: 'string', pattern: '^[0-9a-f]{12}$', description: 'First 12 hex characters of the key’s SHA-256: the actor id in events.' }, role: { enum: [...ROLES] } },
+                properties: {
+                  keyId: {
+                    type: 'string',
+                    pattern: '^[0-9a-f]{12}$',
+                    description: 'First 12 hex characters of the key’s SHA-256: the actor id in events.',
+                  },
+                  role: { enum: [...ROLES] },
+                },
                 required: ['keyId', 'role'],
                 additionalProperties: false,
               },

@@ -23,7 +23,10 @@ export type AuthThrottle = {
  * @example
  * const throttle = await createAuthThrottle(adapter.getInstance(), { maxFailures: 10 });
  */
-export async function createAuthThrottle(fastify: FastifyInstance, options: { maxFailures: number }): Promise<AuthThrottle> {
+export async function createAuthThrottle(
+  fastify: FastifyInstance,
+  options: { maxFailures: number },
+): Promise<AuthThrottle> {
   await fastify.register(rateLimit, { global: false });
   const limiter = fastify.createRateLimit({
     max: options.maxFailures,

@@ -71,7 +71,9 @@ const FAILURE_LIMIT = 20;
 
 describe('AuthGuard through a Nest app on Fastify', () => {
   let app: NestFastifyApplication;
-  const ring = new KeyRing(Object.entries(keys).map(([role, key]) => ({ role: role as keyof typeof keys, sha256: hashKey(key) })));
+  const ring = new KeyRing(
+    Object.entries(keys).map(([role, key]) => ({ role: role as keyof typeof keys, sha256: hashKey(key) })),
+  );
 
   beforeAll(async () => {
     const adapter = new FastifyAdapter();
@@ -87,7 +89,8 @@ describe('AuthGuard through a Nest app on Fastify', () => {
   });
   afterAll(async () => app?.close());
 
-  const get = (url: string, authorization?: string) => app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
+  const get = (url: string, authorization?: string) =>
+    app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
 
   it('leaves a route without @Roles open', async () => {
     const res = await get('/health');
@@ -104,12 +107,19 @@ describe('AuthGuard through a Nest app on Fastify', () => {
   });
 
   it('answers 401 for an unknown key, a key without the Bearer scheme and an empty Bearer', async () => {
-    for (const authorization of ['Bearer ct_reader_not-a-known-key-at-all', keys.reader, `Basic ${keys.reader}`, 'Bearer ']) {
+    for (const authorization of [
+      'Bearer ct_reader_not-a-known-key-at-all',
+      keys.reader,
+      `Basic ${keys.reader}`,
+      'Bearer ',
+    ]) {
       const res = await get('/patients', authorization);
       expect([authorization, res.statusCode]).toEqual([authorization, 401]);
       expect(res.json()).toMatchObject({ status: 401, code: 'unauthorized' });
     }
-    expect((await get('/patients', 'Bearer ct_reader_not-a-known-key-at-all')).headers['www-authenticate']).toMatch(/error="invalid_token"/);
+    expect((await get('/patients', 'Bearer ct_reader_not-a-known-key-at-all')).headers['www-authenticate']).toMatch(
+      /error="invalid_token"/,
+    );
   });
 
   it('answers 403 naming the required roles for a known key of another role', async () => {
@@ -117,8 +127,14 @@ describe('AuthGuard through a Nest app on Fastify', () => {
     expect(res.statusCode).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({ status: 403, code: 'forbidden' });
-    expect(res.json<{ detail: string }>().detail).toBe('this route needs a key with role service or reader or admin; this key has role auditor');
-    const command = await app.inject({ method: 'POST', url: '/commands/Ping', headers: { authorization: `Bearer ${keys.reader}` } });
+    expect(res.json<{ detail: string }>().detail).toBe(
+      'this route needs a key with role service or reader or admin; this key has role auditor',
+    );
+    const command = await app.inject({
+      method: 'POST',
+      url: '/commands/Ping',
+      headers: { authorization: `Bearer ${keys.reader}` },
+    });
     expect(command.statusCode).toBe(403);
   });
 
@@ -127,7 +143,11 @@ describe('AuthGuard through a Nest app on Fastify', () => {
       const res = await get('/patients', `bearer  ${keys[role]}`);
       expect([role, res.statusCode, res.json()]).toEqual([role, 200, { role }]);
     }
-    const command = await app.inject({ method: 'POST', url: '/commands/Ping', headers: { authorization: `Bearer ${keys.service}` } });
+    const command = await app.inject({
+      method: 'POST',
+      url: '/commands/Ping',
+      headers: { authorization: `Bearer ${keys.service}` },
+    });
     expect(command.statusCode).toBe(201);
     expect(command.json()).toEqual({ actor: hashKey(keys.service).toString('hex').slice(0, 12), role: 'service' });
   });
@@ -146,7 +166,9 @@ describe('AuthGuard through a Nest app on Fastify', () => {
     expect((await post('EraseSomething', 'admin')).json()).toEqual({ name: 'EraseSomething', role: 'admin' });
     const refused = await post('EraseSomething', 'service');
     expect(refused.statusCode).toBe(403);
-    expect(refused.json<{ detail: string }>().detail).toBe('this route needs a key with role admin; this key has role service');
+    expect(refused.json<{ detail: string }>().detail).toBe(
+      'this route needs a key with role admin; this key has role service',
+    );
     expect((await post('Anything', 'auditor')).statusCode).toBe(201);
     expect((await post('Other', 'service')).statusCode).toBe(201);
     expect((await post('Other', 'admin')).statusCode).toBe(403);
@@ -155,10 +177,16 @@ describe('AuthGuard through a Nest app on Fastify', () => {
 
   it('defect 7: throttles failed authentications per client address: 429 problem+json with Retry-After, before any key is checked', async () => {
     const from = (address: string, authorization?: string) =>
-      app.inject({ method: 'GET', url: '/patients', remoteAddress: address, headers: authorization ? { authorization } : {} });
+      app.inject({
+        method: 'GET',
+        url: '/patients',
+        remoteAddress: address,
+        headers: authorization ? { authorization } : {},
+      });
     // No key at all is not a guess: never throttled.
     for (let i = 0; i < FAILURE_LIMIT + 5; i++) expect((await from('10.9.9.9')).statusCode).toBe(401);
-    for (let i = 0; i < FAILURE_LIMIT; i++) expect((await from('10.0.0.1', `Bearer wrong-key-number-${i}-xxxxxxxxxxxxxxxx`)).statusCode).toBe(401);
+    for (let i = 0; i < FAILURE_LIMIT; i++)
+      expect((await from('10.0.0.1', `Bearer wrong-key-number-${i}-xxxxxxxxxxxxxxxx`)).statusCode).toBe(401);
     const blocked = await from('10.0.0.1', 'Bearer yet-another-wrong-key-xxxxxxxxxxxxxxx');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -169,7 +197,8 @@ describe('AuthGuard through a Nest app on Fastify', () => {
     expect((await from('10.0.0.1', `Bearer ${keys.reader}`)).statusCode).toBe(429);
     // Other addresses, and valid keys, are not slowed.
     expect((await from('10.0.0.2', `Bearer ${keys.reader}`)).statusCode).toBe(200);
-    for (let i = 0; i < FAILURE_LIMIT * 2; i++) expect((await from('10.0.0.3', `Bearer ${keys.reader}`)).statusCode).toBe(200);
+    for (let i = 0; i < FAILURE_LIMIT * 2; i++)
+      expect((await from('10.0.0.3', `Bearer ${keys.reader}`)).statusCode).toBe(200);
   });
 });
 

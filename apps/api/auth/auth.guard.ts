@@ -66,11 +66,17 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const routeRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [context.getHandler(), context.getClass()]);
+    const routeRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!routeRoles) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const resolver = this.reflector.getAllAndOverride<RolesResolver | undefined>(ROLES_RESOLVER_METADATA, [context.getHandler(), context.getClass()]);
+    const resolver = this.reflector.getAllAndOverride<RolesResolver | undefined>(ROLES_RESOLVER_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const roles = resolver?.(request) ?? routeRoles;
     const reply = http.getResponse<FastifyReply>();
     const wait = await this.throttle.blockedFor(request);
@@ -95,7 +101,9 @@ export class AuthGuard implements CanActivate {
       throw new Unauthorized('the Bearer key is not recognised');
     }
     if (!roles.includes(principal.role)) {
-      throw new Forbidden(`this route needs a key with role ${roles.join(' or ')}; this key has role ${principal.role}`);
+      throw new Forbidden(
+        `this route needs a key with role ${roles.join(' or ')}; this key has role ${principal.role}`,
+      );
     }
     request.principal = principal;
     return true;

@@ -52,7 +52,8 @@ describe('keys generated on the first start', () => {
     expect(second.printed).toEqual([]);
     expect(second.loaded.source).toBe('stored');
     expect(second.loaded.generated).toEqual([]);
-    for (const g of first.loaded.generated) expect(second.loaded.keyRing.lookup(g.key)).toEqual({ keyId: g.keyId, role: g.role });
+    for (const g of first.loaded.generated)
+      expect(second.loaded.keyRing.lookup(g.key)).toEqual({ keyId: g.keyId, role: g.role });
     expect(second.loaded.keyRing.lookup('ct_admin_not-the-generated-key-at-all')).toBeNull();
   });
 

@@ -33,13 +33,17 @@ async function readStored(path: string): Promise<KeyHash[] | null> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ApiKeyConfigError('DATA_DIR', [`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`]);
+    throw new ApiKeyConfigError('DATA_DIR', [
+      `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    ]);
   }
   let parsed: Stored;
   try {
     parsed = storedSchema.parse(JSON.parse(text));
   } catch {
-    throw new ApiKeyConfigError('DATA_DIR', [`${path} is not a valid key file; remove it to generate new keys on the next start`]);
+    throw new ApiKeyConfigError('DATA_DIR', [
+      `${path} is not a valid key file; remove it to generate new keys on the next start`,
+    ]);
   }
   return parsed.keys.map((k) => ({ role: k.role, sha256: Buffer.from(k.sha256, 'hex') }));
 }
@@ -79,7 +83,9 @@ async function publish(path: string, text: string): Promise<boolean> {
  * @example
  * const { keys, generated } = await loadOrGenerateKeys('/var/lib/caretrack');
  */
-export async function loadOrGenerateKeys(dataDir: string): Promise<{ keys: KeyHash[]; generated: GeneratedKey[]; path: string }> {
+export async function loadOrGenerateKeys(
+  dataDir: string,
+): Promise<{ keys: KeyHash[]; generated: GeneratedKey[]; path: string }> {
   const path = join(dataDir, GENERATED_KEYS_FILE);
   const stored = await readStored(path);
   if (stored) return { keys: stored, generated: [], path };

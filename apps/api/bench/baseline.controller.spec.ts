@@ -6,7 +6,12 @@ const SERVICE_KEY = 'bench-service-key-0123456789abcdef';
 const READER_KEY = 'bench-reader-key-0123456789abcdefg';
 const keys = { API_KEYS: `service:${SERVICE_KEY},reader:${READER_KEY}` };
 const post = (app: TestApp, body: unknown, key?: string) =>
-  app.app.inject({ method: 'POST', url: '/bench/baseline', payload: body as object, headers: key ? { authorization: `Bearer ${key}` } : {} });
+  app.app.inject({
+    method: 'POST',
+    url: '/bench/baseline',
+    payload: body as object,
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+  });
 
 describe('POST /bench/baseline with BENCH_ENDPOINTS=1', () => {
   let app: TestApp;
@@ -19,14 +24,21 @@ describe('POST /bench/baseline with BENCH_ENDPOINTS=1', () => {
     const res = await post(app, { clientId: 'c1', seq: 0 }, SERVICE_KEY);
     expect(res.statusCode).toBe(201);
     const { id } = res.json<{ id: string }>();
-    const { rows } = await sql<{ payload: unknown }>`SELECT payload FROM caretrack_bench.baseline_rows WHERE id = ${id}::bigint`.execute(app.infrastructure.database.db);
+    const { rows } = await sql<{
+      payload: unknown;
+    }>`SELECT payload FROM caretrack_bench.baseline_rows WHERE id = ${id}::bigint`.execute(
+      app.infrastructure.database.db,
+    );
     expect(rows).toEqual([{ payload: { clientId: 'c1', seq: 0 } }]);
   });
 
   it('rejects a bad body with 400 and every bad field', async () => {
     const res = await post(app, { clientId: '', seq: -1, extra: true }, SERVICE_KEY);
     expect(res.statusCode).toBe(400);
-    const paths = res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path).sort();
+    const paths = res
+      .json<{ errors: { path: string }[] }>()
+      .errors.map((e) => e.path)
+      .sort();
     expect(paths).toEqual(['clientId', 'extra', 'seq']);
   });
 

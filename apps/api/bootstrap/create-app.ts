@@ -62,14 +62,22 @@ export type RunningApp = {
 export async function createApp(
   config: AppConfig,
   logger: Logger,
-  options: { print?: (text: string) => void; /** test seam of the PostgreSQL event store; never in production */ appendHooks?: AppendHooks } = {},
+  options: {
+    print?: (text: string) => void;
+    /** test seam of the PostgreSQL event store; never in production */ appendHooks?: AppendHooks;
+  } = {},
 ): Promise<RunningApp> {
   const trackerRules = await loadTrackerRules(config);
-  const { keyRing, source } = await loadKeyRing(config, { print: options.print ?? ((text) => process.stdout.write(text)) });
+  const { keyRing, source } = await loadKeyRing(config, {
+    print: options.print ?? ((text) => process.stdout.write(text)),
+  });
   logger.info({ source }, 'api keys loaded');
   const infrastructure = await openInfrastructure(config, logger, { appendHooks: options.appendHooks });
   try {
-    const idempotency = await IdempotencyStore.open(infrastructure.database.db, await infrastructure.keyStore.secret(IDEMPOTENCY_REQUEST_SECRET));
+    const idempotency = await IdempotencyStore.open(
+      infrastructure.database.db,
+      await infrastructure.keyStore.secret(IDEMPOTENCY_REQUEST_SECRET),
+    );
     const accessLog = await AccessLog.open(infrastructure.database.db);
     // Every path that feeds projections (runner, rebuild, verify, as-of) decrypts through it (SPEC §9).
     const opener = keyStoreOpener(infrastructure.keyStore);
@@ -122,17 +130,44 @@ export async function createApp(
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     });
     const authThrottle = await createAuthThrottle(adapter.getInstance(), { maxFailures: config.authFailureLimit });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, infrastructure, logger, keyRing, authThrottle, trackerRules, idempotency, runner, readModels, projectionAdmin, accessLog, metrics, executor }), adapter, {
-      logger: new NestPinoLogger(logger),
-      abortOnError: false,
-    });
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot({
+        config,
+        infrastructure,
+        logger,
+        keyRing,
+        authThrottle,
+        trackerRules,
+        idempotency,
+        runner,
+        readModels,
+        projectionAdmin,
+        accessLog,
+        metrics,
+        executor,
+      }),
+      adapter,
+      {
+        logger: new NestPinoLogger(logger),
+        abortOnError: false,
+      },
+    );
     app.useGlobalFilters(new ProblemFilter(logger));
     useStrictJsonBodies(app, BODY_LIMIT_BYTES);
     await useSecurityHeaders(app);
     const httpDrain = new HttpDrain(app);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onResponse', (request, reply, done) => {
-      logger.info({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      logger.info(
+        {
+          reqId: request.id,
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
       done();
     });
     installHttpMetrics(fastify, metrics);
@@ -141,7 +176,10 @@ export async function createApp(
     await completeInterruptedErasures(infrastructure.keyStore, infrastructure.eventStore, executor, logger);
     if (config.role === 'api') await ensureProjectionTables(infrastructure.database.db, allProjections, runner);
     else await runner.start();
-    logger.info({ role: config.role }, config.role === 'api' ? 'serving HTTP; projections run elsewhere' : 'projection runner started');
+    logger.info(
+      { role: config.role },
+      config.role === 'api' ? 'serving HTTP; projections run elsewhere' : 'projection runner started',
+    );
     const close = async () => {
       // HTTP and projections stop side by side: a running request may wait for a projection
       // (X-Min-Position), and the runner finishes its current batch before giving its leases back.

@@ -38,7 +38,12 @@ export class HttpDrain {
     };
     fastify.addHook('onRequest', async (request, reply) => {
       if (this.draining) {
-        return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).header('connection', 'close').type('application/problem+json').send(SHUTTING_DOWN);
+        return reply
+          .code(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .header('connection', 'close')
+          .type('application/problem+json')
+          .send(SHUTTING_DOWN);
       }
       this.running++;
       counted.add(request.raw);

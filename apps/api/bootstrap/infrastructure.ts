@@ -24,8 +24,16 @@ export type Infrastructure = {
  * key store in it (a wrong master key stops the start here) and the event log: in EventStoreDB
  * when EVENTSTORE_URL is set, else in that same database.
  */
-export async function openInfrastructure(config: AppConfig, logger: Logger, seams: { appendHooks?: AppendHooks } = {}): Promise<Infrastructure> {
-  const masterKey = await loadMasterKey({ dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir });
+export async function openInfrastructure(
+  config: AppConfig,
+  logger: Logger,
+  seams: { appendHooks?: AppendHooks } = {},
+): Promise<Infrastructure> {
+  const masterKey = await loadMasterKey({
+    dataKey: config.dataKey,
+    dataKeyFile: config.dataKeyFile,
+    dataDir: config.dataDir,
+  });
   for (const warning of masterKey.warnings) logger.warn({ masterKey: masterKey.key.id }, warning);
   if (masterKey.generatedPath) {
     logger.warn(
@@ -40,7 +48,11 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, seam
   let keyStore: KeyStore;
   let eventStore: EventStore;
   try {
-    keyStore = await KeyStore.open(database.db, { masterKey, listen: (channel, onWake) => database.listen(channel, onWake), logger });
+    keyStore = await KeyStore.open(database.db, {
+      masterKey,
+      listen: (channel, onWake) => database.listen(channel, onWake),
+      logger,
+    });
   } catch (error) {
     await database.close();
     throw error;
@@ -54,8 +66,12 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, seam
     await database.close();
     throw error;
   }
-  const tables = config.databaseUrl ? `PostgreSQL server (${safeHost(config.databaseUrl)})` : `embedded PGlite (${join(config.dataDir, 'pg')})`;
-  const where = config.eventStoreUrl ? `events in EventStoreDB (${safeHost(config.eventStoreUrl)}), read tables in ${tables}` : tables;
+  const tables = config.databaseUrl
+    ? `PostgreSQL server (${safeHost(config.databaseUrl)})`
+    : `embedded PGlite (${join(config.dataDir, 'pg')})`;
+  const where = config.eventStoreUrl
+    ? `events in EventStoreDB (${safeHost(config.eventStoreUrl)}), read tables in ${tables}`
+    : tables;
   return {
     database,
     eventStore,

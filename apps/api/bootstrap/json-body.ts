@@ -27,14 +27,28 @@ export function useStrictJsonBodies(app: NestFastifyApplication, bodyLimit: numb
     try {
       text = utf8.decode(body);
     } catch {
-      done(new BadRequest('the body is not valid UTF-8', [{ path: '', message: `invalid UTF-8 at byte ${firstInvalidByte(body)}` }], 'invalid_encoding'), undefined);
+      done(
+        new BadRequest(
+          'the body is not valid UTF-8',
+          [{ path: '', message: `invalid UTF-8 at byte ${firstInvalidByte(body)}` }],
+          'invalid_encoding',
+        ),
+        undefined,
+      );
       return;
     }
     parseJson(request, text, (error, value) => {
       if (error) return done(error, undefined);
       const deep = tooDeep(value, MAX_JSON_DEPTH);
       if (deep !== null) {
-        done(new BadRequest(`the body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`, [{ path: deep, message: `nested deeper than ${MAX_JSON_DEPTH} levels` }], 'too_deep'), undefined);
+        done(
+          new BadRequest(
+            `the body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`,
+            [{ path: deep, message: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
+            'too_deep',
+          ),
+          undefined,
+        );
         return;
       }
       done(null, value);
@@ -53,7 +67,8 @@ export function tooDeep(value: unknown, limit: number): string | null {
     if (v === null || typeof v !== 'object') continue;
     if (depth + 1 > limit) return field;
     const fieldsHere = depth === 0 && !Array.isArray(v);
-    for (const [key, child] of Object.entries(v)) stack.push({ value: child, depth: depth + 1, field: fieldsHere ? key : field });
+    for (const [key, child] of Object.entries(v))
+      stack.push({ value: child, depth: depth + 1, field: fieldsHere ? key : field });
   }
   return null;
 }

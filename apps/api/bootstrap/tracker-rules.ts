@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { parseStagesConfig, parseTriageMap, symptomCatalog, type StagesConfig, type TriageMap } from '../../../libs/domain/tracker/tracker-config.js';
+import {
+  parseStagesConfig,
+  parseTriageMap,
+  symptomCatalog,
+  type StagesConfig,
+  type TriageMap,
+} from '../../../libs/domain/tracker/tracker-config.js';
 import { ValidationError } from '../../../libs/domain/shared/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -26,7 +32,9 @@ async function readRules(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read tracker rules ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new Error(`cannot read tracker rules ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -34,7 +34,11 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
         errors: [{ path: param, message: 'not valid percent-encoded UTF-8' }],
       };
   setSecurityHeaders(request.raw, reply.raw);
-  void reply.status(problem.status).header('content-type', 'application/problem+json').header('cache-control', 'no-store').send(problem);
+  void reply
+    .status(problem.status)
+    .header('content-type', 'application/problem+json')
+    .header('cache-control', 'no-store')
+    .send(problem);
 }
 
 /** The name of the route parameter whose segment is at fault, found by matching the URL without it; `url` if none. */

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { commandRegistry, isCommandName, type CommandContext, type DecidedEvent, type FoldedState, type PreparedCommand } from '../../../libs/domain/commands.js';
+import {
+  commandRegistry,
+  isCommandName,
+  type CommandContext,
+  type DecidedEvent,
+  type FoldedState,
+  type PreparedCommand,
+} from '../../../libs/domain/commands.js';
 import {
   WrongExpectedVersion,
   positionToString,
@@ -10,7 +17,14 @@ import {
   type EventToAppend,
   type StreamAppend,
 } from '../../../libs/event-store/index.js';
-import { decryptEvents, encryptEvent, personalFieldsOf, UndecryptableEventError, withPersonalFieldsErased, type DataKeys } from '../../../libs/personal-data/index.js';
+import {
+  decryptEvents,
+  encryptEvent,
+  personalFieldsOf,
+  UndecryptableEventError,
+  withPersonalFieldsErased,
+  type DataKeys,
+} from '../../../libs/personal-data/index.js';
 import { NotFound } from '../errors/http-errors.js';
 import type { CommandMetrics } from '../metrics/observers.js';
 import { ConcurrencyExhausted } from './concurrency-exhausted.js';
@@ -121,7 +135,15 @@ export class CommandExecutor {
   private readonly lanes = new Map<string, Job[]>();
   private readonly cache: DecisionCache;
   private readonly retry: RetryPolicy;
-  private readonly counters: CommandExecutorCounters = { conflictRetries: 0, exhausted: 0, rounds: 0, readsSkipped: 0, encryptMs: 0, keyMs: 0, decryptMs: 0 };
+  private readonly counters: CommandExecutorCounters = {
+    conflictRetries: 0,
+    exhausted: 0,
+    rounds: 0,
+    readsSkipped: 0,
+    encryptMs: 0,
+    keyMs: 0,
+    decryptMs: 0,
+  };
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.cache = new DecisionCache(options.cache);
@@ -138,7 +160,9 @@ export class CommandExecutor {
   async execute(commandName: string, body: unknown, meta: CommandMeta): Promise<CommandAccepted> {
     if (!isCommandName(commandName)) throw new NotFound(`no command named ${commandName}`);
     const prepared = commandRegistry[commandName].prepare(body);
-    return new Promise<CommandAccepted>((resolve, reject) => this.enqueue({ commandName, prepared, meta, attempts: 0, resolve, reject }));
+    return new Promise<CommandAccepted>((resolve, reject) =>
+      this.enqueue({ commandName, prepared, meta, attempts: 0, resolve, reject }),
+    );
   }
 
   /** A snapshot of the counters. */
@@ -180,7 +204,10 @@ export class CommandExecutor {
         this.counters.conflictRetries += retrying.length;
         for (const job of retrying) this.options.metrics?.conflictRetry(job.commandName);
         const attempt = Math.max(...retrying.map((job) => job.attempts));
-        this.options.logger?.debug({ stream, commands: retrying.length, attempt }, 'another writer appended to the stream first; deciding again');
+        this.options.logger?.debug(
+          { stream, commands: retrying.length, attempt },
+          'another writer appended to the stream first; deciding again',
+        );
         await backoff(this.retry, attempt);
       }
     } finally {
@@ -192,7 +219,8 @@ export class CommandExecutor {
   private takeRound(lane: Job[]): Job[] {
     const round = [lane.shift()!];
     const max = this.options.maxRound ?? 64;
-    while (lane.length > 0 && round.length < max && lane[0]!.meta.expectedRevision === undefined) round.push(lane.shift()!);
+    while (lane.length > 0 && round.length < max && lane[0]!.meta.expectedRevision === undefined)
+      round.push(lane.shift()!);
     return round;
   }
 
@@ -211,15 +239,25 @@ export class CommandExecutor {
     const lead = jobs[0]!.prepared;
     const entry = this.cache.stream(stream);
     const cached = entry?.aggregate === lead.aggregate ? entry : undefined;
-    const unknownFacts = [...new Set(jobs.flatMap((job) => job.prepared.requires.map((r) => r.streamId)))].filter((s) => !this.cache.knownToExist(s));
+    const unknownFacts = [...new Set(jobs.flatMap((job) => job.prepared.requires.map((r) => r.streamId)))].filter(
+      (s) => !this.cache.knownToExist(s),
+    );
     if (cached && !cached.stale && unknownFacts.length === 0) {
-      const decisions = this.decideAll(stream, jobs, { state: cached.folded, revision: cached.revision, existing: new Set() }, false);
+      const decisions = this.decideAll(
+        stream,
+        jobs,
+        { state: cached.folded, revision: cached.revision, existing: new Set() },
+        false,
+      );
       if (decisions !== 'read first') {
         this.counters.readsSkipped++;
         return this.appendAll(stream, lead.aggregate, jobs, cached.revision, decisions);
       }
     }
-    const read: DecisionRead = await this.options.store.readForDecision(stream, { afterRevision: cached?.revision, factStreams: unknownFacts });
+    const read: DecisionRead = await this.options.store.readForDecision(stream, {
+      afterRevision: cached?.revision,
+      factStreams: unknownFacts,
+    });
     if (cached && (read.revision ?? -1n) < cached.revision) {
       // The stream is shorter than what was cached (a test database reset): forget it, read again.
       this.cache.forget(stream);
@@ -228,7 +266,8 @@ export class CommandExecutor {
     const existing = new Set(read.existingStreams);
     for (const factStream of existing) this.cache.exists(factStream);
     const state = lead.fold(cached?.folded ?? null, await this.decrypted(read.events));
-    if (read.revision !== null) this.cache.confirm(stream, { aggregate: lead.aggregate, folded: state, revision: read.revision });
+    if (read.revision !== null)
+      this.cache.confirm(stream, { aggregate: lead.aggregate, folded: state, revision: read.revision });
     const decisions = this.decideAll(stream, jobs, { state, revision: read.revision, existing }, true);
     if (decisions === 'read first') throw new Error('unreachable: a confirmed state needs no read');
     return this.appendAll(stream, lead.aggregate, jobs, read.revision, decisions);
@@ -308,21 +347,33 @@ export class CommandExecutor {
    * command whose encryption fails (409 `patient_erased`) is refused; the commands decided after
    * it saw its events, so they are decided again, and so are deferred refusals that depended on it.
    */
-  private async sealAll({ decided, deferred }: { decided: Decided[]; deferred: Deferred[] }): Promise<{ decided: Decided[]; deferred: Deferred[]; again: Job[] }> {
+  private async sealAll({
+    decided,
+    deferred,
+  }: {
+    decided: Decided[];
+    deferred: Deferred[];
+  }): Promise<{ decided: Decided[]; deferred: Deferred[]; again: Job[] }> {
     for (let i = 0; i < decided.length; i++) {
       const d = decided[i]!;
       try {
         const effectsStarted = performance.now();
-        for (const effect of d.job.prepared.effects) if (effect.kind === 'destroyDataKey') await this.options.dataKeys.destroy(effect.subjectId);
+        for (const effect of d.job.prepared.effects)
+          if (effect.kind === 'destroyDataKey') await this.options.dataKeys.destroy(effect.subjectId);
         // the keys first (a new patient's is created: one transaction), then the seal with the keys in hand
         for (const subject of subjectsToSeal(d.events)) await this.options.dataKeys.keyForWrite(subject);
         const sealStarted = performance.now();
-        d.events = await Promise.all(d.events.map((event) => encryptEvent({ ...event, id: event.id! }, this.options.dataKeys)));
+        d.events = await Promise.all(
+          d.events.map((event) => encryptEvent({ ...event, id: event.id! }, this.options.dataKeys)),
+        );
         this.counters.keyMs += sealStarted - effectsStarted;
         this.counters.encryptMs += performance.now() - sealStarted;
       } catch (error) {
         d.job.reject(error);
-        const again = [...decided.slice(i + 1).map((x) => x.job), ...deferred.filter((x) => x.after > i).map((x) => x.job)];
+        const again = [
+          ...decided.slice(i + 1).map((x) => x.job),
+          ...deferred.filter((x) => x.after > i).map((x) => x.job),
+        ];
         return { decided: decided.slice(0, i), deferred: deferred.filter((x) => x.after <= i), again };
       }
     }
@@ -334,7 +385,9 @@ export class CommandExecutor {
    * event whose ciphertext does not open is decided on as erased (no decider reads a personal
    * field) and logged with its id; the views report it (audit history, the projections' faults).
    */
-  private async decrypted<E extends { id: string; type: string; data: Record<string, unknown> }>(events: readonly E[]): Promise<E[]> {
+  private async decrypted<E extends { id: string; type: string; data: Record<string, unknown> }>(
+    events: readonly E[],
+  ): Promise<E[]> {
     const started = performance.now();
     try {
       return await decryptEvents(events, this.options.dataKeys);
@@ -346,7 +399,10 @@ export class CommandExecutor {
           views.push(...(await decryptEvents([event], this.options.dataKeys)));
         } catch (one) {
           if (!(one instanceof UndecryptableEventError)) throw one;
-          this.options.logger?.warn?.({ eventId: one.eventId, reason: one.reason }, 'an event read for a decision does not decrypt; deciding on it as erased');
+          this.options.logger?.warn?.(
+            { eventId: one.eventId, reason: one.reason },
+            'an event read for a decision does not decrypt; deciding on it as erased',
+          );
           views.push(withPersonalFieldsErased(event));
         }
       }
@@ -369,7 +425,8 @@ export class CommandExecutor {
     if (okCount > 0) {
       const last = decided[okCount - 1]!;
       const result = (outcomes[okCount - 1] as { ok: true; result: AppendResult }).result;
-      if (result.nextExpectedRevision === last.revision) this.cache.confirm(stream, { aggregate, folded: last.state, revision: last.revision });
+      if (result.nextExpectedRevision === last.revision)
+        this.cache.confirm(stream, { aggregate, folded: last.state, revision: last.revision });
       else this.cache.forget(stream);
       // the stream exists now: a fact for commands of other streams (LogSymptom needs its patient)
       this.cache.exists(stream);
@@ -397,7 +454,9 @@ export class CommandExecutor {
   }
 
   private contextFor(prepared: PreparedCommand, now: Date, existing: ReadonlySet<string>): CommandContext {
-    const facts = Object.fromEntries(prepared.requires.map((r) => [r.fact, existing.has(r.streamId) || this.cache.knownToExist(r.streamId)]));
+    const facts = Object.fromEntries(
+      prepared.requires.map((r) => [r.fact, existing.has(r.streamId) || this.cache.knownToExist(r.streamId)]),
+    );
     return { now, generatedId: randomUUID(), isKnownSymptom: this.options.isKnownSymptom, ...facts };
   }
 }

@@ -40,16 +40,30 @@ export class CommandsController {
     const key = headers.idempotencyKey;
     if (key === undefined) return this.bus.execute(command);
 
-    const claim = await this.idempotency.claim(principal.keyId, key, this.idempotency.hashOf(name, headers.ifMatch, body));
+    const claim = await this.idempotency.claim(
+      principal.keyId,
+      key,
+      this.idempotency.hashOf(name, headers.ifMatch, body),
+    );
     if (claim.kind === 'replay') {
       void reply.status(claim.status).header('idempotent-replayed', 'true');
       return claim.body;
     }
     if (claim.kind === 'mismatch') {
-      throw new HttpProblem(422, 'idempotency_key_reused', 'Unprocessable Content', 'this Idempotency-Key was used with a different request in the last 24 h');
+      throw new HttpProblem(
+        422,
+        'idempotency_key_reused',
+        'Unprocessable Content',
+        'this Idempotency-Key was used with a different request in the last 24 h',
+      );
     }
     if (claim.kind === 'in_progress') {
-      throw new HttpProblem(409, 'idempotency_in_progress', 'Conflict', 'a request with this Idempotency-Key is still running; retry shortly');
+      throw new HttpProblem(
+        409,
+        'idempotency_in_progress',
+        'Conflict',
+        'a request with this Idempotency-Key is still running; retry shortly',
+      );
     }
     try {
       const accepted = await this.bus.execute(command);

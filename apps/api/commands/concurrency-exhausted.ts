@@ -8,7 +8,9 @@ export class ConcurrencyExhausted extends Error {
     readonly stream: string,
     readonly attempts: number,
   ) {
-    super(`stream ${stream} kept changing under this command: other writers won ${attempts} attempts in a row; nothing was appended, send it again`);
+    super(
+      `stream ${stream} kept changing under this command: other writers won ${attempts} attempts in a row; nothing was appended, send it again`,
+    );
     this.name = 'ConcurrencyExhausted';
   }
 }

@@ -18,7 +18,13 @@ describe('loadConfig', () => {
       PORT: '8080',
       LOG_LEVEL: 'debug',
     });
-    expect(config).toMatchObject({ databaseUrl: 'postgres://u@h:5432/db', eventStoreUrl: 'esdb://localhost:2113?tls=false', dataDir: '/tmp/x', port: 8080, logLevel: 'debug' });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://u@h:5432/db',
+      eventStoreUrl: 'esdb://localhost:2113?tls=false',
+      dataDir: '/tmp/x',
+      port: 8080,
+      logLevel: 'debug',
+    });
   });
 
   it('names every bad variable', () => {
@@ -37,7 +43,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).role).toBe('all');
     expect(loadConfig({ CARETRACK_ROLE: 'api' }).role).toBe('api');
     expect(loadConfig({ CARETRACK_ROLE: 'projector' }).role).toBe('projector');
-    expect(() => loadConfig({ CARETRACK_ROLE: 'worker' })).toThrow('CARETRACK_ROLE: must be one of all, api, projector');
+    expect(() => loadConfig({ CARETRACK_ROLE: 'worker' })).toThrow(
+      'CARETRACK_ROLE: must be one of all, api, projector',
+    );
   });
 
   it('treats empty strings as unset', () => {
@@ -51,7 +59,9 @@ describe('loadConfig', () => {
     it('reads DATA_KEY as hex or base64 and shows only its id', () => {
       const fromHex = loadConfig({ DATA_KEY: hex }).dataKey;
       expect(fromHex?.id).toMatch(/^[0-9a-f]{16}$/);
-      expect(loadConfig({ DATA_KEY: ` ${base64}\n` }).dataKey?.id).toBe(loadConfig({ DATA_KEY: Buffer.alloc(32, 7).toString('hex') }).dataKey?.id);
+      expect(loadConfig({ DATA_KEY: ` ${base64}\n` }).dataKey?.id).toBe(
+        loadConfig({ DATA_KEY: Buffer.alloc(32, 7).toString('hex') }).dataKey?.id,
+      );
       expect(JSON.stringify(loadConfig({ DATA_KEY: hex }))).not.toContain(hex);
     });
 
@@ -72,7 +82,9 @@ describe('loadConfig', () => {
 
     it('takes DATA_KEY_FILE as an absolute path and refuses both settings at once', () => {
       expect(loadConfig({ DATA_KEY_FILE: 'secrets/key' }).dataKeyFile).toMatch(/^\/.*\/secrets\/key$/);
-      expect(() => loadConfig({ DATA_KEY: hex, DATA_KEY_FILE: '/k' })).toThrow('set DATA_KEY or DATA_KEY_FILE, not both');
+      expect(() => loadConfig({ DATA_KEY: hex, DATA_KEY_FILE: '/k' })).toThrow(
+        'set DATA_KEY or DATA_KEY_FILE, not both',
+      );
     });
 
     it('leaves both unset by default (the key is generated under DATA_DIR at start)', () => {
@@ -93,7 +105,10 @@ describe('loadConfig', () => {
   it('reads the failed-authentication limit and the trusted proxies', () => {
     expect(loadConfig({}).authFailureLimit).toBe(10);
     expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ AUTH_FAILURE_LIMIT: '3', TRUST_PROXY: '10.0.0.0/8,127.0.0.1' })).toMatchObject({ authFailureLimit: 3, trustProxy: ['10.0.0.0/8', '127.0.0.1'] });
+    expect(loadConfig({ AUTH_FAILURE_LIMIT: '3', TRUST_PROXY: '10.0.0.0/8,127.0.0.1' })).toMatchObject({
+      authFailureLimit: 3,
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+    });
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
     expect(() => loadConfig({ AUTH_FAILURE_LIMIT: '0' })).toThrow(/AUTH_FAILURE_LIMIT/);

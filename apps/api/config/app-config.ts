@@ -20,13 +20,19 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   HOST: z
     .string()
-    .regex(/^([A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'must be an IP address or host name, e.g. 127.0.0.1, :: or 0.0.0.0')
+    .regex(
+      /^([A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+      'must be an IP address or host name, e.g. 127.0.0.1, :: or 0.0.0.0',
+    )
     .default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|[0-9A-Fa-f:./]+(,[0-9A-Fa-f:./]+)*)$/, 'must be true, false, or comma-separated proxy addresses/CIDRs')
+    .regex(
+      /^(true|false|[0-9A-Fa-f:./]+(,[0-9A-Fa-f:./]+)*)$/,
+      'must be true, false, or comma-separated proxy addresses/CIDRs',
+    )
     .optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   API_KEYS: z.string().optional(),
@@ -38,7 +44,10 @@ const envSchema = z.object({
   // The message never repeats the value: it is a secret.
   DATA_KEY: z
     .string()
-    .transform((text, ctx) => MasterKey.parse(text) ?? (ctx.addIssue({ code: 'custom', message: `must be ${MASTER_KEY_FORMAT}` }), z.NEVER))
+    .transform(
+      (text, ctx) =>
+        MasterKey.parse(text) ?? (ctx.addIssue({ code: 'custom', message: `must be ${MASTER_KEY_FORMAT}` }), z.NEVER),
+    )
     .optional(),
   DATA_KEY_FILE: z.string().optional(),
   CARETRACK_ROLE: z.enum(processRoles, { error: `must be one of ${processRoles.join(', ')}` }).default('all'),

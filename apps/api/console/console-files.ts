@@ -20,7 +20,9 @@ const CONTENT_TYPES: Record<string, string> = {
  * or at the package root when running the build (`dist/apps/api/console/` → `apps/console/`).
  */
 export function findConsoleDir(): string | null {
-  const candidates = ['../../console/', '../../../../apps/console/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ['../../console/', '../../../../apps/console/'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
 }
 

@@ -27,7 +27,8 @@ export class ConsoleController {
 
   private send(reply: FastifyReply, name: string): Buffer {
     const file: ConsoleFile | undefined = this.files.get(name);
-    if (!file) throw new NotFound(this.files.size === 0 ? 'the console’s files are not installed' : `no console file ${name}`);
+    if (!file)
+      throw new NotFound(this.files.size === 0 ? 'the console’s files are not installed' : `no console file ${name}`);
     void reply
       .header('content-type', file.contentType)
       .header('content-security-policy', CONSOLE_CSP)

@@ -17,7 +17,8 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const { problem, internal } = toProblem(error);
-    if (internal) this.logger.error({ err: loggable(error), method: request.method, url: request.url }, 'request failed');
+    if (internal)
+      this.logger.error({ err: loggable(error), method: request.method, url: request.url }, 'request failed');
     if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }

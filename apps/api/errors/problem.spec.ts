@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { LostTurn, NoPreviousTables, RebuildInProgress, UnknownProjection } from '../../../libs/projection-engine/errors.js';
-import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, UndecryptableEventError } from '../../../libs/personal-data/errors.js';
+import {
+  LostTurn,
+  NoPreviousTables,
+  RebuildInProgress,
+  UnknownProjection,
+} from '../../../libs/projection-engine/errors.js';
+import {
+  KeyStoreCorruptError,
+  MasterKeyRotatedError,
+  PatientErasedError,
+  UndecryptableEventError,
+} from '../../../libs/personal-data/errors.js';
 import { toProblem } from './problem.js';
 
 describe('toProblem for personal data', () => {
@@ -24,21 +34,43 @@ describe('toProblem for personal data', () => {
   });
 
   it('reports an undecryptable event or a corrupt key store by code and event id, and logs it', () => {
-    const undecryptable = toProblem(new UndecryptableEventError('0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11', 'authentication_failed'));
-    expect(undecryptable).toMatchObject({ problem: { status: 500, code: 'personal_data_undecryptable' }, internal: true });
-    expect(undecryptable.problem.detail).toBe('the personal fields of event 0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11 cannot be decrypted (authentication failed)');
-    expect(toProblem(new KeyStoreCorruptError('subject p1'))).toMatchObject({ problem: { status: 500, code: 'key_store_corrupt' }, internal: true });
+    const undecryptable = toProblem(
+      new UndecryptableEventError('0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11', 'authentication_failed'),
+    );
+    expect(undecryptable).toMatchObject({
+      problem: { status: 500, code: 'personal_data_undecryptable' },
+      internal: true,
+    });
+    expect(undecryptable.problem.detail).toBe(
+      'the personal fields of event 0b7c6f0e-7d43-4a55-9d0c-6f1f1c2a9e11 cannot be decrypted (authentication failed)',
+    );
+    expect(toProblem(new KeyStoreCorruptError('subject p1'))).toMatchObject({
+      problem: { status: 500, code: 'key_store_corrupt' },
+      internal: true,
+    });
   });
 });
 
 describe('toProblem for the projection engine', () => {
   it('maps every engine error by its code, in the one filter', () => {
-    expect(toProblem(new UnknownProjection('nope'))).toEqual({ problem: expect.objectContaining({ status: 404, code: 'not_found', detail: 'no projection named nope' }), internal: false });
-    expect(toProblem(new RebuildInProgress('patients')).problem).toMatchObject({ status: 409, code: 'rebuild_in_progress' });
-    expect(toProblem(new NoPreviousTables('patients')).problem).toMatchObject({ status: 409, code: 'no_previous_tables' });
+    expect(toProblem(new UnknownProjection('nope'))).toEqual({
+      problem: expect.objectContaining({ status: 404, code: 'not_found', detail: 'no projection named nope' }),
+      internal: false,
+    });
+    expect(toProblem(new RebuildInProgress('patients')).problem).toMatchObject({
+      status: 409,
+      code: 'rebuild_in_progress',
+    });
+    expect(toProblem(new NoPreviousTables('patients')).problem).toMatchObject({
+      status: 409,
+      code: 'no_previous_tables',
+    });
   });
 
   it('keeps a lost turn internal: a bare 500, logged', () => {
-    expect(toProblem(new LostTurn('patients'))).toEqual({ problem: expect.objectContaining({ status: 500, code: 'internal_error' }), internal: true });
+    expect(toProblem(new LostTurn('patients'))).toEqual({
+      problem: expect.objectContaining({ status: 500, code: 'internal_error' }),
+      internal: true,
+    });
   });
 });

@@ -1,7 +1,18 @@
 import { HttpException } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../libs/domain/shared/errors.js';
-import { AppendTooLarge, EventStoreUnavailable, StreamDeleted, StreamNotFound, WrongExpectedVersion } from '../../../libs/event-store/index.js';
-import { KeyStoreCorruptError, MasterKeyRotatedError, PatientErasedError, UndecryptableEventError } from '../../../libs/personal-data/errors.js';
+import {
+  AppendTooLarge,
+  EventStoreUnavailable,
+  StreamDeleted,
+  StreamNotFound,
+  WrongExpectedVersion,
+} from '../../../libs/event-store/index.js';
+import {
+  KeyStoreCorruptError,
+  MasterKeyRotatedError,
+  PatientErasedError,
+  UndecryptableEventError,
+} from '../../../libs/personal-data/errors.js';
 import { ProjectionEngineError } from '../../../libs/projection-engine/errors.js';
 import { isConnectionError } from '../../../libs/read-store/connection-errors.js';
 import { ConcurrencyExhausted } from '../commands/concurrency-exhausted.js';
@@ -34,7 +45,14 @@ const titles: Record<number, string> = {
 };
 
 function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
-  return { type: `https://caretrack.dev/problems/${code}`, title: titles[status] ?? 'Error', status, detail, code, ...(errors ? { errors } : {}) };
+  return {
+    type: `https://caretrack.dev/problems/${code}`,
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors ? { errors } : {}),
+  };
 }
 
 /** Fastify's own client errors, by code, so their messages never leak internals. */
@@ -58,8 +76,10 @@ const httpStatuses: Record<number, [string, string]> = {
  * or internal message reaches a client (`internal` tells the caller to log it).
  */
 export function toProblem(error: unknown): { problem: Problem; internal: boolean } {
-  if (error instanceof HttpProblem) return { problem: problem(error.status, error.code, error.message, error.errors), internal: false };
-  if (error instanceof ValidationError) return { problem: problem(400, error.code, error.message, error.errors), internal: false };
+  if (error instanceof HttpProblem)
+    return { problem: problem(error.status, error.code, error.message, error.errors), internal: false };
+  if (error instanceof ValidationError)
+    return { problem: problem(400, error.code, error.message, error.errors), internal: false };
   if (error instanceof NotFoundError) return { problem: problem(404, error.code, error.message), internal: false };
   if (error instanceof ConflictError) return { problem: problem(409, error.code, error.message), internal: false };
   if (error instanceof DomainError) return { problem: problem(400, error.code, error.message), internal: false };
@@ -67,11 +87,16 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
     const detail = `stream ${error.stream} is at revision ${String(error.actual)}, not ${String(error.expected)}`;
     return { problem: problem(409, error.code, detail), internal: false };
   }
-  if (error instanceof ConcurrencyExhausted) return { problem: problem(409, error.code, error.message), internal: false };
-  if (error instanceof StreamNotFound) return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
+  if (error instanceof ConcurrencyExhausted)
+    return { problem: problem(409, error.code, error.message), internal: false };
+  if (error instanceof StreamNotFound)
+    return { problem: problem(404, 'not_found', `${error.stream} not found`), internal: false };
   if (error instanceof PatientErasedError) return { problem: problem(409, error.code, error.message), internal: false };
   if (error instanceof MasterKeyRotatedError) {
-    return { problem: problem(503, error.code, 'the master key was rotated; this instance must restart with the new key'), internal: true };
+    return {
+      problem: problem(503, error.code, 'the master key was rotated; this instance must restart with the new key'),
+      internal: true,
+    };
   }
   // Reported, never served: the event id and the reason, no field value and no key.
   if (error instanceof UndecryptableEventError || error instanceof KeyStoreCorruptError) {
@@ -80,11 +105,32 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
   if (error instanceof ProjectionEngineError && error.kind !== 'internal') {
     return { problem: problem(error.kind === 'not_found' ? 404 : 409, error.code, error.message), internal: false };
   }
-  if (error instanceof StreamDeleted) return { problem: problem(410, 'stream_deleted', `${error.stream} was deleted in the event store; it takes no more events`), internal: false };
-  if (error instanceof AppendTooLarge) return { problem: problem(413, 'append_too_large', "the command's events exceed the event store's maximum append size; nothing was appended"), internal: false };
-  if (error instanceof EventStoreUnavailable) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'), internal: true };
+  if (error instanceof StreamDeleted)
+    return {
+      problem: problem(
+        410,
+        'stream_deleted',
+        `${error.stream} was deleted in the event store; it takes no more events`,
+      ),
+      internal: false,
+    };
+  if (error instanceof AppendTooLarge)
+    return {
+      problem: problem(
+        413,
+        'append_too_large',
+        "the command's events exceed the event store's maximum append size; nothing was appended",
+      ),
+      internal: false,
+    };
+  if (error instanceof EventStoreUnavailable)
+    return {
+      problem: problem(503, 'store_unavailable', 'a store is unreachable; nothing was appended'),
+      internal: true,
+    };
   // The read side (queries, audit, admin, keys of idempotency) lost its database: retry later.
-  if (isConnectionError(error)) return { problem: problem(503, 'store_unavailable', 'a store is unreachable; retry later'), internal: true };
+  if (isConnectionError(error))
+    return { problem: problem(503, 'store_unavailable', 'a store is unreachable; retry later'), internal: true };
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && fastifyErrors[code]) {
     const [status, c, detail] = fastifyErrors[code];
@@ -94,7 +140,8 @@ export function toProblem(error: unknown): { problem: Problem; internal: boolean
     const status = error.getStatus();
     const known = httpStatuses[status];
     if (known) return { problem: problem(status, known[0], known[1]), internal: false };
-    if (status < 500) return { problem: problem(status, 'http_error', titles[status] ?? 'request rejected'), internal: false };
+    if (status < 500)
+      return { problem: problem(status, 'http_error', titles[status] ?? 'request rejected'), internal: false };
   }
   return { problem: problem(500, 'internal_error', 'an internal error occurred'), internal: true };
 }

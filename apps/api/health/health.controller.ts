@@ -19,7 +19,10 @@ export class HealthController {
   /** Every store answers. */
   @Get('ready')
   async ready() {
-    const checks = await Promise.allSettled([this.infra.eventStore.ping(), sql`SELECT 1`.execute(this.infra.database.db)]);
+    const checks = await Promise.allSettled([
+      this.infra.eventStore.ping(),
+      sql`SELECT 1`.execute(this.infra.database.db),
+    ]);
     const [events, readTables] = checks.map((c) => (c.status === 'fulfilled' ? 'up' : 'down'));
     if (events !== 'up' || readTables !== 'up') {
       throw new ServiceUnavailable(`store unreachable: events ${events}, read tables ${readTables}`);

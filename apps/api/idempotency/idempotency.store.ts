@@ -10,10 +10,7 @@ const SCHEMA = 'caretrack_api';
 
 /** What `claim` found. */
 export type Claim =
-  | { kind: 'owner' }
-  | { kind: 'replay'; status: number; body: object }
-  | { kind: 'mismatch' }
-  | { kind: 'in_progress' };
+  { kind: 'owner' } | { kind: 'replay'; status: number; body: object } | { kind: 'mismatch' } | { kind: 'in_progress' };
 
 const migrations: Record<string, Migration> = {
   '0001_idempotency_keys': {
@@ -27,7 +24,9 @@ const migrations: Record<string, Migration> = {
         created_at      timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (key_id, idempotency_key)
       )`.execute(db);
-      await sql`CREATE INDEX idempotency_keys_created_at ON ${sql.id(SCHEMA, 'idempotency_keys')} (created_at)`.execute(db);
+      await sql`CREATE INDEX idempotency_keys_created_at ON ${sql.id(SCHEMA, 'idempotency_keys')} (created_at)`.execute(
+        db,
+      );
     },
   },
 };
@@ -40,14 +39,25 @@ export const IDEMPOTENCY_REQUEST_SECRET = 'idempotency-request';
  * expected revision and the body with sorted keys. Keyed, so a stored hash cannot confirm a
  * guess of a patient's name (SPEC §9: no plaintext copy, nor a way to test one).
  */
-export function requestHash(secret: KeyObject, commandName: string, ifMatch: string | undefined, body: unknown): string {
-  return createHmac('sha256', secret).update(JSON.stringify([commandName, ifMatch ?? null, canonical(body)])).digest('hex');
+export function requestHash(
+  secret: KeyObject,
+  commandName: string,
+  ifMatch: string | undefined,
+  body: unknown,
+): string {
+  return createHmac('sha256', secret)
+    .update(JSON.stringify([commandName, ifMatch ?? null, canonical(body)]))
+    .digest('hex');
 }
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }

@@ -24,25 +24,89 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   readonly registry = new Registry();
 
   // Per projection, sampled at scrape time from the checkpoints, the rebuilds and the log.
-  readonly projectionPosition = this.gauge('caretrack_projection_position', 'Log position of the projection’s checkpoint (0 before its first event).', ['projection']);
-  readonly projectionLagEvents = this.gauge('caretrack_projection_lag_events', 'Events of the projection’s types beyond its checkpoint.', ['projection']);
-  readonly projectionLagSeconds = this.gauge('caretrack_projection_lag_seconds', 'Age of the oldest event the projection has not applied yet (0 when caught up).', ['projection']);
-  readonly projectionStatus = this.gauge('caretrack_projection_status', '1 for the projection’s current status, 0 for the others.', ['projection', 'status']);
-  readonly projectionStale = this.gauge('caretrack_projection_stale', '1 when the live rows were built with another fingerprint than the running code’s.', ['projection']);
-  readonly projectionSinceProgress = this.gauge('caretrack_projection_seconds_since_progress', 'Seconds since the projection’s checkpoint last moved.', ['projection']);
-  readonly rebuildProgress = this.gauge('caretrack_projection_rebuild_progress_ratio', 'Processed / total events of the projection’s latest rebuild (1 once swapped).', ['projection']);
+  readonly projectionPosition = this.gauge(
+    'caretrack_projection_position',
+    'Log position of the projection’s checkpoint (0 before its first event).',
+    ['projection'],
+  );
+  readonly projectionLagEvents = this.gauge(
+    'caretrack_projection_lag_events',
+    'Events of the projection’s types beyond its checkpoint.',
+    ['projection'],
+  );
+  readonly projectionLagSeconds = this.gauge(
+    'caretrack_projection_lag_seconds',
+    'Age of the oldest event the projection has not applied yet (0 when caught up).',
+    ['projection'],
+  );
+  readonly projectionStatus = this.gauge(
+    'caretrack_projection_status',
+    '1 for the projection’s current status, 0 for the others.',
+    ['projection', 'status'],
+  );
+  readonly projectionStale = this.gauge(
+    'caretrack_projection_stale',
+    '1 when the live rows were built with another fingerprint than the running code’s.',
+    ['projection'],
+  );
+  readonly projectionSinceProgress = this.gauge(
+    'caretrack_projection_seconds_since_progress',
+    'Seconds since the projection’s checkpoint last moved.',
+    ['projection'],
+  );
+  readonly rebuildProgress = this.gauge(
+    'caretrack_projection_rebuild_progress_ratio',
+    'Processed / total events of the projection’s latest rebuild (1 once swapped).',
+    ['projection'],
+  );
 
   // Per projection, counted by the runner through ProjectionMetrics (the runner's BatchObserver).
-  readonly eventsApplied = this.counter('caretrack_projection_events_applied_total', 'Events applied to the projection’s live tables.', ['projection']);
-  readonly applyDuration = this.histogram('caretrack_projection_apply_duration_seconds', 'Time to apply one batch and commit it with its checkpoint.', ['projection'], LATENCY_BUCKETS);
-  readonly batchSize = this.histogram('caretrack_projection_batch_size', 'Events per applied batch.', ['projection'], BATCH_BUCKETS);
+  readonly eventsApplied = this.counter(
+    'caretrack_projection_events_applied_total',
+    'Events applied to the projection’s live tables.',
+    ['projection'],
+  );
+  readonly applyDuration = this.histogram(
+    'caretrack_projection_apply_duration_seconds',
+    'Time to apply one batch and commit it with its checkpoint.',
+    ['projection'],
+    LATENCY_BUCKETS,
+  );
+  readonly batchSize = this.histogram(
+    'caretrack_projection_batch_size',
+    'Events per applied batch.',
+    ['projection'],
+    BATCH_BUCKETS,
+  );
 
   // The command path.
-  readonly commands = this.counter('caretrack_commands_total', 'Command requests by command name and outcome (the HTTP status).', ['command', 'outcome']);
-  readonly commandDuration = this.histogram('caretrack_command_duration_seconds', 'Command request duration by command name and outcome.', ['command', 'outcome'], LATENCY_BUCKETS);
-  readonly appendDuration = this.histogram('caretrack_append_duration_seconds', 'Duration of one append to the event log, by result (ok, wrong_expected_version, error).', ['result'], LATENCY_BUCKETS);
-  readonly conflictRetries = this.counter('caretrack_command_conflict_retries_total', 'Commands decided again after another writer appended to their stream first.', ['command']);
-  readonly idempotentReplays = this.counter('caretrack_idempotent_replays_total', 'Commands answered from the Idempotency-Key store, appending nothing.', ['command']);
+  readonly commands = this.counter(
+    'caretrack_commands_total',
+    'Command requests by command name and outcome (the HTTP status).',
+    ['command', 'outcome'],
+  );
+  readonly commandDuration = this.histogram(
+    'caretrack_command_duration_seconds',
+    'Command request duration by command name and outcome.',
+    ['command', 'outcome'],
+    LATENCY_BUCKETS,
+  );
+  readonly appendDuration = this.histogram(
+    'caretrack_append_duration_seconds',
+    'Duration of one append to the event log, by result (ok, wrong_expected_version, error).',
+    ['result'],
+    LATENCY_BUCKETS,
+  );
+  readonly conflictRetries = this.counter(
+    'caretrack_command_conflict_retries_total',
+    'Commands decided again after another writer appended to their stream first.',
+    ['command'],
+  );
+  readonly idempotentReplays = this.counter(
+    'caretrack_idempotent_replays_total',
+    'Commands answered from the Idempotency-Key store, appending nothing.',
+    ['command'],
+  );
 
   // Personal data (SPEC §9): crypto time of this process, sampled at each scrape.
   readonly personalDataSeconds = this.gauge(
@@ -52,8 +116,17 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   );
 
   // The HTTP edge.
-  readonly failedAuthentications = this.counter('caretrack_failed_authentications_total', 'Requests refused 401: no Bearer key (missing) or an unknown one (invalid).', ['reason']);
-  readonly httpDuration = this.histogram('caretrack_http_request_duration_seconds', 'HTTP request duration by method, route template and status.', ['method', 'route', 'status_code'], LATENCY_BUCKETS);
+  readonly failedAuthentications = this.counter(
+    'caretrack_failed_authentications_total',
+    'Requests refused 401: no Bearer key (missing) or an unknown one (invalid).',
+    ['reason'],
+  );
+  readonly httpDuration = this.histogram(
+    'caretrack_http_request_duration_seconds',
+    'HTTP request duration by method, route template and status.',
+    ['method', 'route', 'status_code'],
+    LATENCY_BUCKETS,
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -61,7 +134,15 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
 
   /** Sets the per-projection gauges from a fresh sample (called at every scrape). */
   observeProjections(health: readonly ProjectionHealth[]): void {
-    for (const gauge of [this.projectionPosition, this.projectionLagEvents, this.projectionLagSeconds, this.projectionStatus, this.projectionStale, this.projectionSinceProgress, this.rebuildProgress]) {
+    for (const gauge of [
+      this.projectionPosition,
+      this.projectionLagEvents,
+      this.projectionLagSeconds,
+      this.projectionStatus,
+      this.projectionStale,
+      this.projectionSinceProgress,
+      this.rebuildProgress,
+    ]) {
       gauge.reset();
     }
     for (const p of health) {
@@ -69,7 +150,8 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
       this.projectionPosition.set({ projection }, p.position === null ? 0 : Number(p.position));
       this.projectionLagEvents.set({ projection }, p.lag);
       this.projectionLagSeconds.set({ projection }, p.lagSeconds);
-      for (const status of PROJECTION_STATUSES) this.projectionStatus.set({ projection, status }, p.status === status ? 1 : 0);
+      for (const status of PROJECTION_STATUSES)
+        this.projectionStatus.set({ projection, status }, p.status === status ? 1 : 0);
       this.projectionStale.set({ projection }, p.stale ? 1 : 0);
       if (p.secondsSinceProgress !== null) this.projectionSinceProgress.set({ projection }, p.secondsSinceProgress);
       if (p.rebuild) this.rebuildProgress.set({ projection }, p.rebuild.ratio);
@@ -77,7 +159,12 @@ export class AppMetrics implements ProjectionMetrics, CommandMetrics, AuthFailur
   }
 
   /** Sets the crypto-time gauges from the executor's and the runner's totals (called at every scrape). */
-  observePersonalData(totals: { encryptCommandsSeconds: number; keyCommandsSeconds: number; decryptCommandsSeconds: number; decryptProjectionsSeconds: number }): void {
+  observePersonalData(totals: {
+    encryptCommandsSeconds: number;
+    keyCommandsSeconds: number;
+    decryptCommandsSeconds: number;
+    decryptProjectionsSeconds: number;
+  }): void {
     this.personalDataSeconds.set({ path: 'commands', operation: 'encrypt' }, totals.encryptCommandsSeconds);
     this.personalDataSeconds.set({ path: 'commands', operation: 'key' }, totals.keyCommandsSeconds);
     this.personalDataSeconds.set({ path: 'commands', operation: 'decrypt' }, totals.decryptCommandsSeconds);

@@ -7,11 +7,15 @@ export const metricsOpenApiPaths: Record<string, PathItem> = {
     get: {
       operationId: 'metrics',
       summary: 'Prometheus metrics (role metrics or admin)',
-      description: 'The Prometheus text exposition format 0.0.4: projections, commands, appends, authentication, HTTP and Node process metrics. The names are listed in the README.',
+      description:
+        'The Prometheus text exposition format 0.0.4: projections, commands, appends, authentication, HTTP and Node process metrics. The names are listed in the README.',
       tags: ['operations'],
       security: bearerSecurity,
       responses: {
-        200: { description: 'The metrics.', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } },
+        200: {
+          description: 'The metrics.',
+          content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
+        },
         ...problemResponses(401, 403, 503),
       },
     },

@@ -32,7 +32,12 @@ export class MetricsModule {
           provide: PROJECTION_HEALTH,
           inject: [READ_MODELS, EVENT_STORE, PROJECTION_RUNNER, PROJECTION_ADMIN],
           useFactory:
-            (readModels: ReadModels, store: EventStore, runner: ProjectionRunner, admin: ProjectionAdmin): ProjectionHealthSource =>
+            (
+              readModels: ReadModels,
+              store: EventStore,
+              runner: ProjectionRunner,
+              admin: ProjectionAdmin,
+            ): ProjectionHealthSource =>
             () =>
               projectionHealth({
                 db: readModels.db,

@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore } from '../../../libs/event-store/index.js';
-import { ENGINE_SCHEMA, projectionStatuses, type Projection, type ProjectionStatus, type RebuildProgress } from '../../../libs/projection-engine/index.js';
+import {
+  ENGINE_SCHEMA,
+  projectionStatuses,
+  type Projection,
+  type ProjectionStatus,
+  type RebuildProgress,
+} from '../../../libs/projection-engine/index.js';
 
 /** What the engine offers that health needs; `ProjectionRunner` and `ProjectionAdmin` fit. */
 export type HealthSources = {
@@ -50,8 +56,17 @@ export async function projectionHealth(sources: HealthSources): Promise<Projecti
   );
 }
 
-async function oldestUnappliedAge(store: EventStore, projection: Projection, position: string | null, now: Date): Promise<number> {
-  const [next] = await store.readAll({ fromPosition: position === null ? 'start' : BigInt(position), maxCount: 1, eventTypes: projection.eventTypes });
+async function oldestUnappliedAge(
+  store: EventStore,
+  projection: Projection,
+  position: string | null,
+  now: Date,
+): Promise<number> {
+  const [next] = await store.readAll({
+    fromPosition: position === null ? 'start' : BigInt(position),
+    maxCount: 1,
+    eventTypes: projection.eventTypes,
+  });
   return next ? Math.max(0, (now.getTime() - next.recordedAt.getTime()) / 1000) : 0;
 }
 
@@ -64,6 +79,7 @@ async function secondsSinceCheckpointMoved(db: Kysely<unknown>): Promise<Map<str
 
 function rebuildRatio(progress: RebuildProgress | null): ProjectionHealth['rebuild'] {
   if (!progress) return null;
-  const ratio = progress.state === 'swapped' ? 1 : progress.total > 0 ? Math.min(1, progress.processed / progress.total) : 0;
+  const ratio =
+    progress.state === 'swapped' ? 1 : progress.total > 0 ? Math.min(1, progress.processed / progress.total) : 0;
   return { state: progress.state, ratio };
 }

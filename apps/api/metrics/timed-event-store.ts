@@ -27,7 +27,8 @@ export function timedAppends(store: EventStore, metrics: Pick<AppMetrics, 'appen
     const started = performance.now();
     const outcomes = await store.appendToStreams(appends);
     const seconds = (performance.now() - started) / 1000;
-    for (const outcome of outcomes) metrics.appendDuration.observe({ result: outcome.ok ? 'ok' : resultOf(outcome.error) }, seconds);
+    for (const outcome of outcomes)
+      metrics.appendDuration.observe({ result: outcome.ok ? 'ok' : resultOf(outcome.error) }, seconds);
     return outcomes;
   };
   return new Proxy(store, {

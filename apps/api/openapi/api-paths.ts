@@ -14,6 +14,13 @@ import type { OpenApiOptions } from './openapi-document.js';
  * @example OpenApiModule.forRoot(apiOpenApiOptions)
  */
 export const apiOpenApiOptions: OpenApiOptions = {
-  extraPaths: { ...queryOpenApiPaths, ...adminOpenApiPaths, ...auditOpenApiPaths, ...metricsOpenApiPaths, ...authOpenApiPaths, ...consoleOpenApiPaths },
+  extraPaths: {
+    ...queryOpenApiPaths,
+    ...adminOpenApiPaths,
+    ...auditOpenApiPaths,
+    ...metricsOpenApiPaths,
+    ...authOpenApiPaths,
+    ...consoleOpenApiPaths,
+  },
   extraSchemas: { ...queryOpenApiSchemas, ...adminOpenApiSchemas, ...auditOpenApiSchemas },
 };

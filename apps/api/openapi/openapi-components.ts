@@ -6,7 +6,10 @@ export const problemStatuses = {
   401: { name: 'Unauthorized', description: 'No Bearer key, or an unknown one.' },
   403: { name: 'Forbidden', description: 'The key’s role may not call this endpoint.' },
   404: { name: 'NotFound', description: 'An aggregate the request needs does not exist.' },
-  409: { name: 'Conflict', description: 'A conflict or business rule, or an `If-Match` revision that is not the stream’s.' },
+  409: {
+    name: 'Conflict',
+    description: 'A conflict or business rule, or an `If-Match` revision that is not the stream’s.',
+  },
   413: { name: 'ContentTooLarge', description: 'The request body is too large.' },
   415: { name: 'UnsupportedMediaType', description: 'The body is not `application/json`.' },
   422: { name: 'UnprocessableContent', description: 'The `Idempotency-Key` was used with another body.' },
@@ -21,7 +24,9 @@ export type ProblemStatus = keyof typeof problemStatuses;
  * @example responses: { 200: { … }, ...problemResponses(400, 401, 403, 503) }
  */
 export function problemResponses(...statuses: ProblemStatus[]): Record<string, { $ref: string }> {
-  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${problemStatuses[status].name}` }]));
+  return Object.fromEntries(
+    statuses.map((status) => [String(status), { $ref: `#/components/responses/${problemStatuses[status].name}` }]),
+  );
 }
 
 const problemSchema: JsonSchema = {
@@ -62,13 +67,17 @@ const commandAcceptedSchema: JsonSchema = {
     position: {
       type: 'string',
       pattern: '^[0-9]+$',
-      description: 'Global log position as a decimal string (it may exceed 2^53); send it as `X-Min-Position` to read your writes.',
+      description:
+        'Global log position as a decimal string (it may exceed 2^53); send it as `X-Min-Position` to read your writes.',
     },
     events: {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'string', format: 'uuid' }, type: { type: 'string', examples: ['ConsultationRecorded'] } },
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          type: { type: 'string', examples: ['ConsultationRecorded'] },
+        },
         required: ['id', 'type'],
       },
     },
@@ -91,14 +100,16 @@ export function sharedComponents() {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Same key and same body within 24 h returns the first result and appends nothing; same key with another body is 422.',
+        description:
+          'Same key and same body within 24 h returns the first result and appends nothing; same key with another body is 422.',
         schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
       IfMatch: {
         name: 'If-Match',
         in: 'header',
         required: false,
-        description: 'The stream revision the client expects (`nextExpectedRevision` of an earlier response); a mismatch is 409.',
+        description:
+          'The stream revision the client expects (`nextExpectedRevision` of an earlier response); a mismatch is 409.',
         schema: { type: 'integer', minimum: 0 },
       },
       CorrelationId: {

@@ -52,7 +52,8 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
     info: {
       title: 'caretrack',
       version: options.version ?? DEFAULT_VERSION,
-      description: 'Event-sourced backend of a sports-medicine platform: commands append events; projections build read tables.',
+      description:
+        'Event-sourced backend of a sports-medicine platform: commands append events; projections build read tables.',
     },
     tags: [
       { name: 'commands', description: 'Every change is a command that emits events.' },
@@ -131,23 +132,36 @@ function docsPaths(): Record<string, PathItem> {
       summary,
       tags: ['docs'],
       security: [],
-      responses: { 200: { description: 'The file.', content: { [type]: { schema: { type: 'string' } } } }, ...problemResponses(404) },
+      responses: {
+        200: { description: 'The file.', content: { [type]: { schema: { type: 'string' } } } },
+        ...problemResponses(404),
+      },
     },
   });
   return {
-    '/docs': file('docsPage', 'Swagger UI on this document (a plain list of operations when Swagger UI is not installed)', 'text/html'),
+    '/docs': file(
+      'docsPage',
+      'Swagger UI on this document (a plain list of operations when Swagger UI is not installed)',
+      'text/html',
+    ),
     '/docs/openapi.json': {
       get: {
         operationId: 'openApiDocument',
         summary: 'This OpenAPI 3.1 document',
         tags: ['docs'],
         security: [],
-        responses: { 200: { description: 'The document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+        responses: {
+          200: { description: 'The document.', content: { 'application/json': { schema: { type: 'object' } } } },
+        },
       },
     },
     '/docs/swagger-ui.css': file('swaggerUiCss', 'Swagger UI’s stylesheet', 'text/css'),
     '/docs/swagger-ui-bundle.js': file('swaggerUiBundle', 'Swagger UI’s script', 'text/javascript'),
-    '/docs/swagger-initializer.js': file('swaggerUiInitializer', 'Starts Swagger UI on this document', 'text/javascript'),
+    '/docs/swagger-initializer.js': file(
+      'swaggerUiInitializer',
+      'Starts Swagger UI on this document',
+      'text/javascript',
+    ),
   };
 }
 
@@ -165,7 +179,10 @@ function healthPaths(): Record<string, PathItem> {
         tags: ['health'],
         security: [],
         responses: {
-          200: { description: 'Alive.', content: { 'application/json': { schema: status({ status: { const: 'ok' } }) } } },
+          200: {
+            description: 'Alive.',
+            content: { 'application/json': { schema: status({ status: { const: 'ok' } }) } },
+          },
         },
       },
     },

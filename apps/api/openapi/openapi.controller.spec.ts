@@ -8,8 +8,12 @@ import { OpenApiModule } from './openapi.module.js';
 import { DOCS_ASSETS } from './openapi.tokens.js';
 import type { OpenApiOptions } from './openapi-document.js';
 
-async function startDocs(options: { module?: OpenApiOptions; swaggerUi?: boolean } = {}): Promise<NestFastifyApplication> {
-  const builder = Test.createTestingModule({ imports: [options.module ? OpenApiModule.forRoot(options.module) : OpenApiModule] });
+async function startDocs(
+  options: { module?: OpenApiOptions; swaggerUi?: boolean } = {},
+): Promise<NestFastifyApplication> {
+  const builder = Test.createTestingModule({
+    imports: [options.module ? OpenApiModule.forRoot(options.module) : OpenApiModule],
+  });
   if (options.swaggerUi === false) builder.overrideProvider(DOCS_ASSETS).useValue({ swaggerUiDir: null });
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
@@ -34,7 +38,9 @@ describe('GET /docs', () => {
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const document = response.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([...commandNames.map((name) => `/commands/${name}`), '/health', '/ready']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([...commandNames.map((name) => `/commands/${name}`), '/health', '/ready']),
+    );
   });
 
   it('serves Swagger UI as an HTML page that loads the document', async () => {
@@ -81,7 +87,11 @@ describe('GET /docs without Swagger UI', () => {
   it('answers 404 problem+json for the Swagger UI files', async () => {
     for (const url of ['/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css', '/docs/swagger-initializer.js']) {
       const response = await app.inject({ method: 'GET', url });
-      expect({ url, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ url, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect({ url, status: response.statusCode, type: response.headers['content-type'] }).toEqual({
+        url,
+        status: 404,
+        type: expect.stringMatching(/^application\/problem\+json/),
+      });
     }
   });
 });
@@ -89,11 +99,19 @@ describe('GET /docs without Swagger UI', () => {
 describe('OpenApiModule.forRoot', () => {
   it('serves the extra paths beside the commands', async () => {
     const app = await startDocs({
-      module: { extraPaths: { '/admin/projections': { get: { operationId: 'listProjections', responses: { 200: { description: 'ok' } } } } } },
+      module: {
+        extraPaths: {
+          '/admin/projections': { get: { operationId: 'listProjections', responses: { 200: { description: 'ok' } } } },
+        },
+      },
     });
     try {
-      const document = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/admin/projections', '/commands/RecordConsultation']));
+      const document = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json<{
+        paths: Record<string, unknown>;
+      }>();
+      expect(Object.keys(document.paths)).toEqual(
+        expect.arrayContaining(['/admin/projections', '/commands/RecordConsultation']),
+      );
       expect((await app.inject({ method: 'GET', url: '/docs' })).body).toContain('GET /admin/projections');
     } finally {
       await app.close();

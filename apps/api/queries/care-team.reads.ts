@@ -5,7 +5,13 @@ import { served, type RowOf } from './columns.js';
 import type { Items } from './page.js';
 import { requirePatient } from './patients.reads.js';
 import type { ReadDb } from './read-database.js';
-import { assignmentColumns, doctorPatientColumns, doctorSummaryColumns, patientDoctorColumns, patientSummaryColumns } from './read-tables.js';
+import {
+  assignmentColumns,
+  doctorPatientColumns,
+  doctorSummaryColumns,
+  patientDoctorColumns,
+  patientSummaryColumns,
+} from './read-tables.js';
 
 /** A row of `/patients/{id}/doctors`. */
 export type PatientDoctorRow = RowOf<typeof patientDoctorColumns>;
@@ -37,7 +43,11 @@ export async function requireDoctor(db: ReadDb, doctorId: string): Promise<void>
  * number of consultations of that doctor with this patient; active first, then by
  * `assigned_at`, then `doctor_id`. 404 for an unknown patient.
  */
-export async function patientDoctors(db: ReadDb, patientId: string, active: ActiveFilter): Promise<Items<PatientDoctorRow>> {
+export async function patientDoctors(
+  db: ReadDb,
+  patientId: string,
+  active: ActiveFilter,
+): Promise<Items<PatientDoctorRow>> {
   await requirePatient(db, patientId);
   const rows = await db
     .selectFrom('doctor_patient_assignments as a')
@@ -61,7 +71,11 @@ export async function patientDoctors(db: ReadDb, patientId: string, active: Acti
  * consultations together; active first, then by `assigned_at`, then `patient_id`. 404 for
  * an unknown doctor.
  */
-export async function doctorPatients(db: ReadDb, doctorId: string, active: ActiveFilter): Promise<Items<DoctorPatientRow>> {
+export async function doctorPatients(
+  db: ReadDb,
+  doctorId: string,
+  active: ActiveFilter,
+): Promise<Items<DoctorPatientRow>> {
   await requireDoctor(db, doctorId);
   const rows = await db
     .selectFrom('doctor_patient_assignments as a')

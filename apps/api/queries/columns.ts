@@ -31,7 +31,11 @@ type KindValue = {
  * @example RowOf<{ patient_id: 'text'; date_of_birth: 'date?' }> // { patient_id: string; date_of_birth: string | null }
  */
 export type RowOf<C extends Columns> = {
-  -readonly [K in keyof C]: C[K] extends `${infer Base extends ColumnKind}?` ? KindValue[Base] | null : C[K] extends ColumnKind ? KindValue[C[K]] : never;
+  -readonly [K in keyof C]: C[K] extends `${infer Base extends ColumnKind}?`
+    ? KindValue[Base] | null
+    : C[K] extends ColumnKind
+      ? KindValue[C[K]]
+      : never;
 };
 
 /** The kind of a column, without its `?`. */
@@ -107,7 +111,8 @@ export function rowSchema(columns: Columns, descriptions: Partial<Record<string,
   const properties = Object.fromEntries(
     Object.entries(columns).map(([name, spec]) => {
       const base = schemaOfKind[kindOf(spec)];
-      const typed = isNullable(spec) && typeof base['type'] === 'string' ? { ...base, type: [base['type'], 'null'] } : base;
+      const typed =
+        isNullable(spec) && typeof base['type'] === 'string' ? { ...base, type: [base['type'], 'null'] } : base;
       const description = descriptions[name];
       return [name, description ? { ...typed, description } : typed];
     }),

@@ -15,7 +15,9 @@ const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const timeKey: CursorPart = (value) => {
   if (!CURSOR_TIME.test(value)) return false;
   const time = Date.parse(value);
-  return !Number.isNaN(time) && !value.startsWith('0000') && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19);
+  return (
+    !Number.isNaN(time) && !value.startsWith('0000') && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19)
+  );
 };
 
 const BASE64URL = /^[A-Za-z0-9_-]{1,1024}$/;

@@ -15,7 +15,10 @@ export function deidentifiedColumns<C extends Columns>(columns: C): Omit<C, 'tea
  *
  * @example deidentifyRows([{ user_id: 'p1', team_id: 't1', triage_level: 'green' }], key) // [{ user_id: 'anon_…', triage_level: 'green' }]
  */
-export function deidentifyRows<R extends { user_id: string }>(rows: readonly R[], exportKey: KeyObject): Omit<R, 'team_id'>[] {
+export function deidentifyRows<R extends { user_id: string }>(
+  rows: readonly R[],
+  exportKey: KeyObject,
+): Omit<R, 'team_id'>[] {
   const known = new Map<string, string>();
   return rows.map((row) => {
     const { team_id: _dropped, ...rest } = row as R & { team_id?: unknown };

@@ -18,7 +18,12 @@ export class DoctorsController {
 
   /** The doctor's patients with their assignment and consultation count; `?active=true|false` filters. */
   @Get(':id/patients')
-  async patients(@Param('id') id: string, @Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Items<DoctorPatientRow>> {
+  async patients(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Items<DoctorPatientRow>> {
     await this.readModels.gate(querySources.doctorPatients, request, reply);
     const doctorId = pathId(id);
     const { active } = parseQuery(careTeamQuery, query);

@@ -12,9 +12,17 @@ export type ExportBody<R> = Items<R> | string;
  * RFC 4180, `text/csv; charset=utf-8`, as an attachment named after the table) or JSON
  * `{ items }`. Either way the response varies by `Accept`.
  */
-export function exportBody<R extends object>(request: FastifyRequest, reply: FastifyReply, table: string, columns: Columns, rows: R[]): ExportBody<R> {
+export function exportBody<R extends object>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  table: string,
+  columns: Columns,
+  rows: R[],
+): ExportBody<R> {
   void reply.header('vary', 'Accept');
   if (!prefersCsv(request.headers.accept)) return { items: rows };
-  void reply.header('content-type', CSV_CONTENT_TYPE).header('content-disposition', `attachment; filename="${table}.csv"`);
+  void reply
+    .header('content-type', CSV_CONTENT_TYPE)
+    .header('content-disposition', `attachment; filename="${table}.csv"`);
   return toCsv(columns, rows);
 }

@@ -29,23 +29,43 @@ export class ExportsController {
 
   /** Every person's return-to-sport stage and triage level, by `user_id`. */
   @Get('tracker')
-  async tracker(@Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ExportBody<Exported<TrackerExportRow>>> {
+  async tracker(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExportBody<Exported<TrackerExportRow>>> {
     await this.readModels.gate(querySources.trackerExport, request, reply);
     const { deidentified } = parseQuery(trackerExportQuery, query);
     const rows = await trackerExport(this.readModels.db);
     if (!deidentified) return exportBody(request, reply, 'tracker_export', trackerExportColumns, rows);
     const key = await this.keyStore.secret(EXPORT_PSEUDONYM_SECRET);
-    return exportBody(request, reply, 'tracker_export_deidentified', deidentifiedColumns(trackerExportColumns), deidentifyRows(rows, key));
+    return exportBody(
+      request,
+      reply,
+      'tracker_export_deidentified',
+      deidentifiedColumns(trackerExportColumns),
+      deidentifyRows(rows, key),
+    );
   }
 
   /** The symptom logs logged at or after `since` (all when absent), oldest first. */
   @Get('symptom-log')
-  async symptomLog(@Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ExportBody<Exported<SymptomLogExportRow>>> {
+  async symptomLog(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExportBody<Exported<SymptomLogExportRow>>> {
     await this.readModels.gate(querySources.symptomLogExport, request, reply);
     const { since, deidentified } = parseQuery(symptomLogQuery, query);
     const rows = await symptomLogExport(this.readModels.db, since);
     if (!deidentified) return exportBody(request, reply, 'symptom_log_export', symptomLogExportColumns, rows);
     const key = await this.keyStore.secret(EXPORT_PSEUDONYM_SECRET);
-    return exportBody(request, reply, 'symptom_log_export_deidentified', symptomLogExportColumns, deidentifyRows(rows, key));
+    return exportBody(
+      request,
+      reply,
+      'symptom_log_export_deidentified',
+      symptomLogExportColumns,
+      deidentifyRows(rows, key),
+    );
   }
 }

@@ -10,7 +10,12 @@ export type SymptomLogExportRow = RowOf<typeof symptomLogExportColumns>;
 
 /** Every `tracker_export` row, by `user_id`. */
 export async function trackerExport(db: ReadDb): Promise<TrackerExportRow[]> {
-  return db.selectFrom('tracker_export as t').select(served(trackerExportColumns, 't')).orderBy('t.user_id').$castTo<TrackerExportRow>().execute();
+  return db
+    .selectFrom('tracker_export as t')
+    .select(served(trackerExportColumns, 't'))
+    .orderBy('t.user_id')
+    .$castTo<TrackerExportRow>()
+    .execute();
 }
 
 /**

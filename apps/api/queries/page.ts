@@ -10,7 +10,12 @@ export type Items<T> = { items: T[] };
  *
  * @example toPage(rows, 100, ({ cursor_time, ...item }) => item, (row) => encodeCursor('timeline', [row.cursor_time, row.event_id]))
  */
-export function toPage<R, T>(rows: readonly R[], limit: number, toItem: (row: R) => T, cursorOf: (row: R) => string): Page<T> {
+export function toPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => T,
+  cursorOf: (row: R) => string,
+): Page<T> {
   const pageRows = rows.slice(0, limit);
   const last = pageRows[pageRows.length - 1];
   return { items: pageRows.map(toItem), nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };

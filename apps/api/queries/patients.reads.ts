@@ -19,7 +19,12 @@ export const PATIENTS_CURSOR = 'patients';
  * @example const patient = await requirePatient(trx, 'p-1');
  */
 export async function requirePatient(db: ReadDb, patientId: string): Promise<PatientRow> {
-  const row = await db.selectFrom('patients as p').select(served(patientColumns, 'p')).where('p.patient_id', '=', patientId).$castTo<PatientRow>().executeTakeFirst();
+  const row = await db
+    .selectFrom('patients as p')
+    .select(served(patientColumns, 'p'))
+    .where('p.patient_id', '=', patientId)
+    .$castTo<PatientRow>()
+    .executeTakeFirst();
   if (!row) throw new NotFound(`patient ${patientId} not found`);
   return row;
 }
@@ -37,7 +42,12 @@ export async function listPatients(db: ReadDb, limit: number, after: string | un
     .limit(limit + 1)
     .$castTo<PatientRow>()
     .execute();
-  return toPage(rows, limit, (row) => row, (row) => encodeCursor(PATIENTS_CURSOR, [row.patient_id]));
+  return toPage(
+    rows,
+    limit,
+    (row) => row,
+    (row) => encodeCursor(PATIENTS_CURSOR, [row.patient_id]),
+  );
 }
 
 /**
@@ -52,6 +62,10 @@ export async function patientStatistics(db: ReadDb, patientId: string): Promise<
     .where('s.patient_id', '=', patientId)
     .$castTo<StatisticsRow>()
     .executeTakeFirst();
-  if (!row) throw new ServiceUnavailable(`the statistics of patient ${patientId} are not built yet; retry`, 'projection_behind');
+  if (!row)
+    throw new ServiceUnavailable(
+      `the statistics of patient ${patientId} are not built yet; retry`,
+      'projection_behind',
+    );
   return row;
 }

@@ -11,23 +11,34 @@ import { ID_PATTERN } from '../../../libs/domain/shared/fields.js';
 
 type Source = keyof typeof querySources;
 
-const pseudonymDescription = 'With `deidentified=true`: `anon_` and 22 base64url characters, a keyed HMAC-SHA256 of the user id (stable for the service’s export key).';
+const pseudonymDescription =
+  'With `deidentified=true`: `anon_` and 22 base64url characters, a keyed HMAC-SHA256 of the user id (stable for the service’s export key).';
 type Parameter = Record<string, unknown>;
 
 /** Component schemas of the query responses, one per row shape. */
 export const queryOpenApiSchemas: Record<string, JsonSchema> = {
   Patient: rowSchema(tables.patientColumns),
   PatientStatistics: rowSchema(tables.statisticsColumns),
-  TimelineEntry: rowSchema(tables.timelineColumns, { event_id: 'The source event’s id; `<event id>:stage` for a stage_changed row.' }),
-  PatientDoctor: rowSchema(tables.patientDoctorColumns, { consultations: 'Consultations of this doctor with this patient, any status.' }),
-  DoctorPatient: rowSchema(tables.doctorPatientColumns, { consultations: 'Consultations of this doctor with this patient, any status.' }),
+  TimelineEntry: rowSchema(tables.timelineColumns, {
+    event_id: 'The source event’s id; `<event id>:stage` for a stage_changed row.',
+  }),
+  PatientDoctor: rowSchema(tables.patientDoctorColumns, {
+    consultations: 'Consultations of this doctor with this patient, any status.',
+  }),
+  DoctorPatient: rowSchema(tables.doctorPatientColumns, {
+    consultations: 'Consultations of this doctor with this patient, any status.',
+  }),
   PatientConsultation: rowSchema(tables.patientConsultationColumns),
   Report: rowSchema(tables.reportColumns),
   Session: rowSchema(tables.sessionColumns),
   SessionKpis: rowSchema(tables.sessionKpiColumns),
   TrackerExportRow: rowSchema(tables.trackerExportColumns),
-  TrackerExportRowDeidentified: rowSchema(deidentifiedColumns(tables.trackerExportColumns), { user_id: pseudonymDescription }),
-  SymptomLogExportRow: rowSchema(tables.symptomLogExportColumns, { user_id: `The person’s id. ${pseudonymDescription}` }),
+  TrackerExportRowDeidentified: rowSchema(deidentifiedColumns(tables.trackerExportColumns), {
+    user_id: pseudonymDescription,
+  }),
+  SymptomLogExportRow: rowSchema(tables.symptomLogExportColumns, {
+    user_id: `The person’s id. ${pseudonymDescription}`,
+  }),
 };
 
 const idParameter = (description: string): Parameter => ({
@@ -41,7 +52,8 @@ const minPosition: Parameter = {
   name: 'X-Min-Position',
   in: 'header',
   required: false,
-  description: 'Read your writes: a command response’s `position`. Waits until every projection behind the endpoint has passed it, up to 5 s, then 503 `projection_behind`.',
+  description:
+    'Read your writes: a command response’s `position`. Waits until every projection behind the endpoint has passed it, up to 5 s, then 503 `projection_behind`.',
   schema: { type: 'string', pattern: '^[0-9]+$' },
 };
 const limit: Parameter = {
@@ -66,31 +78,59 @@ const active: Parameter = {
 };
 
 const responseHeaders = {
-  'X-Projection-Position': { description: 'The log position the read tables behind this endpoint have reached (decimal string).', schema: { type: 'string' } },
-  'X-Projection-Stale': { description: '`true` when a projection behind this endpoint was built with other code or configuration (SPEC §6).', schema: { type: 'string', enum: ['true'] } },
+  'X-Projection-Position': {
+    description: 'The log position the read tables behind this endpoint have reached (decimal string).',
+    schema: { type: 'string' },
+  },
+  'X-Projection-Stale': {
+    description: '`true` when a projection behind this endpoint was built with other code or configuration (SPEC §6).',
+    schema: { type: 'string', enum: ['true'] },
+  },
 };
 
 const items = (name: string, ...alternatives: string[]): JsonSchema => ({
   type: 'object',
-  properties: { items: { type: 'array', items: alternatives.length ? { oneOf: [name, ...alternatives].map(schemaRef) } : schemaRef(name) } },
+  properties: {
+    items: {
+      type: 'array',
+      items: alternatives.length ? { oneOf: [name, ...alternatives].map(schemaRef) } : schemaRef(name),
+    },
+  },
   required: ['items'],
 });
 const deidentified: Parameter = {
   name: 'deidentified',
   in: 'query',
   required: false,
-  description: '`true`: `user_id` becomes a keyed pseudonym (stable for the export key) and `team_id` is left out (SPEC §9).',
+  description:
+    '`true`: `user_id` becomes a keyed pseudonym (stable for the export key) and `team_id` is left out (SPEC §9).',
   schema: { type: 'boolean', default: false },
 };
 const page = (name: string): JsonSchema => ({
   type: 'object',
-  properties: { items: { type: 'array', items: schemaRef(name) }, nextCursor: { type: ['string', 'null'], description: 'Pass as the cursor parameter for the next page; null on the last page.' } },
+  properties: {
+    items: { type: 'array', items: schemaRef(name) },
+    nextCursor: {
+      type: ['string', 'null'],
+      description: 'Pass as the cursor parameter for the next page; null on the last page.',
+    },
+  },
   required: ['items', 'nextCursor'],
 });
 
-function query(operationId: string, summary: string, source: Source, body: JsonSchema, parameters: Parameter[], options: { csv?: boolean; notFound?: boolean } = {}): PathItem {
+function query(
+  operationId: string,
+  summary: string,
+  source: Source,
+  body: JsonSchema,
+  parameters: Parameter[],
+  options: { csv?: boolean; notFound?: boolean } = {},
+): PathItem {
   const content: Record<string, unknown> = { 'application/json': { schema: body } };
-  if (options.csv) content['text/csv'] = { schema: { type: 'string', description: 'RFC 4180, header row of the column names, CRLF line ends.' } };
+  if (options.csv)
+    content['text/csv'] = {
+      schema: { type: 'string', description: 'RFC 4180, header row of the column names, CRLF line ends.' },
+    };
   return {
     get: {
       operationId,
@@ -101,7 +141,9 @@ function query(operationId: string, summary: string, source: Source, body: JsonS
       parameters: [...parameters, minPosition],
       responses: {
         200: { description: 'OK.', headers: responseHeaders, content },
-        ...(options.notFound === false ? problemResponses(400, 401, 403, 503) : problemResponses(400, 401, 403, 404, 503)),
+        ...(options.notFound === false
+          ? problemResponses(400, 401, 403, 503)
+          : problemResponses(400, 401, 403, 404, 503)),
       },
     },
   };
@@ -114,21 +156,57 @@ const patientId = idParameter('The patient id.');
  * `OpenApiModule.forRoot({ extraPaths: queryOpenApiPaths, extraSchemas: queryOpenApiSchemas })`.
  */
 export const queryOpenApiPaths: Record<string, PathItem> = {
-  '/patients': query('listPatients', 'Patients in patient_id order, paged', 'patients', page('Patient'), [limit, cursor('after')], { notFound: false }),
+  '/patients': query(
+    'listPatients',
+    'Patients in patient_id order, paged',
+    'patients',
+    page('Patient'),
+    [limit, cursor('after')],
+    { notFound: false },
+  ),
   '/patients/{id}': query('getPatient', 'One patient', 'patient', schemaRef('Patient'), [patientId]),
-  '/patients/{id}/statistics': query('getPatientStatistics', 'A patient’s statistics', 'statistics', schemaRef('PatientStatistics'), [patientId]),
-  '/patients/{id}/timeline': query('getPatientTimeline', 'A patient’s timeline, newest first (event_date, then event_id)', 'timeline', page('TimelineEntry'), [
-    patientId,
-    limit,
-    cursor('before'),
-  ]),
-  '/patients/{id}/doctors': query('getPatientDoctors', 'A patient’s doctors: active first, then by assigned_at', 'patientDoctors', items('PatientDoctor'), [patientId, active]),
-  '/patients/{id}/consultations': query('getPatientConsultations', 'A patient’s consultations with doctor_name, newest first', 'patientConsultations', items('PatientConsultation'), [patientId]),
-  '/patients/{id}/reports': query('getPatientReports', 'A patient’s reports, newest request first', 'patientReports', items('Report'), [patientId]),
-  '/doctors/{id}/patients': query('getDoctorPatients', 'A doctor’s patients: active first, then by assigned_at', 'doctorPatients', items('DoctorPatient'), [
-    idParameter('The doctor id.'),
-    active,
-  ]),
+  '/patients/{id}/statistics': query(
+    'getPatientStatistics',
+    'A patient’s statistics',
+    'statistics',
+    schemaRef('PatientStatistics'),
+    [patientId],
+  ),
+  '/patients/{id}/timeline': query(
+    'getPatientTimeline',
+    'A patient’s timeline, newest first (event_date, then event_id)',
+    'timeline',
+    page('TimelineEntry'),
+    [patientId, limit, cursor('before')],
+  ),
+  '/patients/{id}/doctors': query(
+    'getPatientDoctors',
+    'A patient’s doctors: active first, then by assigned_at',
+    'patientDoctors',
+    items('PatientDoctor'),
+    [patientId, active],
+  ),
+  '/patients/{id}/consultations': query(
+    'getPatientConsultations',
+    'A patient’s consultations with doctor_name, newest first',
+    'patientConsultations',
+    items('PatientConsultation'),
+    [patientId],
+  ),
+  '/patients/{id}/reports': query(
+    'getPatientReports',
+    'A patient’s reports, newest request first',
+    'patientReports',
+    items('Report'),
+    [patientId],
+  ),
+  '/doctors/{id}/patients': query(
+    'getDoctorPatients',
+    'A doctor’s patients: active first, then by assigned_at',
+    'doctorPatients',
+    items('DoctorPatient'),
+    [idParameter('The doctor id.'), active],
+  ),
   '/reports': query(
     'listReports',
     'Reports by status, oldest request first',
@@ -147,19 +225,49 @@ export const queryOpenApiPaths: Record<string, PathItem> = {
     ],
     { notFound: false },
   ),
-  '/sessions/{id}': query('getSession', 'One session', 'session', schemaRef('Session'), [idParameter('The session id.')]),
-  '/sessions/{id}/kpis': query('getSessionKpis', 'The KPIs of a completed session (404 when not completed)', 'sessionKpis', schemaRef('SessionKpis'), [idParameter('The session id.')]),
-  '/players/{id}/kpis': query('getPlayerKpis', 'A player’s session KPIs, newest first', 'playerKpis', page('SessionKpis'), [idParameter('The player (patient) id.'), limit, cursor('before')]),
-  '/exports/tracker': query('exportTracker', 'Every person’s stage and triage level, by user_id', 'trackerExport', items('TrackerExportRow', 'TrackerExportRowDeidentified'), [deidentified], {
-    csv: true,
-    notFound: false,
-  }),
+  '/sessions/{id}': query('getSession', 'One session', 'session', schemaRef('Session'), [
+    idParameter('The session id.'),
+  ]),
+  '/sessions/{id}/kpis': query(
+    'getSessionKpis',
+    'The KPIs of a completed session (404 when not completed)',
+    'sessionKpis',
+    schemaRef('SessionKpis'),
+    [idParameter('The session id.')],
+  ),
+  '/players/{id}/kpis': query(
+    'getPlayerKpis',
+    'A player’s session KPIs, newest first',
+    'playerKpis',
+    page('SessionKpis'),
+    [idParameter('The player (patient) id.'), limit, cursor('before')],
+  ),
+  '/exports/tracker': query(
+    'exportTracker',
+    'Every person’s stage and triage level, by user_id',
+    'trackerExport',
+    items('TrackerExportRow', 'TrackerExportRowDeidentified'),
+    [deidentified],
+    {
+      csv: true,
+      notFound: false,
+    },
+  ),
   '/exports/symptom-log': query(
     'exportSymptomLog',
     'Symptom logs at or after `since`, oldest first',
     'symptomLogExport',
     items('SymptomLogExportRow'),
-    [{ name: 'since', in: 'query', required: false, description: 'ISO-8601 time with offset, or a date (midnight UTC).', schema: { type: 'string' } }, deidentified],
+    [
+      {
+        name: 'since',
+        in: 'query',
+        required: false,
+        description: 'ISO-8601 time with offset, or a date (midnight UTC).',
+        schema: { type: 'string' },
+      },
+      deidentified,
+    ],
     { csv: true, notFound: false },
   ),
 };

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { BadRequest } from '../errors/http-errors.js';
 import { enumListParam, instantParam, limitParam, parseQuery, pathId } from './query-params.js';
 
-const schema = z.object({ limit: limitParam(), status: enumListParam(['pending', 'failed']).optional(), since: instantParam().optional() }).strict();
+const schema = z
+  .object({
+    limit: limitParam(),
+    status: enumListParam(['pending', 'failed']).optional(),
+    since: instantParam().optional(),
+  })
+  .strict();
 
 function errorsOf(run: () => unknown) {
   try {
@@ -33,18 +39,23 @@ describe('parseQuery', () => {
 
   it('rejects times the database cannot hold (year 0, or a time zone pushing into it)', () => {
     expect(errorsOf(() => parseQuery(schema, { since: '0000-06-01' }))?.map((e) => e.path)).toEqual(['since']);
-    expect(errorsOf(() => parseQuery(schema, { since: '0001-01-01T00:30:00+01:00' }))?.map((e) => e.path)).toEqual(['since']);
+    expect(errorsOf(() => parseQuery(schema, { since: '0001-01-01T00:30:00+01:00' }))?.map((e) => e.path)).toEqual([
+      'since',
+    ]);
     expect(parseQuery(schema, { since: '0001-01-01' }).since).toBe('0001-01-01T00:00:00.000Z');
   });
 
   it('rejects a parameter given twice', () => {
-    expect(errorsOf(() => parseQuery(schema, { limit: ['1', '2'] }))).toEqual([{ path: 'limit', message: 'must be given once, as text' }]);
+    expect(errorsOf(() => parseQuery(schema, { limit: ['1', '2'] }))).toEqual([
+      { path: 'limit', message: 'must be given once, as text' },
+    ]);
   });
 });
 
 describe('pathId', () => {
   it('accepts SPEC §1 ids and rejects others with 400 naming the parameter', () => {
     expect(pathId('p-1.a:b_c')).toBe('p-1.a:b_c');
-    for (const bad of ['', '-p', 'a b', 'x'.repeat(65), 'a/b']) expect(errorsOf(() => pathId(bad))).toEqual([{ path: 'id', message: expect.any(String) }]);
+    for (const bad of ['', '-p', 'a b', 'x'.repeat(65), 'a/b'])
+      expect(errorsOf(() => pathId(bad))).toEqual([{ path: 'id', message: expect.any(String) }]);
   });
 });

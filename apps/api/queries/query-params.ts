@@ -17,7 +17,8 @@ const ID_MESSAGE = 'must be 1-64 letters, digits or _ . : - starting with a lett
  * @example pathId('p-1') // 'p-1';  pathId('../x') // throws BadRequest [{ path: 'id', … }]
  */
 export function pathId(value: string, name = 'id'): string {
-  if (!ID_PATTERN.test(value)) throw new BadRequest(`invalid path parameter ${name}`, [{ path: name, message: ID_MESSAGE }]);
+  if (!ID_PATTERN.test(value))
+    throw new BadRequest(`invalid path parameter ${name}`, [{ path: name, message: ID_MESSAGE }]);
   return value;
 }
 
@@ -43,7 +44,8 @@ export const cursorParam = (list: string, parts: readonly CursorPart[]) =>
     return key;
   });
 
-const INSTANT_MESSAGE = 'must be an ISO-8601 time with offset (2025-03-01T09:30:00Z) or a date YYYY-MM-DD, from year 1 on';
+const INSTANT_MESSAGE =
+  'must be an ISO-8601 time with offset (2025-03-01T09:30:00Z) or a date YYYY-MM-DD, from year 1 on';
 
 /** A date `YYYY-MM-DD` (midnight UTC) or an ISO-8601 time with offset, as an ISO instant (PostgreSQL has no year 0). */
 export const instantParam = () =>
@@ -58,7 +60,10 @@ export const enumListParam = <const T extends readonly [string, ...string[]]>(al
     const values = raw.split(',').map((value) => value.trim());
     const unknown = values.filter((value) => !(allowed as readonly string[]).includes(value));
     if (unknown.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${allowed.join(', ')}; got ${JSON.stringify(unknown.join(','))}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a comma-separated list of ${allowed.join(', ')}; got ${JSON.stringify(unknown.join(','))}`,
+      });
       return z.NEVER;
     }
     return [...new Set(values)] as T[number][];

@@ -7,10 +7,14 @@ import { PLAYER_KPIS_CURSOR } from './sessions.reads.js';
 import { TIMELINE_CURSOR } from './timeline.reads.js';
 
 /** `GET /patients?limit=&after=` */
-export const patientListQuery = z.object({ limit: limitParam(), after: cursorParam(PATIENTS_CURSOR, [idKey]).optional() }).strict();
+export const patientListQuery = z
+  .object({ limit: limitParam(), after: cursorParam(PATIENTS_CURSOR, [idKey]).optional() })
+  .strict();
 
 /** `GET /patients/{id}/timeline?limit=&before=` */
-export const timelineQuery = z.object({ limit: limitParam(), before: cursorParam(TIMELINE_CURSOR, [timeKey, anyKey]).optional() }).strict();
+export const timelineQuery = z
+  .object({ limit: limitParam(), before: cursorParam(TIMELINE_CURSOR, [timeKey, anyKey]).optional() })
+  .strict();
 
 /** `?active=true|false` of the care-team lists (absent: every assignment). */
 export const careTeamQuery = z
@@ -33,7 +37,9 @@ export const reportQueueQuery = z
   .strict();
 
 /** `GET /players/{id}/kpis?limit=&before=` */
-export const playerKpisQuery = z.object({ limit: limitParam(), before: cursorParam(PLAYER_KPIS_CURSOR, [timeKey, intKey]).optional() }).strict();
+export const playerKpisQuery = z
+  .object({ limit: limitParam(), before: cursorParam(PLAYER_KPIS_CURSOR, [timeKey, intKey]).optional() })
+  .strict();
 
 /** `?deidentified=true|false` of the exports (absent: false). */
 const deidentifiedParam = () =>
@@ -47,4 +53,6 @@ const deidentifiedParam = () =>
 export const trackerExportQuery = z.object({ deidentified: deidentifiedParam() }).strict();
 
 /** `GET /exports/symptom-log?since=&deidentified=` */
-export const symptomLogQuery = z.object({ since: instantParam().optional(), deidentified: deidentifiedParam() }).strict();
+export const symptomLogQuery = z
+  .object({ since: instantParam().optional(), deidentified: deidentifiedParam() })
+  .strict();

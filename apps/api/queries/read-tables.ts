@@ -52,7 +52,10 @@ const kindOfSql: Record<SqlType, ColumnKind> = {
 /** Every column of a declared table, as the query layer serves it. */
 export function servedColumns<R extends object, C extends TableColumns>(table: Table<R, C>): Served<C> {
   return Object.fromEntries(
-    Object.entries(table.columns).map(([name, column]) => [name, `${kindOfSql[column.sqlType]}${column.allowsNull ? '?' : ''}`]),
+    Object.entries(table.columns).map(([name, column]) => [
+      name,
+      `${kindOfSql[column.sqlType]}${column.allowsNull ? '?' : ''}`,
+    ]),
   ) as Served<C>;
 }
 
@@ -65,7 +68,9 @@ type Nullable<C extends Columns> = { [K in keyof C]: C[K] extends `${string}?` ?
 
 /** The same columns, every one nullable (the outer side of a LEFT JOIN). */
 function nullable<C extends Columns>(columns: C): Nullable<C> {
-  return Object.fromEntries(Object.entries(columns).map(([k, spec]) => [k, spec.endsWith('?') ? spec : `${spec}?`])) as Nullable<C>;
+  return Object.fromEntries(
+    Object.entries(columns).map(([k, spec]) => [k, spec.endsWith('?') ? spec : `${spec}?`]),
+  ) as Nullable<C>;
 }
 
 /** `patients` (SPEC §4), with `erased_at` (SPEC §9: set when the patient was erased; names and birth date are then `null`). */
@@ -89,13 +94,32 @@ export const timelineColumns = pick(servedColumns(patientTimelineTable), [
 ]) satisfies Columns;
 
 /** The assignment part of `doctor_patient_assignments` (without its two keys). */
-export const assignmentColumns = pick(servedColumns(assignmentsTable), ['assignment_type', 'is_active', 'assigned_at', 'ended_at', 'notes', 'source']) satisfies Columns;
+export const assignmentColumns = pick(servedColumns(assignmentsTable), [
+  'assignment_type',
+  'is_active',
+  'assigned_at',
+  'ended_at',
+  'notes',
+  'source',
+]) satisfies Columns;
 
 /** A doctor as `/patients/{id}/doctors` shows it (null when the doctors table lags). */
-export const doctorSummaryColumns = nullable(pick(servedColumns(doctorsTable), ['name', 'specialization', 'email'])) satisfies Columns;
+export const doctorSummaryColumns = nullable(
+  pick(servedColumns(doctorsTable), ['name', 'specialization', 'email']),
+) satisfies Columns;
 
 /** A patient as `/doctors/{id}/patients` shows it (null when the patients table lags). */
-export const patientSummaryColumns = nullable(pick(servedColumns(patientsTable), ['first_name', 'last_name', 'age_group', 'sport_type', 'team_id', 'position', 'jersey_number'])) satisfies Columns;
+export const patientSummaryColumns = nullable(
+  pick(servedColumns(patientsTable), [
+    'first_name',
+    'last_name',
+    'age_group',
+    'sport_type',
+    'team_id',
+    'position',
+    'jersey_number',
+  ]),
+) satisfies Columns;
 
 /** One row of `/patients/{id}/doctors`: the doctor, the assignment, and their consultations together. */
 export const patientDoctorColumns = {

@@ -17,7 +17,11 @@ export class ReportsController {
 
   /** Reports in `status` (default pending, generating, failed), oldest request first, paged by `after`. */
   @Get()
-  async queue(@Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page<ReportRow>> {
+  async queue(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page<ReportRow>> {
     await this.readModels.gate(querySources.reports, request, reply);
     const { status, limit, after } = parseQuery(reportQueueQuery, query);
     return reportQueue(this.readModels.db, status ?? OPEN_REPORT_STATUSES, limit, after);

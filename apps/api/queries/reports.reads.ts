@@ -23,7 +23,12 @@ export const REPORTS_CURSOR = 'reports';
  * One page of the report queue (seed 001's query 4): reports in the given statuses, oldest
  * request first (`requested_at`, then `report_id`), after the key `after` when given.
  */
-export async function reportQueue(db: ReadDb, statuses: readonly ReportStatus[], limit: number, after: readonly string[] | undefined): Promise<Page<ReportRow>> {
+export async function reportQueue(
+  db: ReadDb,
+  statuses: readonly ReportStatus[],
+  limit: number,
+  after: readonly string[] | undefined,
+): Promise<Page<ReportRow>> {
   if (statuses.length === 0) return { items: [], nextCursor: null };
   const rows = await db
     .selectFrom('report_status as r')
@@ -31,7 +36,13 @@ export async function reportQueue(db: ReadDb, statuses: readonly ReportStatus[],
     .select(cursorTime(sql.ref('r.requested_at')).as('cursor_time'))
     .where('r.status', 'in', statuses)
     .$if(after !== undefined, (q) =>
-      q.where((eb) => eb(eb.refTuple('r.requested_at', 'r.report_id'), '>', eb.tuple(sql<string>`${after?.[0]}::timestamptz`, after?.[1] ?? ''))),
+      q.where((eb) =>
+        eb(
+          eb.refTuple('r.requested_at', 'r.report_id'),
+          '>',
+          eb.tuple(sql<string>`${after?.[0]}::timestamptz`, after?.[1] ?? ''),
+        ),
+      ),
     )
     .orderBy('r.requested_at')
     .orderBy('r.report_id')

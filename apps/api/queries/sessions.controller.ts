@@ -18,7 +18,12 @@ export class SessionsController {
 
   /** One session. */
   @Get('sessions/:id')
-  async session(@Param('id') id: string, @Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionRow> {
+  async session(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionRow> {
     await this.readModels.gate(querySources.session, request, reply);
     const sessionId = pathId(id);
     parseQuery(noParams, query);
@@ -27,7 +32,12 @@ export class SessionsController {
 
   /** The KPIs of a completed session. */
   @Get('sessions/:id/kpis')
-  async sessionKpis(@Param('id') id: string, @Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionKpisRow> {
+  async sessionKpis(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionKpisRow> {
     await this.readModels.gate(querySources.sessionKpis, request, reply);
     const sessionId = pathId(id);
     parseQuery(noParams, query);
@@ -36,7 +46,12 @@ export class SessionsController {
 
   /** A player's session KPIs, newest first; `before` = the previous page's `nextCursor`. */
   @Get('players/:id/kpis')
-  async playerKpis(@Param('id') id: string, @Query() query: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Page<SessionKpisRow>> {
+  async playerKpis(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page<SessionKpisRow>> {
     await this.readModels.gate(querySources.playerKpis, request, reply);
     const playerId = pathId(id);
     const { limit, before } = parseQuery(playerKpisQuery, query);

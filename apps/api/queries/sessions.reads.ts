@@ -17,7 +17,12 @@ export const PLAYER_KPIS_CURSOR = 'player-kpis';
 
 /** The session's row; 404 when `sessions` has none. */
 export async function requireSession(db: ReadDb, sessionId: string): Promise<SessionRow> {
-  const row = await db.selectFrom('sessions as s').select(served(sessionColumns, 's')).where('s.id', '=', sessionId).$castTo<SessionRow>().executeTakeFirst();
+  const row = await db
+    .selectFrom('sessions as s')
+    .select(served(sessionColumns, 's'))
+    .where('s.id', '=', sessionId)
+    .$castTo<SessionRow>()
+    .executeTakeFirst();
   if (!row) throw new NotFound(`session ${sessionId} not found`);
   return row;
 }
@@ -35,7 +40,8 @@ export async function sessionKpis(db: ReadDb, sessionId: string): Promise<Sessio
     .$castTo<SessionKpisRow>()
     .executeTakeFirst();
   if (row) return row;
-  if (session.status === 'completed') throw new ServiceUnavailable(`the KPIs of session ${sessionId} are not built yet; retry`, 'projection_behind');
+  if (session.status === 'completed')
+    throw new ServiceUnavailable(`the KPIs of session ${sessionId} are not built yet; retry`, 'projection_behind');
   throw new NotFound(`session ${sessionId} has no KPIs: it is ${session.status}, not completed`);
 }
 
@@ -43,7 +49,12 @@ export async function sessionKpis(db: ReadDb, sessionId: string): Promise<Sessio
  * One page of a player's session KPIs, newest first (`calculated_at` descending, then `id`);
  * `before` is the previous page's last key. 404 for an unknown player (no row in `patients`).
  */
-export async function playerKpis(db: ReadDb, playerId: string, limit: number, before: readonly string[] | undefined): Promise<Page<SessionKpisRow>> {
+export async function playerKpis(
+  db: ReadDb,
+  playerId: string,
+  limit: number,
+  before: readonly string[] | undefined,
+): Promise<Page<SessionKpisRow>> {
   await requirePatient(db, playerId);
   const rows = await db
     .selectFrom('session_kpis as k')
@@ -51,7 +62,13 @@ export async function playerKpis(db: ReadDb, playerId: string, limit: number, be
     .select(cursorTime(sql.ref('k.calculated_at')).as('cursor_time'))
     .where('k.player_id', '=', playerId)
     .$if(before !== undefined, (q) =>
-      q.where((eb) => eb(eb.refTuple('k.calculated_at', 'k.id'), '<', eb.tuple(sql<string>`${before?.[0]}::timestamptz`, Number(before?.[1])))),
+      q.where((eb) =>
+        eb(
+          eb.refTuple('k.calculated_at', 'k.id'),
+          '<',
+          eb.tuple(sql<string>`${before?.[0]}::timestamptz`, Number(before?.[1])),
+        ),
+      ),
     )
     .orderBy('k.calculated_at', 'desc')
     .orderBy('k.id', 'desc')

@@ -17,7 +17,12 @@ export const TIMELINE_CURSOR = 'timeline';
  * descending; `before` is the (event_date, event_id) key of the previous page's last row.
  * 404 for an unknown patient.
  */
-export async function patientTimeline(db: ReadDb, patientId: string, limit: number, before: readonly string[] | undefined): Promise<Page<TimelineRow>> {
+export async function patientTimeline(
+  db: ReadDb,
+  patientId: string,
+  limit: number,
+  before: readonly string[] | undefined,
+): Promise<Page<TimelineRow>> {
   await requirePatient(db, patientId);
   const rows = await db
     .selectFrom('patient_timeline as t')
@@ -25,7 +30,13 @@ export async function patientTimeline(db: ReadDb, patientId: string, limit: numb
     .select(cursorTime(sql.ref('t.event_date')).as('cursor_time'))
     .where('t.patient_id', '=', patientId)
     .$if(before !== undefined, (q) =>
-      q.where((eb) => eb(eb.refTuple('t.event_date', 't.event_id'), '<', eb.tuple(sql<string>`${before?.[0]}::timestamptz`, before?.[1] ?? ''))),
+      q.where((eb) =>
+        eb(
+          eb.refTuple('t.event_date', 't.event_id'),
+          '<',
+          eb.tuple(sql<string>`${before?.[0]}::timestamptz`, before?.[1] ?? ''),
+        ),
+      ),
     )
     .orderBy('t.event_date', 'desc')
     .orderBy('t.event_id', 'desc')

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parsePosition, positionToString, type EventStore } from '../../../libs/event-store/index.js';
-import { effectivePositions, waitForPosition, type Projection, type ProjectionRunner } from '../../../libs/projection-engine/index.js';
+import {
+  effectivePositions,
+  waitForPosition,
+  type Projection,
+  type ProjectionRunner,
+} from '../../../libs/projection-engine/index.js';
 import { BadRequest, ServiceUnavailable } from '../errors/http-errors.js';
 import { loadPositionsFingerprints } from './stored-fingerprints.js';
 
@@ -49,10 +54,18 @@ export class ReadModels {
       try {
         position = parsePosition(raw.trim());
       } catch {
-        throw new BadRequest('invalid X-Min-Position', [{ path: 'X-Min-Position', message: 'must be a log position: a decimal string from a command response' }]);
+        throw new BadRequest('invalid X-Min-Position', [
+          { path: 'X-Min-Position', message: 'must be a log position: a decimal string from a command response' },
+        ]);
       }
-      const passed = await waitForPosition(this.db, this.store, projections, position, MIN_POSITION_WAIT_MS, (wake) => this.runner.onProgress(wake));
-      if (!passed) throw new ServiceUnavailable(`the read tables have not reached position ${raw} within 5 s; retry`, 'projection_behind');
+      const passed = await waitForPosition(this.db, this.store, projections, position, MIN_POSITION_WAIT_MS, (wake) =>
+        this.runner.onProgress(wake),
+      );
+      if (!passed)
+        throw new ServiceUnavailable(
+          `the read tables have not reached position ${raw} within 5 s; retry`,
+          'projection_behind',
+        );
     }
     const positions = await effectivePositions(this.db, this.store, projections);
     const lowest = [...positions.values()].reduce((a, b) => (a < b ? a : b));

@@ -1,4 +1,9 @@
-import { validateCommand, type CommandContext, type CommandDefinition, type DecidedEvent } from '../../../libs/domain/commands.js';
+import {
+  validateCommand,
+  type CommandContext,
+  type CommandDefinition,
+  type DecidedEvent,
+} from '../../../libs/domain/commands.js';
 import type { DomainEvent } from '../../../libs/domain/shared/decider.js';
 
 /** What an aggregate's streams need to be folded: its decider's start and step, and its event guard. */
@@ -26,7 +31,10 @@ export class AggregateStates<E extends DomainEvent, S> implements StreamStates {
 
   /** Folds the events the log already holds for a stream. */
   seed(streamId: string, events: readonly DomainEvent[]): void {
-    this.states.set(streamId, events.filter(this.shape.isEvent).reduce(this.shape.decider.evolve, this.shape.decider.initialState()));
+    this.states.set(
+      streamId,
+      events.filter(this.shape.isEvent).reduce(this.shape.decider.evolve, this.shape.decider.initialState()),
+    );
   }
 
   /** The decider state of a stream (the initial state while it holds nothing). */

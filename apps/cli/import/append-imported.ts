@@ -1,12 +1,23 @@
-import { WrongExpectedVersion, type EventStore, type EventToAppend, type ExpectedRevision } from '../../../libs/event-store/index.js';
+import {
+  WrongExpectedVersion,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+} from '../../../libs/event-store/index.js';
 
 /** Events one wave adds to one stream, after the revision the import saw. */
 export type ImportedAppend = { streamId: string; expectedRevision: ExpectedRevision; events: EventToAppend[] };
 
 /** Another writer changed a stream the import was appending to: its decisions may be stale. */
 export class ImportConflict extends Error {
-  constructor(readonly streamId: string, options: { cause: unknown }) {
-    super(`stream ${streamId} changed while the import was writing to it; run the import again (it resumes where it stopped)`, options);
+  constructor(
+    readonly streamId: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `stream ${streamId} changed while the import was writing to it; run the import again (it resumes where it stopped)`,
+      options,
+    );
     this.name = 'ImportConflict';
   }
 }
@@ -23,7 +34,9 @@ export class ImportConflict extends Error {
  */
 export async function appendImported(store: EventStore, wave: readonly ImportedAppend[]): Promise<void> {
   if (wave.length === 0) return;
-  const outcomes = await store.appendToStreams(wave.map((a) => ({ stream: a.streamId, events: a.events, expectedRevision: a.expectedRevision })));
+  const outcomes = await store.appendToStreams(
+    wave.map((a) => ({ stream: a.streamId, events: a.events, expectedRevision: a.expectedRevision })),
+  );
   const failed = outcomes.findIndex((o) => !o.ok);
   if (failed < 0) return;
   const outcome = outcomes[failed]!;

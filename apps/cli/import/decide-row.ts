@@ -36,7 +36,13 @@ export type RowOutcome = {
   /** appends of one entity (a patient) keep their order: see `appendImported` */
   entity: string;
   /** the companion row (a session's KPI row) and what became of it */
-  companion?: { table: LegacyTableName; key: Readonly<Record<string, string>>; status: RowOutcome['status']; reason?: string; code?: string };
+  companion?: {
+    table: LegacyTableName;
+    key: Readonly<Record<string, string>>;
+    status: RowOutcome['status'];
+    reason?: string;
+    code?: string;
+  };
 };
 
 /** What the planner needs besides the row. */
@@ -64,7 +70,13 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
   const expectedRevision: ExpectedRevision = before ?? 'no_stream';
   // Every outcome is built by this one literal: one object shape, which V8 keeps fast (a spread
   // of a shared base with overrides cost a quarter of a dry run's decideRow time).
-  const outcome = (status: RowOutcome['status'], events: EventToAppend[], entity: string, reason?: string, code?: string): RowOutcome => ({
+  const outcome = (
+    status: RowOutcome['status'],
+    events: EventToAppend[],
+    entity: string,
+    reason?: string,
+    code?: string,
+  ): RowOutcome => ({
     table: importer.table,
     key,
     status,
@@ -78,12 +90,22 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
       plan.companion === undefined
         ? undefined
         : plan.companion.rejected !== undefined
-          ? { table: plan.companion.table, key: plan.companion.key, status: 'rejected', reason: plan.companion.rejected, code: 'not_imported' }
+          ? {
+              table: plan.companion.table,
+              key: plan.companion.key,
+              status: 'rejected',
+              reason: plan.companion.rejected,
+              code: 'not_imported',
+            }
           : { table: plan.companion.table, key: plan.companion.key, status, reason, code },
   });
   const reject = (reason: string, code: string): RowOutcome => outcome('rejected', [], streamId, reason, code);
 
-  if (plan.problems?.length) return reject(plan.problems.map((p) => `${columnLabel(importer, p.column, ctx.map)}: ${p.message}`).join('; '), 'validation_failed');
+  if (plan.problems?.length)
+    return reject(
+      plan.problems.map((p) => `${columnLabel(importer, p.column, ctx.map)}: ${p.message}`).join('; '),
+      'validation_failed',
+    );
 
   const rowId = importedRowId(importer.table, keyList);
   const restore = ctx.view.mark(streamId);
@@ -94,7 +116,10 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
     if (ctx.view.has(streamId, id)) continue;
     if (command.at === null) {
       restore();
-      return reject(`${columnLabel(importer, command.atColumn, ctx.map)} is empty: the event's business time comes from it`, 'validation_failed');
+      return reject(
+        `${columnLabel(importer, command.atColumn, ctx.map)} is empty: the event's business time comes from it`,
+        'validation_failed',
+      );
     }
     let decided;
     try {
@@ -105,7 +130,8 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
       throw error;
     }
     // Every command of the domain emits exactly one event: the event index is the command index.
-    if (decided.length !== 1) throw new Error(`${command.name} emitted ${decided.length} events; the import expects one`);
+    if (decided.length !== 1)
+      throw new Error(`${command.name} emitted ${decided.length} events; the import expects one`);
     const event = decided[0]!;
     entity = entityOf(event.data) ?? entity;
     fresh.push({
@@ -154,7 +180,10 @@ function entityOf(data: object): string | undefined {
 function describe(error: DomainError, importer: TableImporter, map: LegacyMap): string {
   if (error instanceof ValidationError && error.errors.length > 0)
     return error.errors
-      .map((e) => `${columnLabel(importer, importer.fieldColumns[e.path] ?? e.path.split('.')[0] ?? e.path, map)}: ${e.message}`)
+      .map(
+        (e) =>
+          `${columnLabel(importer, importer.fieldColumns[e.path] ?? e.path.split('.')[0] ?? e.path, map)}: ${e.message}`,
+      )
       .join('; ');
   return error.message;
 }

@@ -9,9 +9,17 @@ describe('imported event ids', () => {
     expect(id).toBe(uuidv5('["consultations","c1",1]', IMPORT_NAMESPACE));
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(importedEventId('consultations', ['c1'], 1)).toBe(id);
-    for (const [key, index] of [['l1', 0], ['Zoë/Ørsted 🏉', 3], ['x'.repeat(300), 12]] as const) {
-      expect(importedEventId('symptom_log_export', [key], index)).toBe(uuidv5(JSON.stringify(['symptom_log_export', key, index]), IMPORT_NAMESPACE));
-      expect(importedRowId('sessions', [key, 'k2'])).toBe(uuidv5(JSON.stringify(['sessions', key, 'k2']), IMPORT_NAMESPACE));
+    for (const [key, index] of [
+      ['l1', 0],
+      ['Zoë/Ørsted 🏉', 3],
+      ['x'.repeat(300), 12],
+    ] as const) {
+      expect(importedEventId('symptom_log_export', [key], index)).toBe(
+        uuidv5(JSON.stringify(['symptom_log_export', key, index]), IMPORT_NAMESPACE),
+      );
+      expect(importedRowId('sessions', [key, 'k2'])).toBe(
+        uuidv5(JSON.stringify(['sessions', key, 'k2']), IMPORT_NAMESPACE),
+      );
     }
   });
 

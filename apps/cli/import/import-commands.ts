@@ -33,12 +33,29 @@ export const importUsage = `usage: caretrack import <command>
 
 export type ImportIo = { out: Output; err: Output; env: Record<string, string | undefined> };
 
-type Parsed = { action: 'legacy' | 'reconcile'; from: string; schema: string; mapFile?: string; dryRun: boolean; json: boolean; summary: boolean; waitSeconds: number };
+type Parsed = {
+  action: 'legacy' | 'reconcile';
+  from: string;
+  schema: string;
+  mapFile?: string;
+  dryRun: boolean;
+  json: boolean;
+  summary: boolean;
+  waitSeconds: number;
+};
 
 function parse(argv: readonly string[]): Parsed | string {
   const [action, ...rest] = argv;
   if (action !== 'legacy' && action !== 'reconcile') return 'unknown import command';
-  const parsed: Parsed = { action, from: '', schema: 'public', dryRun: false, json: false, summary: false, waitSeconds: 30 };
+  const parsed: Parsed = {
+    action,
+    from: '',
+    schema: 'public',
+    dryRun: false,
+    json: false,
+    summary: false,
+    waitSeconds: 30,
+  };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const value = () => {
@@ -101,7 +118,17 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       personalData: parsed.action === 'legacy' && !parsed.dryRun,
     });
     if (parsed.action === 'reconcile') {
-      return await reconcileLegacy({ source, map, stores, rules, waitSeconds: parsed.waitSeconds, json: parsed.json, maxLines: parsed.summary ? 10 : 0, out: io.out, err: io.err });
+      return await reconcileLegacy({
+        source,
+        map,
+        stores,
+        rules,
+        waitSeconds: parsed.waitSeconds,
+        json: parsed.json,
+        maxLines: parsed.summary ? 10 : 0,
+        out: io.out,
+        err: io.err,
+      });
     }
     const bar = progressWriter(io.err);
     // On a terminal the line is redrawn in place; in a log, one line every 10 s is enough.
@@ -131,11 +158,19 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       return IMPORT_EXIT.usage;
     }
     if (error instanceof MasterKeyConfigError || error instanceof WrongMasterKeyError) {
-      io.err.write(`caretrack: ${error.message}\nthe import stores personal fields encrypted with the service's master key: set DATA_KEY or DATA_KEY_FILE (or DATA_DIR) as the service has them\n`);
+      io.err.write(
+        `caretrack: ${error.message}\nthe import stores personal fields encrypted with the service's master key: set DATA_KEY or DATA_KEY_FILE (or DATA_DIR) as the service has them\n`,
+      );
       return IMPORT_EXIT.usage;
     }
-    if (error instanceof ImportConflict || error instanceof PatientErasedError || error instanceof EventStoreUnavailable || isConnectionError(error)) {
-      const resume = parsed.action === 'legacy' && !parsed.dryRun ? 'nothing is lost: run the import again to resume\n' : '';
+    if (
+      error instanceof ImportConflict ||
+      error instanceof PatientErasedError ||
+      error instanceof EventStoreUnavailable ||
+      isConnectionError(error)
+    ) {
+      const resume =
+        parsed.action === 'legacy' && !parsed.dryRun ? 'nothing is lost: run the import again to resume\n' : '';
       io.err.write(`caretrack: ${(error as Error).message}\n${resume}`);
       return IMPORT_EXIT.unavailable;
     }
@@ -155,12 +190,19 @@ function progressLine(p: ImportProgress): string {
 }
 
 function isFileError(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'EISDIR');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'EISDIR')
+  );
 }
 
 /** A connection to the legacy database that failed or dropped (pg's own errors). */
 function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = 'code' in error ? String(error.code) : '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '3D000', '28P01', '28000'].includes(code) || /Connection terminated/.test(error.message);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '3D000', '28P01', '28000'].includes(code) ||
+    /Connection terminated/.test(error.message)
+  );
 }

@@ -37,7 +37,13 @@ export function sourceReads(): SourceRead[] {
 const YIELD_ROWS = 64;
 
 /** Where the import stands, for a progress line. */
-export type ImportProgress = { table: string; processed: number; total: number; rowsPerSecond: number; etaSeconds: number | null };
+export type ImportProgress = {
+  table: string;
+  processed: number;
+  total: number;
+  rowsPerSecond: number;
+  etaSeconds: number | null;
+};
 
 export type ImportLegacyOptions = {
   source: LegacySource;
@@ -91,8 +97,12 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   const head = store ? await store.headPosition() : null;
   const view = new LogView(head === null ? null : store);
   const keys = options.keys;
-  if (!options.dryRun && store && !keys) throw new Error('importLegacy: appending needs the data keys (personal fields are stored encrypted)');
-  const waves = options.dryRun || !store || !keys ? null : new WaveAppender(store, keys, options.waveEvents ?? 1000, options.appendsKeepOrder ?? false);
+  if (!options.dryRun && store && !keys)
+    throw new Error('importLegacy: appending needs the data keys (personal fields are stored encrypted)');
+  const waves =
+    options.dryRun || !store || !keys
+      ? null
+      : new WaveAppender(store, keys, options.waveEvents ?? 1000, options.appendsKeepOrder ?? false);
   // Patients whose data key is destroyed (the log may not say so yet: ErasePatient destroys the key first).
   const erasedKeys = new Set<string>();
   const isErased = (patientId: string) => erasedKeys.has(patientId) || view.isErased(patientId);
@@ -105,7 +115,13 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
     lastProgress = now;
     const seconds = (now - started) / 1000;
     const rate = seconds > 0 ? tally.processed / seconds : 0;
-    options.onProgress({ table, processed: tally.processed, total, rowsPerSecond: rate, etaSeconds: rate > 0 ? (total - tally.processed) / rate : null });
+    options.onProgress({
+      table,
+      processed: tally.processed,
+      total,
+      rowsPerSecond: rate,
+      etaSeconds: rate > 0 ? (total - tally.processed) / rate : null,
+    });
   };
 
   try {
@@ -134,7 +150,11 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
     await waves?.abandon();
   }
   progress('done', true);
-  return { ...tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000), appends: waves?.appends ?? 0, waves: waves?.waves ?? 0 };
+  return {
+    ...tally.report(options.runId, options.dryRun, (performance.now() - started) / 1000),
+    appends: waves?.appends ?? 0,
+    waves: waves?.waves ?? 0,
+  };
 }
 
 /** Adds to `erased` the patients among `streams`' (`patient-…`) whose data key was destroyed. */
@@ -142,7 +162,8 @@ async function noteErasures(keys: SealingKeys, streams: readonly string[], erase
   const patients = new Set<string>();
   for (const stream of streams) if (stream.startsWith('patient-')) patients.add(stream.slice('patient-'.length));
   if (patients.size === 0) return;
-  for (const [patient, state] of await keys.keysForRead([...patients])) if (state.state === 'erased') erased.add(patient);
+  for (const [patient, state] of await keys.keysForRead([...patients]))
+    if (state.state === 'erased') erased.add(patient);
 }
 
 /** The next chunk is fetched while this one is decided (the legacy connection is otherwise idle). */
@@ -194,7 +215,12 @@ class WaveAppender {
     if ((owner !== undefined && owner !== outcome.streamId) || full) await this.flush();
     const last = this.wave[this.wave.length - 1];
     if (last?.streamId === outcome.streamId) last.events.push(...outcome.events);
-    else this.wave.push({ streamId: outcome.streamId, expectedRevision: outcome.expectedRevision, events: [...outcome.events] });
+    else
+      this.wave.push({
+        streamId: outcome.streamId,
+        expectedRevision: outcome.expectedRevision,
+        events: [...outcome.events],
+      });
     if (!this.keepsOrder) this.owners.set(outcome.entity, outcome.streamId);
     this.events += outcome.events.length;
   }

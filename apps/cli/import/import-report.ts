@@ -2,10 +2,21 @@ import type { LegacyTableName } from './legacy-schema.js';
 import type { RowOutcome } from './decide-row.js';
 
 /** A legacy row the import did not take, and why. */
-export type RejectedRow = { table: LegacyTableName; key: Readonly<Record<string, string>>; reason: string; code: string };
+export type RejectedRow = {
+  table: LegacyTableName;
+  key: Readonly<Record<string, string>>;
+  reason: string;
+  code: string;
+};
 
 /** Per legacy table: how many rows it has and what became of them. */
-export type TableTally = { table: LegacyTableName; rows: number; imported: number; alreadyThere: number; rejected: number };
+export type TableTally = {
+  table: LegacyTableName;
+  rows: number;
+  imported: number;
+  alreadyThere: number;
+  rejected: number;
+};
 
 /** The outcome of one import run (also `--json`). */
 export type ImportReport = {
@@ -32,7 +43,8 @@ export class ImportTally {
 
   /** @param rows the legacy tables in import order with their row counts */
   constructor(rows: readonly { table: LegacyTableName; rows: number }[]) {
-    for (const { table, rows: n } of rows) this.byTable.set(table, { table, rows: n, imported: 0, alreadyThere: 0, rejected: 0 });
+    for (const { table, rows: n } of rows)
+      this.byTable.set(table, { table, rows: n, imported: 0, alreadyThere: 0, rejected: 0 });
   }
 
   add(outcome: RowOutcome): void {
@@ -42,7 +54,13 @@ export class ImportTally {
     if (outcome.companion) this.count(outcome.companion);
   }
 
-  private count(o: { table: LegacyTableName; key: Readonly<Record<string, string>>; status: RowOutcome['status']; reason?: string; code?: string }): void {
+  private count(o: {
+    table: LegacyTableName;
+    key: Readonly<Record<string, string>>;
+    status: RowOutcome['status'];
+    reason?: string;
+    code?: string;
+  }): void {
     const tally = this.byTable.get(o.table);
     if (!tally) throw new Error(`no tally for ${o.table}`);
     if (o.status === 'imported') tally.imported++;

@@ -7,7 +7,10 @@ describe('the legacy map', () => {
   });
 
   it('renames tables and columns, and says a column is missing with null', () => {
-    const map = parseLegacyMap('tables:\n  patients:\n    table: athletes\n    columns: { first_name: given_name, age_group: null }\n', 'map.yaml');
+    const map = parseLegacyMap(
+      'tables:\n  patients:\n    table: athletes\n    columns: { first_name: given_name, age_group: null }\n',
+      'map.yaml',
+    );
     expect(map.table('patients')).toBe('athletes');
     expect(map.column('patients', 'first_name')).toBe('given_name');
     expect(map.column('patients', 'age_group')).toBeNull();

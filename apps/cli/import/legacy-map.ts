@@ -44,7 +44,10 @@ const TableEntrySchema = z
 const MapFileSchema = z
   .object({
     tables: z
-      .partialRecord(z.enum(legacyTableNames, { error: () => `not a seed table (${legacyTableNames.join(', ')})` }), TableEntrySchema)
+      .partialRecord(
+        z.enum(legacyTableNames, { error: () => `not a seed table (${legacyTableNames.join(', ')})` }),
+        TableEntrySchema,
+      )
       .optional(),
   })
   .strict()
@@ -78,14 +81,19 @@ export function parseLegacyMap(text: string, file: string): LegacyMap {
   try {
     document = parseYaml(text) ?? {};
   } catch (error) {
-    throw new LegacyMapError(file, [{ path: '', message: `not YAML: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw new LegacyMapError(file, [
+      { path: '', message: `not YAML: ${error instanceof Error ? error.message : String(error)}` },
+    ]);
   }
   const parsed = MapFileSchema.safeParse(document);
   if (!parsed.success)
     throw new LegacyMapError(
       file,
       parsed.error.issues.map((issue) => ({
-        path: issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys].join('.') : issue.path.map(String).join('.'),
+        path:
+          issue.code === 'unrecognized_keys'
+            ? [...issue.path, ...issue.keys].join('.')
+            : issue.path.map(String).join('.'),
         message: issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message,
       })),
     );

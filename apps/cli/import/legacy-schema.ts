@@ -107,7 +107,9 @@ export const legacyTables: readonly LegacyTable[] = [
       ['notes', 'text'],
     ],
     constraints: ['PRIMARY KEY (doctor_id, patient_id)'],
-    indexes: ['CREATE INDEX doctor_patient_assignments_patient_idx ON doctor_patient_assignments (patient_id, is_active)'],
+    indexes: [
+      'CREATE INDEX doctor_patient_assignments_patient_idx ON doctor_patient_assignments (patient_id, is_active)',
+    ],
   },
   {
     name: 'consultations',
@@ -356,7 +358,10 @@ export const legacyTriggers: readonly string[] = [
 
 /** `CREATE TABLE` of one legacy table (unqualified: run with the target schema on the search_path). */
 export function createTableSql(table: LegacyTable): string {
-  const lines = [...table.columns.map(([name, definition]) => `${quoteIdent(name)} ${definition}`), ...(table.constraints ?? [])];
+  const lines = [
+    ...table.columns.map(([name, definition]) => `${quoteIdent(name)} ${definition}`),
+    ...(table.constraints ?? []),
+  ];
   return `CREATE TABLE ${table.name} (\n  ${lines.join(',\n  ')}\n)`;
 }
 

@@ -60,7 +60,8 @@ export class LegacySource {
       [this.schema],
     );
     const columns = new Map<string, Set<string>>();
-    for (const r of rows) (columns.get(r.table_name) ?? columns.set(r.table_name, new Set()).get(r.table_name)!).add(r.column_name);
+    for (const r of rows)
+      (columns.get(r.table_name) ?? columns.set(r.table_name, new Set()).get(r.table_name)!).add(r.column_name);
     const problems: string[] = [];
     const checkOne = (table: LegacyTableName, read: TableRead) => {
       const name = this.map.table(table);
@@ -72,9 +73,12 @@ export class LegacySource {
       for (const column of [...read.required, ...read.optional]) {
         const legacy = this.map.column(table, column);
         if (legacy === null) {
-          if (read.required.includes(column)) problems.push(`${table}.${column} is required: the map cannot leave it out`);
+          if (read.required.includes(column))
+            problems.push(`${table}.${column} is required: the map cannot leave it out`);
         } else if (!present.has(legacy)) {
-          problems.push(`column ${name}.${legacy} (seed column ${table}.${column}) does not exist${legacy === column ? ' (map it with --map)' : ''}`);
+          problems.push(
+            `column ${name}.${legacy} (seed column ${table}.${column}) does not exist${legacy === column ? ' (map it with --map)' : ''}`,
+          );
         }
       }
     };
@@ -130,7 +134,9 @@ export class LegacySource {
     for (let i = 0; i < list.length; i += 50) objects.push(`jsonb_build_object(${list.slice(i, i + 50).join(', ')})`);
     const row = objects.length === 1 ? objects[0]!.replace(/^jsonb_/, 'json_') : `(${objects.join(' || ')})`;
     const cursor = `legacy_rows_${++this.cursors}`;
-    await this.client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${row} AS r FROM ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`);
+    await this.client.query(
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${row} AS r FROM ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`,
+    );
     try {
       for (;;) {
         const { rows } = await this.client.query<{ r: LegacyRow }>(`FETCH FORWARD ${chunk} FROM ${cursor}`);

@@ -62,7 +62,12 @@ export async function openCliStores(
   },
 ): Promise<CliStores> {
   const embeddedDir = join(config.dataDir, 'pg');
-  const masterKey = options.personalData ? await loadMasterKey({ dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir }, { generate: false }) : null;
+  const masterKey = options.personalData
+    ? await loadMasterKey(
+        { dataKey: config.dataKey, dataKeyFile: config.dataKeyFile, dataDir: config.dataDir },
+        { generate: false },
+      )
+    : null;
   const wanted = !(config.eventStoreUrl && options.readTables === false) || options.personalData === true;
   let database: DatabaseConnection | null = null;
   if (wanted && config.databaseUrl) {
@@ -80,8 +85,8 @@ export async function openCliStores(
       // Loaded only when used: the gRPC client adds ~0.4 s to every start of the command line.
       const { createEsdbEventStore } = await import('../../../libs/event-store/esdb/esdb-event-store.js');
       store = await createEsdbEventStore({ connectionString: config.eventStoreUrl, logger });
-    }
-    else if (database && (!options.readOnly || (await logTableExists(database)))) store = await createPostgresEventStore({ connection: database, logger });
+    } else if (database && (!options.readOnly || (await logTableExists(database))))
+      store = await createPostgresEventStore({ connection: database, logger });
     return {
       database,
       store,
@@ -116,6 +121,8 @@ function withSessionSetting(url: string, name: string, value: string): string {
 }
 
 async function logTableExists(database: DatabaseConnection): Promise<boolean> {
-  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass(${`${LOG_SCHEMA}.events`}) IS NOT NULL AS present`.execute(database.db);
+  const { rows } = await sql<{
+    present: boolean;
+  }>`SELECT to_regclass(${`${LOG_SCHEMA}.events`}) IS NOT NULL AS present`.execute(database.db);
   return rows[0]?.present === true;
 }

@@ -4,7 +4,9 @@ import { encryptEvent, personalFieldsOf, subjectOfEvent, type DataKeys } from '.
 import type { ImportedAppend } from './append-imported.js';
 
 /** The data keys the import seals with: `KeyStore`, which also creates many keys in one transaction. */
-export type SealingKeys = DataKeys & { keysForWrite(subjectIds: readonly string[]): Promise<ReadonlyMap<string, KeyObject>> };
+export type SealingKeys = DataKeys & {
+  keysForWrite(subjectIds: readonly string[]): Promise<ReadonlyMap<string, KeyObject>>;
+};
 
 /** True when the event carries a personal field (SPEC §9) that must be encrypted. */
 function carriesPersonalData(event: EventToAppend): boolean {
@@ -19,7 +21,10 @@ function carriesPersonalData(event: EventToAppend): boolean {
  *
  * @example erasedSubjectOf(events, (id) => id === 'p7') // 'p7' when one of them is p7's ConsultationRecorded
  */
-export function erasedSubjectOf(events: readonly EventToAppend[], isErased: (patientId: string) => boolean): string | null {
+export function erasedSubjectOf(
+  events: readonly EventToAppend[],
+  isErased: (patientId: string) => boolean,
+): string | null {
   for (const event of events) {
     if (!carriesPersonalData(event)) continue;
     const subject = subjectOfEvent({ id: event.id ?? '', type: event.type, data: event.data });
@@ -52,7 +57,11 @@ export async function sealWave(wave: readonly ImportedAppend[], keys: SealingKey
     const events: EventToAppend[] = [];
     for (const event of append.events) {
       if (!carriesPersonalData(event)) events.push(event);
-      else events.push({ ...event, data: (await encryptEvent({ id: event.id!, type: event.type, data: event.data }, keys)).data });
+      else
+        events.push({
+          ...event,
+          data: (await encryptEvent({ id: event.id!, type: event.type, data: event.data }, keys)).data,
+        });
     }
     sealed.push({ ...append, events });
   }

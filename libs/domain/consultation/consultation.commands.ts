@@ -19,7 +19,11 @@ export const RecordConsultationSchema = z
     chiefComplaint: text().optional(),
     diagnosis: text().optional(),
     prescription: text().optional(),
-    durationMinutes: z.int().min(0).max(24 * 60).optional(),
+    durationMinutes: z
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
     fee: money().optional(),
     nextVisitDate: isoDate().optional(),
     notes: text().optional(),

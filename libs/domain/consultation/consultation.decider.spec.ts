@@ -29,13 +29,19 @@ describe('RecordConsultation', () => {
   });
 
   it('rejects an unregistered patient with 404', () => {
-    const error = given(consultationDecider).error(record, contextWith({ patientRegistered: false, doctorRegistered: true }));
+    const error = given(consultationDecider).error(
+      record,
+      contextWith({ patientRegistered: false, doctorRegistered: true }),
+    );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ aggregate: 'patient', id: 'p1' });
   });
 
   it('rejects an unregistered doctor with 404', () => {
-    const error = given(consultationDecider).error(record, contextWith({ patientRegistered: true, doctorRegistered: false }));
+    const error = given(consultationDecider).error(
+      record,
+      contextWith({ patientRegistered: true, doctorRegistered: false }),
+    );
     expect(error).toMatchObject({ aggregate: 'doctor', id: 'd1' });
   });
 
@@ -52,13 +58,23 @@ describe('RecordConsultation', () => {
 });
 
 describe('ChangeConsultationStatus', () => {
-  const change = { type: 'ChangeConsultationStatus', data: { consultationId: 'c1', status: 'no_show', reason: 'ill' } } as const;
+  const change = {
+    type: 'ChangeConsultationStatus',
+    data: { consultationId: 'c1', status: 'no_show', reason: 'ill' },
+  } as const;
 
   it('changes a scheduled consultation and names its patient and doctor', () => {
     expect(given(consultationDecider, scheduled).when(change, known)).toEqual([
       {
         type: 'ConsultationStatusChanged',
-        data: { consultationId: 'c1', status: 'no_show', reason: 'ill', previousStatus: 'scheduled', patientId: 'p1', doctorId: 'd1' },
+        data: {
+          consultationId: 'c1',
+          status: 'no_show',
+          reason: 'ill',
+          previousStatus: 'scheduled',
+          patientId: 'p1',
+          doctorId: 'd1',
+        },
       },
     ]);
   });

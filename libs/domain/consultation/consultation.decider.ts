@@ -6,24 +6,32 @@ import type { ConsultationEvent } from './consultation.events.js';
 
 /** Commands of the consultation aggregate. */
 export type ConsultationCommand =
-  | Command<'RecordConsultation', RecordConsultation>
-  | Command<'ChangeConsultationStatus', ChangeConsultationStatus>;
+  Command<'RecordConsultation', RecordConsultation> | Command<'ChangeConsultationStatus', ChangeConsultationStatus>;
 
 /** What the decider remembers about a consultation. */
 export type ConsultationState =
-  | { recorded: false }
-  | { recorded: true; status: ConsultationStatus; patientId: string; doctorId: string };
+  { recorded: false } | { recorded: true; status: ConsultationStatus; patientId: string; doctorId: string };
 
 /** RecordConsultation needs `patientRegistered` and `doctorRegistered`. */
 export type ConsultationContext = DecideContext & { patientRegistered?: boolean; doctorRegistered?: boolean };
 
 /** The consultation aggregate, stream `consultation-{consultationId}`. */
-export const consultationDecider: Decider<ConsultationCommand, ConsultationEvent, ConsultationState, ConsultationContext> = {
+export const consultationDecider: Decider<
+  ConsultationCommand,
+  ConsultationEvent,
+  ConsultationState,
+  ConsultationContext
+> = {
   initialState: () => ({ recorded: false }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'ConsultationRecorded':
-        return { recorded: true, status: event.data.status, patientId: event.data.patientId, doctorId: event.data.doctorId };
+        return {
+          recorded: true,
+          status: event.data.status,
+          patientId: event.data.patientId,
+          doctorId: event.data.doctorId,
+        };
       case 'ConsultationStatusChanged':
         return state.recorded ? { ...state, status: event.data.status } : state;
       default:
@@ -52,7 +60,10 @@ function record(data: RecordConsultation, state: ConsultationState, context: Con
 function changeStatus(data: ChangeConsultationStatus, state: ConsultationState): ConsultationEvent[] {
   if (!state.recorded) throw new NotFoundError('consultation', data.consultationId);
   if (state.status !== 'scheduled')
-    throw new ConflictError(`consultation ${data.consultationId} is ${state.status}, not scheduled`, 'invalid_status_transition');
+    throw new ConflictError(
+      `consultation ${data.consultationId} is ${state.status}, not scheduled`,
+      'invalid_status_transition',
+    );
   const { patientId, doctorId } = state;
   return [{ type: 'ConsultationStatusChanged', data: { ...data, previousStatus: 'scheduled', patientId, doctorId } }];
 }

@@ -6,7 +6,10 @@ import { RegisterDoctorSchema } from './doctor.commands.js';
 import { doctorDecider } from './doctor.decider.js';
 
 const ctx = contextWith({});
-const command = { type: 'RegisterDoctor', data: { doctorId: 'd1', name: 'Dr Grey', specialization: 'neurology', email: 'grey@example.org' } } as const;
+const command = {
+  type: 'RegisterDoctor',
+  data: { doctorId: 'd1', name: 'Dr Grey', specialization: 'neurology', email: 'grey@example.org' },
+} as const;
 
 describe('RegisterDoctor', () => {
   it('registers a new doctor', () => {

@@ -24,7 +24,8 @@ export const doctorDecider: Decider<DoctorCommand, DoctorEvent, DoctorState, Dec
   decide: (command, state) => {
     switch (command.type) {
       case 'RegisterDoctor':
-        if (state.registered) throw new ConflictError(`doctor ${command.data.doctorId} is already registered`, 'already_exists');
+        if (state.registered)
+          throw new ConflictError(`doctor ${command.data.doctorId} is already registered`, 'already_exists');
         return [{ type: 'DoctorRegistered', data: command.data }];
       default:
         return unreachable(command.type);

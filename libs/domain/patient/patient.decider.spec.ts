@@ -5,14 +5,20 @@ import { patientDecider } from './patient.decider.js';
 import type { PatientEvent } from './patient.events.js';
 
 const ctx = contextWith({});
-const registered: PatientEvent = { type: 'PatientRegistered', data: { patientId: 'p1', firstName: 'Ada', lastName: 'Lovelace' } };
+const registered: PatientEvent = {
+  type: 'PatientRegistered',
+  data: { patientId: 'p1', firstName: 'Ada', lastName: 'Lovelace' },
+};
 const assigned: PatientEvent = {
   type: 'DoctorAssigned',
   data: { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary' },
 };
 
 describe('RegisterPatient', () => {
-  const command = { type: 'RegisterPatient', data: { patientId: 'p1', firstName: 'Ada', lastName: 'Lovelace', jerseyNumber: 10 } } as const;
+  const command = {
+    type: 'RegisterPatient',
+    data: { patientId: 'p1', firstName: 'Ada', lastName: 'Lovelace', jerseyNumber: 10 },
+  } as const;
 
   it('registers a new patient with every field sent', () => {
     expect(given(patientDecider).when(command, ctx)).toEqual([{ type: 'PatientRegistered', data: command.data }]);
@@ -25,14 +31,20 @@ describe('RegisterPatient', () => {
   });
 
   it('rejects a date of birth in the future', () => {
-    const error = given(patientDecider).error({ ...command, data: { ...command.data, dateOfBirth: '2025-06-02' } }, ctx);
+    const error = given(patientDecider).error(
+      { ...command, data: { ...command.data, dateOfBirth: '2025-06-02' } },
+      ctx,
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ errors: [{ path: 'dateOfBirth' }] });
   });
 });
 
 describe('UpdatePatientProfile', () => {
-  const command = { type: 'UpdatePatientProfile', data: { patientId: 'p1', teamId: 't9', position: 'defender' } } as const;
+  const command = {
+    type: 'UpdatePatientProfile',
+    data: { patientId: 'p1', teamId: 't9', position: 'defender' },
+  } as const;
 
   it('emits only the fields sent', () => {
     expect(given(patientDecider, registered).when(command, ctx)).toEqual([
@@ -46,7 +58,10 @@ describe('UpdatePatientProfile', () => {
 });
 
 describe('AssignDoctor', () => {
-  const command = { type: 'AssignDoctor', data: { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary', notes: 'ACL' } } as const;
+  const command = {
+    type: 'AssignDoctor',
+    data: { patientId: 'p1', doctorId: 'd1', assignmentType: 'primary', notes: 'ACL' },
+  } as const;
 
   it('assigns a registered doctor to a registered patient', () => {
     expect(given(patientDecider, registered).when(command, contextWith({ doctorRegistered: true }))).toEqual([
@@ -75,7 +90,9 @@ describe('AssignDoctor', () => {
 
   it('assigns again a doctor whose assignment ended', () => {
     const ended: PatientEvent = { type: 'DoctorAssignmentEnded', data: { patientId: 'p1', doctorId: 'd1' } };
-    expect(given(patientDecider, registered, assigned, ended).when(command, contextWith({ doctorRegistered: true }))).toHaveLength(1);
+    expect(
+      given(patientDecider, registered, assigned, ended).when(command, contextWith({ doctorRegistered: true })),
+    ).toHaveLength(1);
   });
 
   it('fails loudly when the handler did not read the doctor stream', () => {
@@ -84,7 +101,10 @@ describe('AssignDoctor', () => {
 });
 
 describe('EndDoctorAssignment', () => {
-  const command = { type: 'EndDoctorAssignment', data: { patientId: 'p1', doctorId: 'd1', reason: 'season over' } } as const;
+  const command = {
+    type: 'EndDoctorAssignment',
+    data: { patientId: 'p1', doctorId: 'd1', reason: 'season over' },
+  } as const;
 
   it('ends an active assignment', () => {
     expect(given(patientDecider, registered, assigned).when(command, ctx)).toEqual([

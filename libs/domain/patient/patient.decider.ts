@@ -1,7 +1,13 @@
 import type { Decider, DecideContext } from '../shared/decider.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { requireFact, unreachable, type Command } from '../shared/command.js';
-import type { AssignDoctor, EndDoctorAssignment, ErasePatient, RegisterPatient, UpdatePatientProfile } from './patient.commands.js';
+import type {
+  AssignDoctor,
+  EndDoctorAssignment,
+  ErasePatient,
+  RegisterPatient,
+  UpdatePatientProfile,
+} from './patient.commands.js';
 import type { PatientEvent } from './patient.events.js';
 
 /** Commands of the patient aggregate. */
@@ -40,7 +46,8 @@ export const patientDecider: Decider<PatientCommand, PatientEvent, PatientState,
   decide: (command, state, context) => {
     switch (command.type) {
       case 'RegisterPatient':
-        if (state.registered) throw new ConflictError(`patient ${command.data.patientId} is already registered`, 'already_exists');
+        if (state.registered)
+          throw new ConflictError(`patient ${command.data.patientId} is already registered`, 'already_exists');
         checkBirthDate(command.data.dateOfBirth, context.now);
         return [{ type: 'PatientRegistered', data: command.data }];
       case 'UpdatePatientProfile':
@@ -56,7 +63,8 @@ export const patientDecider: Decider<PatientCommand, PatientEvent, PatientState,
         return [{ type: 'DoctorAssignmentEnded', data: command.data }];
       case 'ErasePatient':
         requireRegistered(state, command.data.patientId);
-        if (state.erased) throw new ConflictError(`patient ${command.data.patientId} is already erased`, 'already_erased');
+        if (state.erased)
+          throw new ConflictError(`patient ${command.data.patientId} is already erased`, 'already_erased');
         return [{ type: 'PatientErased', data: command.data }];
       default:
         return unreachable(command);
@@ -79,5 +87,7 @@ function requireRegistered(state: PatientState, patientId: string): void {
 /** A birth date after the command's day is a typo, not an athlete. */
 function checkBirthDate(dateOfBirth: string | undefined, now: Date): void {
   if (dateOfBirth !== undefined && dateOfBirth > now.toISOString().slice(0, 10))
-    throw new ValidationError('dateOfBirth is in the future', [{ path: 'dateOfBirth', message: 'must not be in the future' }]);
+    throw new ValidationError('dateOfBirth is in the future', [
+      { path: 'dateOfBirth', message: 'must not be in the future' },
+    ]);
 }

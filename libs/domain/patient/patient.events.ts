@@ -1,6 +1,12 @@
 import type { DomainEvent } from '../shared/decider.js';
 import { eventGuard } from '../shared/command.js';
-import type { AssignDoctor, EndDoctorAssignment, ErasePatient, RegisterPatient, UpdatePatientProfile } from './patient.commands.js';
+import type {
+  AssignDoctor,
+  EndDoctorAssignment,
+  ErasePatient,
+  RegisterPatient,
+  UpdatePatientProfile,
+} from './patient.commands.js';
 
 /** A patient was registered. */
 export type PatientRegistered = DomainEvent<'PatientRegistered', RegisterPatient>;
@@ -18,7 +24,8 @@ export type DoctorAssignmentEnded = DomainEvent<'DoctorAssignmentEnded', EndDoct
 export type PatientErased = DomainEvent<'PatientErased', ErasePatient>;
 
 /** Events of the `patient-{patientId}` stream. */
-export type PatientEvent = PatientRegistered | PatientProfileUpdated | DoctorAssigned | DoctorAssignmentEnded | PatientErased;
+export type PatientEvent =
+  PatientRegistered | PatientProfileUpdated | DoctorAssigned | DoctorAssignmentEnded | PatientErased;
 
 /** True for the events of a patient stream. */
 export const isPatientEvent = eventGuard<PatientEvent>({

@@ -1,5 +1,10 @@
 import { rejectedPaths } from '../shared/test-schema.js';
-import { CompleteReportSchema, FailReportSchema, RequestReportSchema, StartReportGenerationSchema } from './report.commands.js';
+import {
+  CompleteReportSchema,
+  FailReportSchema,
+  RequestReportSchema,
+  StartReportGenerationSchema,
+} from './report.commands.js';
 
 describe('report schemas', () => {
   it('accepts priorities 1-5 only, as integers', () => {

@@ -7,7 +7,10 @@ import type { ReportEvent } from './report.events.js';
 const ctx = contextWith({ patientRegistered: true });
 const of = { patientId: 'p1', reportType: 'mri_summary' };
 const requested: ReportEvent = { type: 'ReportRequested', data: { reportId: 'r1', ...of, priority: 3 } };
-const started = (retryCount: number): ReportEvent => ({ type: 'ReportGenerationStarted', data: { reportId: 'r1', ...of, retryCount } });
+const started = (retryCount: number): ReportEvent => ({
+  type: 'ReportGenerationStarted',
+  data: { reportId: 'r1', ...of, retryCount },
+});
 const failed = (retryCount: number): ReportEvent => ({
   type: 'ReportGenerationFailed',
   data: { reportId: 'r1', ...of, errorMessage: 'timeout', retryCount },
@@ -20,10 +23,15 @@ const complete = { type: 'CompleteReport', data: { reportId: 'r1', reportUri: 's
 const fail = { type: 'FailReport', data: { reportId: 'r1', errorMessage: 'renderer crashed' } } as const;
 
 describe('RequestReport', () => {
-  const request = { type: 'RequestReport', data: { reportId: 'r1', patientId: 'p1', reportType: 'mri_summary' } } as const;
+  const request = {
+    type: 'RequestReport',
+    data: { reportId: 'r1', patientId: 'p1', reportType: 'mri_summary' },
+  } as const;
 
   it('requests a report with priority 3 by default', () => {
-    expect(given(reportDecider).when(request, ctx)).toEqual([{ type: 'ReportRequested', data: { ...request.data, priority: 3 } }]);
+    expect(given(reportDecider).when(request, ctx)).toEqual([
+      { type: 'ReportRequested', data: { ...request.data, priority: 3 } },
+    ]);
   });
 
   it('keeps the priority sent', () => {
@@ -32,7 +40,9 @@ describe('RequestReport', () => {
   });
 
   it('rejects an unregistered patient with 404', () => {
-    expect(given(reportDecider).error(request, contextWith({ patientRegistered: false }))).toBeInstanceOf(NotFoundError);
+    expect(given(reportDecider).error(request, contextWith({ patientRegistered: false }))).toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('rejects an existing report id with 409', () => {
@@ -60,7 +70,9 @@ describe('StartReportGeneration', () => {
   });
 
   it('rejects a report already generating or generated with 409', () => {
-    expect(given(reportDecider, requested, started(0)).error(start, ctx)).toMatchObject({ code: 'invalid_status_transition' });
+    expect(given(reportDecider, requested, started(0)).error(start, ctx)).toMatchObject({
+      code: 'invalid_status_transition',
+    });
     expect(given(reportDecider, requested, started(0), generated).error(start, ctx)).toBeInstanceOf(ConflictError);
   });
 
@@ -88,7 +100,10 @@ describe('CompleteReport', () => {
 describe('FailReport', () => {
   it('fails a generating report and carries the incremented retry count', () => {
     expect(given(reportDecider, requested, started(0), failed(1), started(1)).when(fail, ctx)).toEqual([
-      { type: 'ReportGenerationFailed', data: { reportId: 'r1', ...of, errorMessage: 'renderer crashed', retryCount: 2 } },
+      {
+        type: 'ReportGenerationFailed',
+        data: { reportId: 'r1', ...of, errorMessage: 'renderer crashed', retryCount: 2 },
+      },
     ]);
   });
 

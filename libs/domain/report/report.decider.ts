@@ -19,8 +19,7 @@ export type ReportStatus = 'pending' | 'generating' | 'generated' | 'failed';
 
 /** What the decider remembers about a report. */
 export type ReportState =
-  | { status: 'none' }
-  | { status: ReportStatus; patientId: string; reportType: string; retryCount: number };
+  { status: 'none' } | { status: ReportStatus; patientId: string; reportType: string; retryCount: number };
 
 /** RequestReport needs `patientRegistered`. */
 export type ReportContext = DecideContext & { patientRegistered?: boolean };
@@ -55,7 +54,12 @@ export const reportDecider: Decider<ReportCommand, ReportEvent, ReportState, Rep
       }
       case 'FailReport': {
         const { patientId, reportType, retryCount } = whileGenerating(state, command.data.reportId);
-        return [{ type: 'ReportGenerationFailed', data: { ...command.data, patientId, reportType, retryCount: retryCount + 1 } }];
+        return [
+          {
+            type: 'ReportGenerationFailed',
+            data: { ...command.data, patientId, reportType, retryCount: retryCount + 1 },
+          },
+        ];
       }
       default:
         return unreachable(command);
@@ -72,7 +76,10 @@ function request(data: RequestReport, state: ReportState, context: ReportContext
 function start(data: StartReportGeneration, state: ReportState): ReportEvent[] {
   if (state.status === 'none') throw new NotFoundError('report', data.reportId);
   if (state.status === 'failed' && state.retryCount >= MAX_REPORT_RETRIES)
-    throw new ConflictError(`report ${data.reportId} failed ${state.retryCount} times: no retry left`, 'retry_limit_reached');
+    throw new ConflictError(
+      `report ${data.reportId} failed ${state.retryCount} times: no retry left`,
+      'retry_limit_reached',
+    );
   if (state.status !== 'pending' && state.status !== 'failed')
     throw new ConflictError(`report ${data.reportId} is ${state.status}`, 'invalid_status_transition');
   const { patientId, reportType, retryCount } = state;

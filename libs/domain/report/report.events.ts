@@ -15,7 +15,10 @@ export type ReportGenerationStarted = DomainEvent<
 /** The report is ready at `reportUri`. */
 export type ReportGenerated = DomainEvent<'ReportGenerated', CompleteReport & ReportOf>;
 /** Generation failed; `retryCount` is the new count, this failure included. */
-export type ReportGenerationFailed = DomainEvent<'ReportGenerationFailed', FailReport & ReportOf & { retryCount: number }>;
+export type ReportGenerationFailed = DomainEvent<
+  'ReportGenerationFailed',
+  FailReport & ReportOf & { retryCount: number }
+>;
 
 /** Events of the `report-{reportId}` stream. */
 export type ReportEvent = ReportRequested | ReportGenerationStarted | ReportGenerated | ReportGenerationFailed;

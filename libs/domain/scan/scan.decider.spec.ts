@@ -15,7 +15,9 @@ const predict = {
 
 describe('UploadScan', () => {
   it('uploads a scan with modality MRI by default', () => {
-    expect(given(scanDecider).when(upload, known)).toEqual([{ type: 'ScanUploaded', data: { ...fields, modality: 'MRI' } }]);
+    expect(given(scanDecider).when(upload, known)).toEqual([
+      { type: 'ScanUploaded', data: { ...fields, modality: 'MRI' } },
+    ]);
   });
 
   it('keeps the modality sent', () => {
@@ -34,7 +36,10 @@ describe('UploadScan', () => {
   });
 
   it('happened when taken, or at server time without takenAt', () => {
-    const event = given(scanDecider).whenOne({ ...upload, data: { ...fields, takenAt: '2025-05-30T08:00:00+02:00' } }, known);
+    const event = given(scanDecider).whenOne(
+      { ...upload, data: { ...fields, takenAt: '2025-05-30T08:00:00+02:00' } },
+      known,
+    );
     expect(scanOccurredAt(event, known.now).toISOString()).toBe('2025-05-30T06:00:00.000Z');
     expect(scanOccurredAt(uploaded, known.now)).toBe(known.now);
   });

@@ -8,9 +8,7 @@ import type { ScanEvent } from './scan.events.js';
 export type ScanCommand = Command<'UploadScan', UploadScan> | Command<'RecordPrediction', RecordPrediction>;
 
 /** What the decider remembers: the upload and the ids of its predictions. */
-export type ScanState =
-  | { uploaded: false }
-  | { uploaded: true; patientId: string; predictionIds: readonly string[] };
+export type ScanState = { uploaded: false } | { uploaded: true; patientId: string; predictionIds: readonly string[] };
 
 /** UploadScan needs `patientRegistered`. */
 export type ScanContext = DecideContext & { patientRegistered?: boolean };

@@ -6,7 +6,9 @@ describe('StartSession schema', () => {
 
   it('accepts metadata up to 16 KB of JSON and rejects more', () => {
     expect(rejectedPaths(StartSessionSchema, { ...valid, metadata: { notes: 'x'.repeat(16_000) } })).toEqual([]);
-    expect(rejectedPaths(StartSessionSchema, { ...valid, metadata: { notes: 'x'.repeat(16_400) } })).toEqual(['metadata']);
+    expect(rejectedPaths(StartSessionSchema, { ...valid, metadata: { notes: 'x'.repeat(16_400) } })).toEqual([
+      'metadata',
+    ]);
   });
 
   it('rejects metadata that is not an object and an unknown session type', () => {
@@ -50,7 +52,13 @@ describe('CompleteSession schema', () => {
         ...valid,
         kpis: { max_speed_kmh: -1, passes: 4.5, pass_accuracy: 101, speed_zones: { sprint: -3 }, heart_rate: 150 },
       }),
-    ).toEqual(['kpis.max_speed_kmh', 'kpis.speed_zones.sprint', 'kpis.passes', 'kpis.pass_accuracy', 'kpis.heart_rate']);
+    ).toEqual([
+      'kpis.max_speed_kmh',
+      'kpis.speed_zones.sprint',
+      'kpis.passes',
+      'kpis.pass_accuracy',
+      'kpis.heart_rate',
+    ]);
   });
 
   it('requires kpis', () => {

@@ -5,10 +5,18 @@ import { sessionDecider } from './session.decider.js';
 import { sessionOccurredAt, type SessionEvent } from './session.events.js';
 
 const ctx = contextWith({ patientRegistered: true });
-const startFields = { sessionId: 'se1', playerId: 'p1', sessionType: 'training', startTime: '2025-06-01T09:00:00+02:00' } as const;
+const startFields = {
+  sessionId: 'se1',
+  playerId: 'p1',
+  sessionType: 'training',
+  startTime: '2025-06-01T09:00:00+02:00',
+} as const;
 const started: SessionEvent = { type: 'SessionStarted', data: startFields };
 const kpis = { max_speed_kmh: 31.2, passes: 40, pass_accuracy: 87.5, speed_zones: { sprint: 42 } };
-const complete = { type: 'CompleteSession', data: { sessionId: 'se1', endTime: '2025-06-01T08:30:15.900Z', kpis } } as const;
+const complete = {
+  type: 'CompleteSession',
+  data: { sessionId: 'se1', endTime: '2025-06-01T08:30:15.900Z', kpis },
+} as const;
 const fail = { type: 'FailSession', data: { sessionId: 'se1', reason: 'video corrupt' } } as const;
 const completed: SessionEvent = {
   type: 'SessionCompleted',
@@ -44,7 +52,10 @@ describe('CompleteSession', () => {
   });
 
   it('accepts an end equal to the start, lasting 0 seconds', () => {
-    const event = given(sessionDecider, started).whenOne({ ...complete, data: { ...complete.data, endTime: '2025-06-01T07:00:00Z' } }, ctx);
+    const event = given(sessionDecider, started).whenOne(
+      { ...complete, data: { ...complete.data, endTime: '2025-06-01T07:00:00Z' } },
+      ctx,
+    );
     expect(event.data).toMatchObject({ durationSeconds: 0 });
   });
 

@@ -12,8 +12,7 @@ export type SessionCommand =
 
 /** What the decider remembers about a session. */
 export type SessionState =
-  | { status: 'none' }
-  | { status: 'started' | 'completed' | 'failed'; playerId: string; startTime: string };
+  { status: 'none' } | { status: 'started' | 'completed' | 'failed'; playerId: string; startTime: string };
 
 /** StartSession needs `patientRegistered` (the player is a patient). */
 export type SessionContext = DecideContext & { patientRegistered?: boolean };
@@ -36,8 +35,10 @@ export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState,
   decide: (command, state, context) => {
     switch (command.type) {
       case 'StartSession':
-        if (state.status !== 'none') throw new ConflictError(`session ${command.data.sessionId} already exists`, 'already_exists');
-        if (!requireFact(context.patientRegistered, 'patientRegistered')) throw new NotFoundError('player', command.data.playerId);
+        if (state.status !== 'none')
+          throw new ConflictError(`session ${command.data.sessionId} already exists`, 'already_exists');
+        if (!requireFact(context.patientRegistered, 'patientRegistered'))
+          throw new NotFoundError('player', command.data.playerId);
         return [{ type: 'SessionStarted', data: command.data }];
       case 'CompleteSession':
         return complete(command.data, state);
@@ -55,12 +56,20 @@ function complete(data: CompleteSession, state: SessionState): SessionEvent[] {
   const { playerId, startTime } = whileStarted(state, data.sessionId);
   const durationMs = new Date(data.endTime).getTime() - new Date(startTime).getTime();
   if (durationMs < 0)
-    throw new ValidationError('the session ends before it starts', [{ path: 'endTime', message: `must not be before startTime ${startTime}` }]);
-  return [{ type: 'SessionCompleted', data: { ...data, playerId, startTime, durationSeconds: Math.floor(durationMs / 1000) } }];
+    throw new ValidationError('the session ends before it starts', [
+      { path: 'endTime', message: `must not be before startTime ${startTime}` },
+    ]);
+  return [
+    {
+      type: 'SessionCompleted',
+      data: { ...data, playerId, startTime, durationSeconds: Math.floor(durationMs / 1000) },
+    },
+  ];
 }
 
 function whileStarted(state: SessionState, sessionId: string) {
   if (state.status === 'none') throw new NotFoundError('session', sessionId);
-  if (state.status !== 'started') throw new ConflictError(`session ${sessionId} is already ${state.status}`, 'session_finished');
+  if (state.status !== 'started')
+    throw new ConflictError(`session ${sessionId} is already ${state.status}`, 'session_finished');
   return state;
 }

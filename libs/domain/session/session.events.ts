@@ -16,7 +16,11 @@ export type SessionFailed = DomainEvent<'SessionFailed', FailSession & { playerI
 export type SessionEvent = SessionStarted | SessionCompleted | SessionFailed;
 
 /** True for the events of a session stream. */
-export const isSessionEvent = eventGuard<SessionEvent>({ SessionStarted: true, SessionCompleted: true, SessionFailed: true });
+export const isSessionEvent = eventGuard<SessionEvent>({
+  SessionStarted: true,
+  SessionCompleted: true,
+  SessionFailed: true,
+});
 
 /** Business time: `startTime` of a start, `endTime` of a completion, server time of a failure. */
 export function sessionOccurredAt(event: SessionEvent, now: Date): Date {

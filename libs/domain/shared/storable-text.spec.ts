@@ -25,6 +25,8 @@ describe('unstorableStrings', () => {
 
   it('defect 3: walks a value nested 100,000 deep without overflowing the stack', () => {
     expect(() => unstorableStrings(nested(100_000, 'x'))).not.toThrow();
-    expect(unstorableStrings(nested(100_000, 'x\u0000'))).toEqual([{ path: Array(100_000).fill('0').join('.'), message: expect.any(String) }]);
+    expect(unstorableStrings(nested(100_000, 'x\u0000'))).toEqual([
+      { path: Array(100_000).fill('0').join('.'), message: expect.any(String) },
+    ]);
   });
 });

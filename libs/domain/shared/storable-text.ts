@@ -29,12 +29,16 @@ export function unstorableStrings(value: unknown): FieldError[] {
   while (stack.length > 0) {
     const step = stack.pop()!;
     if (step.kind === 'key') {
-      found.push({ path: pathText(step.path), message: 'field names must not contain NUL characters or unpaired surrogates' });
+      found.push({
+        path: pathText(step.path),
+        message: 'field names must not contain NUL characters or unpaired surrogates',
+      });
       continue;
     }
     const v = step.value;
     if (typeof v === 'string') {
-      if (unstorable.test(v)) found.push({ path: pathText(step.path), message: 'must not contain NUL characters or unpaired surrogates' });
+      if (unstorable.test(v))
+        found.push({ path: pathText(step.path), message: 'must not contain NUL characters or unpaired surrogates' });
       continue;
     }
     if (v === null || typeof v !== 'object') continue;

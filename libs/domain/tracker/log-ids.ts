@@ -28,7 +28,8 @@ export function hasLogId(ids: LogIds, logId: string): boolean {
 
 function depth(ids: LogIds): number {
   let n = 0;
-  for (let link: object | null = ids; link !== null && link !== Object.prototype; link = Object.getPrototypeOf(link)) n++;
+  for (let link: object | null = ids; link !== null && link !== Object.prototype; link = Object.getPrototypeOf(link))
+    n++;
   return n;
 }
 

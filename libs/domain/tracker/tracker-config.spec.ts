@@ -93,7 +93,11 @@ describe('shipped stages.yaml', () => {
 describe('a bad config file', () => {
   it('reports each bad field of a triage map by path', () => {
     const text = 'window_hours: -1\nsymptoms:\n  headache: { level: orange }\n  Bad-Key: { level: amber }\n';
-    expect(pathsOf(() => parseTriageMap(text)).sort()).toEqual(['symptoms.Bad-Key', 'symptoms.headache.level', 'window_hours']);
+    expect(pathsOf(() => parseTriageMap(text)).sort()).toEqual([
+      'symptoms.Bad-Key',
+      'symptoms.headache.level',
+      'window_hours',
+    ]);
   });
 
   it('reports broken YAML and duplicate keys', () => {

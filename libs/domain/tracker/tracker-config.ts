@@ -14,7 +14,11 @@ const snakeKey = () => z.string().regex(SYMPTOM_KEY_PATTERN, 'must be a snake_ca
 /** The shape of `triage_map.yaml`. */
 export const TriageMapFileSchema = z
   .object({
-    window_hours: z.number().positive().max(24 * 366).default(24),
+    window_hours: z
+      .number()
+      .positive()
+      .max(24 * 366)
+      .default(24),
     symptoms: z
       .record(snakeKey(), z.object({ level: z.enum(triageLevels), min_severity: severity().optional() }).strict())
       .refine((symptoms) => Object.keys(symptoms).length > 0, 'must list at least one symptom'),

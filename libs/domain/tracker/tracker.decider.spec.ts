@@ -34,8 +34,13 @@ describe('LogSymptom', () => {
   });
 
   it('accepts loggedAt up to 5 minutes ahead and rejects later with 400 on loggedAt', () => {
-    expect(given(trackerDecider).when({ type: 'LogSymptom', data: { ...fields, loggedAt: at(5 * 60_000) } }, ctx)).toHaveLength(1);
-    const error = given(trackerDecider).error({ type: 'LogSymptom', data: { ...fields, loggedAt: at(5 * 60_000 + 1000) } }, ctx);
+    expect(
+      given(trackerDecider).when({ type: 'LogSymptom', data: { ...fields, loggedAt: at(5 * 60_000) } }, ctx),
+    ).toHaveLength(1);
+    const error = given(trackerDecider).error(
+      { type: 'LogSymptom', data: { ...fields, loggedAt: at(5 * 60_000 + 1000) } },
+      ctx,
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ errors: [{ path: 'loggedAt' }] });
   });

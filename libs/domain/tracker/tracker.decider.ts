@@ -43,7 +43,8 @@ export const trackerDecider: Decider<TrackerCommand, TrackerEvent, TrackerState,
 
 function logSymptom(data: LogSymptom, state: TrackerState, context: TrackerContext): TrackerEvent[] {
   if (!requireFact(context.patientRegistered, 'patientRegistered')) throw new NotFoundError('patient', data.patientId);
-  if (context.isKnownSymptom === undefined) throw new Error('context "isKnownSymptom" missing: the handler must pass it');
+  if (context.isKnownSymptom === undefined)
+    throw new Error('context "isKnownSymptom" missing: the handler must pass it');
   const errors: FieldError[] = [];
   if (!context.isKnownSymptom(data.symptomId))
     errors.push({ path: 'symptomId', message: `unknown symptom "${data.symptomId}": not a key of triage_map.yaml` });

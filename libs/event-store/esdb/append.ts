@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { BACKWARDS, END, FORWARDS, jsonEvent, StreamNotFoundError, type AppendResult as EsdbAppendResult } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  jsonEvent,
+  StreamNotFoundError,
+  type AppendResult as EsdbAppendResult,
+} from '@eventstore/db-client';
 import { assertWellFormedAppend } from '../append-each.js';
 import { eventHash } from '../integrity-hash.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.js';
@@ -28,10 +35,18 @@ export async function appendEvents(
       const proposed = events.map((event) => {
         const metadata = event.metadata ?? {};
         previous = eventHash(previous, { type: event.type, data: event.data, metadata });
-        return jsonEvent({ id: (event.id ?? randomUUID()).toLowerCase(), type: event.type, data: event.data, metadata: { ...metadata, [HASH_KEY]: previous } });
+        return jsonEvent({
+          id: (event.id ?? randomUUID()).toLowerCase(),
+          type: event.type,
+          data: event.data,
+          metadata: { ...metadata, [HASH_KEY]: previous },
+        });
       });
       const result = await client.appendToStream(stream, proposed, { expectedRevision: expected });
-      return { nextExpectedRevision: result.nextExpectedRevision, position: await lastEventPosition(client, stream, result, events.length) };
+      return {
+        nextExpectedRevision: result.nextExpectedRevision,
+        position: await lastEventPosition(client, stream, result, events.length),
+      };
     },
     { stream, expected },
   );
@@ -62,10 +77,19 @@ async function lastHash(client: EsdbClient, stream: string): Promise<string | nu
  * position (an idempotent replay), the event is read back by revision (one more round trip).
  * See docs/esdb-test-double.md, "Append positions".
  */
-async function lastEventPosition(client: EsdbClient, stream: string, result: EsdbAppendResult, count: number): Promise<bigint> {
+async function lastEventPosition(
+  client: EsdbClient,
+  stream: string,
+  result: EsdbAppendResult,
+  count: number,
+): Promise<bigint> {
   const reported = result.position;
   if (count === 1 && isKnownPosition(reported) && reported.commit === reported.prepare) return packPosition(reported);
-  const read = client.readStream(stream, { fromRevision: result.nextExpectedRevision, direction: FORWARDS, maxCount: 1 });
+  const read = client.readStream(stream, {
+    fromRevision: result.nextExpectedRevision,
+    direction: FORWARDS,
+    maxCount: 1,
+  });
   const [last] = await readToEnd(read);
   if (!last?.event) throw new PositionUnavailable(stream, result.nextExpectedRevision);
   return toStoredEvent(last.event).position;

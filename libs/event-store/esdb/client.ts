@@ -53,7 +53,8 @@ export class EsdbClient extends EventStoreDBClient {
     // `tlsVerifyCert=false` keeps the chain check and skips the host name (e.g. through a proxy).
     if (options.tlsVerifyCert === false) credentials.verifyOptions = { checkServerIdentity: () => undefined };
     if (options.userCertFile || options.userKeyFile) {
-      if (!options.userCertFile || !options.userKeyFile) throw new Error('userCertFile must be given with accompanying userKeyFile');
+      if (!options.userCertFile || !options.userKeyFile)
+        throw new Error('userCertFile must be given with accompanying userKeyFile');
       credentials.userCertFile = file(options.userCertFile);
       credentials.userKeyFile = file(options.userKeyFile);
     }
@@ -73,9 +74,14 @@ export class EsdbClient extends EventStoreDBClient {
     };
     const [first] = options.hosts;
     if (!first) throw new Error('EventStoreDB connection string names no host');
-    if (options.dnsDiscover) return new EsdbClient({ discover: first, ...discovery, ...client }, credentials, options.defaultCredentials);
+    if (options.dnsDiscover)
+      return new EsdbClient({ discover: first, ...discovery, ...client }, credentials, options.defaultCredentials);
     if (options.hosts.length > 1) {
-      return new EsdbClient({ endpoints: options.hosts, ...discovery, ...client }, credentials, options.defaultCredentials);
+      return new EsdbClient(
+        { endpoints: options.hosts, ...discovery, ...client },
+        credentials,
+        options.defaultCredentials,
+      );
     }
     return new EsdbClient({ endpoint: first, ...client }, credentials, options.defaultCredentials);
   }
@@ -83,8 +89,13 @@ export class EsdbClient extends EventStoreDBClient {
   /** Reads up to `maxCount` events of $all whose type matches the regex; the server does the filtering. */
   async readAllFiltered(read: FilteredRead): Promise<AllStreamResolvedEvent[]> {
     const request = filteredReadRequest(read);
-    const [metadata, callOptions] = this.callArguments({ deadline: read.deadline }, read.deadline ? undefined : { deadline: Infinity });
-    const open = this.GRPCStreamCreator(streamsGrpc.StreamsClient, 'readAllFiltered', (client) => client.read(request, metadata, callOptions));
+    const [metadata, callOptions] = this.callArguments(
+      { deadline: read.deadline },
+      read.deadline ? undefined : { deadline: Infinity },
+    );
+    const open = this.GRPCStreamCreator(streamsGrpc.StreamsClient, 'readAllFiltered', (client) =>
+      client.read(request, metadata, callOptions),
+    );
     const stream = await open();
     const responses: ReadResp[] = [];
     try {
@@ -122,7 +133,9 @@ function filteredReadRequest(read: FilteredRead) {
   else if (read.fromPosition === 'end') all.setEnd(new sharedPb.Empty());
   else {
     const { commit, prepare } = read.fromPosition;
-    all.setPosition(new ReadReq.Options.Position().setCommitPosition(commit.toString(10)).setPreparePosition(prepare.toString(10)));
+    all.setPosition(
+      new ReadReq.Options.Position().setCommitPosition(commit.toString(10)).setPreparePosition(prepare.toString(10)),
+    );
   }
   const filter = new ReadReq.Options.FilterOptions()
     .setEventType(new ReadReq.Options.FilterOptions.Expression().setRegex(read.eventTypeRegex))
@@ -130,7 +143,9 @@ function filteredReadRequest(read: FilteredRead) {
     .setCheckpointintervalmultiplier(1);
   const options = new ReadReq.Options()
     .setAll(all)
-    .setReadDirection(read.direction === BACKWARDS ? ReadReq.Options.ReadDirection.BACKWARDS : ReadReq.Options.ReadDirection.FORWARDS)
+    .setReadDirection(
+      read.direction === BACKWARDS ? ReadReq.Options.ReadDirection.BACKWARDS : ReadReq.Options.ReadDirection.FORWARDS,
+    )
     .setResolveLinks(false)
     .setCount(String(read.maxCount))
     .setUuidOption(new ReadReq.Options.UUIDOption().setString(new sharedPb.Empty()))

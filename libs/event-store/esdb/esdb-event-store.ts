@@ -29,14 +29,21 @@ export async function createEsdbEventStore(options: EsdbEventStoreOptions): Prom
   const client = EsdbClient.fromConnectionString(options.connectionString);
   const subscriptions = new Set<Subscription<unknown>>();
   /** Keeps open subscriptions (close() ends them) until they end. */
-  function track<T>(make: (deps: { client: EsdbClient; logger: EsdbEventStoreOptions['logger']; onEnd: () => void }) => Subscription<T>): Subscription<T> {
-    const subscription: Subscription<T> = make({ client, logger: options.logger, onEnd: () => subscriptions.delete(subscription) });
+  function track<T>(
+    make: (deps: { client: EsdbClient; logger: EsdbEventStoreOptions['logger']; onEnd: () => void }) => Subscription<T>,
+  ): Subscription<T> {
+    const subscription: Subscription<T> = make({
+      client,
+      logger: options.logger,
+      onEnd: () => subscriptions.delete(subscription),
+    });
     subscriptions.add(subscription);
     return subscription;
   }
 
   const store: EventStore = {
-    appendToStream: (stream, events, append = {}) => appendEvents(client, stream, events, append.expectedRevision ?? 'any'),
+    appendToStream: (stream, events, append = {}) =>
+      appendEvents(client, stream, events, append.expectedRevision ?? 'any'),
     // EventStoreDB commits each append on its own: different streams' appends go side by side.
     appendToStreams: async (appends) => {
       for (const a of appends) assertWellFormedAppend(a.stream, a.events);
@@ -51,7 +58,13 @@ export async function createEsdbEventStore(options: EsdbEventStoreOptions): Prom
     subscribeToAllWithCheckpoints: (subscribe) => track((deps) => subscribeWithCheckpoints(deps, subscribe)),
     ping: () =>
       translateErrors(async () => {
-        await client.readAllFiltered({ direction: BACKWARDS, fromPosition: END, maxCount: 1, eventTypeRegex: NON_SYSTEM_TYPES, deadline: 5000 });
+        await client.readAllFiltered({
+          direction: BACKWARDS,
+          fromPosition: END,
+          maxCount: 1,
+          eventTypeRegex: NON_SYSTEM_TYPES,
+          deadline: 5000,
+        });
       }),
     close: async () => {
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));

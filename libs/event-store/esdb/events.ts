@@ -24,7 +24,8 @@ export function eventTypeRegex(eventTypes: readonly string[] | undefined): strin
 
 function jsonObject(value: unknown, what: string, event: RecordedEvent): JsonObject {
   if (value === undefined) return {};
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)) return value as JsonObject;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array))
+    return value as JsonObject;
   throw new TypeError(`event ${event.id} in ${event.streamId}: ${what} is not a JSON object`);
 }
 

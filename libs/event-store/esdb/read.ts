@@ -1,5 +1,11 @@
 import { BACKWARDS, END, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
-import type { DecisionRead, DecisionReadOptions, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../event-store.js';
+import type {
+  DecisionRead,
+  DecisionReadOptions,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+} from '../event-store.js';
 import type { FromPosition, Position } from '../position.js';
 import { readToEnd, type EsdbClient } from './client.js';
 import { isKnownPosition, packPosition, unpackPosition } from './esdb-position.js';
@@ -10,7 +16,11 @@ import { eventTypeRegex, fromAll, toStoredEvent } from './events.js';
 const MAX_PAGE = 1000;
 
 /** Reads one stream by revision; the client raises `StreamNotFoundError` when it holds no event. */
-export async function readStreamEvents(client: EsdbClient, stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+export async function readStreamEvents(
+  client: EsdbClient,
+  stream: string,
+  options: ReadStreamOptions = {},
+): Promise<StoredEvent[]> {
   const backwards = options.direction === 'backwards';
   const read = client.readStream(stream, {
     direction: backwards ? BACKWARDS : FORWARDS,
@@ -60,7 +70,12 @@ export async function readAllEvents(client: EsdbClient, options: ReadAllOptions)
   const events: StoredEvent[] = [];
   if (options.maxCount <= 0) return events;
   const from = options.fromPosition ?? (backwards ? 'end' : 'start');
-  for await (const event of scanAll(client, { backwards, from, eventTypes: options.eventTypes, pageSize: Math.min(options.maxCount, MAX_PAGE) })) {
+  for await (const event of scanAll(client, {
+    backwards,
+    from,
+    eventTypes: options.eventTypes,
+    pageSize: Math.min(options.maxCount, MAX_PAGE),
+  })) {
     events.push(event);
     if (events.length >= options.maxCount) break;
   }
@@ -75,7 +90,12 @@ export async function countEventsAfter(
   const limit = options.limit ?? 1_000_000;
   let count = 0;
   if (limit <= 0) return count;
-  for await (const _ of scanAll(client, { backwards: false, from: options.after, eventTypes: options.eventTypes, pageSize: Math.min(limit, MAX_PAGE) })) {
+  for await (const _ of scanAll(client, {
+    backwards: false,
+    from: options.after,
+    eventTypes: options.eventTypes,
+    pageSize: Math.min(limit, MAX_PAGE),
+  })) {
     if (++count >= limit) break;
   }
   return count;
@@ -92,7 +112,11 @@ export async function readHeadPosition(client: EsdbClient): Promise<Position | n
  * the stream from `afterRevision + 1`, then whether each fact stream has an event. Facts here
  * are existence facts, which never turn false, so reading them after the stream is safe.
  */
-export async function readDecisionState(client: EsdbClient, stream: string, options: DecisionReadOptions = {}): Promise<DecisionRead> {
+export async function readDecisionState(
+  client: EsdbClient,
+  stream: string,
+  options: DecisionReadOptions = {},
+): Promise<DecisionRead> {
   const after = options.afterRevision;
   let events: StoredEvent[];
   let exists = true;

@@ -71,7 +71,8 @@ export function subscribeWithCheckpoints(
     let attempt = 0;
     try {
       while (!closed) {
-        const resumeAfter: FromPosition = checkpoint !== null && (last === 'start' || checkpoint > last) ? checkpoint : last;
+        const resumeAfter: FromPosition =
+          checkpoint !== null && (last === 'start' || checkpoint > last) ? checkpoint : last;
         const subscription = deps.client.subscribeToAll({
           fromPosition: resumeAfter === 'start' ? START : unpackPosition(resumeAfter),
           filter: eventTypeFilter({
@@ -85,7 +86,10 @@ export function subscribeWithCheckpoints(
             checkpointReached: (sub, position) => {
               const { commit, prepare } = position;
               if (!isKnownPosition(position)) {
-                deps.logger?.warn({ commit: String(commit), prepare: String(prepare) }, 'EventStoreDB sent an impossible checkpoint (KDB-744); ignored');
+                deps.logger?.warn(
+                  { commit: String(commit), prepare: String(prepare) },
+                  'EventStoreDB sent an impossible checkpoint (KDB-744); ignored',
+                );
                 return;
               }
               if (sub.readableLength === 0) {
@@ -101,7 +105,12 @@ export function subscribeWithCheckpoints(
           for await (const resolved of withCheckpoints(subscription as AsyncIterable<AllStreamResolvedEvent>)) {
             if (resolved === CHECKPOINT) {
               const at = checkpoint;
-              if (yieldCheckpoints && at !== null && (last === 'start' || at > last) && (reported === null || at > reported)) {
+              if (
+                yieldCheckpoints &&
+                at !== null &&
+                (last === 'start' || at > last) &&
+                (reported === null || at > reported)
+              ) {
                 reported = at;
                 yield { checkpoint: at };
               }
@@ -137,7 +146,9 @@ export function subscribeWithCheckpoints(
   }
 
   /** The stream's events, with a CHECKPOINT item whenever a checkpoint arrives while it waits. */
-  async function* withCheckpoints(stream: AsyncIterable<AllStreamResolvedEvent>): AsyncGenerator<AllStreamResolvedEvent | typeof CHECKPOINT> {
+  async function* withCheckpoints(
+    stream: AsyncIterable<AllStreamResolvedEvent>,
+  ): AsyncGenerator<AllStreamResolvedEvent | typeof CHECKPOINT> {
     const it = stream[Symbol.asyncIterator]();
     let pending = it.next();
     for (;;) {

@@ -34,10 +34,23 @@ export function prepareAppend(append: StreamAppend): PreparedAppend {
   const data = events.map((e: EventToAppend) => canonicalJson(e.data));
   const metadata = events.map((e) => canonicalJson(e.metadata ?? {}));
   const size = data.reduce((n, d) => n + d.length, 0) + metadata.reduce((n, m) => n + m.length, 0);
-  return { stream, expected: append.expectedRevision ?? 'any', ids, types: events.map((e) => e.type), data, metadata, size };
+  return {
+    stream,
+    expected: append.expectedRevision ?? 'any',
+    ids,
+    types: events.map((e) => e.type),
+    data,
+    metadata,
+    size,
+  };
 }
 
-type Row = { ordinal: number; outcome: 'ok' | 'replay' | 'wrong' | 'skipped'; revision: string | number | null; log_position: string | number | null };
+type Row = {
+  ordinal: number;
+  outcome: 'ok' | 'replay' | 'wrong' | 'skipped';
+  revision: string | number | null;
+  log_position: string | number | null;
+};
 
 /**
  * Commits the appends of several calls in one call of `<schema>.append_batch` (see
@@ -45,7 +58,12 @@ type Row = { ordinal: number; outcome: 'ok' | 'replay' | 'wrong' | 'skipped'; re
  * the same call inside BEGIN … COMMIT. Resolves to one list of outcomes per call; throws when
  * the statement or its commit failed (then nothing of the batch was written).
  */
-export async function commitBatch(db: Kysely<unknown>, schema: string, calls: PreparedAppend[][], hooks: AppendHooks = {}): Promise<AppendOutcome[][]> {
+export async function commitBatch(
+  db: Kysely<unknown>,
+  schema: string,
+  calls: PreparedAppend[][],
+  hooks: AppendHooks = {},
+): Promise<AppendOutcome[][]> {
   const appends = calls.flat();
   const callOf = calls.flatMap((call, c) => call.map(() => c));
   const perEvent = <T>(pick: (a: PreparedAppend) => T[]) => appends.flatMap(pick);
@@ -69,7 +87,8 @@ export async function commitBatch(db: Kysely<unknown>, schema: string, calls: Pr
         return result;
       })
     : await query.execute(db);
-  if (rows.length !== appends.length) throw new Error(`append_batch answered ${rows.length} rows for ${appends.length} appends`);
+  if (rows.length !== appends.length)
+    throw new Error(`append_batch answered ${rows.length} rows for ${appends.length} appends`);
   const outcomes = rows.map((row, i) => toOutcome(row, appends[i]!));
   let next = 0;
   return calls.map((call) => outcomes.slice(next, (next += call.length)));
@@ -84,7 +103,12 @@ export async function commitBatch(db: Kysely<unknown>, schema: string, calls: Pr
 export function classifyBatchFailure(error: unknown): BatchFailure {
   const code = (error as { code?: unknown } | null)?.code;
   if (!isConnectionError(error) && typeof code === 'string' && /^(22|23|54)/.test(code)) return { kind: 'isolate' };
-  return { kind: 'fail', error: new EventStoreUnavailable('the event store did not commit the append; nothing of it was written', { cause: error }) };
+  return {
+    kind: 'fail',
+    error: new EventStoreUnavailable('the event store did not commit the append; nothing of it was written', {
+      cause: error,
+    }),
+  };
 }
 
 /** An outcome that is an error: a single append's failure (bad data) surfaces as its own error. */

@@ -1,7 +1,8 @@
 import { EventStoreUnavailable } from '../errors.js';
 
 const connectionCodes = /^(08|57P0[1-3]|53300)/;
-const connectionMessages = /Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i;
+const connectionMessages =
+  /Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i;
 
 /** True when the error says the database could not be reached, not that the query was wrong. */
 export function isConnectionError(error: unknown): boolean {

@@ -22,11 +22,13 @@ function recorder() {
     const n = batches.push(calls.map((c) => c.map((a) => a.stream).join('+')));
     await new Promise<void>((resolve) => waiting.push(resolve));
     if (failing.has(n)) throw new Error(`batch ${n} failed`);
-    return calls.map((c) => c.map((): AppendOutcome => ({ ok: true, result: { nextExpectedRevision: 0n, position: 1n } })));
+    return calls.map((c) =>
+      c.map((): AppendOutcome => ({ ok: true, result: { nextExpectedRevision: 0n, position: 1n } })),
+    );
   };
   /** Lets every batch through, one at a time, until none has come for a few turns of the event loop. */
   const releaseAll = async () => {
-    for (let idle = 0; idle < 5; ) {
+    for (let idle = 0; idle < 5;) {
       if (waiting.length > 0) {
         waiting.shift()!();
         idle = 0;
@@ -70,7 +72,12 @@ describe('GroupCommit', () => {
   it('keeps a batch within its caps, but never splits a call', async () => {
     const r = recorder();
     const group = new GroupCommit(r.commit, failAll, { maxInFlight: 1, maxEvents: 3, maxChars: 1000 });
-    const all = [group.submit([append('hold')]), group.submit([append('x', 2)]), group.submit([append('y', 2)]), group.submit([append('big', 5)])];
+    const all = [
+      group.submit([append('hold')]),
+      group.submit([append('x', 2)]),
+      group.submit([append('y', 2)]),
+      group.submit([append('big', 5)]),
+    ];
     await r.releaseAll();
     await Promise.all(all);
     expect(r.batches).toEqual([['hold'], ['x'], ['y'], ['big']]);
@@ -79,7 +86,11 @@ describe('GroupCommit', () => {
   it('starts a new batch at a call that re-sends an id already in the batch', async () => {
     const r = recorder();
     const group = new GroupCommit(r.commit, failAll, { maxInFlight: 1, maxEvents: 100, maxChars: 1000 });
-    const all = [group.submit([append('hold')]), group.submit([append('s', 1, 10, ['same'])]), group.submit([append('s', 1, 10, ['same'])])];
+    const all = [
+      group.submit([append('hold')]),
+      group.submit([append('s', 1, 10, ['same'])]),
+      group.submit([append('s', 1, 10, ['same'])]),
+    ];
     await r.releaseAll();
     await Promise.all(all);
     expect(r.batches).toEqual([['hold'], ['s'], ['s']]);
@@ -96,7 +107,11 @@ describe('GroupCommit', () => {
 
   it('on an isolating failure commits each call of the batch alone', async () => {
     const r = recorder();
-    const group = new GroupCommit(r.commit, (): BatchFailure => ({ kind: 'isolate' }), { maxInFlight: 1, maxEvents: 100, maxChars: 1000 });
+    const group = new GroupCommit(r.commit, (): BatchFailure => ({ kind: 'isolate' }), {
+      maxInFlight: 1,
+      maxEvents: 100,
+      maxChars: 1000,
+    });
     r.failBatch(2);
     const all = [group.submit([append('hold')]), group.submit([append('p')]), group.submit([append('q')])];
     await r.releaseAll();

@@ -111,7 +111,13 @@ export class GroupCommit {
     const started = performance.now();
     const events = batch.reduce((n, c) => n + c.appends.reduce((m, a) => m + a.ids.length, 0), 0);
     const report = (failed: boolean) =>
-      this.onBatch?.({ calls: batch.length, appends: batch.reduce((n, c) => n + c.appends.length, 0), events, ms: performance.now() - started, failed });
+      this.onBatch?.({
+        calls: batch.length,
+        appends: batch.reduce((n, c) => n + c.appends.length, 0),
+        events,
+        ms: performance.now() - started,
+        failed,
+      });
     try {
       const outcomes = await this.commit(batch.map((c) => c.appends));
       report(false);
@@ -123,7 +129,8 @@ export class GroupCommit {
         for (const call of batch) await this.flush([call]);
         return;
       }
-      const reason = failure.kind === 'fail' ? failure.error : error instanceof Error ? error : new Error(String(error));
+      const reason =
+        failure.kind === 'fail' ? failure.error : error instanceof Error ? error : new Error(String(error));
       for (const call of batch) call.settle(call.appends.map(() => ({ ok: false, error: reason })));
     }
   }

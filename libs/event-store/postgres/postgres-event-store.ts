@@ -45,7 +45,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     readPage: (after, maxCount, eventTypes) => readAllEvents(db, schema, { fromPosition: after, maxCount, eventTypes }),
     readHead: () => readHeadPosition(db, schema),
     listen: (onWake) => connection.listen(channel, onWake),
-    onRetry: (error, attempt) => options.logger?.warn({ err: String(error), attempt }, 'subscription lost the database; retrying'),
+    onRetry: (error, attempt) =>
+      options.logger?.warn({ err: String(error), attempt }, 'subscription lost the database; retrying'),
     pageSize: options.pageSize ?? 500,
     idleMs: options.idleMs ?? 5000,
   };
@@ -59,7 +60,9 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
 
   return {
     appendToStream: async (stream, events, append = {}) => {
-      const [outcome] = await group.submit([prepareAppend({ stream, events, expectedRevision: append.expectedRevision })]);
+      const [outcome] = await group.submit([
+        prepareAppend({ stream, events, expectedRevision: append.expectedRevision }),
+      ]);
       return unwrapOutcome(outcome!);
     },
     appendToStreams: async (appends) => (appends.length === 0 ? [] : group.submit(appends.map(prepareAppend))),
@@ -72,7 +75,11 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     subscribeToAllWithCheckpoints: (subscribe) => subscribeWithCheckpoints(subscriptionDeps, subscribe),
     streamHeads: () =>
       translateConnectionErrors(async () => {
-        const { rows } = await sql<{ stream_id: string; revision: string; hash: string }>`SELECT stream_id, revision::text AS revision, hash
+        const { rows } = await sql<{
+          stream_id: string;
+          revision: string;
+          hash: string;
+        }>`SELECT stream_id, revision::text AS revision, hash
           FROM ${sql.id(schema, 'streams')}`.execute(db);
         return rows.map((r) => ({ stream: r.stream_id, revision: BigInt(r.revision), hash: r.hash }));
       }),

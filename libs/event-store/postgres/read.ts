@@ -1,5 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import type { DecisionRead, DecisionReadOptions, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../event-store.js';
+import type {
+  DecisionRead,
+  DecisionReadOptions,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+} from '../event-store.js';
 import { StreamNotFound } from '../errors.js';
 import { eventColumns, toStoredEvent, type EventRow } from './rows.js';
 
@@ -18,7 +24,11 @@ export async function readStreamEvents(
   const backwards = options.direction === 'backwards';
   const from = options.fromRevision;
   const bound =
-    from === undefined ? sql`` : backwards ? sql`AND revision <= ${String(from)}::bigint` : sql`AND revision >= ${String(from)}::bigint`;
+    from === undefined
+      ? sql``
+      : backwards
+        ? sql`AND revision <= ${String(from)}::bigint`
+        : sql`AND revision >= ${String(from)}::bigint`;
   const limit = options.maxCount === undefined ? sql`` : sql`LIMIT ${options.maxCount}`;
   const direction = backwards ? sql`DESC` : sql`ASC`;
   const { rows } = await sql<Partial<EventRow> & { stream_exists: boolean }>`SELECT h.stream_exists, e.* FROM
@@ -41,9 +51,12 @@ export async function readDecisionState(
   options: DecisionReadOptions = {},
 ): Promise<DecisionRead> {
   const table = sql.id(schema, 'events');
-  const after = options.afterRevision === undefined ? sql`` : sql`AND revision > ${String(options.afterRevision)}::bigint`;
+  const after =
+    options.afterRevision === undefined ? sql`` : sql`AND revision > ${String(options.afterRevision)}::bigint`;
   const facts = [...(options.factStreams ?? [])];
-  const { rows } = await sql<Partial<EventRow> & { current_text: string | null; existing: string[] | null }>`SELECT h.current_text, h.existing, e.* FROM
+  const { rows } = await sql<
+    Partial<EventRow> & { current_text: string | null; existing: string[] | null }
+  >`SELECT h.current_text, h.existing, e.* FROM
       (SELECT (SELECT max(revision)::text FROM ${table} WHERE stream_id = ${stream}) AS current_text,
               ARRAY(SELECT f FROM unnest(${facts}::text[]) AS f WHERE EXISTS (SELECT 1 FROM ${table} WHERE stream_id = f)) AS existing) h
       LEFT JOIN LATERAL (SELECT ${eventColumns}, revision AS sort_revision FROM ${table}
@@ -62,7 +75,11 @@ function isEventRow<R extends Partial<EventRow>>(row: R): row is R & EventRow {
 }
 
 /** Reads the whole log by position, optionally only some event types. */
-export async function readAllEvents(db: Kysely<unknown>, schema: string, options: ReadAllOptions): Promise<StoredEvent[]> {
+export async function readAllEvents(
+  db: Kysely<unknown>,
+  schema: string,
+  options: ReadAllOptions,
+): Promise<StoredEvent[]> {
   const table = sql.id(schema, 'events');
   const backwards = options.direction === 'backwards';
   const from = options.fromPosition ?? (backwards ? 'end' : 'start');
@@ -81,7 +98,9 @@ export async function readAllEvents(db: Kysely<unknown>, schema: string, options
 
 /** Position of the log's last event, or null when empty. */
 export async function readHeadPosition(db: Kysely<unknown>, schema: string): Promise<bigint | null> {
-  const { rows } = await sql<{ head: string | null }>`SELECT max(position)::text AS head FROM ${sql.id(schema, 'events')}`.execute(db);
+  const { rows } = await sql<{
+    head: string | null;
+  }>`SELECT max(position)::text AS head FROM ${sql.id(schema, 'events')}`.execute(db);
   return rows[0]?.head == null ? null : BigInt(rows[0].head);
 }
 

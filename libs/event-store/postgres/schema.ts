@@ -54,7 +54,14 @@ function migrations(schema: string): Record<string, Migration> {
 /** Chains the hashes of events stored before the hash column existed, stream by stream. */
 async function backfillHashes(db: Kysely<unknown>, schema: string): Promise<void> {
   const events = sql.id(schema, 'events');
-  const { rows } = await sql<{ position: string; stream_id: string; revision: string; type: string; data: JsonObject; metadata: JsonObject }>`
+  const { rows } = await sql<{
+    position: string;
+    stream_id: string;
+    revision: string;
+    type: string;
+    data: JsonObject;
+    metadata: JsonObject;
+  }>`
     SELECT position::text AS position, stream_id, revision::text AS revision, type, data, metadata FROM ${events}
     ORDER BY stream_id, revision`.execute(db);
   let stream: string | null = null;

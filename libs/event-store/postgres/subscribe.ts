@@ -53,7 +53,8 @@ export function subscribeWithCheckpoints(
         if (closed) return;
         wakeup.reset();
         const readAt = performance.now();
-        const head = checkpoints && options.eventTypes && deps.readHead ? await withRetry(() => deps.readHead!()) : null;
+        const head =
+          checkpoints && options.eventTypes && deps.readHead ? await withRetry(() => deps.readHead!()) : null;
         const page = await withRetry(() => deps.readPage(last, pageSize, options.eventTypes));
         for (const event of page) {
           if (closed) return;

@@ -34,7 +34,8 @@ export async function compareSchemas(
   const result: TableDifference[] = [];
   for (const shape of tables) {
     const table = shape.name;
-    const diff = (a: string, b: string) => sql<{ row: Record<string, unknown>; n: string }>`
+    const diff = (a: string, b: string) =>
+      sql<{ row: Record<string, unknown>; n: string }>`
       WITH a AS (SELECT to_jsonb(t.*) AS row FROM ${sql.id(a, table)} t),
            b AS (SELECT to_jsonb(t.*) AS row FROM ${sql.id(b, table)} t),
            missing AS (SELECT md5(row::text) AS h FROM a EXCEPT ALL SELECT md5(row::text) FROM b)
@@ -46,8 +47,18 @@ export async function compareSchemas(
         table,
         onlyLeft: Number(l.rows[0]?.n ?? 0),
         onlyRight: Number(r.rows[0]?.n ?? 0),
-        examplesLeft: await named(db, right, shape, l.rows.map((x) => x.row)),
-        examplesRight: await named(db, left, shape, r.rows.map((x) => x.row)),
+        examplesLeft: await named(
+          db,
+          right,
+          shape,
+          l.rows.map((x) => x.row),
+        ),
+        examplesRight: await named(
+          db,
+          left,
+          shape,
+          r.rows.map((x) => x.row),
+        ),
       });
     }
   }
@@ -55,16 +66,26 @@ export async function compareSchemas(
 }
 
 /** Each row as its key and the columns in which the other side's row of the same key differs. */
-async function named(db: Kysely<unknown>, other: string, shape: TableShape, rows: readonly Record<string, unknown>[]): Promise<RowDifference[]> {
+async function named(
+  db: Kysely<unknown>,
+  other: string,
+  shape: TableShape,
+  rows: readonly Record<string, unknown>[],
+): Promise<RowDifference[]> {
   if (rows.length === 0) return [];
-  const keyOf = (row: Record<string, unknown>) => Object.fromEntries(shape.primaryKey.map((column) => [column, row[column]]));
+  const keyOf = (row: Record<string, unknown>) =>
+    Object.fromEntries(shape.primaryKey.map((column) => [column, row[column]]));
   const keys = rows.map((row) => JSON.stringify(keyOf(row)));
-  const { rows: found } = await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(other, shape.name)} t
+  const { rows: found } = await sql<{
+    row: Record<string, unknown>;
+  }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(other, shape.name)} t
     WHERE to_jsonb(t.*) @> ANY(CAST(${keys} AS jsonb[]))`.execute(db);
   const byKey = new Map(found.map((row) => [JSON.stringify(keyOf(row.row)), row.row]));
   return rows.map((row, i) => {
     const counterpart = byKey.get(keys[i]!);
-    const columns = counterpart ? Object.keys(row).filter((column) => JSON.stringify(row[column]) !== JSON.stringify(counterpart[column])) : null;
+    const columns = counterpart
+      ? Object.keys(row).filter((column) => JSON.stringify(row[column]) !== JSON.stringify(counterpart[column]))
+      : null;
     return { key: keyOf(row), columns };
   });
 }
@@ -75,7 +96,12 @@ async function named(db: Kysely<unknown>, other: string, shape: TableShape, rows
  * side, no sort). Equal checksums mean equal multisets of rows but for a hash collision
  * (about 2^-60 per differing row); `compareSchemas` then explains the tables that differ.
  */
-export async function tablesThatDiffer(db: Kysely<unknown>, left: string, right: string, tables: readonly string[]): Promise<string[]> {
+export async function tablesThatDiffer(
+  db: Kysely<unknown>,
+  left: string,
+  right: string,
+  tables: readonly string[],
+): Promise<string[]> {
   const differ: string[] = [];
   for (const table of tables) {
     const checksum = async (schema: string) => {

@@ -60,10 +60,15 @@ export class ProjectionAdmin {
   /** Starts a rebuild in the background; resolves once it is claimed. */
   async startRebuild(name: string, hooks: RebuildHooks = {}): Promise<RebuildProgress> {
     const projection = this.projection(name);
-    if (!(await claimRebuild(this.options.db, name, this.options.owner, this.options.heartbeatTimeoutMs))) throw new RebuildInProgress(name);
+    if (!(await claimRebuild(this.options.db, name, this.options.owner, this.options.heartbeatTimeoutMs)))
+      throw new RebuildInProgress(name);
     const task = this.rebuild(projection, hooks).catch(async (error: unknown) => {
       this.options.logger.error({ projection: name, err: describeFault(error) }, 'rebuild failed');
-      await saveProgress(this.options.db, name, this.options.owner, { state: 'failed', error: describeFault(error), finished: true }).catch(() => undefined);
+      await saveProgress(this.options.db, name, this.options.owner, {
+        state: 'failed',
+        error: describeFault(error),
+        finished: true,
+      }).catch(() => undefined);
       await this.dropScratch(name).catch(() => undefined);
     });
     this.tasks.set(name, task);
@@ -96,15 +101,32 @@ export class ProjectionAdmin {
         // Replay (outside any transaction: the store may share this database's one connection)
         // exactly up to the live checkpoint, then compare while holding it still.
         const live = await livePosition(db, name);
-        if (live !== null) replayed = await replayInto(db, store, projection, context, scratch, { from: replayed, upTo: live, batchSize: this.batchSize, cache, opener: this.options.opener });
+        if (live !== null)
+          replayed = await replayInto(db, store, projection, context, scratch, {
+            from: replayed,
+            upTo: live,
+            batchSize: this.batchSize,
+            cache,
+            opener: this.options.opener,
+          });
         const target = live;
         const report = await db.transaction().execute(async (trx) => {
-          const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
+          const { rows } = await sql<{
+            position: string | null;
+          }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
             WHERE name = ${name} FOR UPDATE`.execute(trx);
           const now = rows[0]?.position ?? null;
           if (now !== (target === null ? null : target.toString())) return null; // moved on: replay further
           const differ = await tablesThatDiffer(trx, LIVE_SCHEMA, scratch, projection.tableNames);
-          const differences = differ.length === 0 ? [] : await compareSchemas(trx, LIVE_SCHEMA, scratch, projection.tableDefs.filter((t) => differ.includes(t.name)));
+          const differences =
+            differ.length === 0
+              ? []
+              : await compareSchemas(
+                  trx,
+                  LIVE_SCHEMA,
+                  scratch,
+                  projection.tableDefs.filter((t) => differ.includes(t.name)),
+                );
           return { name, position: now, matches: differences.length === 0, differences };
         });
         if (report) return report;
@@ -169,7 +191,9 @@ export class ProjectionAdmin {
       });
     };
     const history = storeHistory(store, this.options.opener);
-    const main = new BatchFeeder(this.batchSize, (events) => applyBatch(events, { db, schema: shadow, projection, context, cache: shadowCache, history }));
+    const main = new BatchFeeder(this.batchSize, (events) =>
+      applyBatch(events, { db, schema: shadow, projection, context, cache: shadowCache, history }),
+    );
     // Other transaction boundaries: about 3/5 of the batch size, never a divisor of it.
     const other = new BatchFeeder(Math.max(1, Math.floor((this.batchSize * 3) / 5) + 1), (events) =>
       applyBatch(events, { db, schema: verify, projection, context, cache: verifyCache, history }),
@@ -194,10 +218,23 @@ export class ProjectionAdmin {
 
     await beat('verifying');
     const differ = await tablesThatDiffer(db, shadow, verify, projection.tableNames);
-    const differences = differ.length === 0 ? [] : await compareSchemas(db, shadow, verify, projection.tableDefs.filter((t) => differ.includes(t.name)));
+    const differences =
+      differ.length === 0
+        ? []
+        : await compareSchemas(
+            db,
+            shadow,
+            verify,
+            projection.tableDefs.filter((t) => differ.includes(t.name)),
+          );
     await sql`DROP SCHEMA ${sql.id(verify)} CASCADE`.execute(db);
     if (differences.length > 0) {
-      await saveProgress(db, name, owner, { state: 'failed', differences, error: 'verification failed: the shadow differs from an independent replay; the live tables were kept', finished: true });
+      await saveProgress(db, name, owner, {
+        state: 'failed',
+        differences,
+        error: 'verification failed: the shadow differs from an independent replay; the live tables were kept',
+        finished: true,
+      });
       await sql`DROP SCHEMA IF EXISTS ${sql.id(shadow)} CASCADE`.execute(db);
       return;
     }
@@ -205,7 +242,17 @@ export class ProjectionAdmin {
     await beat('verifying');
 
     await saveProgress(db, name, owner, { state: 'swapping' });
-    position = await swapIn(db, store, projection, context, position, this.options.fingerprintOf(name), this.batchSize, this.options.opener, shadowCache);
+    position = await swapIn(
+      db,
+      store,
+      projection,
+      context,
+      position,
+      this.options.fingerprintOf(name),
+      this.batchSize,
+      this.options.opener,
+      shadowCache,
+    );
     const seconds = (Date.now() - started) / 1000;
     await saveProgress(db, name, owner, {
       state: 'swapped',
@@ -272,11 +319,15 @@ class BatchFeeder {
   }
 }
 async function livePosition(db: Kysely<unknown>, name: string): Promise<Position | null> {
-  const { rows } = await sql<{ position: string | null }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
+  const { rows } = await sql<{
+    position: string | null;
+  }>`SELECT position::text AS position FROM ${sql.id(ENGINE_SCHEMA, 'checkpoints')}
     WHERE name = ${name}`.execute(db);
   return rows[0]?.position ? BigInt(rows[0].position) : null;
 }
 
 async function saveProgressAnyOwner(db: Kysely<unknown>, name: string, state: string): Promise<void> {
-  await sql`UPDATE ${sql.id(ENGINE_SCHEMA, 'rebuilds')} SET state = ${state}, finished_at = now() WHERE name = ${name}`.execute(db);
+  await sql`UPDATE ${sql.id(ENGINE_SCHEMA, 'rebuilds')} SET state = ${state}, finished_at = now() WHERE name = ${name}`.execute(
+    db,
+  );
 }

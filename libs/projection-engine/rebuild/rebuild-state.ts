@@ -39,7 +39,12 @@ type Row = {
 };
 
 /** Claims the rebuild slot of a projection; false when a live rebuild already runs. */
-export async function claimRebuild(db: Kysely<unknown>, name: string, owner: string, timeoutMs = REBUILD_HEARTBEAT_TIMEOUT_MS): Promise<boolean> {
+export async function claimRebuild(
+  db: Kysely<unknown>,
+  name: string,
+  owner: string,
+  timeoutMs = REBUILD_HEARTBEAT_TIMEOUT_MS,
+): Promise<boolean> {
   const result = await sql`INSERT INTO ${rebuilds} (name, state, owner) VALUES (${name}, 'building', ${owner})
     ON CONFLICT (name) DO UPDATE SET state = 'building', owner = ${owner}, started_at = now(), heartbeat_at = now(),
       finished_at = NULL, processed = 0, total = 0, events_per_second = NULL, eta_seconds = NULL, position = NULL,
@@ -54,7 +59,17 @@ export async function saveProgress(
   db: Kysely<unknown>,
   name: string,
   owner: string,
-  progress: { state?: string; processed?: number; total?: number; eventsPerSecond?: number | null; etaSeconds?: number | null; position?: string | null; differences?: unknown; error?: string | null; finished?: boolean },
+  progress: {
+    state?: string;
+    processed?: number;
+    total?: number;
+    eventsPerSecond?: number | null;
+    etaSeconds?: number | null;
+    position?: string | null;
+    differences?: unknown;
+    error?: string | null;
+    finished?: boolean;
+  },
 ): Promise<void> {
   await sql`UPDATE ${rebuilds} SET heartbeat_at = now(),
       state = coalesce(${progress.state ?? null}, state),
@@ -70,13 +85,25 @@ export async function saveProgress(
 }
 
 /** Remembers where the live rows stood before a swap, for rollback. */
-export async function savePrevious(trx: Kysely<unknown>, name: string, position: string | null, fingerprint: string): Promise<void> {
-  await sql`UPDATE ${rebuilds} SET previous_position = ${position}::numeric, previous_fingerprint = ${fingerprint} WHERE name = ${name}`.execute(trx);
+export async function savePrevious(
+  trx: Kysely<unknown>,
+  name: string,
+  position: string | null,
+  fingerprint: string,
+): Promise<void> {
+  await sql`UPDATE ${rebuilds} SET previous_position = ${position}::numeric, previous_fingerprint = ${fingerprint} WHERE name = ${name}`.execute(
+    trx,
+  );
 }
 
 /** The latest rebuild of a projection, or null. */
-export async function loadRebuild(db: Kysely<unknown>, name: string, timeoutMs = REBUILD_HEARTBEAT_TIMEOUT_MS): Promise<(RebuildProgress & { previousPosition: string | null; previousFingerprint: string | null }) | null> {
-  const { rows } = await sql<Row>`SELECT name, state, processed::text AS processed, total::text AS total, events_per_second, eta_seconds,
+export async function loadRebuild(
+  db: Kysely<unknown>,
+  name: string,
+  timeoutMs = REBUILD_HEARTBEAT_TIMEOUT_MS,
+): Promise<(RebuildProgress & { previousPosition: string | null; previousFingerprint: string | null }) | null> {
+  const { rows } =
+    await sql<Row>`SELECT name, state, processed::text AS processed, total::text AS total, events_per_second, eta_seconds,
       started_at, finished_at, position::text AS position, differences, error, previous_position::text AS previous_position, previous_fingerprint,
       heartbeat_at > now() - make_interval(secs => ${timeoutMs / 1000}) AS alive
     FROM ${rebuilds} WHERE name = ${name}`.execute(db);

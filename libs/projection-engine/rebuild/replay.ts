@@ -37,7 +37,8 @@ export async function createProjectionSchema(
 /** Builds the secondary indexes of a projection's tables in `schema` (after a bulk load), then ANALYZE. */
 export async function createIndexes(db: Kysely<unknown>, schema: string, projection: Projection): Promise<void> {
   await inSchema(db, schema, async (trx) => {
-    for (const table of projection.tableDefs) for (const ddl of createIndexesSql(table)) await sql.raw(ddl).execute(trx);
+    for (const table of projection.tableDefs)
+      for (const ddl of createIndexesSql(table)) await sql.raw(ddl).execute(trx);
   });
   for (const table of projection.tableDefs) await sql`ANALYZE ${sql.id(schema, table.name)}`.execute(db);
 }
@@ -91,7 +92,13 @@ export async function replayInto(
  * The log's events of some types in pages of `pageSize` from `from` (exclusive) up to `upTo`
  * (inclusive, when given), the next page read while the caller works on the current one.
  */
-export function pagesOf(store: EventStore, eventTypes: readonly string[], from: 'start' | Position, pageSize: number, upTo?: Position): AsyncIterable<StoredEvent[]> {
+export function pagesOf(
+  store: EventStore,
+  eventTypes: readonly string[],
+  from: 'start' | Position,
+  pageSize: number,
+  upTo?: Position,
+): AsyncIterable<StoredEvent[]> {
   async function* pages(): AsyncGenerator<StoredEvent[]> {
     let position = from;
     for (;;) {

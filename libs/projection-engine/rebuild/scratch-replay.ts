@@ -36,18 +36,21 @@ export async function withScratchReplay<T>(
     });
     const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
     const history = storeHistory(store, opener, select);
-    const caches = new Map(projections.map((p) => {
-      const cache = new RowCache();
-      cache.markComplete(p.tableNames);
-      return [p.name, cache];
-    }));
+    const caches = new Map(
+      projections.map((p) => {
+        const cache = new RowCache();
+        cache.markComplete(p.tableNames);
+        return [p.name, cache];
+      }),
+    );
     let from: 'start' | bigint = 'start';
     for (;;) {
       const page = await store.readAll({ fromPosition: from, maxCount: pageSize, eventTypes: types });
       const chosen = await opener.open(page.filter(select));
       for (const p of projections) {
         const mine = chosen.filter((e) => p.eventTypes.includes(e.type));
-        if (mine.length) await applyBatch(mine, { db, schema, projection: p, context, cache: caches.get(p.name)!, history });
+        if (mine.length)
+          await applyBatch(mine, { db, schema, projection: p, context, cache: caches.get(p.name)!, history });
       }
       if (page.length < pageSize) break;
       from = page[page.length - 1]!.position;

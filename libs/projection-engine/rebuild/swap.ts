@@ -34,10 +34,18 @@ export async function swapIn(
   for (let attempt = 0; attempt < 50; attempt++) {
     // Catch the shadow up outside the transaction: the store may share this database's single
     // connection (PGlite), so it cannot be read while the transaction holds it.
-    position = await replayInto(db, store, projection, context, shadow, { from: position, batchSize, opener, ...(cache ? { cache } : {}) });
+    position = await replayInto(db, store, projection, context, shadow, {
+      from: position,
+      batchSize,
+      opener,
+      ...(cache ? { cache } : {}),
+    });
     const target = position;
     const swapped = await db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ position: string | null; fingerprint: string }>`SELECT position::text AS position, fingerprint
+      const { rows } = await sql<{
+        position: string | null;
+        fingerprint: string;
+      }>`SELECT position::text AS position, fingerprint
         FROM ${checkpoints} WHERE name = ${projection.name} FOR UPDATE`.execute(trx);
       const live = rows[0];
       if (!live) throw new Error(`projection ${projection.name} is not registered`);
@@ -64,11 +72,20 @@ export async function swapIn(
  * to where the previous rows stood: the runner then catches them up. The swapped-out tables
  * become the previous ones (a second rollback swaps forward again).
  */
-export async function swapBack(db: Kysely<unknown>, projection: Projection): Promise<{ position: string | null; fingerprint: string }> {
+export async function swapBack(
+  db: Kysely<unknown>,
+  projection: Projection,
+): Promise<{ position: string | null; fingerprint: string }> {
   const previous = previousSchema(projection.name);
   const parking = `${previous}_out`;
   return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ position: string | null; fingerprint: string; previous_position: string | null; previous_fingerprint: string | null; has_previous: boolean }>`
+    const { rows } = await sql<{
+      position: string | null;
+      fingerprint: string;
+      previous_position: string | null;
+      previous_fingerprint: string | null;
+      has_previous: boolean;
+    }>`
       SELECT c.position::text AS position, c.fingerprint, r.previous_position::text AS previous_position, r.previous_fingerprint,
         EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = ${previous}) AS has_previous
       FROM ${checkpoints} c LEFT JOIN ${sql.id(ENGINE_SCHEMA, 'rebuilds')} r ON r.name = c.name

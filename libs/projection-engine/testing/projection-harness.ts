@@ -7,7 +7,13 @@ import { openDatabase, type DatabaseConnection } from '../../read-store/connecti
 import { inSchema } from '../apply-in-schema.js';
 import { applyBatch } from '../apply-batch.js';
 import { openedPlaintext, plaintextOpener } from '../open-events.js';
-import { toProjectedEvent, type EventShape, type ProjectedEvent, type Projection, type ProjectionContext } from '../projection.js';
+import {
+  toProjectedEvent,
+  type EventShape,
+  type ProjectedEvent,
+  type Projection,
+  type ProjectionContext,
+} from '../projection.js';
 import { RowCache } from '../row-cache.js';
 import type { CaretrackEvent } from '../../domain/events.js';
 
@@ -23,8 +29,12 @@ export function projected<E extends EventShape = CaretrackEvent>(event: StoredEv
 /** The shipped tracker rules (projections/config/*.yaml). */
 export function defaultProjectionContext(): ProjectionContext {
   return {
-    triageMap: parseTriageMap(readFileSync(new URL('../../../projections/config/triage_map.yaml', import.meta.url), 'utf8')),
-    stages: parseStagesConfig(readFileSync(new URL('../../../projections/config/stages.yaml', import.meta.url), 'utf8')),
+    triageMap: parseTriageMap(
+      readFileSync(new URL('../../../projections/config/triage_map.yaml', import.meta.url), 'utf8'),
+    ),
+    stages: parseStagesConfig(
+      readFileSync(new URL('../../../projections/config/stages.yaml', import.meta.url), 'utf8'),
+    ),
   };
 }
 
@@ -37,12 +47,17 @@ export class EventLog {
    * @example log.event('PatientRegistered', { patientId: 'p1', firstName: 'Ada', lastName: 'L' },
    *   { streamId: 'patient-p1', occurredAt: '2026-01-01T10:00:00Z' })
    */
-  event(type: string, data: JsonObject, options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {}): StoredEvent {
+  event(
+    type: string,
+    data: JsonObject,
+    options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {},
+  ): StoredEvent {
     const streamId = options.streamId ?? `test-${type}`;
     const revision = (this.revisions.get(streamId) ?? -1n) + 1n;
     this.revisions.set(streamId, revision);
     this.position += 1n;
-    const occurredAt = options.occurredAt ?? new Date(Date.UTC(2026, 0, 1) + Number(this.position) * 60_000).toISOString();
+    const occurredAt =
+      options.occurredAt ?? new Date(Date.UTC(2026, 0, 1) + Number(this.position) * 60_000).toISOString();
     return {
       id: randomUUID(),
       type,
@@ -68,7 +83,11 @@ export class EventLog {
    *
    * @example foldPatient(undefined, log.projected('PatientRegistered', { patientId: 'p1', firstName: 'A', lastName: 'B' }))
    */
-  projected<E extends EventShape = CaretrackEvent>(type: string, data: JsonObject, options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {}): ProjectedEvent<E> {
+  projected<E extends EventShape = CaretrackEvent>(
+    type: string,
+    data: JsonObject,
+    options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {},
+  ): ProjectedEvent<E> {
     return toProjectedEvent<E>(openedPlaintext(this.event(type, data, options)));
   }
 }
@@ -111,7 +130,9 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
   // Plaintext events, read as the engine reads them: a patient's fields are null once a PatientErased of theirs was given.
   const opener = plaintextOpener();
   const history = async (streamId: string, types: readonly string[], upTo: bigint) =>
-    (await opener.open(log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo))).map((e) => toProjectedEvent(e));
+    (await opener.open(log.filter((e) => e.streamId === streamId && types.includes(e.type) && e.position <= upTo))).map(
+      (e) => toProjectedEvent(e),
+    );
   return {
     schema,
     /**
@@ -119,7 +140,11 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
      * loads and fold, then one transaction. `cold: true` forgets the cached rows first, so the
      * batch loads from the tables.
      */
-    async apply(events: readonly StoredEvent[], batchSize = events.length, options: { cold?: boolean } = {}): Promise<void> {
+    async apply(
+      events: readonly StoredEvent[],
+      batchSize = events.length,
+      options: { cold?: boolean } = {},
+    ): Promise<void> {
       log.push(...events);
       if (options.cold) cache.clear();
       const handled = events.filter((e) => projection.eventTypes.includes(e.type));
@@ -131,7 +156,9 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
     },
     /** Every row of a table as JSON (dates `YYYY-MM-DD`, times ISO), ordered by `orderBy`. */
     async rows(table: string, orderBy: string): Promise<Record<string, unknown>[]> {
-      const { rows } = await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(schema, table)} t
+      const { rows } = await sql<{
+        row: Record<string, unknown>;
+      }>`SELECT to_jsonb(t.*) AS row FROM ${sql.id(schema, table)} t
         ORDER BY t.${sql.ref(orderBy)}`.execute(db);
       return rows.map((r) => r.row);
     },
@@ -146,7 +173,11 @@ function projectionUnderTest(db: Kysely<unknown>, schema: string, projection: Pr
 function bind(text: string, parameters: unknown[]): string {
   return text.replace(/\$(\d+)/g, (_, i: string) => {
     const value = parameters[Number(i) - 1];
-    return value === null || value === undefined ? 'NULL' : typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+    return value === null || value === undefined
+      ? 'NULL'
+      : typeof value === 'number'
+        ? String(value)
+        : `'${String(value).replaceAll("'", "''")}'`;
   });
 }
 
@@ -165,9 +196,21 @@ export async function rowsAfterErasure(
   table: string,
   orderBy: string,
 ): Promise<{ live: Record<string, unknown>[]; replay: Record<string, unknown>[] }> {
-  const subjects = [...new Set(events.flatMap((e) => [e.data['patientId'], e.data['playerId']].filter((id): id is string => typeof id === 'string')))];
+  const subjects = [
+    ...new Set(
+      events.flatMap((e) =>
+        [e.data['patientId'], e.data['playerId']].filter((id): id is string => typeof id === 'string'),
+      ),
+    ),
+  ];
   const log = new EventLog();
-  const erasures = subjects.map((patientId) => log.event('PatientErased', { patientId, reason: 'request' }, { streamId: `patient-${patientId}`, occurredAt: '2027-01-01T00:00:00Z' }));
+  const erasures = subjects.map((patientId) =>
+    log.event(
+      'PatientErased',
+      { patientId, reason: 'request' },
+      { streamId: `patient-${patientId}`, occurredAt: '2027-01-01T00:00:00Z' },
+    ),
+  );
   const live = await harness.fresh(projection);
   await live.apply(events);
   await live.apply(erasures);

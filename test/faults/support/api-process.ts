@@ -19,7 +19,11 @@ export type ApiProcess = {
 };
 
 /** Parses the JSON log lines of `stream` into `logs`; calls `onLine` for each. */
-export function collectLogs(stream: NodeJS.ReadableStream, logs: Record<string, unknown>[], onLine: (line: Record<string, unknown>) => void = () => undefined): void {
+export function collectLogs(
+  stream: NodeJS.ReadableStream,
+  logs: Record<string, unknown>[],
+  onLine: (line: Record<string, unknown>) => void = () => undefined,
+): void {
   let buffer = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
@@ -42,7 +46,10 @@ export function collectLogs(stream: NodeJS.ReadableStream, logs: Record<string, 
  * Starts `node dist/apps/api/main.js` with `env` (plus PORT=0, HOST=127.0.0.1, a fresh DATA_DIR)
  * and resolves once it logs "caretrack listening" with its port.
  */
-export async function startApi(env: Record<string, string>, command: { file: string; args: string[] } = { file: process.execPath, args: ['dist/apps/api/main.js'] }): Promise<ApiProcess> {
+export async function startApi(
+  env: Record<string, string>,
+  command: { file: string; args: string[] } = { file: process.execPath, args: ['dist/apps/api/main.js'] },
+): Promise<ApiProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-faults-api-'));
   const child = spawn(command.file, command.args, {
     cwd: root,
@@ -65,7 +72,15 @@ export async function startApi(env: Record<string, string>, command: { file: str
       if (!ended) child.kill('SIGKILL'); // never leave a half-started process behind
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`the API did not log "caretrack listening" within 120 s (LOG_LEVEL must be info or lower); stderr: ${stderr.slice(-2000)}`)), 120_000);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new Error(
+            `the API did not log "caretrack listening" within 120 s (LOG_LEVEL must be info or lower); stderr: ${stderr.slice(-2000)}`,
+          ),
+        ),
+      120_000,
+    );
     collectLogs(child.stdout!, logs, (line) => {
       if (line['msg'] === 'caretrack listening') {
         clearTimeout(timer);

@@ -26,10 +26,19 @@ export type LoadOptions = {
 };
 
 /** Sends one request; never throws. */
-export async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, kind: Outcome['kind']): Promise<Outcome & { body: unknown }> {
+export async function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  kind: Outcome['kind'],
+): Promise<Outcome & { body: unknown }> {
   const startedAt = Date.now();
   try {
-    const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers: init.headers,
+      body: init.body,
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await res.text();
     let body: unknown;
     try {
@@ -52,7 +61,16 @@ export async function request(url: string, init: { method?: string; headers?: Re
     };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { kind, status: 0, problemJson: false, eventIds: [], error: cause?.code ?? cause?.message ?? String(error), startedAt, endedAt: Date.now(), body: undefined };
+    return {
+      kind,
+      status: 0,
+      problemJson: false,
+      eventIds: [],
+      error: cause?.code ?? cause?.message ?? String(error),
+      startedAt,
+      endedAt: Date.now(),
+      body: undefined,
+    };
   }
 }
 
@@ -69,15 +87,35 @@ export function startLoad(options: LoadOptions): { outcomes: Outcome[]; stop(): 
       const command =
         i % 3 === 2
           ? { name: 'RegisterDoctor', body: { doctorId: `d-${randomUUID().slice(0, 12)}`, name: 'Dr Load' } }
-          : { name: 'LogSymptom', body: { patientId, symptomId: 'headache', severity: i % 7, loggedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() } };
-      const sent = await request(`${options.url}/commands/${command.name}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.serviceKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(command.body),
-      }, 'command');
+          : {
+              name: 'LogSymptom',
+              body: {
+                patientId,
+                symptomId: 'headache',
+                severity: i % 7,
+                loggedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+              },
+            };
+      const sent = await request(
+        `${options.url}/commands/${command.name}`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.serviceKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(command.body),
+        },
+        'command',
+      );
       outcomes.push(withoutBody(sent));
       if (stopping) break;
-      outcomes.push(withoutBody(await request(`${options.url}/patients/${patientId}/timeline?limit=5`, { headers: { authorization: `Bearer ${options.readerKey}` } }, 'query')));
+      outcomes.push(
+        withoutBody(
+          await request(
+            `${options.url}/patients/${patientId}/timeline?limit=5`,
+            { headers: { authorization: `Bearer ${options.readerKey}` } },
+            'query',
+          ),
+        ),
+      );
       // A client that gets no answer at all waits a little before trying again.
       if (sent.status === 0 || sent.status === 503) await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -32,7 +32,9 @@ export async function freePort(): Promise<number> {
 }
 
 async function binDir(): Promise<string> {
-  const versions = (await readdir('/usr/lib/postgresql')).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = (await readdir('/usr/lib/postgresql'))
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   if (versions.length === 0) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql');
   return `/usr/lib/postgresql/${versions[0]}/bin`;
 }
@@ -52,7 +54,9 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'caretrack-faults-pg-'));
   const asRoot = process.getuid?.() === 0;
   const exec = async (tool: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', `${bin}/${tool}`, ...args]] : [`${bin}/${tool}`, args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', `${bin}/${tool}`, ...args]]
+      : [`${bin}/${tool}`, args];
     return run(file, argv, { timeout: 60_000 });
   };
   if (asRoot) {
@@ -64,7 +68,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-  const ctl = (...args: string[]) => exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
+  const ctl = (...args: string[]) =>
+    exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
   await ctl('start');
   let running = true;
   return {

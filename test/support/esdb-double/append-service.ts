@@ -1,5 +1,13 @@
 import { status as GrpcStatus, type handleBidiStreamingCall, type handleClientStreamingCall } from '@grpc/grpc-js';
-import { invalidArgument, maxAppendSizeError, rpcError, streamDeletedError, streamIdentifier, streamName, uuidToString } from './codec.js';
+import {
+  invalidArgument,
+  maxAppendSizeError,
+  rpcError,
+  streamDeletedError,
+  streamIdentifier,
+  streamName,
+  uuidToString,
+} from './codec.js';
 import type { AppendOutcome, EventLog, Expectation, ProposedEvent } from './log.js';
 import {
   AppendReq,
@@ -30,9 +38,14 @@ function proposedEvent(message: Proposed): ProposedEvent {
   const metadata = message.getMetadataMap();
   for (const key of ['type', 'content-type']) {
     if (!metadata.has(key)) {
-      throw rpcError(GrpcStatus.INVALID_ARGUMENT, `required metadata property ${key} is missing`, 'missing-required-metadata-property', {
-        'required-metadata-properties': key,
-      });
+      throw rpcError(
+        GrpcStatus.INVALID_ARGUMENT,
+        `required metadata property ${key} is missing`,
+        'missing-required-metadata-property',
+        {
+          'required-metadata-properties': key,
+        },
+      );
     }
   }
   return {
@@ -75,7 +88,11 @@ function appendExpectation(options: AppendReqMessage.Options): Expectation {
  * `WrongExpectedVersion` result (not a gRPC error) carrying both the current and the 20.6.0
  * fields.
  */
-export function appendHandler(log: EventLog, stats: DoubleStats, limits: AppendLimits): handleClientStreamingCall<AppendReqMessage, AppendRespMessage> {
+export function appendHandler(
+  log: EventLog,
+  stats: DoubleStats,
+  limits: AppendLimits,
+): handleClientStreamingCall<AppendReqMessage, AppendRespMessage> {
   return (call, callback) => {
     stats.append++;
     let options: AppendReqMessage.Options | undefined;
@@ -97,7 +114,8 @@ export function appendHandler(log: EventLog, stats: DoubleStats, limits: AppendL
       try {
         if (!options) throw invalidArgument('append options are missing');
         const expected = appendExpectation(options);
-        if (limits.maxAppendSize !== null && appendSize(events) > limits.maxAppendSize) throw maxAppendSizeError(limits.maxAppendSize);
+        if (limits.maxAppendSize !== null && appendSize(events) > limits.maxAppendSize)
+          throw maxAppendSizeError(limits.maxAppendSize);
         const stream = streamName(options.getStreamIdentifier());
         const outcome = log.append(stream, expected, events);
         if (outcome.kind === 'stream_deleted') throw streamDeletedError(stream);
@@ -116,7 +134,10 @@ function successOf(outcome: Extract<AppendOutcome, { kind: 'written' | 'idempote
     : { revision: outcome.lastRevision, position: null };
 }
 
-function appendResponse(outcome: Exclude<AppendOutcome, { kind: 'stream_deleted' }>, expected: Expectation): AppendRespMessage {
+function appendResponse(
+  outcome: Exclude<AppendOutcome, { kind: 'stream_deleted' }>,
+  expected: Expectation,
+): AppendRespMessage {
   const response = new AppendResp();
   if (outcome.kind === 'wrong_expected_version') {
     const wrong = new AppendResp.WrongExpectedVersion();
@@ -134,7 +155,10 @@ function appendResponse(outcome: Exclude<AppendOutcome, { kind: 'stream_deleted'
   if (revision === null) success.setNoStream(new Empty());
   else success.setCurrentRevision(revision.toString(10));
   if (position === null) success.setNoPosition(new Empty());
-  else success.setPosition(new AppendResp.Position().setCommitPosition(String(position)).setPreparePosition(String(position)));
+  else
+    success.setPosition(
+      new AppendResp.Position().setCommitPosition(String(position)).setPreparePosition(String(position)),
+    );
   return response.setSuccess(success);
 }
 
@@ -163,7 +187,11 @@ type PendingWrite = { stream: string; expected: Expectation; events: ProposedEve
  * Streams.BatchAppend.cs does: per append, a success or a `google.rpc.Status` whose details
  * pack an `event_store.client.WrongExpectedVersion`.
  */
-export function batchAppendHandler(log: EventLog, stats: DoubleStats, limits: AppendLimits): handleBidiStreamingCall<BatchAppendReqMessage, BatchAppendRespMessage> {
+export function batchAppendHandler(
+  log: EventLog,
+  stats: DoubleStats,
+  limits: AppendLimits,
+): handleBidiStreamingCall<BatchAppendReqMessage, BatchAppendRespMessage> {
   return (call) => {
     const pending = new Map<string, PendingWrite>();
     call.on('data', (request: BatchAppendReqMessage) => {
@@ -172,7 +200,12 @@ export function batchAppendHandler(log: EventLog, stats: DoubleStats, limits: Ap
       let stream = '';
       try {
         const options = request.getOptions();
-        if (options) pending.set(key, { stream: streamName(options.getStreamIdentifier()), expected: batchExpectation(options), events: [] });
+        if (options)
+          pending.set(key, {
+            stream: streamName(options.getStreamIdentifier()),
+            expected: batchExpectation(options),
+            events: [],
+          });
         const write = pending.get(key);
         if (!write) return;
         stream = write.stream;
@@ -187,7 +220,9 @@ export function batchAppendHandler(log: EventLog, stats: DoubleStats, limits: Ap
         call.write(response.setCorrelationId(correlation).setStreamIdentifier(streamIdentifier(write.stream)));
       } catch (error) {
         pending.delete(key);
-        const failure = new BatchAppendResp().setError(badRequest(error instanceof Error ? error.message : String(error)));
+        const failure = new BatchAppendResp().setError(
+          badRequest(error instanceof Error ? error.message : String(error)),
+        );
         call.write(failure.setCorrelationId(correlation).setStreamIdentifier(streamIdentifier(stream)));
       }
     });
@@ -199,8 +234,13 @@ export function batchAppendHandler(log: EventLog, stats: DoubleStats, limits: Ap
 function batchResponse(stream: string, outcome: AppendOutcome, expected: Expectation): BatchAppendRespMessage {
   if (outcome.kind === 'stream_deleted') {
     const any = new Any();
-    any.pack(new StreamDeleted().setStreamIdentifier(streamIdentifier(stream)).serializeBinary(), 'event_store.client.StreamDeleted');
-    return new BatchAppendResp().setError(new Status().setCode(Code.FAILED_PRECONDITION).setMessage(`Event stream '${stream}' is deleted.`).setDetails(any));
+    any.pack(
+      new StreamDeleted().setStreamIdentifier(streamIdentifier(stream)).serializeBinary(),
+      'event_store.client.StreamDeleted',
+    );
+    return new BatchAppendResp().setError(
+      new Status().setCode(Code.FAILED_PRECONDITION).setMessage(`Event stream '${stream}' is deleted.`).setDetails(any),
+    );
   }
   if (outcome.kind === 'wrong_expected_version') {
     const details = new WrongExpectedVersion();
@@ -220,7 +260,10 @@ function batchResponse(stream: string, outcome: AppendOutcome, expected: Expecta
   if (revision === null) success.setNoStream(new GoogleEmpty());
   else success.setCurrentRevision(revision.toString(10));
   if (position === null) success.setNoPosition(new GoogleEmpty());
-  else success.setPosition(new AllStreamPosition().setCommitPosition(String(position)).setPreparePosition(String(position)));
+  else
+    success.setPosition(
+      new AllStreamPosition().setCommitPosition(String(position)).setPreparePosition(String(position)),
+    );
   return new BatchAppendResp().setSuccess(success);
 }
 
@@ -232,6 +275,12 @@ function badRequest(message: string) {
 
 function maxAppendSizeStatus(maxAppendSize: number) {
   const any = new Any();
-  any.pack(new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize).serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
-  return new Status().setCode(Code.INVALID_ARGUMENT).setMessage(`Maximum Append Size of ${maxAppendSize} Exceeded.`).setDetails(any);
+  any.pack(
+    new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize).serializeBinary(),
+    'event_store.client.MaximumAppendSizeExceeded',
+  );
+  return new Status()
+    .setCode(Code.INVALID_ARGUMENT)
+    .setMessage(`Maximum Append Size of ${maxAppendSize} Exceeded.`)
+    .setDetails(any);
 }

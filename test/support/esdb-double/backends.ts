@@ -22,7 +22,9 @@ export async function startEsdbBackend(): Promise<EsdbBackend> {
   const external = process.env['EVENTSTORE_URL'];
   if (external) return externalBackend(external);
   const container = await startContainer().catch((error: unknown) => {
-    process.stdout.write(`EventStoreDB container unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); using the gRPC test double\n`);
+    process.stdout.write(
+      `EventStoreDB container unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); using the gRPC test double\n`,
+    );
     return null;
   });
   if (container) return container;
@@ -46,7 +48,12 @@ async function externalBackend(url: string): Promise<EsdbBackend> {
   proxied.host = `127.0.0.1:${proxy.port}`;
   // Through the proxy the certificate names the server, not 127.0.0.1: keep the chain check, skip the name.
   if (proxied.searchParams.get('tls') !== 'false') proxied.searchParams.set('tlsVerifyCert', 'false');
-  return withProxy(`EventStoreDB at ${parsed.host} (EVENTSTORE_URL, via a local TCP proxy)`, proxied.toString(), proxy, async () => undefined);
+  return withProxy(
+    `EventStoreDB at ${parsed.host} (EVENTSTORE_URL, via a local TCP proxy)`,
+    proxied.toString(),
+    proxy,
+    async () => undefined,
+  );
 }
 
 async function startContainer(): Promise<EsdbBackend> {
@@ -63,12 +70,22 @@ async function startContainer(): Promise<EsdbBackend> {
     'EventStoreDB container start',
   );
   const proxy = await startTcpProxy({ host: container.getHost(), port: container.getMappedPort(2113) });
-  return withProxy(`EventStoreDB ${ESDB_IMAGE} (testcontainers)`, `esdb://127.0.0.1:${proxy.port}?tls=false`, proxy, async () => {
-    await container.stop();
-  });
+  return withProxy(
+    `EventStoreDB ${ESDB_IMAGE} (testcontainers)`,
+    `esdb://127.0.0.1:${proxy.port}?tls=false`,
+    proxy,
+    async () => {
+      await container.stop();
+    },
+  );
 }
 
-function withProxy(label: string, connectionString: string, proxy: TcpProxy, stopTarget: () => Promise<void>): EsdbBackend {
+function withProxy(
+  label: string,
+  connectionString: string,
+  proxy: TcpProxy,
+  stopTarget: () => Promise<void>,
+): EsdbBackend {
   return {
     label,
     connectionString,

@@ -1,6 +1,13 @@
 import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { LogRecord } from './log.js';
-import { ReadResp, StreamIdentifier, UUID, type ReadRespMessage, type StreamIdentifierMessage, type UUIDMessage } from './proto.js';
+import {
+  ReadResp,
+  StreamIdentifier,
+  UUID,
+  type ReadRespMessage,
+  type StreamIdentifierMessage,
+  type UUIDMessage,
+} from './proto.js';
 
 /** Reads a `UUID` message in either of its forms (string, or the two 64-bit halves). */
 export function uuidToString(uuid: UUIDMessage | undefined): string {
@@ -21,7 +28,9 @@ export function uuidMessage(id: string, structured: boolean): UUIDMessage {
   if (!structured) return uuid.setString(id);
   const hex = id.replace(/-/g, '');
   const half = (text: string) => BigInt.asIntN(64, BigInt(`0x${text}`)).toString(10);
-  const parts = new UUID.Structured().setMostSignificantBits(half(hex.slice(0, 16))).setLeastSignificantBits(half(hex.slice(16)));
+  const parts = new UUID.Structured()
+    .setMostSignificantBits(half(hex.slice(0, 16)))
+    .setLeastSignificantBits(half(hex.slice(16)));
   return uuid.setStructured(parts);
 }
 
@@ -57,7 +66,12 @@ export function eventResponse(record: LogRecord, structuredIds: boolean): ReadRe
 }
 
 /** A gRPC error as ESDB's `RpcExceptions` raise them: a status code plus an `exception` trailer. */
-export function rpcError(code: GrpcStatus, details: string, exception?: string, extra: Record<string, string> = {}): ServiceError {
+export function rpcError(
+  code: GrpcStatus,
+  details: string,
+  exception?: string,
+  extra: Record<string, string> = {},
+): ServiceError {
   const metadata = new Metadata();
   if (exception) metadata.set('exception', exception);
   for (const [key, value] of Object.entries(extra)) metadata.set(key, value);
@@ -70,10 +84,17 @@ export function invalidArgument(details: string): ServiceError {
 
 /** RpcExceptions.StreamDeleted: the stream was tombstoned. */
 export function streamDeletedError(stream: string): ServiceError {
-  return rpcError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, 'stream-deleted', { 'stream-name': stream });
+  return rpcError(GrpcStatus.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, 'stream-deleted', {
+    'stream-name': stream,
+  });
 }
 
 /** RpcExceptions.MaxAppendSizeExceeded: one append carried more bytes than the node accepts. */
 export function maxAppendSizeError(maxAppendSize: number): ServiceError {
-  return rpcError(GrpcStatus.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, 'maximum-append-size-exceeded', { 'maximum-append-size': String(maxAppendSize) });
+  return rpcError(
+    GrpcStatus.INVALID_ARGUMENT,
+    `Maximum Append Size of ${maxAppendSize} Exceeded.`,
+    'maximum-append-size-exceeded',
+    { 'maximum-append-size': String(maxAppendSize) },
+  );
 }

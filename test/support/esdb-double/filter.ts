@@ -24,7 +24,10 @@ export function visibleInAll(record: LogRecord): boolean {
   const stream = record.streamId;
   if (!stream.startsWith('$')) return true;
   if (stream === '$epoch-information') return false;
-  return !(stream.startsWith('$persistentsubscription-$all::') && (stream.endsWith('-checkpoint') || stream.endsWith('-parked')));
+  return !(
+    stream.startsWith('$persistentsubscription-$all::') &&
+    (stream.endsWith('-checkpoint') || stream.endsWith('-parked'))
+  );
 }
 
 /**
@@ -59,7 +62,8 @@ function eventFilter(filter: ReadReqMessage.Options.FilterOptions): RecordFilter
   if (multiplier <= 0) throw invalidArgument('checkpoint interval multiplier must be positive');
 
   const onType = filter.getFilterCase() === FilterCase.EVENT_TYPE;
-  if (!onType && filter.getFilterCase() !== FilterCase.STREAM_IDENTIFIER) throw invalidArgument('filter has no expression');
+  if (!onType && filter.getFilterCase() !== FilterCase.STREAM_IDENTIFIER)
+    throw invalidArgument('filter has no expression');
   const expression = onType ? filter.getEventType()! : filter.getStreamIdentifier()!;
   const pick = (record: LogRecord) => (onType ? record.type : record.streamId);
   const regex = expression.getRegex();

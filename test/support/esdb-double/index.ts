@@ -41,13 +41,22 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
   const log = new EventLog();
   seedSystemRecords(log);
   const stats = emptyStats();
-  const server = new DoubleServer(log, stats, options.batchAppend ?? true, { maxAppendSize: options.maxAppendSize ?? null }, { kdb744: options.kdb744 ?? false });
+  const server = new DoubleServer(
+    log,
+    stats,
+    options.batchAppend ?? true,
+    { maxAppendSize: options.maxAppendSize ?? null },
+    { kdb744: options.kdb744 ?? false },
+  );
   await server.start();
   const statsIntervalMs = options.statsIntervalMs === undefined ? 1000 : options.statsIntervalMs;
   const ticker =
     statsIntervalMs === null
       ? null
-      : setInterval(() => log.appendSystem('$stats-127.0.0.1:2113', '$statsCollected', { 'proc-mem': process.memoryUsage().rss }), statsIntervalMs);
+      : setInterval(
+          () => log.appendSystem('$stats-127.0.0.1:2113', '$statsCollected', { 'proc-mem': process.memoryUsage().rss }),
+          statsIntervalMs,
+        );
   ticker?.unref();
   return {
     url: `esdb://${server.address}?tls=false`,
@@ -64,10 +73,17 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
 function seedSystemRecords(log: EventLog): void {
   // Never visible in $all, not even unfiltered (the server's default $all filter).
   log.appendSystem('$epoch-information', '$epoch-information', { epochNumber: 0 });
-  log.appendSystem('$user-admin', '$user', { loginName: 'admin', fullName: 'Event Store Administrator', groups: ['$admins'] });
+  log.appendSystem('$user-admin', '$user', {
+    loginName: 'admin',
+    fullName: 'Event Store Administrator',
+    groups: ['$admins'],
+  });
   log.appendSystem('$users', '$User', { loginName: 'admin' });
   log.appendSystem('$user-ops', '$user', { loginName: 'ops', fullName: 'Event Store Operations', groups: ['$ops'] });
   log.appendSystem('$users', '$User', { loginName: 'ops' });
   // A system stream whose event type has no `$`: a type filter alone would let it through.
-  log.appendSystem('$settings', 'update-default-acl', { $userStreamAcl: { $r: '$all' }, $systemStreamAcl: { $r: '$admins' } });
+  log.appendSystem('$settings', 'update-default-acl', {
+    $userStreamAcl: { $r: '$all' },
+    $systemStreamAcl: { $r: '$admins' },
+  });
 }

@@ -40,7 +40,9 @@ export type AppendOutcome =
 
 /** Bytes a record takes in the double's log: positions advance like byte offsets, not by one. */
 function recordSize(streamId: string, event: ProposedEvent): bigint {
-  return BigInt(88 + Buffer.byteLength(streamId) + Buffer.byteLength(event.type) + event.data.length + event.metadata.length);
+  return BigInt(
+    88 + Buffer.byteLength(streamId) + Buffer.byteLength(event.type) + event.data.length + event.metadata.length,
+  );
 }
 
 export class EventLog {
@@ -135,7 +137,13 @@ export class EventLog {
   /** A system record (`$`-prefixed stream), as the server writes them. */
   appendSystem(streamId: string, type: string, data: object): void {
     const bytes = new TextEncoder().encode(JSON.stringify(data));
-    const event: ProposedEvent = { eventId: randomUUID(), type, contentType: 'application/json', data: bytes, metadata: new Uint8Array() };
+    const event: ProposedEvent = {
+      eventId: randomUUID(),
+      type,
+      contentType: 'application/json',
+      data: bytes,
+      metadata: new Uint8Array(),
+    };
     this.write(streamId, this.streams.get(streamId) ?? [], [event]);
   }
 
@@ -147,7 +155,13 @@ export class EventLog {
   private write(streamId: string, stream: LogRecord[], events: readonly ProposedEvent[]): AppendOutcome {
     const created = BigInt(Date.now()) * 10_000n;
     for (const event of events) {
-      const record: LogRecord = { ...event, streamId, revision: BigInt(stream.length), logPosition: this.head, created };
+      const record: LogRecord = {
+        ...event,
+        streamId,
+        revision: BigInt(stream.length),
+        logPosition: this.head,
+        created,
+      };
       this.head += recordSize(streamId, event);
       stream.push(record);
       this.records.push(record);

@@ -14,8 +14,28 @@ import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import anyPb from 'google-protobuf/google/protobuf/any_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 
-export const { ReadReq, ReadResp, AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } = streamsPb;
-export const { UUID, Empty, StreamIdentifier, AllStreamPosition, WrongExpectedVersion, BadRequest, StreamDeleted, MaximumAppendSizeExceeded } = sharedPb;
+export const {
+  ReadReq,
+  ReadResp,
+  AppendReq,
+  AppendResp,
+  BatchAppendReq,
+  BatchAppendResp,
+  DeleteReq,
+  DeleteResp,
+  TombstoneReq,
+  TombstoneResp,
+} = streamsPb;
+export const {
+  UUID,
+  Empty,
+  StreamIdentifier,
+  AllStreamPosition,
+  WrongExpectedVersion,
+  BadRequest,
+  StreamDeleted,
+  MaximumAppendSizeExceeded,
+} = sharedPb;
 export const { SupportedMethods, SupportedMethod } = featuresPb;
 export const { Status } = statusPb;
 export const { Code } = codePb;
@@ -37,4 +57,7 @@ export type {
   ReadReq as ReadReqMessage,
   ReadResp as ReadRespMessage,
 } from '@eventstore/db-client/generated/streams_pb.js';
-export type { UUID as UUIDMessage, StreamIdentifier as StreamIdentifierMessage } from '@eventstore/db-client/generated/shared_pb.js';
+export type {
+  UUID as UUIDMessage,
+  StreamIdentifier as StreamIdentifierMessage,
+} from '@eventstore/db-client/generated/shared_pb.js';

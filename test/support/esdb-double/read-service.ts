@@ -17,7 +17,11 @@ const AllCase = Options.AllOptions.AllOptionCase;
  * `Streams/Read`: stream reads both ways, $all reads both ways (with or without a filter),
  * and catch-up-then-live $all subscriptions. Stream subscriptions are not served.
  */
-export function readHandler(log: EventLog, stats: DoubleStats, quirks: SubscriptionQuirks): handleServerStreamingCall<ReadReqMessage, ReadRespMessage> {
+export function readHandler(
+  log: EventLog,
+  stats: DoubleStats,
+  quirks: SubscriptionQuirks,
+): handleServerStreamingCall<ReadReqMessage, ReadRespMessage> {
   return (call) => {
     serve(log, call, stats, quirks).then(
       () => call.end(),
@@ -36,7 +40,8 @@ async function serve(log: EventLog, call: ReadCall, stats: DoubleStats, quirks: 
 
   switch (options.getStreamOptionCase()) {
     case StreamCase.STREAM:
-      if (subscription) throw rpcError(GrpcStatus.UNIMPLEMENTED, 'the ESDB test double does not serve stream subscriptions');
+      if (subscription)
+        throw rpcError(GrpcStatus.UNIMPLEMENTED, 'the ESDB test double does not serve stream subscriptions');
       stats.streamReads++;
       return readStream(log, call, options, structuredIds);
     case StreamCase.ALL: {
@@ -50,7 +55,12 @@ async function serve(log: EventLog, call: ReadCall, stats: DoubleStats, quirks: 
   }
 }
 
-async function readStream(log: EventLog, call: ReadCall, options: ReadReqMessage.Options, structuredIds: boolean): Promise<void> {
+async function readStream(
+  log: EventLog,
+  call: ReadCall,
+  options: ReadReqMessage.Options,
+  structuredIds: boolean,
+): Promise<void> {
   const streamOptions = options.getStream()!;
   const name = streamName(streamOptions.getStreamIdentifier());
   if (log.isTombstoned(name)) throw streamDeletedError(name);
@@ -58,7 +68,10 @@ async function readStream(log: EventLog, call: ReadCall, options: ReadReqMessage
   const visible = log.visible(name);
   const records = log.stream(name);
   if (visible.length === 0) {
-    await send(call, new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(name))));
+    await send(
+      call,
+      new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(name))),
+    );
     return;
   }
   const first = records.length - visible.length;
@@ -88,7 +101,12 @@ async function readStream(log: EventLog, call: ReadCall, options: ReadReqMessage
  * is exclusive (ESDB's catch-up code skips the first event of a forward page read "from the
  * checkpoint's position"; backward pages restart from the previous page's last position).
  */
-async function readAll(log: EventLog, call: ReadCall, options: ReadReqMessage.Options, structuredIds: boolean): Promise<void> {
+async function readAll(
+  log: EventLog,
+  call: ReadCall,
+  options: ReadReqMessage.Options,
+  structuredIds: boolean,
+): Promise<void> {
   const all = options.getAll()!;
   const filter = readFilter(options);
   const backwards = options.getReadDirection() === Options.ReadDirection.BACKWARDS;

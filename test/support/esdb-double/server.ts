@@ -42,7 +42,9 @@ export class DoubleServer {
     });
     server.addService(ServerFeaturesService, { getSupportedMethods: supportedMethodsHandler(this.batchAppend) });
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(this.address, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      server.bindAsync(this.address, ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      ),
     );
     this.server = server;
   }

@@ -10,5 +10,11 @@ export type DoubleStats = {
 };
 
 export function emptyStats(): DoubleStats {
-  return { append: 0, batchAppend: 0, streamReads: 0, allReads: { filtered: 0, unfiltered: 0 }, allSubscriptions: { filtered: 0, unfiltered: 0 } };
+  return {
+    append: 0,
+    batchAppend: 0,
+    streamReads: 0,
+    allReads: { filtered: 0, unfiltered: 0 },
+    allSubscriptions: { filtered: 0, unfiltered: 0 },
+  };
 }

@@ -34,7 +34,13 @@ export type SubscriptionQuirks = {
  * One cursor walks the log for both phases, so no append can slip between catch-up and live;
  * each write waits for the transport (`send`), so a slow reader slows the cursor.
  */
-export async function subscribeToAll(log: EventLog, call: ReadCall, options: ReadReqMessage.Options, structuredIds: boolean, quirks: SubscriptionQuirks = { kdb744: false }): Promise<void> {
+export async function subscribeToAll(
+  log: EventLog,
+  call: ReadCall,
+  options: ReadReqMessage.Options,
+  structuredIds: boolean,
+  quirks: SubscriptionQuirks = { kdb744: false },
+): Promise<void> {
   const all = options.getAll()!;
   const filter = readFilter(options);
   let cursor: number;

@@ -20,4 +20,3 @@ export async function send(call: ReadCall, response: ReadRespMessage): Promise<b
   });
   return !(call.cancelled || call.destroyed);
 }
-

@@ -20,10 +20,22 @@ const columns: readonly { name: string; same: (legacy: unknown, projection: unkn
  * keeps a pair met only in a consultation (source `consultation`): explained. An inactive
  * legacy row without `ended_at` was ended at its `assigned_at`: explained.
  */
-export function compareAssignments(legacy: readonly LegacyRow[], projection: readonly Readonly<Record<string, unknown>>[], states: ImportStates): Difference[] {
+export function compareAssignments(
+  legacy: readonly LegacyRow[],
+  projection: readonly Readonly<Record<string, unknown>>[],
+  states: ImportStates,
+): Difference[] {
   const out: Difference[] = [];
   const diff = (patientId: unknown, column: string, l: unknown, p: unknown, category: Category, note?: string) =>
-    out.push({ table: 'doctor_patient_assignments', patientId: str(patientId) ?? '', column, legacy: l, projection: p, category, ...(note ? { note } : {}) });
+    out.push({
+      table: 'doctor_patient_assignments',
+      patientId: str(patientId) ?? '',
+      column,
+      legacy: l,
+      projection: p,
+      category,
+      ...(note ? { note } : {}),
+    });
   const projected = new Map(projection.map((r) => [pairOf(r), r]));
   const pairs = new Set<string>();
   for (const l of legacy) {
@@ -33,7 +45,14 @@ export function compareAssignments(legacy: readonly LegacyRow[], projection: rea
     const state = states.of('doctor_patient_assignments', str(l['doctor_id']) ?? '', str(l['patient_id']) ?? '');
     if (state.state !== 'in_log') {
       const category: Category = state.state === 'rejected' ? 'rejected_on_import' : 'not_imported_yet';
-      diff(l['patient_id'], `${doctor} (row)`, 'present', projected.has(pair) ? `from ${str(projected.get(pair)!['source'])}` : 'absent', category, state.state === 'rejected' ? state.reason : undefined);
+      diff(
+        l['patient_id'],
+        `${doctor} (row)`,
+        'present',
+        projected.has(pair) ? `from ${str(projected.get(pair)!['source'])}` : 'absent',
+        category,
+        state.state === 'rejected' ? state.reason : undefined,
+      );
       continue;
     }
     const p = projected.get(pair);
@@ -43,8 +62,18 @@ export function compareAssignments(legacy: readonly LegacyRow[], projection: rea
     }
     for (const column of columns) {
       if (column.same(l[column.name], p[column.name])) continue;
-      const unknownEnd = column.name === 'ended_at' && !isActive(l['is_active']) && l['ended_at'] === null && time(p['ended_at']) === time(p['assigned_at']);
-      diff(l['patient_id'], `${doctor} ${column.name}`, l[column.name], p[column.name], unknownEnd ? 'end_date_unknown' : 'fact_differs');
+      const unknownEnd =
+        column.name === 'ended_at' &&
+        !isActive(l['is_active']) &&
+        l['ended_at'] === null &&
+        time(p['ended_at']) === time(p['assigned_at']);
+      diff(
+        l['patient_id'],
+        `${doctor} ${column.name}`,
+        l[column.name],
+        p[column.name],
+        unknownEnd ? 'end_date_unknown' : 'fact_differs',
+      );
     }
   }
   for (const p of projection) {

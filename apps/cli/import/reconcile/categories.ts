@@ -27,7 +27,7 @@ export const categories = {
   },
   timeline_wording: {
     explained: true,
-    text: "the projection writes its own title and description; the facts (patient, date, severity, doctor) are compared separately",
+    text: 'the projection writes its own title and description; the facts (patient, date, severity, doctor) are compared separately',
   },
   consultation_sourced: {
     explained: true,

@@ -13,7 +13,8 @@ export class ImportStates {
 
   record(outcome: RowOutcome): void {
     this.set(outcome.table, outcome.key, outcome.status, outcome.reason);
-    if (outcome.companion) this.set(outcome.companion.table, outcome.companion.key, outcome.companion.status, outcome.companion.reason);
+    if (outcome.companion)
+      this.set(outcome.companion.table, outcome.companion.key, outcome.companion.status, outcome.companion.reason);
   }
 
   /** The state of a row by its key values (in key order). */
@@ -28,11 +29,20 @@ export class ImportStates {
     return n;
   }
 
-  private set(table: LegacyTableName, key: Readonly<Record<string, string>>, status: RowOutcome['status'], reason?: string): void {
+  private set(
+    table: LegacyTableName,
+    key: Readonly<Record<string, string>>,
+    status: RowOutcome['status'],
+    reason?: string,
+  ): void {
     let rows = this.byTable.get(table);
     if (!rows) this.byTable.set(table, (rows = new Map()));
     const state: RowState =
-      status === 'already' ? { state: 'in_log' } : status === 'rejected' ? { state: 'rejected', reason: reason ?? '' } : { state: 'pending' };
+      status === 'already'
+        ? { state: 'in_log' }
+        : status === 'rejected'
+          ? { state: 'rejected', reason: reason ?? '' }
+          : { state: 'pending' };
     rows.set(Object.values(key).join('\u0000'), state);
   }
 }
@@ -40,7 +50,13 @@ export class ImportStates {
 /** A legacy consultation as the explanations need it. */
 export type ConsultationFact = { id: string; doctorId: string; date: number | null; status: string; row: RowState };
 /** A legacy report. `generatedAt` is the time the import gives its ReportGenerated. */
-export type ReportFact = { id: string; status: string; completedAt: number | null; generatedAt: number | null; row: RowState };
+export type ReportFact = {
+  id: string;
+  status: string;
+  completedAt: number | null;
+  generatedAt: number | null;
+  row: RowState;
+};
 /** A legacy scan: `at` is its timeline date (taken_at, else uploaded_at). */
 export type ScanFact = { id: string; doctorId: string | null; at: number | null; row: RowState };
 /** A legacy prediction, in the order it was made. */
@@ -66,11 +82,21 @@ export async function readPatientFacts(source: LegacySource, states: ImportState
   const facts = new Map<string, PatientFacts>();
   const of = (patientId: string) => {
     let f = facts.get(patientId);
-    if (!f) facts.set(patientId, (f = { patient: null, consultations: [], reports: [], scans: [], predictions: [], assignments: [] }));
+    if (!f)
+      facts.set(
+        patientId,
+        (f = { patient: null, consultations: [], reports: [], scans: [], predictions: [], assignments: [] }),
+      );
     return f;
   };
-  for (const r of await all(source, 'patients', ['patient_id'], ['patient_id'])) of(str(r['patient_id'])).patient = states.of('patients', str(r['patient_id']));
-  for (const r of await all(source, 'consultations', ['id', 'patient_id', 'doctor_id', 'consultation_date', 'status'], ['consultation_date', 'id']))
+  for (const r of await all(source, 'patients', ['patient_id'], ['patient_id']))
+    of(str(r['patient_id'])).patient = states.of('patients', str(r['patient_id']));
+  for (const r of await all(
+    source,
+    'consultations',
+    ['id', 'patient_id', 'doctor_id', 'consultation_date', 'status'],
+    ['consultation_date', 'id'],
+  ))
     of(str(r['patient_id'])).consultations.push({
       id: str(r['id']),
       doctorId: str(r['doctor_id']),
@@ -88,7 +114,12 @@ export async function readPatientFacts(source: LegacySource, states: ImportState
       row: states.of('report_status', str(r['report_id'])),
     });
   const scanPatient = new Map<string, string>();
-  for (const r of await all(source, 'scans', ['scan_id', 'patient_id', 'doctor_id', 'taken_at', 'uploaded_at'], ['uploaded_at', 'scan_id'])) {
+  for (const r of await all(
+    source,
+    'scans',
+    ['scan_id', 'patient_id', 'doctor_id', 'taken_at', 'uploaded_at'],
+    ['uploaded_at', 'scan_id'],
+  )) {
     scanPatient.set(str(r['scan_id']), str(r['patient_id']));
     of(str(r['patient_id'])).scans.push({
       id: str(r['scan_id']),
@@ -97,7 +128,12 @@ export async function readPatientFacts(source: LegacySource, states: ImportState
       row: states.of('scans', str(r['scan_id'])),
     });
   }
-  for (const r of await all(source, 'predictions', ['prediction_id', 'scan_id', 'result', 'stage'], ['created_at', 'prediction_id'])) {
+  for (const r of await all(
+    source,
+    'predictions',
+    ['prediction_id', 'scan_id', 'result', 'stage'],
+    ['created_at', 'prediction_id'],
+  )) {
     const patientId = scanPatient.get(str(r['scan_id']));
     if (patientId === undefined) continue; // a prediction without a scan belongs to no patient
     const stage = numeric(r['stage']);
@@ -109,15 +145,29 @@ export async function readPatientFacts(source: LegacySource, states: ImportState
       row: states.of('predictions', str(r['prediction_id'])),
     });
   }
-  for (const r of await all(source, 'doctor_patient_assignments', ['doctor_id', 'patient_id'], ['patient_id', 'doctor_id']))
-    of(str(r['patient_id'])).assignments.push({ doctorId: str(r['doctor_id']), row: states.of('doctor_patient_assignments', str(r['doctor_id']), str(r['patient_id'])) });
+  for (const r of await all(
+    source,
+    'doctor_patient_assignments',
+    ['doctor_id', 'patient_id'],
+    ['patient_id', 'doctor_id'],
+  ))
+    of(str(r['patient_id'])).assignments.push({
+      doctorId: str(r['doctor_id']),
+      row: states.of('doctor_patient_assignments', str(r['doctor_id']), str(r['patient_id'])),
+    });
   return facts;
 }
 
 /** Every row of a legacy table (seed column names), in order. */
-export async function all(source: LegacySource, table: LegacyTableName, columns: readonly string[], orderBy: readonly string[]): Promise<LegacyRow[]> {
+export async function all(
+  source: LegacySource,
+  table: LegacyTableName,
+  columns: readonly string[],
+  orderBy: readonly string[],
+): Promise<LegacyRow[]> {
   const rows: LegacyRow[] = [];
-  for await (const chunk of source.rows({ table, read: { required: columns, optional: [], orderBy } }, 5000)) rows.push(...chunk);
+  for await (const chunk of source.rows({ table, read: { required: columns, optional: [], orderBy } }, 5000))
+    rows.push(...chunk);
   return rows;
 }
 

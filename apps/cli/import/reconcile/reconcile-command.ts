@@ -60,12 +60,16 @@ export async function reconcileLegacy(options: Options): Promise<number> {
   }
   const db = database.db;
   if (!(await projectionsExist(db))) {
-    err.write('caretrack: the projections have not run on this database: start the service (it builds them), then reconcile\n');
+    err.write(
+      'caretrack: the projections have not run on this database: start the service (it builds them), then reconcile\n',
+    );
     return 3;
   }
   const head = await store.headPosition();
   if (!(await waitForPosition(db, store, compared, head ?? 0n, options.waitSeconds * 1000))) {
-    err.write(`caretrack: the projections are behind the log's head (${head === null ? '-' : positionToString(head)}) after ${options.waitSeconds} s: is the service running? (--wait to give it longer)\n`);
+    err.write(
+      `caretrack: the projections are behind the log's head (${head === null ? '-' : positionToString(head)}) after ${options.waitSeconds} s: is the service running? (--wait to give it longer)\n`,
+    );
     return 3;
   }
   const report = await reconcile(source, options.map, store, db, options.rules, head);
@@ -90,31 +94,62 @@ export async function reconcile(
     { table: 'patient_timeline', read: { required: timelineColumns, optional: [], orderBy: [] } },
   ]);
   const states = new ImportStates();
-  await importLegacy({ source, map, store, dryRun: true, keys: null, runId: 'reconcile', isKnownSymptom: rules.isKnownSymptom, onOutcome: (o) => states.record(o) });
+  await importLegacy({
+    source,
+    map,
+    store,
+    dryRun: true,
+    keys: null,
+    runId: 'reconcile',
+    isKnownSymptom: rules.isKnownSymptom,
+    onOutcome: (o) => states.record(o),
+  });
   const facts = await readPatientFacts(source, states);
 
   const legacyStats = await all(source, 'patient_statistics', statsColumns, ['patient_id']);
   const legacyTimeline = await all(source, 'patient_timeline', timelineColumns, ['patient_id', 'event_date']);
-  const legacyAssignments = await all(source, 'doctor_patient_assignments', assignmentColumns, ['patient_id', 'doctor_id']);
+  const legacyAssignments = await all(source, 'doctor_patient_assignments', assignmentColumns, [
+    'patient_id',
+    'doctor_id',
+  ]);
   const projectedStats = await rowsOf(db, 'patient_statistics');
   const kinds = [...new Set([...TRIGGER_KINDS, ...legacyTimeline.map((e) => String(e['event_type']))])];
   const projectedTimeline = await rowsOf(db, 'patient_timeline', sql`WHERE event_type = ANY(${kinds}::text[])`);
-  const { rows: otherKinds } = await sql<{ patient_id: string; event_type: string; n: number }>`SELECT patient_id, event_type, count(*)::int AS n
-      FROM ${sql.id(LIVE_SCHEMA, 'patient_timeline')} WHERE NOT (event_type = ANY(${kinds}::text[])) GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  const { rows: otherKinds } = await sql<{
+    patient_id: string;
+    event_type: string;
+    n: number;
+  }>`SELECT patient_id, event_type, count(*)::int AS n
+      FROM ${sql.id(LIVE_SCHEMA, 'patient_timeline')} WHERE NOT (event_type = ANY(${kinds}::text[])) GROUP BY 1, 2 ORDER BY 1, 2`.execute(
+    db,
+  );
   const projectedAssignments = await rowsOf(db, 'doctor_patient_assignments');
 
   const differences: Difference[] = [];
   const legacyById = new Map(legacyStats.map((r) => [String(r['patient_id']), r]));
   const projectedById = new Map(projectedStats.map((r) => [String(r['patient_id']), r]));
   const patients = [...new Set([...legacyById.keys(), ...projectedById.keys()])].sort();
-  const none: PatientFacts = { patient: null, consultations: [], reports: [], scans: [], predictions: [], assignments: [] };
-  for (const id of patients) differences.push(...compareStatistics(id, legacyById.get(id), projectedById.get(id), facts.get(id) ?? none));
+  const none: PatientFacts = {
+    patient: null,
+    consultations: [],
+    reports: [],
+    scans: [],
+    predictions: [],
+    assignments: [],
+  };
+  for (const id of patients)
+    differences.push(...compareStatistics(id, legacyById.get(id), projectedById.get(id), facts.get(id) ?? none));
   differences.push(...compareTimeline(legacyTimeline, projectedTimeline, otherKinds, states));
   differences.push(...compareAssignments(legacyAssignments, projectedAssignments, states));
 
   const counts = new Map<Category, number>();
   for (const d of differences) counts.set(d.category, (counts.get(d.category) ?? 0) + 1);
-  const byCategory = [...counts].map(([category, count]) => ({ category, explained: isExplained(category), text: categories[category].text, count }));
+  const byCategory = [...counts].map(([category, count]) => ({
+    category,
+    explained: isExplained(category),
+    text: categories[category].text,
+    count,
+  }));
   byCategory.sort((a, b) => Number(a.explained) - Number(b.explained) || a.category.localeCompare(b.category));
   const projectedTimelineTotal = projectedTimeline.length + otherKinds.reduce((n, k) => n + k.n, 0);
   return {
@@ -134,20 +169,31 @@ export async function reconcile(
 /** Every difference (or `maxLines` per category), grouped by category, unexplained first, then a summary line. */
 export function formatReconcile(report: ReconcileReport, maxLines = 0): string {
   const lines: string[] = [];
-  const rows = Object.entries(report.rows).map(([t, n]) => `${t} ${n.legacy.toLocaleString('en')} legacy / ${n.projection.toLocaleString('en')} projected`);
+  const rows = Object.entries(report.rows).map(
+    ([t, n]) => `${t} ${n.legacy.toLocaleString('en')} legacy / ${n.projection.toLocaleString('en')} projected`,
+  );
   lines.push(`compared at log position ${report.position ?? '-'}: ${rows.join('; ')}`);
-  if (report.notImportedYet > 0) lines.push(`warning: ${report.notImportedYet.toLocaleString('en')} legacy rows are not in the log yet: run \`caretrack import legacy\` first`);
+  if (report.notImportedYet > 0)
+    lines.push(
+      `warning: ${report.notImportedYet.toLocaleString('en')} legacy rows are not in the log yet: run \`caretrack import legacy\` first`,
+    );
   for (const c of report.byCategory) {
     lines.push('', `${c.explained ? 'explained' : 'UNEXPLAINED'} · ${c.category} (${c.count}): ${c.text}`);
     const all = report.differences.filter((x) => x.category === c.category);
     const shownLines = maxLines > 0 ? all.slice(0, maxLines) : all;
     for (const d of shownLines)
-      lines.push(`  ${d.table} ${d.patientId} ${d.column}: legacy ${show(d.legacy)}, projection ${show(d.projection)}${d.note ? ` (${d.note})` : ''}`);
-    if (shownLines.length < all.length) lines.push(`  … and ${all.length - shownLines.length} more (every one without --summary, or with --json)`);
+      lines.push(
+        `  ${d.table} ${d.patientId} ${d.column}: legacy ${show(d.legacy)}, projection ${show(d.projection)}${d.note ? ` (${d.note})` : ''}`,
+      );
+    if (shownLines.length < all.length)
+      lines.push(`  … and ${all.length - shownLines.length} more (every one without --summary, or with --json)`);
   }
   const explained = report.differences.length - report.unexplained;
   const explainedCategories = report.byCategory.filter((c) => c.explained).length;
-  lines.push('', `${report.differences.length} differences: ${explained} explained in ${explainedCategories} categories, ${report.unexplained} unexplained`);
+  lines.push(
+    '',
+    `${report.differences.length} differences: ${explained} explained in ${explainedCategories} categories, ${report.unexplained} unexplained`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -156,7 +202,9 @@ function show(value: unknown): string {
 }
 
 async function rowsOf(db: Kysely<unknown>, table: string, where = sql``): Promise<Record<string, unknown>[]> {
-  const { rows } = await sql<{ row: Record<string, unknown> }>`SELECT to_jsonb(t) AS row FROM ${sql.id(LIVE_SCHEMA, table)} t ${where}`.execute(db);
+  const { rows } = await sql<{
+    row: Record<string, unknown>;
+  }>`SELECT to_jsonb(t) AS row FROM ${sql.id(LIVE_SCHEMA, table)} t ${where}`.execute(db);
   return rows.map((r) => r.row);
 }
 

@@ -22,11 +22,30 @@ function facts(): PatientFacts {
 }
 
 /** What seed 001's triggers leave in the legacy row for `facts()`. */
-const legacyRow = { patient_id: 'p1', total_consultations: 3, last_visit_date: at(9), total_reports: 1, last_report_date: at(6), total_scans: 0, total_predictions: 0, unique_doctors: 0 };
+const legacyRow = {
+  patient_id: 'p1',
+  total_consultations: 3,
+  last_visit_date: at(9),
+  total_reports: 1,
+  last_report_date: at(6),
+  total_scans: 0,
+  total_predictions: 0,
+  unique_doctors: 0,
+};
 /** What the projection makes of the same rows. */
 const projectedRow = {
-  patient_id: 'p1', total_consultations: 2, last_visit_date: at(5), first_visit_date: at(1), total_reports: 1, last_report_date: at(6),
-  total_scans: 1, total_predictions: 0, unique_doctors: 1, last_scan_date: at(2), parkinsons_status: null, parkinsons_stage: null,
+  patient_id: 'p1',
+  total_consultations: 2,
+  last_visit_date: at(5),
+  first_visit_date: at(1),
+  total_reports: 1,
+  last_report_date: at(6),
+  total_scans: 1,
+  total_predictions: 0,
+  unique_doctors: 1,
+  last_scan_date: at(2),
+  parkinsons_status: null,
+  parkinsons_stage: null,
 };
 
 describe('reconcile of patient_statistics', () => {
@@ -44,12 +63,21 @@ describe('reconcile of patient_statistics', () => {
   });
 
   it('a legacy value its own rows do not give is unexplained (edited by hand)', () => {
-    const [d] = compareStatistics('p1', { ...legacyRow, total_reports: 4 }, projectedRow, facts()).filter((x) => x.column === 'total_reports');
-    expect(d).toMatchObject({ legacy: 4, projection: 1, category: 'legacy_differs_from_its_rows', note: 'the legacy rows give 1' });
+    const [d] = compareStatistics('p1', { ...legacyRow, total_reports: 4 }, projectedRow, facts()).filter(
+      (x) => x.column === 'total_reports',
+    );
+    expect(d).toMatchObject({
+      legacy: 4,
+      projection: 1,
+      category: 'legacy_differs_from_its_rows',
+      note: 'the legacy rows give 1',
+    });
   });
 
   it('a projection value the imported rows do not give is unexplained', () => {
-    const [d] = compareStatistics('p1', legacyRow, { ...projectedRow, total_scans: 5 }, facts()).filter((x) => x.column === 'total_scans');
+    const [d] = compareStatistics('p1', legacyRow, { ...projectedRow, total_scans: 5 }, facts()).filter(
+      (x) => x.column === 'total_scans',
+    );
     expect(d).toMatchObject({ category: 'projection_differs_from_import', note: 'the imported rows give 1' });
   });
 
@@ -59,23 +87,52 @@ describe('reconcile of patient_statistics', () => {
     rejected.consultations.splice(2, 1);
     const legacy = { ...legacyRow, total_consultations: 2, last_visit_date: at(5) };
     const projected = { ...projectedRow, total_consultations: 1, last_visit_date: at(1) };
-    expect(compareStatistics('p1', legacy, projected, rejected).find((d) => d.column === 'total_consultations')).toMatchObject({ category: 'rejected_on_import' });
+    expect(
+      compareStatistics('p1', legacy, projected, rejected).find((d) => d.column === 'total_consultations'),
+    ).toMatchObject({ category: 'rejected_on_import' });
     const pending = facts();
     pending.reports[0]!.row = { state: 'pending' };
-    const notYet = compareStatistics('p1', legacyRow, { ...projectedRow, total_reports: 0, last_report_date: null }, pending).find((d) => d.column === 'total_reports');
+    const notYet = compareStatistics(
+      'p1',
+      legacyRow,
+      { ...projectedRow, total_reports: 0, last_report_date: null },
+      pending,
+    ).find((d) => d.column === 'total_reports');
     expect(notYet).toMatchObject({ legacy: 1, projection: 0, category: 'not_imported_yet' });
   });
 
   it('no legacy row: explained when the triggers would have made none, unexplained when they would', () => {
     const quiet: PatientFacts = { ...facts(), consultations: [], reports: [] };
-    const zeros = { ...projectedRow, total_consultations: 0, last_visit_date: null, first_visit_date: null, total_reports: 0, last_report_date: null, unique_doctors: 0 };
-    expect(compareStatistics('p1', undefined, zeros, quiet)).toEqual([expect.objectContaining({ column: '(row)', category: 'no_legacy_row' })]);
-    expect(compareStatistics('p1', undefined, projectedRow, facts())[0]).toMatchObject({ column: '(row)', category: 'legacy_row_missing' });
+    const zeros = {
+      ...projectedRow,
+      total_consultations: 0,
+      last_visit_date: null,
+      first_visit_date: null,
+      total_reports: 0,
+      last_report_date: null,
+      unique_doctors: 0,
+    };
+    expect(compareStatistics('p1', undefined, zeros, quiet)).toEqual([
+      expect.objectContaining({ column: '(row)', category: 'no_legacy_row' }),
+    ]);
+    expect(compareStatistics('p1', undefined, projectedRow, facts())[0]).toMatchObject({
+      column: '(row)',
+      category: 'legacy_row_missing',
+    });
   });
 
   it('a patient the import rejected has no projection row: explained', () => {
-    expect(compareStatistics('p1', legacyRow, undefined, { ...facts(), patient: { state: 'rejected', reason: 'first_name: too small' } })).toEqual([
-      expect.objectContaining({ column: '(row)', category: 'rejected_on_import', note: 'patient rejected: first_name: too small' }),
+    expect(
+      compareStatistics('p1', legacyRow, undefined, {
+        ...facts(),
+        patient: { state: 'rejected', reason: 'first_name: too small' },
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        column: '(row)',
+        category: 'rejected_on_import',
+        note: 'patient rejected: first_name: too small',
+      }),
     ]);
   });
 });

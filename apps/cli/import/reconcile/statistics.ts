@@ -26,8 +26,10 @@ type StatisticsColumn = {
 };
 
 const inLog = (s: RowState) => s.state === 'in_log';
-const max = (values: (number | null)[]) => values.reduce<number | null>((m, v) => (v !== null && (m === null || v > m) ? v : m), null);
-const min = (values: (number | null)[]) => values.reduce<number | null>((m, v) => (v !== null && (m === null || v < m) ? v : m), null);
+const max = (values: (number | null)[]) =>
+  values.reduce<number | null>((m, v) => (v !== null && (m === null || v > m) ? v : m), null);
+const min = (values: (number | null)[]) =>
+  values.reduce<number | null>((m, v) => (v !== null && (m === null || v < m) ? v : m), null);
 const imported = <T extends { row: RowState }>(rows: T[]) => rows.filter((r) => inLog(r.row));
 const completed = (f: PatientFacts) => imported(f.consultations).filter((c) => c.status === 'completed');
 const generated = <T extends { status: string }>(rows: T[]) => rows.filter((r) => r.status === 'generated');
@@ -97,7 +99,9 @@ export const statisticsColumns: readonly StatisticsColumn[] = [
     name: 'unique_doctors',
     kind: 'count',
     fromRows: (f) => new Set([...f.consultations.map((c) => c.doctorId), ...f.assignments.map((a) => a.doctorId)]).size,
-    fromImported: (f) => new Set([...imported(f.consultations).map((c) => c.doctorId), ...imported(f.assignments).map((a) => a.doctorId)]).size,
+    fromImported: (f) =>
+      new Set([...imported(f.consultations).map((c) => c.doctorId), ...imported(f.assignments).map((a) => a.doctorId)])
+        .size,
     sources: (f) => [...f.consultations.map((c) => c.row), ...f.assignments.map((a) => a.row)],
   },
   {
@@ -172,8 +176,17 @@ export function compareStatistics(
   const out: Difference[] = [];
   if (!projection) {
     const category: Category =
-      f.patient?.state === 'rejected' ? 'rejected_on_import' : f.patient?.state === 'pending' ? 'not_imported_yet' : 'missing_in_projection';
-    const note = f.patient?.state === 'rejected' ? `patient rejected: ${f.patient.reason}` : f.patient ? undefined : 'no such patient in the legacy patients table';
+      f.patient?.state === 'rejected'
+        ? 'rejected_on_import'
+        : f.patient?.state === 'pending'
+          ? 'not_imported_yet'
+          : 'missing_in_projection';
+    const note =
+      f.patient?.state === 'rejected'
+        ? `patient rejected: ${f.patient.reason}`
+        : f.patient
+          ? undefined
+          : 'no such patient in the legacy patients table';
     return [diff('(row)', 'present', 'absent', category, note)];
   }
   if (!legacy) {
@@ -184,7 +197,15 @@ export function compareStatistics(
     const p = normal(column.kind, projection[column.name]);
     const m = column.fromImported(f);
     if (p !== m) {
-      out.push(diff(column.name, legacy ? shown(column.kind, normal(column.kind, legacy[column.name])) : null, shown(column.kind, p), 'projection_differs_from_import', `the imported rows give ${String(shown(column.kind, m))}`));
+      out.push(
+        diff(
+          column.name,
+          legacy ? shown(column.kind, normal(column.kind, legacy[column.name])) : null,
+          shown(column.kind, p),
+          'projection_differs_from_import',
+          `the imported rows give ${String(shown(column.kind, m))}`,
+        ),
+      );
       continue;
     }
     if (!legacy) continue;

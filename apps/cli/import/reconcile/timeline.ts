@@ -46,7 +46,15 @@ export function compareTimeline(
 ): Difference[] {
   const out: Difference[] = [];
   const diff = (patientId: unknown, column: string, l: unknown, p: unknown, category: Category, note?: string) =>
-    out.push({ table: 'patient_timeline', patientId: str(patientId) ?? '', column, legacy: l, projection: p, category, ...(note ? { note } : {}) });
+    out.push({
+      table: 'patient_timeline',
+      patientId: str(patientId) ?? '',
+      column,
+      legacy: l,
+      projection: p,
+      category,
+      ...(note ? { note } : {}),
+    });
   const byKey = new Map(projected.map((e) => [keyOf(e), e]));
   const seen = new Set<string>();
   const wording = new Map<string, number>();
@@ -60,22 +68,30 @@ export function compareTimeline(
     const p = byKey.get(key);
     if (!p) {
       const state = sourceState(l, states);
-      const category: Category = state?.state === 'rejected' ? 'rejected_on_import' : state?.state === 'pending' ? 'not_imported_yet' : 'missing_in_projection';
+      const category: Category =
+        state?.state === 'rejected'
+          ? 'rejected_on_import'
+          : state?.state === 'pending'
+            ? 'not_imported_yet'
+            : 'missing_in_projection';
       diff(l['patient_id'], key, 'present', 'absent', category, state?.state === 'rejected' ? state.reason : undefined);
       continue;
     }
     for (const fact of facts)
-      if (!fact.same(l[fact.column], p[fact.column])) diff(l['patient_id'], `${key} ${fact.column}`, l[fact.column], p[fact.column], 'fact_differs');
+      if (!fact.same(l[fact.column], p[fact.column]))
+        diff(l['patient_id'], `${key} ${fact.column}`, l[fact.column], p[fact.column], 'fact_differs');
     if (str(l['title']) !== str(p['title']) || str(l['description']) !== str(p['description'])) {
       const patient = str(l['patient_id']) ?? '';
       wording.set(patient, (wording.get(patient) ?? 0) + 1);
     }
   }
-  for (const [patient, n] of wording) diff(patient, 'title, description', `${n} entries`, 'worded differently', 'timeline_wording');
+  for (const [patient, n] of wording)
+    diff(patient, 'title, description', `${n} entries`, 'worded differently', 'timeline_wording');
   for (const p of projected) {
     const key = keyOf(p);
     if (seen.has(key)) continue;
-    if (TRIGGER_KINDS.includes(str(p['event_type']) ?? '')) diff(p['patient_id'], key, 'absent', 'present', 'legacy_trigger_entry_missing');
+    if (TRIGGER_KINDS.includes(str(p['event_type']) ?? ''))
+      diff(p['patient_id'], key, 'absent', 'present', 'legacy_trigger_entry_missing');
     else diff(p['patient_id'], str(p['event_type']) ?? '', 0, 1, 'kinds_not_kept_by_triggers');
   }
   for (const k of otherKinds) diff(k.patient_id, k.event_type, 0, k.n, 'kinds_not_kept_by_triggers');
@@ -97,8 +113,19 @@ function merge(differences: Difference[]): Difference[] {
   }
   for (const [patientId, kinds] of byPatient) {
     const total = [...kinds.values()].reduce((a, b) => a + b, 0);
-    const detail = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `${kind} ${n}`).join(', ');
-    out.push({ table: 'patient_timeline', patientId, column: 'entries of other kinds', legacy: 0, projection: total, category: 'kinds_not_kept_by_triggers', note: detail });
+    const detail = [...kinds]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ');
+    out.push({
+      table: 'patient_timeline',
+      patientId,
+      column: 'entries of other kinds',
+      legacy: 0,
+      projection: total,
+      category: 'kinds_not_kept_by_triggers',
+      note: detail,
+    });
   }
   return out;
 }

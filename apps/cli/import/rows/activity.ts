@@ -32,10 +32,25 @@ export const sessionsImporter: TableImporter = {
   key: ['id'],
   read: {
     required: ['id', 'player_id', 'session_type', 'status'],
-    optional: ['title', 'description', 'start_time', 'end_time', 'duration_seconds', 'video_path', 'created_at', 'updated_at', 'metadata'],
+    optional: [
+      'title',
+      'description',
+      'start_time',
+      'end_time',
+      'duration_seconds',
+      'video_path',
+      'created_at',
+      'updated_at',
+      'metadata',
+    ],
     orderBy: ['start_time', 'id'],
   },
-  joined: { table: 'session_kpis', on: 'session_id', references: 'id', read: { required: ['session_id'], optional: legacyKpiColumns, orderBy: [] } },
+  joined: {
+    table: 'session_kpis',
+    on: 'session_id',
+    references: 'id',
+    read: { required: ['session_id'], optional: legacyKpiColumns, orderBy: [] },
+  },
   fieldColumns: {
     sessionId: 'id',
     playerId: 'player_id',
@@ -65,7 +80,14 @@ export const sessionsImporter: TableImporter = {
       metadata: jsonValue(row['metadata']),
     };
     const commands: RowCommand[] = [
-      command(StartSession, (a) => a.session, streamId, body, firstInstant(row['created_at'], row['start_time']), 'created_at'),
+      command(
+        StartSession,
+        (a) => a.session,
+        streamId,
+        body,
+        firstInstant(row['created_at'], row['start_time']),
+        'created_at',
+      ),
     ];
     const problems = [];
     if (status === 'completed') {
@@ -75,12 +97,26 @@ export const sessionsImporter: TableImporter = {
           .map((c) => [c, c === 'speed_zones' ? jsonValue(row[KPI + c]) : numeric(row[KPI + c])]),
       );
       const end = endTime(row, startTime);
-      commands.push(command(CompleteSession, (a) => a.session, streamId, { sessionId, endTime: end, kpis }, instant(end), 'end_time'));
+      commands.push(
+        command(
+          CompleteSession,
+          (a) => a.session,
+          streamId,
+          { sessionId, endTime: end, kpis },
+          instant(end),
+          'end_time',
+        ),
+      );
     } else if (status === 'failed') {
       const at = firstInstant(row['updated_at'], row['end_time'], row['start_time'], row['created_at']);
-      commands.push(command(FailSession, (a) => a.session, streamId, { sessionId, reason: FAILED_REASON }, at, 'updated_at'));
+      commands.push(
+        command(FailSession, (a) => a.session, streamId, { sessionId, reason: FAILED_REASON }, at, 'updated_at'),
+      );
     } else if (status !== 'pending' && status !== 'processing') {
-      problems.push({ column: 'status', message: `not a session status (pending, processing, completed, failed): ${JSON.stringify(row['status'])}` });
+      problems.push({
+        column: 'status',
+        message: `not a session status (pending, processing, completed, failed): ${JSON.stringify(row['status'])}`,
+      });
     }
     const hasKpis = row[`${KPI}session_id`] !== null && row[`${KPI}session_id`] !== undefined;
     const kpiKey = { session_id: String(row['id']) };
@@ -93,7 +129,11 @@ export const sessionsImporter: TableImporter = {
         ? undefined
         : status === 'completed'
           ? { table: 'session_kpis', key: kpiKey }
-          : { table: 'session_kpis', key: kpiKey, rejected: `the session is ${String(status)}: only a completed session records KPIs` },
+          : {
+              table: 'session_kpis',
+              key: kpiKey,
+              rejected: `the session is ${String(status)}: only a completed session records KPIs`,
+            },
     };
   },
 };

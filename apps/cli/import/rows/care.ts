@@ -21,7 +21,17 @@ export const consultationsImporter: TableImporter = {
   key: ['id'],
   read: {
     required: ['id', 'patient_id', 'doctor_id', 'consultation_type', 'consultation_date', 'status'],
-    optional: ['chief_complaint', 'diagnosis', 'prescription', 'duration_minutes', 'fee', 'next_visit_date', 'notes', 'created_at', 'updated_at'],
+    optional: [
+      'chief_complaint',
+      'diagnosis',
+      'prescription',
+      'duration_minutes',
+      'fee',
+      'next_visit_date',
+      'notes',
+      'created_at',
+      'updated_at',
+    ],
     orderBy: ['consultation_date', 'id'],
   },
   fieldColumns: {
@@ -59,7 +69,14 @@ export const consultationsImporter: TableImporter = {
       notes: text(row['notes']),
     };
     const commands: RowCommand[] = [
-      command(RecordConsultation, (a) => a.consultation, streamId, body, firstInstant(row['created_at'], row['consultation_date']), 'created_at'),
+      command(
+        RecordConsultation,
+        (a) => a.consultation,
+        streamId,
+        body,
+        firstInstant(row['created_at'], row['consultation_date']),
+        'created_at',
+      ),
     ];
     if (ended)
       commands.push(
@@ -152,7 +169,9 @@ export const predictionsImporter: TableImporter = {
     return {
       streamId,
       streams: [streamId],
-      commands: [command(RecordPrediction, (a) => a.scan, streamId, body, firstInstant(row['created_at']), 'created_at')],
+      commands: [
+        command(RecordPrediction, (a) => a.scan, streamId, body, firstInstant(row['created_at']), 'created_at'),
+      ],
     };
   },
 };
@@ -192,7 +211,10 @@ export const reportsImporter: TableImporter = {
     const retries = numeric(row['retry_count'] ?? 0);
     const problems = [];
     if (typeof status !== 'string' || !reportStatuses.includes(status))
-      problems.push({ column: 'status', message: `not a report status (${reportStatuses.join(', ')}): ${JSON.stringify(row['status'])}` });
+      problems.push({
+        column: 'status',
+        message: `not a report status (${reportStatuses.join(', ')}): ${JSON.stringify(row['status'])}`,
+      });
     if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0)
       problems.push({ column: 'retry_count', message: `not a count: ${JSON.stringify(row['retry_count'])}` });
     const requested = firstInstant(row['requested_at']);
@@ -203,12 +225,18 @@ export const reportsImporter: TableImporter = {
         RequestReport,
         (a) => a.report,
         streamId,
-        { reportId, patientId: text(row['patient_id']), reportType: text(row['report_type']), priority: numeric(row['priority']) },
+        {
+          reportId,
+          patientId: text(row['patient_id']),
+          reportType: text(row['report_type']),
+          priority: numeric(row['priority']),
+        },
         requested,
         'requested_at',
       ),
     ];
-    const start = (at: Date | null, column: string) => command(StartReportGeneration, (a) => a.report, streamId, { reportId }, at, column);
+    const start = (at: Date | null, column: string) =>
+      command(StartReportGeneration, (a) => a.report, streamId, { reportId }, at, column);
     for (let attempt = 1; attempt <= failures; attempt++) {
       const last = attempt === failures;
       const startedAt = last && status === 'failed' ? firstInstant(row['started_at'], row['requested_at']) : requested;
@@ -216,7 +244,8 @@ export const reportsImporter: TableImporter = {
       commands.push(start(startedAt, 'started_at'));
       commands.push(command(FailReport, (a) => a.report, streamId, { reportId, errorMessage }, failedAt, 'failed_at'));
     }
-    if (status === 'generating' || status === 'generated') commands.push(start(firstInstant(row['started_at'], row['requested_at']), 'started_at'));
+    if (status === 'generating' || status === 'generated')
+      commands.push(start(firstInstant(row['started_at'], row['requested_at']), 'started_at'));
     if (status === 'generated')
       commands.push(
         command(

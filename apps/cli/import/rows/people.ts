@@ -38,7 +38,11 @@ export const patientsImporter: TableImporter = {
       jerseyNumber: numeric(row['jersey_number']),
     };
     const at = firstInstant(row['registered_at']);
-    return { streamId, streams: [streamId], commands: [command(RegisterPatient, (a) => a.patient, streamId, body, at, 'registered_at')] };
+    return {
+      streamId,
+      streams: [streamId],
+      commands: [command(RegisterPatient, (a) => a.patient, streamId, body, at, 'registered_at')],
+    };
   },
 };
 
@@ -46,7 +50,11 @@ export const patientsImporter: TableImporter = {
 export const doctorsImporter: TableImporter = {
   table: 'doctors',
   key: ['doctor_id'],
-  read: { required: ['doctor_id', 'name', 'registered_at'], optional: ['specialization', 'email'], orderBy: ['registered_at', 'doctor_id'] },
+  read: {
+    required: ['doctor_id', 'name', 'registered_at'],
+    optional: ['specialization', 'email'],
+    orderBy: ['registered_at', 'doctor_id'],
+  },
   fieldColumns: { doctorId: 'doctor_id', name: 'name', specialization: 'specialization', email: 'email' },
   plan(row: LegacyRow) {
     const streamId = `doctor-${String(row['doctor_id'])}`;
@@ -57,7 +65,11 @@ export const doctorsImporter: TableImporter = {
       email: text(row['email']),
     };
     const at = firstInstant(row['registered_at']);
-    return { streamId, streams: [streamId], commands: [command(RegisterDoctor, (a) => a.doctor, streamId, body, at, 'registered_at')] };
+    return {
+      streamId,
+      streams: [streamId],
+      commands: [command(RegisterDoctor, (a) => a.doctor, streamId, body, at, 'registered_at')],
+    };
   },
 };
 
@@ -94,9 +106,19 @@ export const assignmentsImporter: TableImporter = {
     const active = flag(row['is_active'] ?? true);
     if (active === false)
       commands.push(
-        command(EndDoctorAssignment, (a) => a.patient, streamId, { patientId, doctorId }, firstInstant(row['ended_at'], row['assigned_at']), 'ended_at'),
+        command(
+          EndDoctorAssignment,
+          (a) => a.patient,
+          streamId,
+          { patientId, doctorId },
+          firstInstant(row['ended_at'], row['assigned_at']),
+          'ended_at',
+        ),
       );
-    const problems = active === null ? [{ column: 'is_active', message: `not a yes/no value: ${JSON.stringify(row['is_active'])}` }] : [];
+    const problems =
+      active === null
+        ? [{ column: 'is_active', message: `not a yes/no value: ${JSON.stringify(row['is_active'])}` }]
+        : [];
     return { streamId, streams: [streamId, `doctor-${String(row['doctor_id'])}`], commands, problems };
   },
 };

@@ -29,12 +29,22 @@ export function numeric(value: unknown): unknown {
 
 /** An enumerated code: `No-Show` → `no_show`, `follow-up` → `follow_up`, `in person` → `in_person`. */
 export function code(value: unknown): unknown {
-  return typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : text(value);
+  return typeof value === 'string'
+    ? value
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+    : text(value);
 }
 
 /** An upper-case code: `mri` → `MRI`, `X-Ray` → `XRAY`. */
 export function upperCode(value: unknown): unknown {
-  return typeof value === 'string' ? value.trim().toUpperCase().replace(/[^A-Z0-9]/g, '') : text(value);
+  return typeof value === 'string'
+    ? value
+        .trim()
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '')
+    : text(value);
 }
 
 const naive = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
