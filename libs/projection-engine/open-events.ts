@@ -12,11 +12,19 @@ declare const opened: unique symbol;
 
 /**
  * A stored event as the engine may hand it to a projection: its personal fields decrypted, or
- * `null` when the subject was erased (SPEC §9). `undecryptable` is set on an event whose
- * ciphertext does not open: `toProjectedEvent` refuses it, so the runner's fault path reports
- * it (event id, `personal_data_undecryptable`) and no row is written from it.
+ * `null` when the subject was erased (SPEC §9), and its business time read once
+ * (`occurredAt`). It is already the object every projection receives (`toProjectedEvent` only
+ * checks it), so a batch allocates one view per event however many projections handle it.
+ * `undecryptable` is set on an event whose ciphertext does not open: `toProjectedEvent` refuses
+ * it, so the runner's fault path reports it (event id, `personal_data_undecryptable`) and no
+ * row is written from it.
  */
-export type OpenedEvent = StoredEvent & { readonly [opened]: true; readonly undecryptable?: UndecryptableEventError };
+export type OpenedEvent = StoredEvent & {
+  readonly [opened]: true;
+  /** business time (SPEC §3): `metadata.occurredAt`, else the time the log recorded it */
+  readonly occurredAt: string;
+  readonly undecryptable?: UndecryptableEventError;
+};
 
 /** The key store as the engine uses it: batch lookups, and forgetting an erased subject's cached key. */
 export type EngineDataKeys = DataKeys & { forget(subjectId: string): void };
@@ -40,7 +48,7 @@ export function keyStoreOpener(keys: EngineDataKeys): EventOpener {
     async open(events) {
       for (const event of events) if (event.type === 'PatientErased') forgetSubject(keys, event);
       try {
-        return (await decryptEvents(events, keys)) as OpenedEvent[];
+        return (await decryptEvents(events, keys)).map((event) => openedView(event));
       } catch (error) {
         if (!(error instanceof UndecryptableEventError)) throw error;
         // One event does not open: find which, one at a time; the others are served as usual.
@@ -65,12 +73,10 @@ export function plaintextOpener(): EventOpener {
       for (const event of events) if (event.type === 'PatientErased') erased.add(String(event.data['patientId']));
       return events.map((event) => {
         if (ENCRYPTED_FIELD in event.data)
-          return { ...event, undecryptable: new UndecryptableEventError(event.id, 'no_data_key') } as OpenedEvent;
+          return openedView(event, new UndecryptableEventError(event.id, 'no_data_key'));
         const field = personalFieldsOf(event.type)?.subject;
         const subject = field ? event.data[field] : undefined;
-        return (
-          typeof subject === 'string' && erased.has(subject) ? withPersonalFieldsErased(event) : event
-        ) as OpenedEvent;
+        return openedView(typeof subject === 'string' && erased.has(subject) ? withPersonalFieldsErased(event) : event);
       });
     },
   };
@@ -78,17 +84,39 @@ export function plaintextOpener(): EventOpener {
 
 /** A plaintext event (a spec's) as an opened one, for pure fold specs that call `toProjectedEvent` directly. */
 export function openedPlaintext(event: StoredEvent): OpenedEvent {
-  return event as OpenedEvent;
+  return openedView(event);
+}
+
+/**
+ * The one object a batch hands every projection for `event`: a fresh view (the store's object
+ * is never changed) with `occurredAt` read from the metadata once.
+ */
+function openedView(event: StoredEvent, undecryptable?: UndecryptableEventError): OpenedEvent {
+  const occurredAt = event.metadata['occurredAt'];
+  const view: Omit<OpenedEvent, typeof opened> = {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    recordedAt: event.recordedAt,
+    occurredAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
+  };
+  if (event.hash !== undefined) view.hash = event.hash;
+  if (undecryptable) Object.assign(view, { undecryptable });
+  return view as OpenedEvent;
 }
 
 async function openOne(event: StoredEvent, keys: DataKeys): Promise<OpenedEvent> {
   try {
     const [view] = await decryptEvents([event], keys);
-    return view as OpenedEvent;
+    return openedView(view ?? event);
   } catch (error) {
     if (!(error instanceof UndecryptableEventError)) throw error;
     // Nothing of the personal fields is kept: the event carries only its clear fields and the error.
-    return { ...withPersonalFieldsErased(event), undecryptable: error } as OpenedEvent;
+    return openedView(withPersonalFieldsErased(event), error);
   }
 }
 

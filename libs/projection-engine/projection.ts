@@ -47,16 +47,8 @@ export type ProjectedEvent<E extends EventShape = EventShape> = E & {
  */
 export function toProjectedEvent<E extends EventShape>(stored: OpenedEvent): ProjectedEvent<E> {
   if (stored.undecryptable) throw stored.undecryptable;
-  const occurredAt = stored.metadata['occurredAt'];
-  return {
-    type: stored.type,
-    data: stored.data,
-    id: stored.id,
-    streamId: stored.streamId,
-    position: stored.position,
-    occurredAt: typeof occurredAt === 'string' ? occurredAt : stored.recordedAt.toISOString(),
-    metadata: stored.metadata,
-  } as unknown as ProjectedEvent<E>;
+  // The opened view is the projected event (every projection of the batch shares it: no copy).
+  return stored as unknown as ProjectedEvent<E>;
 }
 
 /**
