@@ -6,21 +6,32 @@ const IDLE = Symbol('idle');
 export type Batch = { events: StoredEvent[]; checkpoint: Position | null };
 
 /**
+ * An iterator that can hand over what it already holds without a promise: the next item, the
+ * end, or `undefined` when nothing is buffered (then `next()` waits for it). `prefetch` gives
+ * one; `batchesOf` then fills a batch from its buffer synchronously.
+ */
+export type DrainableIterator<T> = AsyncIterator<T> & { drain(): IteratorResult<T> | undefined };
+
+/**
  * Groups a subscription's items into batches: it waits for the first item, then takes every
  * item already available (up to `maxSize` events) without waiting for more. A checkpoint ends
  * its batch, so it is only acted on after the events before it. Catching up gives full
- * batches; live traffic gives small ones at once.
+ * batches; live traffic gives small ones at once. From a `prefetch`ed source the items already
+ * read ahead are taken synchronously (no promise, no event-loop turn per event); only when
+ * its buffer is empty does it give a read in flight one turn of the event loop to arrive.
  */
 export async function* batchesOf(
   items: AsyncIterable<StoredEvent | SubscriptionCheckpoint>,
   maxSize: number,
 ): AsyncGenerator<Batch> {
-  const iterator = items[Symbol.asyncIterator]();
-  let pending = iterator.next();
+  const iterator: AsyncIterator<StoredEvent | SubscriptionCheckpoint> &
+    Partial<DrainableIterator<StoredEvent | SubscriptionCheckpoint>> = items[Symbol.asyncIterator]();
+  /** a `next()` not yet consumed: while one is out, the buffer's items are its successors */
+  let pending: Promise<IteratorResult<StoredEvent | SubscriptionCheckpoint>> | null = null;
   for (;;) {
-    const first = await pending;
+    const first = await (pending ?? iterator.next());
+    pending = null;
     if (first.done) return;
-    pending = iterator.next();
     if (isCheckpoint(first.value)) {
       yield { events: [], checkpoint: first.value.checkpoint };
       continue;
@@ -28,16 +39,21 @@ export async function* batchesOf(
     const events = [first.value];
     let checkpoint: Position | null = null;
     while (events.length < maxSize) {
-      const next = await Promise.race([
-        pending,
-        new Promise<typeof IDLE>((resolve) => setImmediate(() => resolve(IDLE))),
-      ]);
-      if (next === IDLE) break;
+      let next = pending === null ? iterator.drain?.() : undefined;
+      if (next === undefined) {
+        pending ??= iterator.next();
+        const raced = await Promise.race([
+          pending,
+          new Promise<typeof IDLE>((resolve) => setImmediate(() => resolve(IDLE))),
+        ]);
+        if (raced === IDLE) break;
+        pending = null;
+        next = raced;
+      }
       if (next.done) {
         yield { events, checkpoint: null };
         return;
       }
-      pending = iterator.next();
       if (isCheckpoint(next.value)) {
         checkpoint = next.value.checkpoint;
         break;
@@ -85,27 +101,36 @@ export function prefetch<T>(source: AsyncIterable<T>, limit: number): AsyncItera
         done = true;
         signalConsumer();
       };
+      /** The oldest buffered item (there is one), its slot cleared; wakes the pump. */
+      const take = (): T => {
+        const value = buffer[head] as T;
+        buffer[head++] = undefined;
+        if (head === buffer.length) {
+          buffer = [];
+          head = 0;
+        } else if (head >= 1024 && head * 2 >= buffer.length) {
+          buffer = buffer.slice(head);
+          head = 0;
+        }
+        const wake = wakePump;
+        wakePump = null;
+        wake?.();
+        return value;
+      };
       void pump();
-      return {
+      const reader: DrainableIterator<T> = {
         async next(): Promise<IteratorResult<T>> {
           while (head >= buffer.length) {
             if (failure) throw failure.error;
             if (done) return { done: true, value: undefined };
             await new Promise<void>((resolve) => (wakeConsumer = resolve));
           }
-          const value = buffer[head] as T;
-          buffer[head++] = undefined;
-          if (head === buffer.length) {
-            buffer = [];
-            head = 0;
-          } else if (head >= 1024 && head * 2 >= buffer.length) {
-            buffer = buffer.slice(head);
-            head = 0;
-          }
-          const wake = wakePump;
-          wakePump = null;
-          wake?.();
-          return { done: false, value };
+          return { done: false, value: take() };
+        },
+        drain(): IteratorResult<T> | undefined {
+          if (head < buffer.length) return { done: false, value: take() };
+          if (failure) throw failure.error;
+          return done ? { done: true, value: undefined } : undefined;
         },
         async return(): Promise<IteratorResult<T>> {
           // Not awaited: the source may be waiting for new events; closing it ends that wait.
@@ -114,6 +139,7 @@ export function prefetch<T>(source: AsyncIterable<T>, limit: number): AsyncItera
           return { done: true, value: undefined };
         },
       };
+      return reader;
     },
   };
 }

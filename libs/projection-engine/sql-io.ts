@@ -259,8 +259,24 @@ function unnestOf(table: TableShape, columns: readonly string[], literals: reado
  * runner's CPU, and its garbage more). Every element is quoted, so only `"` and `\` need escaping.
  */
 export function arrayLiteral(rows: readonly (readonly (string | null)[])[], i: number): string {
-  const parts = new Array<string>(rows.length);
-  for (let r = 0; r < rows.length; r++) parts[r] = quoted(rows[r]![i] ?? null);
+  return literalOf(rows.map((row) => row[i] ?? null));
+}
+
+/**
+ * Texts as one array literal. Most columns hold no NULL and nothing to escape (ids, codes,
+ * generated text): their literal is one `join`, with no string allocated per element. The
+ * others quote element by element.
+ */
+function literalOf(texts: readonly (string | null)[]): string {
+  let plain = true;
+  for (let r = 0; r < texts.length && plain; r++) {
+    const text = texts[r] ?? null;
+    plain = text !== null && !NEEDS_ESCAPE.test(text);
+  }
+  if (texts.length === 0) return '{}';
+  if (plain) return `{"${texts.join('","')}"}`;
+  const parts = new Array<string>(texts.length);
+  for (let r = 0; r < texts.length; r++) parts[r] = quoted(texts[r] ?? null);
   return `{${parts.join(',')}}`;
 }
 
@@ -283,9 +299,9 @@ function columnOf(table: TableShape, name: string): Column {
 function columnLiterals(table: TableShape, columns: readonly string[], rows: readonly object[]): string[] {
   return columns.map((c) => {
     const type = columnOf(table, c).sqlType;
-    const parts = new Array<string>(rows.length);
-    for (let r = 0; r < rows.length; r++) parts[r] = quoted(toText(type, (rows[r] as Record<string, unknown>)[c]));
-    return `{${parts.join(',')}}`;
+    const texts = new Array<string | null>(rows.length);
+    for (let r = 0; r < rows.length; r++) texts[r] = toText(type, (rows[r] as Record<string, unknown>)[c]);
+    return literalOf(texts);
   });
 }
 

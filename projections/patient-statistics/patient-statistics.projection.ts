@@ -2,7 +2,6 @@ import { keyString } from '../../libs/projection-engine/io.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
 import { statisticsEventTypes, toStatisticsSource, type StatisticsEvent } from './statistics-events.js';
 import {
-  counterColumns,
   doctorPair,
   emptyStatistics,
   foldConsultation,
@@ -59,7 +58,7 @@ export const patientStatisticsProjection = defineProjection<StatisticsEvent>({
     for (const source of sources) {
       const before =
         rows.get(source.patientId) ?? storedRows.get(source.patientId) ?? emptyStatistics(source.patientId);
-      let row: StatisticsRow = { ...before, ...foldCounters(counterColumns(before), source) };
+      let row: StatisticsRow = foldCounters(before, source);
       const { event } = source;
       if (event.type === 'ConsultationRecorded' || event.type === 'ConsultationStatusChanged') {
         const id = event.data.consultationId;

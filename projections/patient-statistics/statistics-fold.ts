@@ -13,12 +13,6 @@ export type CounterRow = Omit<
 /** The visit columns: completed consultations, first and last visit. */
 export type VisitColumns = Pick<StatisticsRow, 'total_consultations' | 'first_visit_date' | 'last_visit_date'>;
 
-/** The counter columns of a whole row. */
-export function counterColumns(row: StatisticsRow): CounterRow {
-  const { total_consultations: _c, first_visit_date: _f, last_visit_date: _l, unique_doctors: _u, ...counters } = row;
-  return counters;
-}
-
 /** A patient's row before any event: zeros. */
 export function emptyStatistics(patientId: string): StatisticsRow {
   return {
@@ -74,39 +68,49 @@ export function visitsOf(consultations: readonly ConsultationRow[]): VisitColumn
  *   so the last one recorded is the latest; its stage is null unless positive with a stage.
  *
  * @example foldCounters(undefined, registered) // { patient_id: 'p1', total_scans: 0, …, updated_at }
+ * @example foldCounters(statisticsRow, symptomLogged) // the whole row, total_symptom_logs + 1
  */
+export function foldCounters<R extends CounterRow>(row: R, source: StatisticsSource): R;
+export function foldCounters(row: CounterRow | undefined, source: StatisticsSource): CounterRow;
 export function foldCounters(row: CounterRow | undefined, source: StatisticsSource): CounterRow {
-  const base = { ...(row ?? emptyCounters(source.patientId)), updated_at: source.occurredAt };
+  // One new object per event (this runs for nearly every event of the log): the row's own
+  // columns, whatever they are (a whole patient_statistics row keeps its visit columns), with
+  // the counters this event moves.
+  const current = row ?? emptyCounters(source.patientId);
+  const updated_at = source.occurredAt;
   const { event } = source;
   switch (event.type) {
     case 'PatientRegistered':
     case 'DoctorAssigned':
     case 'ConsultationRecorded':
     case 'ConsultationStatusChanged':
-      return base;
+      return { ...current, updated_at };
     case 'ScanUploaded':
       return {
-        ...base,
-        total_scans: base.total_scans + 1,
-        last_scan_date: later(base.last_scan_date, source.occurredAt),
+        ...current,
+        updated_at,
+        total_scans: current.total_scans + 1,
+        last_scan_date: later(current.last_scan_date, updated_at),
       };
     case 'PredictionRecorded':
       return {
-        ...base,
-        total_predictions: base.total_predictions + 1,
+        ...current,
+        updated_at,
+        total_predictions: current.total_predictions + 1,
         parkinsons_status: event.data.result,
         parkinsons_stage: event.data.stage ?? null,
       };
     case 'ReportGenerated':
       return {
-        ...base,
-        total_reports: base.total_reports + 1,
-        last_report_date: later(base.last_report_date, source.occurredAt),
+        ...current,
+        updated_at,
+        total_reports: current.total_reports + 1,
+        last_report_date: later(current.last_report_date, updated_at),
       };
     case 'SymptomLogged':
-      return { ...base, total_symptom_logs: base.total_symptom_logs + 1 };
+      return { ...current, updated_at, total_symptom_logs: current.total_symptom_logs + 1 };
     case 'SessionCompleted':
-      return { ...base, total_sessions: base.total_sessions + 1 };
+      return { ...current, updated_at, total_sessions: current.total_sessions + 1 };
     default:
       return unreachable(event);
   }

@@ -27,11 +27,13 @@ type Entry = Omit<TimelineRow, 'event_id' | 'event_date' | 'description_erased'>
  */
 export function timelineEntry(source: TimelineSource, context: EntryContext): TimelineRow {
   const entry = entryOf(source, context);
+  // Most events (symptom logs, KPIs) carry no personal field: their erased text is the text.
+  const erased = erasedSource(source);
   return {
     event_id: source.id,
     event_date: source.occurredAt,
     ...entry,
-    description_erased: entryOf(erasedSource(source), context).description,
+    description_erased: erased === source ? entry.description : entryOf(erased, context).description,
   };
 }
 
