@@ -38,6 +38,27 @@ export async function loadPositions(
   return new Map(rows.map((r) => [r.name, r.position === null ? null : BigInt(r.position)]));
 }
 
+/** A projection's checkpoint (`null`: nothing applied yet, or no such projection). */
+export async function livePosition(db: Kysely<unknown>, name: string): Promise<Position | null> {
+  const { rows } = await sql<{
+    position: string | null;
+  }>`SELECT position::text AS position FROM ${checkpoints}
+    WHERE name = ${name}`.execute(db);
+  return rows[0]?.position ? BigInt(rows[0].position) : null;
+}
+
+/**
+ * Locks a projection's checkpoint row until the caller's transaction ends (the runner's next
+ * batch waits) and returns its position as text (`null`: nothing applied yet).
+ */
+export async function lockCheckpoint(trx: Kysely<unknown>, name: string): Promise<string | null> {
+  const { rows } = await sql<{
+    position: string | null;
+  }>`SELECT position::text AS position FROM ${checkpoints}
+    WHERE name = ${name} FOR UPDATE`.execute(trx);
+  return rows[0]?.position ?? null;
+}
+
 /**
  * Moves a checkpoint from `previous` to `next` inside the caller's transaction, only while
  * `fence` is current and the checkpoint is where the caller thinks: otherwise `LostTurn`,

@@ -115,3 +115,23 @@ export async function tablesThatDiffer(
   }
   return differ;
 }
+
+/**
+ * The differences between a projection's tables in two schemas: checksums first, then row by
+ * row only for the tables whose checksums differ (to explain them). Empty when they match.
+ */
+export async function schemaDifferences(
+  db: Kysely<unknown>,
+  left: string,
+  right: string,
+  projection: { tableNames: readonly string[]; tableDefs: readonly TableShape[] },
+): Promise<TableDifference[]> {
+  const differ = await tablesThatDiffer(db, left, right, projection.tableNames);
+  if (differ.length === 0) return [];
+  return compareSchemas(
+    db,
+    left,
+    right,
+    projection.tableDefs.filter((t) => differ.includes(t.name)),
+  );
+}

@@ -84,6 +84,11 @@ export async function saveProgress(
     WHERE name = ${name} AND owner = ${owner}`.execute(db);
 }
 
+/** Marks the latest rebuild of `name` rolled back, whichever process ran it. */
+export async function markRolledBack(db: Kysely<unknown>, name: string): Promise<void> {
+  await sql`UPDATE ${rebuilds} SET state = 'rolled_back', finished_at = now() WHERE name = ${name}`.execute(db);
+}
+
 /** Remembers where the live rows stood before a swap, for rollback. */
 export async function savePrevious(
   trx: Kysely<unknown>,
