@@ -74,7 +74,10 @@ export const patientTimelineProjection = defineProjection<TimelineInput>({
     const changedProgress = [];
     for (const [person, logs] of logsByPerson) {
       let state: StageState | undefined = progressOf(progress.get(person));
-      for (const log of logs) state = await stageRowsOf(person, state, log, io, context.stages);
+      for (const log of logs)
+        state = isInOrder(state, log.data.loggedAt)
+          ? stageInOrder(person, state, log, io, context.stages)
+          : await stageRowsBackdated(person, log, io, context.stages);
       changedProgress.push({
         patient_id: person,
         stage: state!.stage,
@@ -102,28 +105,37 @@ async function eraseDescriptions(io: ProjectionIO, patients: ReadonlySet<string>
   );
 }
 
-/** Folds one log into a person's stage state, handing `io` the stage rows it adds, changes or removes. */
-async function stageRowsOf(
+/** Folds one log in loggedAt order into a person's stage state, in O(1) (synchronous: the common case). */
+function stageInOrder(
   person: string,
   state: StageState | undefined,
   event: ProjectedEvent<SymptomLogged>,
   io: ProjectionIO,
   rules: StagesConfig,
-): Promise<StageState> {
+): StageState {
   const log = {
     logId: event.data.logId,
     eventId: event.id,
     severity: event.data.severity,
     loggedAt: event.data.loggedAt,
   };
-  if (isInOrder(state, log.loggedAt)) {
-    const step = stageStep(state, log, rules);
-    const row = step.change && stageRow(person, step.change, rules);
-    if (row) io.put(patientTimelineTable, [row]);
-    return step.state;
-  }
-  // Backdated: the stage rows from this log's time on may all change. Replay the person's
-  // logs without it (what the table holds) and with it, and write the difference.
+  const step = stageStep(state, log, rules);
+  const row = step.change && stageRow(person, step.change, rules);
+  if (row) io.put(patientTimelineTable, [row]);
+  return step.state;
+}
+
+/**
+ * A backdated log: the stage rows from this log's time on may all change. Replays the
+ * person's logs without it (what the table holds) and with it, and hands `io` the rows that
+ * differ (added, changed or removed).
+ */
+async function stageRowsBackdated(
+  person: string,
+  event: ProjectedEvent<SymptomLogged>,
+  io: ProjectionIO,
+  rules: StagesConfig,
+): Promise<StageState> {
   const logs = (await personLogs(io, event)).map((l) => ({
     logId: l.log_id,
     eventId: l.event_id,

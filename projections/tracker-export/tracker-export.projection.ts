@@ -1,10 +1,6 @@
 import type { SymptomLogged } from '../../libs/domain/tracker/tracker.events.js';
 import type { ProjectionIO } from '../../libs/projection-engine/io.js';
-import {
-  defineProjection,
-  type ProjectedEvent,
-  type ProjectionContext,
-} from '../../libs/projection-engine/projection.js';
+import { defineProjection, type ProjectedEvent } from '../../libs/projection-engine/projection.js';
 import { trackerExportTable, trackerProgressTable, type TrackerExportRow } from './tracker-export.tables.js';
 import {
   applyProfile,
@@ -14,7 +10,7 @@ import {
   trackerLog,
   type TrackerExportEvent,
 } from './tracker-row.js';
-import { isInOrder, replayTracker, trackerColumns, trackerStep, type TrackerProgress } from './tracker-state.js';
+import { isInOrder, replayTracker, trackerColumns, trackerStep, type TrackerLog } from './tracker-state.js';
 
 /**
  * `tracker_export` (SPEC §4 "Tracker rules", seed 000): per person, the return-to-sport stage,
@@ -51,44 +47,36 @@ export const trackerExportProjection = defineProjection<TrackerExportEvent>({
     for (const [user, list] of byUser) {
       let row = rows.get(user) ?? emptyTrackerRow(user);
       let state = progressOf(progress.get(user));
-      let logged = false;
+      /** the person's latest log so far (loggedAt order), once they logged in this batch */
+      let latest: TrackerLog | undefined;
       for (const event of list) {
         if (event.type !== 'SymptomLogged') {
           row = applyProfile(row, event);
           continue;
         }
-        logged = true;
-        const next = await absorb(state, event, io, context);
-        state = next.progress;
-        row = { ...row, ...next.columns };
+        const log = trackerLog(event);
+        if (isInOrder(state, log.logged_at)) {
+          // the common case, synchronous and O(1)
+          state = trackerStep(state, log, context.triageMap, context.stages).progress;
+          latest = log;
+        } else {
+          const replay = replayTracker(await personLogs(io, event), context.triageMap, context.stages);
+          state = replay.progress!;
+          latest = replay.latest!;
+        }
+      }
+      // The log columns and the profile columns are disjoint: the log columns of the batch's
+      // end state, computed once per person.
+      if (latest && state) {
+        row = { ...row, ...trackerColumns(state, latest, context.triageMap, context.stages) };
+        changedProgress.push({ user_id: user, ...progressColumnsOf(state) });
       }
       changedRows.push(row);
-      if (logged && state) changedProgress.push({ user_id: user, ...progressColumnsOf(state) });
     }
     io.put(trackerExportTable, changedRows);
     io.put(trackerProgressTable, changedProgress);
   },
 });
-
-/** One log folded into a person's progress: in O(1) when in loggedAt order, else by replaying their logs up to it. */
-async function absorb(
-  state: TrackerProgress | undefined,
-  event: ProjectedEvent<SymptomLogged>,
-  io: ProjectionIO,
-  context: ProjectionContext,
-) {
-  const log = trackerLog(event);
-  if (isInOrder(state, log.logged_at)) {
-    const step = trackerStep(state, log, context.triageMap, context.stages);
-    return { progress: step.progress, columns: trackerColumns(step.progress, log, context.triageMap, context.stages) };
-  }
-  const history = await personLogs(io, event);
-  const replay = replayTracker(history, context.triageMap, context.stages);
-  return {
-    progress: replay.progress!,
-    columns: trackerColumns(replay.progress!, replay.latest!, context.triageMap, context.stages),
-  };
-}
 
 /** The person's logs from the event log, up to and including `event` (its own stream holds them). */
 export async function personLogs(io: ProjectionIO, event: ProjectedEvent<SymptomLogged>) {
