@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  EventLog,
-  projectionHarness,
-  rowsAfterErasure,
-} from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
+import { projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
 import { consultationsProjection } from './consultations.projection.js';
 
 const harness = projectionHarness();

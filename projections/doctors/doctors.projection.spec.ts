@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
+import { projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
 import { doctorsProjection } from './doctors.projection.js';
 
 const harness = projectionHarness();

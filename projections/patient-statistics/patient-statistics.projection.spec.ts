@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import type { EventData } from '../../libs/domain/events.js';
+import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
+import { projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
 import { patientStatisticsProjection } from './patient-statistics.projection.js';
 
 const harness = projectionHarness();
@@ -28,7 +30,7 @@ function history(log = new EventLog()) {
     id: string,
     doctorId: string,
     date: string,
-    status: string,
+    status: EventData<'ConsultationRecorded'>['status'],
     occurredAt = date.length === 10 ? `${date}T00:00:00Z` : date,
   ) =>
     log.event(
@@ -36,7 +38,12 @@ function history(log = new EventLog()) {
       { consultationId: id, patientId: 'p1', doctorId, consultationType: 'in_person', consultationDate: date, status },
       { streamId: `consultation-${id}`, occurredAt },
     );
-  const statusChange = (id: string, doctorId: string, status: string, occurredAt: string) =>
+  const statusChange = (
+    id: string,
+    doctorId: string,
+    status: EventData<'ConsultationStatusChanged'>['status'],
+    occurredAt: string,
+  ) =>
     log.event(
       'ConsultationStatusChanged',
       { consultationId: id, status, previousStatus: 'scheduled', patientId: 'p1', doctorId },
@@ -258,7 +265,7 @@ describe('patient_statistics projection', () => {
 
   it('shows the result and stage of the prediction recorded last', async () => {
     const log = new EventLog();
-    const prediction = (id: string, result: string, stage?: number) =>
+    const prediction = (id: string, result: EventData<'PredictionRecorded'>['result'], stage?: number) =>
       log.event(
         'PredictionRecorded',
         {

@@ -1,5 +1,5 @@
 import type { CaretrackEvent } from '../../libs/domain/events.js';
-import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
 
 /** The event types that change a patient's statistics. */
 export const statisticsEventTypes = [
@@ -14,8 +14,8 @@ export const statisticsEventTypes = [
   'SessionCompleted',
 ] as const satisfies readonly CaretrackEvent['type'][];
 
-/** One of the events the statistics handle, typed by its `type`. */
-export type StatisticsEvent = Extract<CaretrackEvent, { type: (typeof statisticsEventTypes)[number] }>;
+/** One of the events the statistics handle, typed by its `type`, personal fields `null` once erased. */
+export type StatisticsEvent = Erasable<Extract<CaretrackEvent, { type: (typeof statisticsEventTypes)[number] }>>;
 
 /** What the statistics read of an event: business time, the patient, the typed body. */
 export type StatisticsSource = {

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../libs/event-store/index.js';
+import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
 import {
   defaultProjectionContext,
-  EventLog,
   projectionHarness,
 } from '../../libs/projection-engine/testing/projection-harness.js';
 import { trackerExportProjection } from './tracker-export.projection.js';
