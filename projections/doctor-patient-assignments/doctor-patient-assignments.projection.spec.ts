@@ -1,12 +1,10 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, rowsAfterErasure, specHarness } from '../testing/projection-spec.js';
 import type { CaretrackEventType, EventData } from '../../libs/domain/events.js';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
-import { projectionHarness, rowsAfterErasure } from '../../libs/projection-engine/testing/projection-harness.js';
 import { doctorPatientAssignmentsProjection } from './doctor-patient-assignments.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 /** Builds the events of one scenario with readable helpers. */
 function scenario() {

@@ -1,11 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, specHarness } from '../testing/projection-spec.js';
 import type { EventData } from '../../libs/domain/events.js';
-import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
-import { projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
 import { patientStatisticsProjection } from './patient-statistics.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 const zeros = {
   total_consultations: 0,

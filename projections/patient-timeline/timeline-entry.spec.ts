@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventLog, type ErasableData } from '../../libs/projection-engine/testing/event-log.js';
-import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
+import { defaultProjectionContext, EventLog, type ErasableData } from '../testing/projection-spec.js';
 import { timelineEntry } from './timeline-entry.js';
 import { toTimelineSource, type TimelineEvent } from './timeline-events.js';
 
