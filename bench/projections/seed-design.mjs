@@ -20,13 +20,17 @@
 export const SEED_SCHEMA = 'bench_seed001';
 
 /**
- * The design's DDL: the seed-era tables and the four triggers, from the one declaration the
- * importer and its test fixture use too (apps/cli/import/legacy-schema.ts, through dist/).
- * Loaded on demand, after run.mjs has made sure dist/ is built.
+ * What the design takes from the one declaration of the seed-era database that the importer and
+ * its test fixture use too (apps/cli/import/legacy-schema.ts, through dist/): the DDL (tables and
+ * the four triggers) and the KPI columns of `session_kpis`. Loaded on demand, after run.mjs has
+ * made sure dist/ is built.
+ * @returns {Promise<{ ddl: readonly string[], kpiColumns: readonly string[] }>}
  */
-export async function loadSeedDdl() {
-  const { legacyDdl } = await import(new URL('../../dist/apps/cli/import/legacy-schema.js', import.meta.url).href);
-  return legacyDdl;
+export async function loadSeedDesign() {
+  const { legacyDdl, legacyKpiColumns } = await import(
+    new URL('../../dist/apps/cli/import/legacy-schema.js', import.meta.url).href
+  );
+  return { ddl: legacyDdl, kpiColumns: legacyKpiColumns };
 }
 
 /** Tables of the design, for row counts. */
@@ -51,7 +55,8 @@ export const seedTables = [
  * @typedef {{ key: string | string[], columns: [string, string][], set: string }} UpdateSpec
  */
 
-// Insert order (parents first) and the columns of each insert.
+// Insert order (parents first) and the columns of each insert; session_kpis (last) adds the
+// declared KPI columns, see `insertColumns`.
 const INSERTS = {
   patients: [
     'patient_id',
@@ -123,29 +128,15 @@ const INSERTS = {
     'updated_at',
     'metadata',
   ],
-  session_kpis: [
-    'session_id',
-    'max_speed_kmh',
-    'avg_speed_kmh',
-    'speed_zones',
-    'total_distance_m',
-    'high_intensity_distance_m',
-    'sprint_distance_m',
-    'touches',
-    'passes',
-    'pass_accuracy',
-    'shots',
-    'accelerations',
-    'decelerations',
-    'max_acceleration',
-    'jumps',
-    'training_load',
-    'player_load',
-    'intensity_score',
-    'calculated_at',
-  ],
 };
-const KPI_COLUMNS = INSERTS.session_kpis.slice(1, -1);
+
+/**
+ * The columns of each insert, session_kpis' from its declared KPI columns.
+ * @param {readonly string[]} kpiColumns
+ */
+function insertColumns(kpiColumns) {
+  return { ...INSERTS, session_kpis: ['session_id', ...kpiColumns, 'calculated_at'] };
+}
 
 // Updates: key column, typed columns of the VALUES list, SET clause (t = table row, v = values).
 /** @type {Record<'patients' | 'doctor_patient_assignments' | 'consultations' | 'report_status' | 'sessions', UpdateSpec>} */
@@ -223,11 +214,13 @@ const MAX_PARAMS = 60_000; // PostgreSQL allows 65,535 per statement
 /**
  * The multi-row statements (`{ text, values }`) that write one batch of events.
  * @param {Iterable<StoredEvent>} events
+ * @param {readonly string[]} kpiColumns the KPI columns of `session_kpis` (`loadSeedDesign`)
  * @returns {Statement[]}
  */
-export function statementsFor(events) {
-  const inserts = /** @type {Record<keyof typeof INSERTS, unknown[][]>} */ (
-    Object.fromEntries(Object.keys(INSERTS).map((t) => [t, /** @type {unknown[][]} */ ([])]))
+export function statementsFor(events, kpiColumns) {
+  const columns = insertColumns(kpiColumns);
+  const inserts = /** @type {Record<keyof typeof columns, unknown[][]>} */ (
+    Object.fromEntries(Object.keys(columns).map((t) => [t, /** @type {unknown[][]} */ ([])]))
   );
   const updates = /** @type {Record<keyof typeof UPDATES, unknown[][]>} */ (
     Object.fromEntries(Object.keys(UPDATES).map((t) => [t, /** @type {unknown[][]} */ ([])]))
@@ -367,7 +360,7 @@ export function statementsFor(events) {
         const kpis = /** @type {Record<string, unknown>} */ (d.kpis);
         inserts.session_kpis.push([
           d.sessionId,
-          ...KPI_COLUMNS.map((k) =>
+          ...kpiColumns.map((k) =>
             k === 'speed_zones' ? (kpis.speed_zones === undefined ? null : JSON.stringify(kpis.speed_zones)) : kpis[k],
           ),
           at,
@@ -384,7 +377,7 @@ export function statementsFor(events) {
   /** @type {Statement[]} */
   const statements = [];
   for (const [table, rows] of Object.entries(inserts))
-    statements.push(...insertStatements(table, INSERTS[/** @type {keyof typeof INSERTS} */ (table)], rows));
+    statements.push(...insertStatements(table, columns[/** @type {keyof typeof columns} */ (table)], rows));
   // KPI rows reference sessions inserted above; session updates come in the waves below.
   for (const [table, rows] of Object.entries(updates)) {
     const spec = UPDATES[/** @type {keyof typeof UPDATES} */ (table)];

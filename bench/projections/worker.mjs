@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { SEED_SCHEMA, loadSeedDdl, statementsFor } from './seed-design.mjs';
+import { SEED_SCHEMA, loadSeedDesign, statementsFor } from './seed-design.mjs';
 
 /**
  * What run.mjs asks for (its runWorker's params, plus the repository's root).
@@ -384,7 +384,8 @@ async function seedTriggers() {
   try {
     await client.query(`CREATE SCHEMA ${SEED_SCHEMA}`);
     await client.query(`SET search_path = ${SEED_SCHEMA}`);
-    for (const ddl of await loadSeedDdl()) await client.query(ddl);
+    const design = await loadSeedDesign();
+    for (const ddl of design.ddl) await client.query(ddl);
 
     // the log holds personal fields encrypted: the trigger design gets them decrypted, as the projections do
     const { decryptEvents } = await dist('libs/personal-data/index.js');
@@ -404,7 +405,7 @@ async function seedTriggers() {
       const page = await decryptEvents(await store.readAll({ fromPosition: from, maxCount: batch }), keyStore);
       readSeconds += (performance.now() - r0) / 1000;
       if (page.length === 0) break;
-      const list = statementsFor(page);
+      const list = statementsFor(page, design.kpiColumns);
       const s0 = performance.now();
       await client.query('BEGIN');
       try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../testing/projection-spec.js';
 import { foldConsultation } from './consultations.fold.js';
 
 const log = new EventLog();
@@ -26,7 +26,13 @@ describe('foldConsultation', () => {
     expect(
       foldConsultation(
         undefined,
-        log.projected('ConsultationStatusChanged', { consultationId: 'c1', status: 'cancelled' }),
+        log.projected('ConsultationStatusChanged', {
+          consultationId: 'c1',
+          status: 'cancelled',
+          previousStatus: 'scheduled',
+          patientId: 'p1',
+          doctorId: 'd1',
+        }),
       ),
     ).toBeUndefined();
   });

@@ -1,20 +1,19 @@
 import { toInstant } from '../../libs/domain/index.js';
-import type { ConsultationEvent } from '../../libs/domain/consultation/consultation.events.js';
-import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
-import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { handledEventTypes, type HandledEvent } from '../handled-events.js';
 import type { ConsultationRow } from './consultations.tables.js';
 
 export type { ConsultationRow } from './consultations.tables.js';
 
-/** The events the `consultations` projection handles, personal fields `null` once erased. */
-export type ConsultationsEvent = Erasable<ConsultationEvent> | PatientErased;
-
 /** The event types the `consultations` projection handles. */
-export const consultationsEventTypes = [
+export const consultationsEventTypes = handledEventTypes([
   'ConsultationRecorded',
   'ConsultationStatusChanged',
   'PatientErased',
-] as const satisfies readonly ConsultationsEvent['type'][];
+]);
+
+/** The events the `consultations` projection handles, personal fields `null` once erased. */
+export type ConsultationsEvent = HandledEvent<(typeof consultationsEventTypes)[number]>;
 
 /** A consultation's row once its patient was erased: the texts `null`, nothing else changed. */
 export function clearConsultation(row: ConsultationRow): ConsultationRow {

@@ -1,13 +1,8 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  EventLog,
-  projectionHarness,
-  rowsAfterErasure,
-} from '../../libs/projection-engine/testing/projection-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, rowsAfterErasure, specHarness } from '../testing/projection-spec.js';
 import { consultationsProjection } from './consultations.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 function history() {
   const log = new EventLog();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
-import { foldAssignment, type AssignmentRow, type AssignmentsEvent } from './doctor-patient-assignments.fold.js';
+import { EventLog } from '../testing/projection-spec.js';
+import { foldAssignment, type AssignmentRow } from './doctor-patient-assignments.fold.js';
 
 const log = new EventLog();
 const active: AssignmentRow = {
@@ -13,7 +13,7 @@ const active: AssignmentRow = {
   notes: 'x',
   source: 'assignment',
 };
-const consultation = log.projected<AssignmentsEvent>(
+const consultation = log.projected(
   'ConsultationRecorded',
   {
     consultationId: 'c1',

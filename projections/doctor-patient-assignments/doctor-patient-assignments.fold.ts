@@ -1,20 +1,19 @@
-import type { ConsultationRecorded } from '../../libs/domain/consultation/consultation.events.js';
-import type { DoctorAssigned, DoctorAssignmentEnded, PatientErased } from '../../libs/domain/patient/patient.events.js';
-import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { handledEventTypes, type HandledEvent } from '../handled-events.js';
 import type { AssignmentRow } from './doctor-patient-assignments.tables.js';
 
 export type { AssignmentRow } from './doctor-patient-assignments.tables.js';
 
-/** The events the `doctor_patient_assignments` projection handles, personal fields `null` once erased. */
-export type AssignmentsEvent = Erasable<DoctorAssigned | DoctorAssignmentEnded | ConsultationRecorded> | PatientErased;
-
 /** The event types the `doctor_patient_assignments` projection handles. */
-export const assignmentsEventTypes = [
+export const assignmentsEventTypes = handledEventTypes([
   'DoctorAssigned',
   'DoctorAssignmentEnded',
   'ConsultationRecorded',
   'PatientErased',
-] as const satisfies readonly AssignmentsEvent['type'][];
+]);
+
+/** The events the `doctor_patient_assignments` projection handles, personal fields `null` once erased. */
+export type AssignmentsEvent = HandledEvent<(typeof assignmentsEventTypes)[number]>;
 
 /** An assignment's row once its patient was erased: the notes `null`. */
 export function clearAssignment(row: AssignmentRow): AssignmentRow {

@@ -1,20 +1,22 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, rowsAfterErasure, specHarness } from '../testing/projection-spec.js';
+import type { CaretrackEventType, EventData } from '../../libs/domain/events.js';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import {
-  EventLog,
-  projectionHarness,
-  rowsAfterErasure,
-} from '../../libs/projection-engine/testing/projection-harness.js';
 import { doctorPatientAssignmentsProjection } from './doctor-patient-assignments.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 /** Builds the events of one scenario with readable helpers. */
 function scenario() {
   const log = new EventLog();
   return {
-    assign: (doctorId: string, patientId: string, assignmentType: string, at: string, notes?: string) =>
+    assign: (
+      doctorId: string,
+      patientId: string,
+      assignmentType: EventData<'DoctorAssigned'>['assignmentType'],
+      at: string,
+      notes?: string,
+    ) =>
       log.event(
         'DoctorAssigned',
         { patientId, doctorId, assignmentType, ...(notes === undefined ? {} : { notes }) },
@@ -26,7 +28,13 @@ function scenario() {
         { patientId, doctorId, reason: 'moved' },
         { streamId: `patient-${patientId}`, occurredAt: at },
       ),
-    consult: (id: string, doctorId: string, patientId: string, consultationDate: string, status = 'completed') =>
+    consult: (
+      id: string,
+      doctorId: string,
+      patientId: string,
+      consultationDate: string,
+      status: EventData<'ConsultationRecorded'>['status'] = 'completed',
+    ) =>
       log.event(
         'ConsultationRecorded',
         { consultationId: id, patientId, doctorId, consultationType: 'in_person', consultationDate, status },
@@ -37,7 +45,7 @@ function scenario() {
           ).toISOString(),
         },
       ),
-    other: (type: string, data: Record<string, unknown>) => log.event(type, data),
+    other: <T extends CaretrackEventType>(type: T, data: EventData<T>) => log.event(type, data),
   };
 }
 

@@ -1,9 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, specHarness } from '../testing/projection-spec.js';
+import type { EventData } from '../../libs/domain/events.js';
 import { patientStatisticsProjection } from './patient-statistics.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 const zeros = {
   total_consultations: 0,
@@ -28,7 +28,7 @@ function history(log = new EventLog()) {
     id: string,
     doctorId: string,
     date: string,
-    status: string,
+    status: EventData<'ConsultationRecorded'>['status'],
     occurredAt = date.length === 10 ? `${date}T00:00:00Z` : date,
   ) =>
     log.event(
@@ -36,7 +36,12 @@ function history(log = new EventLog()) {
       { consultationId: id, patientId: 'p1', doctorId, consultationType: 'in_person', consultationDate: date, status },
       { streamId: `consultation-${id}`, occurredAt },
     );
-  const statusChange = (id: string, doctorId: string, status: string, occurredAt: string) =>
+  const statusChange = (
+    id: string,
+    doctorId: string,
+    status: EventData<'ConsultationStatusChanged'>['status'],
+    occurredAt: string,
+  ) =>
     log.event(
       'ConsultationStatusChanged',
       { consultationId: id, status, previousStatus: 'scheduled', patientId: 'p1', doctorId },
@@ -258,7 +263,7 @@ describe('patient_statistics projection', () => {
 
   it('shows the result and stage of the prediction recorded last', async () => {
     const log = new EventLog();
-    const prediction = (id: string, result: string, stage?: number) =>
+    const prediction = (id: string, result: EventData<'PredictionRecorded'>['result'], stage?: number) =>
       log.event(
         'PredictionRecorded',
         {

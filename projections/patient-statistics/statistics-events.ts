@@ -1,8 +1,8 @@
-import type { CaretrackEvent } from '../../libs/domain/events.js';
 import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { handledEventTypes, type HandledEvent } from '../handled-events.js';
 
 /** The event types that change a patient's statistics. */
-export const statisticsEventTypes = [
+export const statisticsEventTypes = handledEventTypes([
   'PatientRegistered',
   'DoctorAssigned',
   'ConsultationRecorded',
@@ -12,10 +12,10 @@ export const statisticsEventTypes = [
   'ReportGenerated',
   'SymptomLogged',
   'SessionCompleted',
-] as const satisfies readonly CaretrackEvent['type'][];
+]);
 
-/** One of the events the statistics handle, typed by its `type`. */
-export type StatisticsEvent = Extract<CaretrackEvent, { type: (typeof statisticsEventTypes)[number] }>;
+/** One of the events the statistics handle, typed by its `type`, personal fields `null` once erased. */
+export type StatisticsEvent = HandledEvent<(typeof statisticsEventTypes)[number]>;
 
 /** What the statistics read of an event: business time, the patient, the typed body. */
 export type StatisticsSource = {

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, specHarness } from '../testing/projection-spec.js';
 import { patientTimelineProjection } from './patient-timeline.projection.js';
 import { symptomLog, timelineHistory } from './timeline-fixtures.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 const newestFirst = `SELECT event_type, event_date, severity, source_id FROM patient_timeline
   WHERE patient_id = $1 ORDER BY event_date DESC, event_id DESC`;

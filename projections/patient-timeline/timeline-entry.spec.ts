@@ -1,12 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventLog, defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
+import { defaultProjectionContext, EventLog, type ErasableData } from '../testing/projection-spec.js';
 import { timelineEntry } from './timeline-entry.js';
 import { toTimelineSource, type TimelineEvent } from './timeline-events.js';
 
 const { triageMap } = defaultProjectionContext();
 const log = new EventLog();
-const entry = (type: string, data: Record<string, unknown>, scanDoctor: (id: string) => string | null = () => null) => {
-  const event = log.projected<TimelineEvent>(type, data, { occurredAt: '2026-05-01T10:00:00+02:00' });
+const entry = <T extends TimelineEvent['type']>(
+  type: T,
+  data: ErasableData<T>,
+  scanDoctor: (id: string) => string | null = () => null,
+) => {
+  const event = log.projected(type, data, { occurredAt: '2026-05-01T10:00:00+02:00' });
   return { event, row: timelineEntry(toTimelineSource(event), { triageMap, scanDoctor }) };
 };
 

@@ -1,9 +1,9 @@
-import type { CaretrackEvent } from '../../libs/domain/events.js';
 import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
-import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { handledEventTypes, type HandledEvent } from '../handled-events.js';
 
 /** The event types that put a row on the timeline. */
-export const timelineEventTypes = [
+export const timelineEventTypes = handledEventTypes([
   'PatientRegistered',
   'DoctorAssigned',
   'ConsultationRecorded',
@@ -15,10 +15,10 @@ export const timelineEventTypes = [
   'ReportGenerationFailed',
   'SymptomLogged',
   'SessionCompleted',
-] as const satisfies readonly CaretrackEvent['type'][];
+]);
 
 /** One of the events that put a row on the timeline, typed by its `type`, personal fields `null` once erased. */
-export type TimelineEvent = Erasable<Extract<CaretrackEvent, { type: (typeof timelineEventTypes)[number] }>>;
+export type TimelineEvent = HandledEvent<(typeof timelineEventTypes)[number]>;
 
 /** What the projection handles: the row events and PatientErased. */
 export type TimelineInput = TimelineEvent | PatientErased;

@@ -1,4 +1,4 @@
-import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../testing/projection-spec.js';
 
 /** A patient's history touching every timeline event type (specs only). */
 export function timelineHistory(log = new EventLog()) {

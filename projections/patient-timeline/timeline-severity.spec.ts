@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
+import { defaultProjectionContext } from '../testing/projection-spec.js';
 import { parseTriageMap } from '../../libs/domain/tracker/tracker-config.js';
 import {
   consultationSeverity,

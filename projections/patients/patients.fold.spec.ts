@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../testing/projection-spec.js';
 import { foldPatient, type PatientRow } from './patients.fold.js';
 
 const log = new EventLog();

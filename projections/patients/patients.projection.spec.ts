@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, specHarness } from '../testing/projection-spec.js';
 import { patientsProjection } from './patients.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 function history() {
   const log = new EventLog();

@@ -1,13 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
-import type { ReportEvent } from '../../libs/domain/report/report.events.js';
+import { EventLog } from '../testing/projection-spec.js';
 import { foldReportStatus } from './report-status.fold.js';
 
 const log = new EventLog();
 
 describe('foldReportStatus', () => {
   it('leaves requested_by null when the metadata names no actor', () => {
-    const event = log.projected<ReportEvent>('ReportRequested', {
+    const event = log.projected('ReportRequested', {
       reportId: 'r1',
       patientId: 'p1',
       reportType: 't',

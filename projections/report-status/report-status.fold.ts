@@ -1,21 +1,20 @@
-import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
-import type { ReportEvent } from '../../libs/domain/report/report.events.js';
-import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { handledEventTypes, type HandledEvent } from '../handled-events.js';
 import type { ReportStatusRow } from './report-status.tables.js';
 
 export type { ReportStatusRow } from './report-status.tables.js';
 
-/** The events the `report_status` projection handles, personal fields `null` once erased. */
-export type ReportStatusEvent = Erasable<ReportEvent> | PatientErased;
-
 /** The event types the `report_status` projection handles. */
-export const reportStatusEventTypes = [
+export const reportStatusEventTypes = handledEventTypes([
   'ReportRequested',
   'ReportGenerationStarted',
   'ReportGenerated',
   'ReportGenerationFailed',
   'PatientErased',
-] as const satisfies readonly ReportStatusEvent['type'][];
+]);
+
+/** The events the `report_status` projection handles, personal fields `null` once erased. */
+export type ReportStatusEvent = HandledEvent<(typeof reportStatusEventTypes)[number]>;
 
 /** A report's row once its patient was erased: the document's URI and the failure text `null`. */
 export function clearReportStatus(row: ReportStatusRow): ReportStatusRow {

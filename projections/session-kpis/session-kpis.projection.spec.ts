@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, specHarness } from '../testing/projection-spec.js';
 import { sessionKpisProjection } from './session-kpis.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 const allKpis = {
   max_speed_kmh: 31.4,

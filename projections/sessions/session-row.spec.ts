@@ -1,16 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SessionEvent } from '../../libs/domain/session/session.events.js';
-import { EventLog } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../testing/projection-spec.js';
 import { evolveSessionRow } from './session-row.js';
 
 const log = new EventLog();
 
-const start = log.projected<SessionEvent>(
+const start = log.projected(
   'SessionStarted',
   { sessionId: 's1', playerId: 'p1', sessionType: 'analysis', startTime: '2026-02-01T10:00:00Z' },
   { occurredAt: '2026-02-01T10:00:00Z' },
 );
-const complete = log.projected<SessionEvent>(
+const complete = log.projected(
   'SessionCompleted',
   {
     sessionId: 's1',
@@ -22,7 +21,7 @@ const complete = log.projected<SessionEvent>(
   },
   { occurredAt: '2026-02-01T10:00:59.9Z' },
 );
-const fail = log.projected<SessionEvent>(
+const fail = log.projected(
   'SessionFailed',
   { sessionId: 's1', reason: 'x', playerId: 'p1' },
   { occurredAt: '2026-02-01T11:00:00Z' },

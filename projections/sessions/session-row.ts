@@ -1,20 +1,19 @@
-import type { PatientErased } from '../../libs/domain/patient/patient.events.js';
-import type { SessionEvent } from '../../libs/domain/session/session.events.js';
-import type { Erasable, ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import type { ProjectedEvent } from '../../libs/projection-engine/projection.js';
+import { handledEventTypes, type HandledEvent } from '../handled-events.js';
 import type { SessionRow } from './sessions.tables.js';
 
 export type { SessionRow, SessionStatus } from './sessions.tables.js';
 
-/** The events the `sessions` projection handles, personal fields `null` once erased. */
-export type SessionsEvent = Erasable<SessionEvent> | PatientErased;
-
 /** The event types the `sessions` projection handles. */
-export const sessionsEventTypes = [
+export const sessionsEventTypes = handledEventTypes([
   'SessionStarted',
   'SessionCompleted',
   'SessionFailed',
   'PatientErased',
-] as const satisfies readonly SessionsEvent['type'][];
+]);
+
+/** The events the `sessions` projection handles, personal fields `null` once erased. */
+export type SessionsEvent = HandledEvent<(typeof sessionsEventTypes)[number]>;
 
 /** A session's row once its player was erased: title, description, video path and metadata `null`. */
 export function clearSessionRow(row: SessionRow): SessionRow {

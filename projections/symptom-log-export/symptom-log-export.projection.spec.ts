@@ -1,12 +1,12 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, specHarness } from '../testing/projection-spec.js';
+import type { EventData } from '../../libs/domain/events.js';
 import { symptomLogExportProjection } from './symptom-log-export.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
-function logged(log: EventLog, data: Record<string, unknown>) {
-  const full = {
+function logged(log: EventLog, data: Partial<EventData<'SymptomLogged'>> & { logId: string }) {
+  const full: EventData<'SymptomLogged'> = {
     patientId: 'p1',
     symptomId: 'headache',
     severity: 2,
@@ -15,8 +15,8 @@ function logged(log: EventLog, data: Record<string, unknown>) {
     ...data,
   };
   return log.event('SymptomLogged', full, {
-    streamId: `tracker-${String(full.patientId)}`,
-    occurredAt: String(full.loggedAt),
+    streamId: `tracker-${full.patientId}`,
+    occurredAt: full.loggedAt,
   });
 }
 

@@ -1,14 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { EventLog, defaultProjectionContext, specHarness } from '../testing/projection-spec.js';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import {
-  defaultProjectionContext,
-  EventLog,
-  projectionHarness,
-} from '../../libs/projection-engine/testing/projection-harness.js';
 import { trackerExportProjection } from './tracker-export.projection.js';
 
-const harness = projectionHarness();
-afterAll(() => harness.close());
+const harness = specHarness();
 
 /** `hours` after 2026-01-01T00:00Z, as the database returns it. */
 function h(hours: number): string {

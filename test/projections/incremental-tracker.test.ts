@@ -7,9 +7,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { maxTriageLevel, triageLevelOf, type TriageLevel } from '../../libs/domain/tracker/tracker-config.js';
 import type { StoredEvent } from '../../libs/event-store/index.js';
+import type { EventData } from '../../libs/domain/events.js';
+import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
 import {
   defaultProjectionContext,
-  EventLog,
   projectionHarness,
 } from '../../libs/projection-engine/testing/projection-harness.js';
 import { patientTimelineProjection } from '../../projections/patient-timeline/patient-timeline.projection.js';
@@ -42,8 +43,8 @@ type Log = {
   symptomId: string;
   severity: number;
   loggedAt: string;
-  reporterType: string;
-  incidentContext: string | null;
+  reporterType: EventData<'SymptomLogged'>['reporterType'];
+  incidentContext: EventData<'SymptomLogged'>['incidentContext'] | null;
 };
 
 function history(seed: number): { events: StoredEvent[]; logs: Log[] } {
@@ -84,8 +85,8 @@ function history(seed: number): { events: StoredEvent[]; logs: Log[] } {
     const loggedAt = random() < 0.2 ? new Date(at).toISOString().replace('Z', '+00:00') : new Date(at).toISOString();
     const severity = pick([0, 0, 1, 1, 2, 3, 4, 5, 6]);
     const symptomId = pick(SYMPTOMS);
-    const reporterType = pick(['self', 'coach', 'parent']);
-    const incidentContext = random() < 0.3 ? null : pick(['game', 'practice']);
+    const reporterType = pick(['self', 'coach', 'parent'] as const);
+    const incidentContext = random() < 0.3 ? null : pick(['game', 'practice'] as const);
     const logId = `l${n}`;
     const event = log.event(
       'SymptomLogged',

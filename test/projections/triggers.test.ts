@@ -11,7 +11,8 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../libs/event-store/index.js';
-import { EventLog, projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
+import { EventLog } from '../../libs/projection-engine/testing/event-log.js';
+import { projectionHarness } from '../../libs/projection-engine/testing/projection-harness.js';
 import { patientStatisticsProjection } from '../../projections/patient-statistics/patient-statistics.projection.js';
 import { patientTimelineProjection } from '../../projections/patient-timeline/patient-timeline.projection.js';
 
@@ -100,7 +101,7 @@ describe('the seed 001 triggers, replaced by projections', () => {
       { id: 'c1', patient: 'p1', doctor: 'd1', type: 'in_person', date: '2026-01-05' },
       { id: 'c2', patient: 'p1', doctor: 'd2', type: 'emergency', date: '2026-01-03T14:00:00+02:00' }, // an earlier visit, recorded later
       { id: 'c3', patient: 'p2', doctor: 'd1', type: 'telemedicine', date: '2026-02-01T09:30:00Z' },
-    ];
+    ] as const;
     await insertPatients(t.query, s, ['p1', 'p2']);
     for (const v of visits)
       await t.query(
@@ -280,7 +281,7 @@ describe('the seed 001 triggers, replaced by projections', () => {
       { id: 's1', patient: 'p1', doctor: 'd1', modality: 'MRI', time: '2026-01-06T10:00:00Z', takenAt: true },
       { id: 's2', patient: 'p1', doctor: null, modality: 'CT', time: '2026-01-07T09:00:00Z', takenAt: false },
       { id: 's3', patient: 'p2', doctor: 'd2', modality: 'MRI', time: '2026-01-02T16:45:00+01:00', takenAt: true },
-    ];
+    ] as const;
     await insertPatients(t.query, s, ['p1', 'p2']);
     const log = new EventLog();
     const events = registrations(log, ['p1', 'p2']);
@@ -368,8 +369,8 @@ describe('the seed 001 triggers, replaced by projections', () => {
     const predictions = [
       { id: 'n', result: 'negative' },
       { id: 'i', result: 'inconclusive' },
-      ...[0, 1, 2, 3, 4, 5].map((stage) => ({ id: `s${stage}`, result: 'positive', stage })),
-    ];
+      ...[0, 1, 2, 3, 4, 5].map((stage) => ({ id: `s${stage}`, result: 'positive' as const, stage })),
+    ] as const;
     await insertPatients(t.query, s, ['p1']);
     await t.query(
       `INSERT INTO ${s}.mri_scans VALUES ('scan1', 'p1', 'd1', 'MRI', 'blob://scan1', '2026-01-06T10:00:00Z')`,

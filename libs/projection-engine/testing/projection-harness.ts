@@ -1,30 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import { parseStagesConfig, parseTriageMap } from '../../domain/tracker/tracker-config.js';
-import type { JsonObject, StoredEvent } from '../../event-store/index.js';
+import type { StoredEvent } from '../../event-store/index.js';
 import { openDatabase, type DatabaseConnection } from '../../read-store/connection.js';
 import { inSchema } from '../apply-in-schema.js';
 import { applyBatch } from '../apply-batch.js';
-import { openedPlaintext, plaintextOpener } from '../open-events.js';
-import {
-  toProjectedEvent,
-  type EventShape,
-  type ProjectedEvent,
-  type Projection,
-  type ProjectionContext,
-} from '../projection.js';
+import { plaintextOpener } from '../open-events.js';
+import { toProjectedEvent, type Projection, type ProjectionContext } from '../projection.js';
 import { RowCache } from '../row-cache.js';
-import type { CaretrackEvent } from '../../domain/events.js';
-
-/**
- * A stored event as a projection receives it (specs of pure folds).
- *
- * @example foldPatient(undefined, projected(log.event('PatientRegistered', { … })))
- */
-export function projected<E extends EventShape = CaretrackEvent>(event: StoredEvent): ProjectedEvent<E> {
-  return toProjectedEvent<E>(openedPlaintext(event));
-}
+import { EventLog } from './event-log.js';
 
 /** The shipped tracker rules (projections/config/*.yaml). */
 export function defaultProjectionContext(): ProjectionContext {
@@ -36,60 +20,6 @@ export function defaultProjectionContext(): ProjectionContext {
       readFileSync(new URL('../../../projections/config/stages.yaml', import.meta.url), 'utf8'),
     ),
   };
-}
-
-/** Builds stored events with increasing positions: the "given" of a projection spec. */
-export class EventLog {
-  private position = 0n;
-  private readonly revisions = new Map<string, bigint>();
-
-  /**
-   * @example log.event('PatientRegistered', { patientId: 'p1', firstName: 'Ada', lastName: 'L' },
-   *   { streamId: 'patient-p1', occurredAt: '2026-01-01T10:00:00Z' })
-   */
-  event(
-    type: string,
-    data: JsonObject,
-    options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {},
-  ): StoredEvent {
-    const streamId = options.streamId ?? `test-${type}`;
-    const revision = (this.revisions.get(streamId) ?? -1n) + 1n;
-    this.revisions.set(streamId, revision);
-    this.position += 1n;
-    const occurredAt =
-      options.occurredAt ?? new Date(Date.UTC(2026, 0, 1) + Number(this.position) * 60_000).toISOString();
-    return {
-      id: randomUUID(),
-      type,
-      data,
-      metadata: {
-        actor: options.actor ?? { id: 'key000000000', role: 'service' },
-        correlationId: randomUUID(),
-        causationId: randomUUID(),
-        commandName: 'Test',
-        occurredAt,
-        schemaVersion: 1,
-      },
-      streamId,
-      revision,
-      position: this.position,
-      recordedAt: new Date(occurredAt),
-    };
-  }
-
-  /**
-   * `event`, as a projection receives it (specs of pure folds); the type is taken from where
-   * it is used.
-   *
-   * @example foldPatient(undefined, log.projected('PatientRegistered', { patientId: 'p1', firstName: 'A', lastName: 'B' }))
-   */
-  projected<E extends EventShape = CaretrackEvent>(
-    type: string,
-    data: JsonObject,
-    options: { streamId?: string; occurredAt?: string; actor?: { id: string; role: string } } = {},
-  ): ProjectedEvent<E> {
-    return toProjectedEvent<E>(openedPlaintext(this.event(type, data, options)));
-  }
 }
 
 /**
