@@ -220,4 +220,21 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
     const report = await verifyIntegrity(store, await store.streamHeads!());
     expect(report).toMatchObject({ clean: true, events: 4 });
   });
+
+  it('prepareAppends writes nothing until its commit is called, then answers as appendToStreams', async () => {
+    const hooks = batchControl();
+    const { store, batches } = await storeWith(hooks);
+    await store.appendToStream('prepared-b', [ev('Before')]);
+    const commit = store.prepareAppends!([
+      { stream: 'prepared-a', events: [ev('A0'), ev('A1')], expectedRevision: 'no_stream' },
+      { stream: 'prepared-b', events: [ev('B1')], expectedRevision: 'no_stream' },
+    ]);
+    expect(() => store.prepareAppends!([{ stream: 'prepared-c', events: [] }])).toThrow(RangeError);
+    expect(batches).toHaveLength(1);
+    expect(await store.headPosition()).toBe(1n);
+    const [a, b] = await commit();
+    expect(a).toEqual({ ok: true, result: { nextExpectedRevision: 1n, position: 3n } });
+    expect(b!.ok ? null : b!.error).toBeInstanceOf(WrongExpectedVersion);
+    expect((await store.readStream('prepared-a')).map((e) => e.type)).toEqual(['A0', 'A1']);
+  });
 });

@@ -33,7 +33,7 @@ export type RowOutcome = {
   events: EventToAppend[];
   /** the stream's revision before them */
   expectedRevision: ExpectedRevision;
-  /** appends of one entity (a patient) keep their order: see `appendImported` */
+  /** appends of one entity (a patient) keep their order: see `prepareImported` */
   entity: string;
   /** the companion row (a session's KPI row) and what became of it */
   companion?: {

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { EventStore } from '../../../libs/event-store/index.js';
-import { appendImported, type ImportedAppend } from './append-imported.js';
+import { prepareImported, type ImportedAppend } from './append-imported.js';
 import { decideRow, type RowOutcome } from './decide-row.js';
 import { ImportTally, type ImportReport } from './import-report.js';
 import type { LegacyMap } from './legacy-map.js';
@@ -244,9 +244,10 @@ class WaveAppender {
     const sealing = sealWave(wave, this.keys);
     sealing.catch(() => undefined); // awaited below
     const appending = (async () => {
-      const sealed = await sealing;
+      // Sealed and encoded for the log while the previous wave commits; sent once it has landed.
+      const commit = prepareImported(this.store, await sealing);
       await previous;
-      await appendImported(this.store, sealed);
+      await commit();
     })();
     appending.catch(() => undefined); // awaited by a later flush or finish
     this.inflight = appending;
