@@ -25,6 +25,22 @@ describe('canonicalJson', () => {
   });
 });
 
+describe('canonicalJson, whole values in canonical form and the rest', () => {
+  it('writes a sorted object with an unsorted child, a function or a boxed string as it always did', () => {
+    expect(canonicalJson({ a: { z: 1, y: [{ b: 2, a: 1 }] }, b: 'x' })).toBe(
+      '{"a":{"y":[{"a":1,"b":2}],"z":1},"b":"x"}',
+    );
+    expect(canonicalJson({ a: () => 1, b: [() => 1, Symbol('s')] })).toBe('{"a":null,"b":[null,null]}');
+    expect(canonicalJson({ a: new String('ab') })).toBe('{"a":{"0":"a","1":"b"}}');
+    expect(canonicalJson([1, { b: 1, a: undefined }, undefined, 'x'])).toBe('[1,{"b":1},null,"x"]');
+  });
+
+  it('leaves out an inherited property, as Object.keys does', () => {
+    const child = Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, { a: 1, b: 2 });
+    expect(canonicalJson(child)).toBe('{"a":1,"b":2}');
+  });
+});
+
 describe('eventHash', () => {
   it('does not depend on key order, and chains on the previous hash', () => {
     const one = eventHash(null, { type: 'T', data: { a: 1, b: 2 }, metadata: {} });
