@@ -154,6 +154,15 @@ export interface EventStore {
    * ]);
    */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome[]>;
+  /**
+   * Optional (PostgreSQL): does the CPU work of `appendToStreams` now (checks, ids, canonical
+   * JSON) and returns the function that commits them, with exactly `appendToStreams`'s
+   * outcomes. A bulk writer prepares its next call while the previous one commits, and still
+   * sends it only once that one has landed. Throws at once on a malformed append.
+   *
+   * @example const commit = store.prepareAppends?.(wave); await previous; const outcomes = await commit?.();
+   */
+  prepareAppends?(appends: readonly StreamAppend[]): () => Promise<AppendOutcome[]>;
   /** Throws `StreamNotFound` when the stream holds no event, `StreamDeleted` when it was tombstoned. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**

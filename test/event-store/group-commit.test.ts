@@ -6,6 +6,7 @@ import {
   WrongExpectedVersion,
   type EventStore,
   type EventToAppend,
+  verifyIntegrity,
 } from '../../libs/event-store/index.js';
 import type { BatchReport } from '../../libs/event-store/postgres/group-commit.js';
 import { createPostgresEventStore } from '../../libs/event-store/postgres/postgres-event-store.js';
@@ -200,5 +201,40 @@ describe.each(['server', 'embedded'] as const)('group commit of the PostgreSQL e
     ]);
     expect(second).toEqual(first);
     expect(await store.readStream('twice')).toHaveLength(1);
+  });
+
+  it('a name holding a newline, which the events-as-lines encoding cannot carry, is stored and chained all the same', async () => {
+    const hooks = batchControl();
+    const { store } = await storeWith(hooks);
+    const data = { text: 'line one\nline two\twith a tab \\ and "quotes"', nested: { b: 1, a: [null, 'x'] } };
+    const [plain, odd] = await behindAHeldBatch(store, hooks, () => [
+      store.appendToStreams([{ stream: 'lines-plain', events: [ev('One', data), ev('Two', data)] }]),
+      store.appendToStreams([{ stream: 'lines\nodd', events: [ev('Odd\nType', data)] }]),
+    ]);
+    expect(plain!.every((o) => o.ok) && odd!.every((o) => o.ok)).toBe(true);
+    expect((await store.readStream('lines-plain')).map((e) => [e.type, e.data])).toEqual([
+      ['One', data],
+      ['Two', data],
+    ]);
+    expect((await store.readStream('lines\nodd')).map((e) => [e.type, e.data])).toEqual([['Odd\nType', data]]);
+    const report = await verifyIntegrity(store, await store.streamHeads!());
+    expect(report).toMatchObject({ clean: true, events: 4 });
+  });
+
+  it('prepareAppends writes nothing until its commit is called, then answers as appendToStreams', async () => {
+    const hooks = batchControl();
+    const { store, batches } = await storeWith(hooks);
+    await store.appendToStream('prepared-b', [ev('Before')]);
+    const commit = store.prepareAppends!([
+      { stream: 'prepared-a', events: [ev('A0'), ev('A1')], expectedRevision: 'no_stream' },
+      { stream: 'prepared-b', events: [ev('B1')], expectedRevision: 'no_stream' },
+    ]);
+    expect(() => store.prepareAppends!([{ stream: 'prepared-c', events: [] }])).toThrow(RangeError);
+    expect(batches).toHaveLength(1);
+    expect(await store.headPosition()).toBe(1n);
+    const [a, b] = await commit();
+    expect(a).toEqual({ ok: true, result: { nextExpectedRevision: 1n, position: 3n } });
+    expect(b!.ok ? null : b!.error).toBeInstanceOf(WrongExpectedVersion);
+    expect((await store.readStream('prepared-a')).map((e) => e.type)).toEqual(['A0', 'A1']);
   });
 });

@@ -33,7 +33,7 @@ export type RowOutcome = {
   events: EventToAppend[];
   /** the stream's revision before them */
   expectedRevision: ExpectedRevision;
-  /** appends of one entity (a patient) keep their order: see `appendImported` */
+  /** appends of one entity (a patient) keep their order: see `prepareImported` */
   entity: string;
   /** the companion row (a session's KPI row) and what became of it */
   companion?: {
@@ -138,12 +138,13 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
       id,
       type: event.type,
       data: { ...event.data },
+      // Keys in sorted order, as the log's canonical JSON writes them: it need not sort them again.
       metadata: {
         actor: IMPORT_ACTOR,
-        imported: { table: importer.table, key },
-        correlationId: ctx.runId,
         causationId: rowId,
         commandName: command.name,
+        correlationId: ctx.runId,
+        imported: { key, table: importer.table },
         occurredAt: event.occurredAt.toISOString(),
         schemaVersion: IMPORT_SCHEMA_VERSION,
       },

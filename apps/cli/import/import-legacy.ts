@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { EventStore } from '../../../libs/event-store/index.js';
-import { appendImported, type ImportedAppend } from './append-imported.js';
+import { prepareImported, type ImportedAppend } from './append-imported.js';
 import { decideRow, type RowOutcome } from './decide-row.js';
 import { ImportTally, type ImportReport } from './import-report.js';
 import type { LegacyMap } from './legacy-map.js';
@@ -197,6 +197,8 @@ class WaveAppender {
   private owners = new Map<string, string>();
   private events = 0;
   private inflight: Promise<void> | null = null;
+  /** the wave sent before the last one */
+  private landed: Promise<void> | null = null;
   /** stream appends sent so far */
   appends = 0;
   /** waves sent so far (one `appendToStreams` call each) */
@@ -227,8 +229,8 @@ class WaveAppender {
 
   /**
    * Starts sealing this wave at once (its keys, AES-GCM) and appends it as soon as the wave in
-   * flight has landed, which it waits for: one wave appending, the next sealed meanwhile, the
-   * one after planned meanwhile. A wave whose predecessor failed is never appended.
+   * flight has landed: one wave appending, the next sealed and waiting, the one after planned
+   * meanwhile. A wave whose predecessor failed is never appended.
    */
   private async flush(): Promise<void> {
     if (this.wave.length === 0) return;
@@ -242,19 +244,26 @@ class WaveAppender {
     const sealing = sealWave(wave, this.keys);
     sealing.catch(() => undefined); // awaited below
     const appending = (async () => {
-      const sealed = await sealing;
+      // Sealed and encoded for the log while the previous wave commits; sent once it has landed.
+      const commit = prepareImported(this.store, await sealing);
       await previous;
-      await appendImported(this.store, sealed);
+      await commit();
     })();
-    appending.catch(() => undefined); // awaited by the next flush or finish
+    appending.catch(() => undefined); // awaited by a later flush or finish
     this.inflight = appending;
-    await previous;
+    // Planning may run two waves ahead of the log: the planner waits for the wave before the
+    // previous one, so the log always has the next wave ready when one lands, even when a
+    // wave's planning took longer than its append (the machine's load comes and goes).
+    const before = this.landed;
+    this.landed = previous;
+    await before;
   }
 
   async finish(): Promise<void> {
     await this.flush();
     await this.inflight;
     this.inflight = null;
+    this.landed = null;
   }
 
   /** After a failure: lets an append still in flight settle before the stores close. */

@@ -67,13 +67,20 @@ export async function commitBatch(
   const appends = calls.flat();
   const callOf = calls.flatMap((call, c) => call.map(() => c));
   const perEvent = <T>(pick: (a: PreparedAppend) => T[]) => appends.flatMap(pick);
-  const query = sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
-    FROM ${sql.id(schema, 'append_batch')}(
-      ${hooks.serialize ?? true},
+  const head = sql`${hooks.serialize ?? true},
       ${appends.map((a) => a.stream)}::text[],
       ${appends.map((a) => expectationText(a.expected))}::text[],
       ${appends.map((a) => a.ids.length)}::integer[],
-      ${callOf}::integer[],
+      ${callOf}::integer[]`;
+  // The events' columns as newline-separated text (append_lines), unless a name holds a newline.
+  const lines = (pick: (a: PreparedAppend) => string[]) => appends.map((a) => pick(a).join('\n')).join('\n');
+  const query = appends.every(splitsByLines)
+    ? sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
+    FROM ${sql.id(schema, 'append_lines')}(${head},
+      ${lines((a) => a.ids.map(() => a.stream))}::text, ${lines((a) => a.ids)}::text, ${lines((a) => a.types)}::text,
+      ${lines((a) => a.data)}::text, ${lines((a) => a.metadata)}::text)`
+    : sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
+    FROM ${sql.id(schema, 'append_batch')}(${head},
       ${perEvent((a) => a.ids.map(() => a.stream))}::text[],
       ${perEvent((a) => a.ids)}::uuid[],
       ${perEvent((a) => a.types)}::text[],
@@ -123,6 +130,11 @@ function toOutcome(row: Row, append: PreparedAppend): AppendOutcome {
     return { ok: true, result: { nextExpectedRevision: revision!, position: BigInt(row.log_position!) } };
   }
   return { ok: false, error: new WrongExpectedVersion(append.stream, append.expected, revision ?? 'no_stream') };
+}
+
+/** True when no field of the append holds a newline (canonical JSON and UUIDs never do). */
+function splitsByLines(append: PreparedAppend): boolean {
+  return !append.stream.includes('\n') && append.types.every((t) => !t.includes('\n'));
 }
 
 function expectationText(expected: ExpectedRevision): string {

@@ -66,6 +66,10 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       return unwrapOutcome(outcome!);
     },
     appendToStreams: async (appends) => (appends.length === 0 ? [] : group.submit(appends.map(prepareAppend))),
+    prepareAppends: (appends) => {
+      const prepared = appends.map(prepareAppend);
+      return async () => (prepared.length === 0 ? [] : group.submit(prepared));
+    },
     readStream: (stream, read) => translateConnectionErrors(() => readStreamEvents(db, schema, stream, read)),
     readForDecision: (stream, read) => translateConnectionErrors(() => readDecisionState(db, schema, stream, read)),
     readAll: (read) => translateConnectionErrors(() => readAllEvents(db, schema, read)),

@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { JsonObject } from '../event-store.js';
 import { eventHash } from '../integrity-hash.js';
-import { appendFunctionSql } from './append-function.js';
+import { appendFunctionSql, appendLinesFunctionSql } from './append-function.js';
 
 /** The event log's migrations, in order. Each runs once per schema; re-running is a no-op. */
 function migrations(schema: string): Record<string, Migration> {
@@ -46,6 +46,12 @@ function migrations(schema: string): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         // Group commit: a whole batch of appends in one server-side call (append-function.ts).
         await sql.raw(appendFunctionSql(schema)).execute(db);
+      },
+    },
+    '0004_append_lines': {
+      async up(db: Kysely<unknown>) {
+        // append_batch with the events' columns as newline-separated text (append-function.ts).
+        await sql.raw(appendLinesFunctionSql(schema)).execute(db);
       },
     },
   };
