@@ -1,9 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { StreamNotFound, type EventStore, type StoredEvent } from '../event-store/index.js';
 import type { EventOpener, OpenedEvent } from './open-events.js';
 import { toProjectedEvent, type Projection, type ProjectionContext } from './projection.js';
 import { RowCache } from './row-cache.js';
 import { SqlBatchIO, type HistoryReader } from './sql-io.js';
+import { inAsyncCommitTransaction } from './write-transaction.js';
 
 export type ApplyOptions = {
   db: Kysely<unknown>;
@@ -28,11 +29,8 @@ export async function applyBatch(events: readonly OpenedEvent[], options: ApplyO
   const io = new SqlBatchIO(options.db, options.schema, options.cache, options.history);
   try {
     await options.projection.apply(events.map(toProjectedEvent), io, options.context);
-    await options.db.transaction().execute(async (trx) => {
-      // Read tables are derived data: a commit need not wait for its WAL flush. A server crash
-      // can lose the last batches' rows AND their checkpoint together (one transaction), and
-      // the runner applies them again from the durable log — never half, never twice.
-      await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
+    // Read tables are derived data: a commit need not wait for its WAL flush (see write-transaction.ts).
+    await inAsyncCommitTransaction(options.db, async (trx) => {
       await options.inTransaction?.(trx);
       await io.flush(trx);
     });
@@ -61,9 +59,8 @@ export async function applyBatchTogether(
   try {
     for (const [i, { events, options }] of parts.entries())
       await options.projection.apply(events.map(toProjectedEvent), ios[i]!, options.context);
-    await db.transaction().execute(async (trx) => {
-      // asynchronous commit, as in applyBatch: rows and checkpoints are lost or kept together
-      await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
+    // asynchronous commit, as in applyBatch: rows and checkpoints are lost or kept together
+    await inAsyncCommitTransaction(db, async (trx) => {
       await inTransaction(trx);
       for (const io of ios) await io.flush(trx);
     });

@@ -41,7 +41,7 @@ export type RunnerOptions = {
   batchSize?: number;
   /** events per read of the log while catching up; default 5,000 */
   pageSize?: number;
-  /** rows each projection's cache keeps across batches; default 20,000 */
+  /** rows each projection's cache keeps across batches; default 8,000 (see README "Memory of the projecting process") */
   cacheRows?: number;
   /** apply the projections of a batch concurrently, each on its own connection (default: true on the server, false on PGlite) */
   concurrent?: boolean;
@@ -75,7 +75,7 @@ export function settingsOf(options: RunnerOptions): RunnerSettings {
     leaseRenewMs: options.leaseRenewMs ?? 2000,
     batchSize: options.batchSize ?? 10_000,
     pageSize: options.pageSize ?? 5000,
-    cacheRows: options.cacheRows ?? 20_000,
+    cacheRows: options.cacheRows ?? 8_000,
     concurrent: options.concurrent ?? true,
     liveBatchIntervalMs: options.liveBatchIntervalMs ?? 20,
     idleCheckpointMs: options.idleCheckpointMs ?? 5000,
