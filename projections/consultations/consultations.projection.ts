@@ -1,4 +1,5 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
+import { patientErasure } from '../patient-erasure.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
 import {
   clearConsultation,
@@ -21,10 +22,6 @@ export const consultationsProjection = defineProjection<ConsultationsEvent>({
   apply: keyedRows(consultationsTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : e.data.consultationId),
     evolve: foldConsultation,
-    erase: {
-      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
-      subjectColumn: 'patient_id',
-      clear: clearConsultation,
-    },
+    erase: patientErasure('patient_id', clearConsultation),
   }),
 });

@@ -1,4 +1,5 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
+import { patientErasure } from '../patient-erasure.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
 import {
   assignmentsEventTypes,
@@ -20,10 +21,6 @@ export const doctorPatientAssignmentsProjection = defineProjection<AssignmentsEv
   apply: keyedRows(assignmentsTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : [e.data.doctorId, e.data.patientId]),
     evolve: foldAssignment,
-    erase: {
-      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
-      subjectColumn: 'patient_id',
-      clear: clearAssignment,
-    },
+    erase: patientErasure('patient_id', clearAssignment),
   }),
 });

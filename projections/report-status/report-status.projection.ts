@@ -1,4 +1,5 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
+import { patientErasure } from '../patient-erasure.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
 import {
   clearReportStatus,
@@ -20,10 +21,6 @@ export const reportStatusProjection = defineProjection<ReportStatusEvent>({
   apply: keyedRows(reportStatusTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : e.data.reportId),
     evolve: foldReportStatus,
-    erase: {
-      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
-      subjectColumn: 'patient_id',
-      clear: clearReportStatus,
-    },
+    erase: patientErasure('patient_id', clearReportStatus),
   }),
 });

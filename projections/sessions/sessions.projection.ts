@@ -1,4 +1,5 @@
 import { keyedRows } from '../../libs/projection-engine/io.js';
+import { patientErasure } from '../patient-erasure.js';
 import { defineProjection } from '../../libs/projection-engine/projection.js';
 import { clearSessionRow, evolveSessionRow, sessionsEventTypes, type SessionsEvent } from './session-row.js';
 import { sessionsTable } from './sessions.tables.js';
@@ -15,10 +16,6 @@ export const sessionsProjection = defineProjection<SessionsEvent>({
   apply: keyedRows(sessionsTable, {
     key: (e) => (e.type === 'PatientErased' ? undefined : e.data.sessionId),
     evolve: evolveSessionRow,
-    erase: {
-      subjectOf: (e) => (e.type === 'PatientErased' ? e.data.patientId : undefined),
-      subjectColumn: 'player_id',
-      clear: clearSessionRow,
-    },
+    erase: patientErasure('player_id', clearSessionRow),
   }),
 });
