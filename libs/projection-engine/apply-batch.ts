@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { StreamNotFound, type EventStore, type StoredEvent } from '../event-store/index.js';
 import type { EventOpener, OpenedEvent } from './open-events.js';
 import { toProjectedEvent, type Projection, type ProjectionContext } from './projection.js';
 import { RowCache } from './row-cache.js';
 import { SqlBatchIO, type HistoryReader } from './sql-io.js';
-import { inAsyncCommitTransaction } from './write-transaction.js';
+import { commitAsync } from './write-transaction.js';
 
 export type ApplyOptions = {
   db: Kysely<unknown>;
@@ -15,25 +15,23 @@ export type ApplyOptions = {
   /** rows known from earlier batches; cleared when anything fails */
   cache: RowCache;
   history: HistoryReader;
-  /** runs first in the write transaction (the checkpoint's compare-and-set) */
-  inTransaction?: (trx: Kysely<unknown>) => Promise<void>;
+  /** the write transaction's first statement (the checkpoint's compare-and-set, `advanceCheckpointsStatement`) */
+  checkpoint?: RawBuilder<unknown>;
 };
 
 /**
  * Applies one batch to a projection: `apply` loads what it needs (outside any transaction:
  * with PGlite the event store shares the one connection) and folds; then ONE transaction runs
- * `inTransaction` (the checkpoint) and writes the rows, committed asynchronously (see below). Only after the commit does the cache
- * learn the new rows; on any error it is cleared, so a retry starts from the database.
+ * the `checkpoint` statement and writes the rows, committed asynchronously, in one round trip on
+ * the server (`commitAsync`). Only after the commit does the cache learn the new rows; on any
+ * error it is cleared, so a retry starts from the database.
  */
 export async function applyBatch(events: readonly OpenedEvent[], options: ApplyOptions): Promise<void> {
   const io = new SqlBatchIO(options.db, options.schema, options.cache, options.history);
   try {
     await options.projection.apply(events.map(toProjectedEvent), io, options.context);
     // Read tables are derived data: a commit need not wait for its WAL flush (see write-transaction.ts).
-    await inAsyncCommitTransaction(options.db, async (trx) => {
-      await options.inTransaction?.(trx);
-      await io.flush(trx);
-    });
+    await commitAsync(options.db, options.checkpoint ? [options.checkpoint, ...io.statements()] : io.statements());
     io.committed();
   } catch (error) {
     options.cache.clear();
@@ -43,27 +41,24 @@ export async function applyBatch(events: readonly OpenedEvent[], options: ApplyO
 
 /**
  * Applies one batch to several projections in ONE transaction (live traffic): each `apply`
- * loads and folds as in `applyBatch`, then one transaction runs `inTransaction` (the
- * checkpoints) and writes every projection's rows — one BEGIN, one COMMIT for the batch
- * instead of one pair per projection. All or nothing: on any error nothing is written and every
+ * loads and folds as in `applyBatch`, then one transaction runs the `checkpoint` statement (every
+ * projection's) and writes every projection's rows — one transaction, one round trip on the
+ * server, for the batch instead of one per projection. All or nothing: on any error nothing is written and every
  * projection's cache is cleared; the caller then applies them one by one, which isolates a
  * faulting event or a lost turn to its own projection.
  */
 export async function applyBatchTogether(
   db: Kysely<unknown>,
-  parts: readonly { events: readonly OpenedEvent[]; options: Omit<ApplyOptions, 'inTransaction'> }[],
-  /** runs first in the write transaction (every checkpoint's compare-and-set) */
-  inTransaction: (trx: Kysely<unknown>) => Promise<void>,
+  parts: readonly { events: readonly OpenedEvent[]; options: Omit<ApplyOptions, 'checkpoint'> }[],
+  /** the write transaction's first statement (every checkpoint's compare-and-set) */
+  checkpoint: RawBuilder<unknown>,
 ): Promise<void> {
   const ios = parts.map(({ options }) => new SqlBatchIO(options.db, options.schema, options.cache, options.history));
   try {
     for (const [i, { events, options }] of parts.entries())
       await options.projection.apply(events.map(toProjectedEvent), ios[i]!, options.context);
     // asynchronous commit, as in applyBatch: rows and checkpoints are lost or kept together
-    await inAsyncCommitTransaction(db, async (trx) => {
-      await inTransaction(trx);
-      for (const io of ios) await io.flush(trx);
-    });
+    await commitAsync(db, [checkpoint, ...ios.flatMap((io) => io.statements())]);
     for (const io of ios) io.committed();
   } catch (error) {
     for (const { options } of parts) options.cache.clear();

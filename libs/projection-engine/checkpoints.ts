@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Position } from '../event-store/index.js';
 import { inSchema } from './apply-in-schema.js';
-import { ENGINE_SCHEMA, LIVE_SCHEMA } from './engine-schema.js';
+import { ENGINE_SCHEMA, LIVE_SCHEMA, LOST_TURN_SQLSTATE } from './engine-schema.js';
 import type { Projection } from './projection.js';
 import { LostTurn } from './errors.js';
 import { describeFault } from './fault.js';
+import { literalOf } from './sql-io.js';
 
 const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
 /**
@@ -59,40 +60,39 @@ export async function lockCheckpoint(trx: Kysely<unknown>, name: string): Promis
   return rows[0]?.position ?? null;
 }
 
-/**
- * Moves a checkpoint from `previous` to `next` inside the caller's transaction, only while
- * `fence` is current and the checkpoint is where the caller thinks: otherwise `LostTurn`,
- * and the transaction (rows included) rolls back.
- */
-export async function advanceCheckpoint(
-  trx: Kysely<unknown>,
-  name: string,
-  fence: bigint,
-  previous: Position | null,
-  next: Position,
-): Promise<void> {
-  const result = await sql`UPDATE ${checkpoints} SET position = ${next.toString()}::numeric, updated_at = now()
-    WHERE name = ${name} AND fence = ${fence.toString()}::bigint
-      AND position IS NOT DISTINCT FROM ${previous === null ? null : previous.toString()}::numeric`.execute(trx);
-  if (Number(result.numAffectedRows ?? 0n) !== 1) throw new LostTurn(name);
-}
+/** A checkpoint's move from `previous` to `next`, valid only while `fence` is current. */
+export type CheckpointMove = { name: string; fence: bigint; previous: Position | null; next: Position };
 
 /**
- * `advanceCheckpoint` for several projections in one statement (a live batch applied to them
- * together): every move must hold, else `LostTurn` and the transaction rolls back.
+ * The statement that moves checkpoints inside the caller's transaction, only while each `fence`
+ * is current and each checkpoint is where the caller thinks: otherwise it fails (SQLSTATE
+ * `LOST_TURN_SQLSTATE`, which `asLostTurn` turns into `LostTurn`) and the transaction, rows
+ * included, rolls back. One statement for one projection or several (a live batch applied to
+ * them together); being a statement, not a round trip, it can go in a one-script transaction.
  */
-export async function advanceCheckpoints(
-  trx: Kysely<unknown>,
-  moves: readonly { name: string; fence: bigint; previous: Position | null; next: Position }[],
-): Promise<void> {
-  const result = await sql`UPDATE ${checkpoints} c SET position = v.next::numeric, updated_at = now()
-    FROM unnest(${moves.map((m) => m.name)}::text[], ${moves.map((m) => m.fence.toString())}::text[],
-      ${moves.map((m) => (m.previous === null ? null : m.previous.toString()))}::text[], ${moves.map((m) => m.next.toString())}::text[])
-      AS v(name, fence, previous, next)
-    WHERE c.name = v.name AND c.fence = v.fence::bigint AND c.position IS NOT DISTINCT FROM v.previous::numeric`.execute(
-    trx,
-  );
-  if (Number(result.numAffectedRows ?? 0n) !== moves.length) throw new LostTurn(moves.map((m) => m.name).join(', '));
+export function advanceCheckpointsStatement(moves: readonly CheckpointMove[]): RawBuilder<unknown> {
+  const texts = literalOf;
+  return sql`SELECT ${sql.id(ENGINE_SCHEMA, 'advance_checkpoints')}(
+    CAST(${texts(moves.map((m) => m.name))} AS text[]),
+    CAST(${texts(moves.map((m) => m.fence.toString()))} AS bigint[]),
+    CAST(${texts(moves.map((m) => (m.previous === null ? null : m.previous.toString())))} AS numeric[]),
+    CAST(${texts(moves.map((m) => m.next.toString()))} AS numeric[]))`;
+}
+
+/** `error` as `LostTurn` when it is `advance_checkpoints`' lost-turn failure; otherwise `error` itself. */
+export function asLostTurn(error: unknown, moves: readonly CheckpointMove[]): unknown {
+  return (error as { code?: unknown } | null)?.code === LOST_TURN_SQLSTATE
+    ? new LostTurn(moves.map((m) => m.name).join(', '))
+    : error;
+}
+
+/** Runs `advanceCheckpointsStatement` on its own in `trx` (the caller's transaction). */
+export async function advanceCheckpoints(trx: Kysely<unknown>, moves: readonly CheckpointMove[]): Promise<void> {
+  try {
+    await advanceCheckpointsStatement(moves).execute(trx);
+  } catch (error) {
+    throw asLostTurn(error, moves);
+  }
 }
 
 /**

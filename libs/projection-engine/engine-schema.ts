@@ -7,6 +7,8 @@ import { migrateSchema } from '../read-store/migrate.js';
 export const ENGINE_SCHEMA = 'caretrack_projections';
 /** The schema of the live read tables (what the seed's queries and dashboards see). */
 export const LIVE_SCHEMA = 'public';
+/** SQLSTATE of `advance_checkpoints` when a checkpoint is not where its runner thinks (→ `LostTurn`). */
+export const LOST_TURN_SQLSTATE = 'CTLT1';
 
 /*
  * Every other schema the engine makes, named here and nowhere else. Each holds one projection's
@@ -64,6 +66,28 @@ const migrations: Record<string, Migration> = {
         differences          jsonb,
         error                text
       )`.execute(db);
+    },
+  },
+  '0003_advance_checkpoints': {
+    async up(db: Kysely<unknown>) {
+      // The checkpoint's compare-and-set as ONE statement that fails on a lost turn, so a batch's
+      // write transaction can go to the server as one script (write-transaction.ts): no round trip
+      // back to Node to read the UPDATE's row count before the rows are written and committed.
+      const checkpoints = sql.id(ENGINE_SCHEMA, 'checkpoints');
+      await sql`CREATE OR REPLACE FUNCTION ${sql.id(ENGINE_SCHEMA, 'advance_checkpoints')}(
+          p_name text[], p_fence bigint[], p_previous numeric[], p_next numeric[]) RETURNS void
+        LANGUAGE plpgsql AS $advance$
+        DECLARE moved integer;
+        BEGIN
+          UPDATE ${checkpoints} c SET position = v.next, updated_at = now()
+            FROM unnest(p_name, p_fence, p_previous, p_next) AS v(name, fence, previous, next)
+            WHERE c.name = v.name AND c.fence = v.fence AND c.position IS NOT DISTINCT FROM v.previous;
+          GET DIAGNOSTICS moved = ROW_COUNT;
+          IF moved <> cardinality(p_name) THEN
+            RAISE EXCEPTION 'lost turn: %', array_to_string(p_name, ', ') USING ERRCODE = ${sql.lit(LOST_TURN_SQLSTATE)};
+          END IF;
+        END
+        $advance$`.execute(db);
     },
   },
 };

@@ -122,28 +122,34 @@ export class SqlBatchIO implements ProjectionIO {
   }
 
   /**
-   * Writes every buffered row in `trx` (the caller's transaction), at most `WRITE_CHUNK` rows
-   * per statement: a batch of 10,000 events then never builds one multi-megabyte parameter
-   * string per column (large strings go straight to V8's old generation and make the collector
-   * run on the whole heap), and the memory of a write stays bounded whatever the batch's size.
+   * The statements that write every buffered row, in order, for the caller's transaction, each
+   * with at most `WRITE_CHUNK` rows: the memory of one statement stays bounded whatever the
+   * batch's size, and no statement builds one multi-megabyte parameter string per column.
    */
-  async flush(trx: Kysely<unknown>): Promise<void> {
+  statements(): RawBuilder<unknown>[] {
+    const out: RawBuilder<unknown>[] = [];
     for (const p of this.pending.values()) {
       const { table } = p;
-      if (p.deletes.size > 0) await inChunks([...p.deletes.values()], (keys) => this.deleteRows(trx, table, keys));
+      if (p.deletes.size > 0) inChunks([...p.deletes.values()], (keys) => out.push(this.deleteRows(table, keys)));
       const puts = [...p.puts.values()];
       const fresh = puts.filter((x) => x.existed === false).map((x) => x.row);
       const existing = puts.filter((x) => x.existed === true).map((x) => x.row);
       const unknown = puts.filter((x) => x.existed === undefined).map((x) => x.row);
-      await inChunks(fresh, (rows) => this.insertRows(trx, table, rows, 'strict'));
-      await inChunks(existing, (rows) => this.updateRows(trx, table, rows));
-      await inChunks(unknown, (rows) => this.upsertRows(trx, table, rows));
+      inChunks(fresh, (rows) => out.push(this.insertRows(table, rows, 'strict')));
+      inChunks(existing, (rows) => out.push(...this.updateRows(table, rows)));
+      inChunks(unknown, (rows) => out.push(this.upsertRows(table, rows)));
       for (const mode of ['strict', 'ignore'] as const) {
         const rows = p.inserts.filter((x) => x.onConflict === mode).map((x) => x.row);
         // in order: with `ignore`, a key's first row still wins across chunks
-        await inChunks(rows, (chunk) => this.insertRows(trx, table, chunk, mode));
+        inChunks(rows, (chunk) => out.push(this.insertRows(table, chunk, mode)));
       }
     }
+    return out;
+  }
+
+  /** Writes every buffered row in `trx` (the caller's transaction), one statement after the other. */
+  async flush(trx: Kysely<unknown>): Promise<void> {
+    for (const statement of this.statements()) await statement.execute(trx);
   }
 
   /** After the transaction committed: what was written becomes what the cache knows. */
@@ -182,9 +188,9 @@ export class SqlBatchIO implements ProjectionIO {
     return rows.map((r) => r.row);
   }
 
-  private async deleteRows(trx: Kysely<unknown>, table: TableShape, keys: string[][]): Promise<void> {
+  private deleteRows(table: TableShape, keys: string[][]): RawBuilder<unknown> {
     const pk = table.primaryKey;
-    await sql`DELETE FROM ${this.ref(table)} t USING ${unnestOf(
+    return sql`DELETE FROM ${this.ref(table)} t USING ${unnestOf(
       table,
       pk,
       pk.map((_, i) => arrayLiteral(keys, i)),
@@ -192,35 +198,33 @@ export class SqlBatchIO implements ProjectionIO {
       WHERE ${sql.join(
         pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`),
         sql` AND `,
-      )}`.execute(trx);
+      )}`;
   }
 
-  private async insertRows(
-    trx: Kysely<unknown>,
-    table: TableShape,
-    rows: object[],
-    onConflict: 'ignore' | 'strict',
-  ): Promise<void> {
+  private insertRows(table: TableShape, rows: object[], onConflict: 'ignore' | 'strict'): RawBuilder<unknown> {
     const columns = table.columnNames;
     const conflict = onConflict === 'ignore' ? sql`ON CONFLICT DO NOTHING` : sql``;
-    await sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
-      SELECT * FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))} ${conflict}`.execute(trx);
+    return sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      SELECT * FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))} ${conflict}`;
   }
 
-  private async updateRows(trx: Kysely<unknown>, table: TableShape, rows: object[]): Promise<void> {
+  /** The UPDATE of rows known to exist (none when the table has only key columns). */
+  private updateRows(table: TableShape, rows: object[]): RawBuilder<unknown>[] {
     const columns = table.columnNames;
     const pk = table.primaryKey;
     const set = columns.filter((c) => !pk.includes(c));
-    if (set.length === 0) return;
-    await sql`UPDATE ${this.ref(table)} t SET ${sql.join(set.map((c) => sql`${sql.id(c)} = u.${sql.id(c)}`))}
+    if (set.length === 0) return [];
+    return [
+      sql`UPDATE ${this.ref(table)} t SET ${sql.join(set.map((c) => sql`${sql.id(c)} = u.${sql.id(c)}`))}
       FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))}
       WHERE ${sql.join(
         pk.map((c) => sql`t.${sql.id(c)} = u.${sql.id(c)}`),
         sql` AND `,
-      )}`.execute(trx);
+      )}`,
+    ];
   }
 
-  private async upsertRows(trx: Kysely<unknown>, table: TableShape, rows: object[]): Promise<void> {
+  private upsertRows(table: TableShape, rows: object[]): RawBuilder<unknown> {
     const columns = table.columnNames;
     const pk = table.primaryKey;
     const set = columns.filter((c) => !pk.includes(c));
@@ -228,18 +232,18 @@ export class SqlBatchIO implements ProjectionIO {
       set.length === 0
         ? sql`DO NOTHING`
         : sql`DO UPDATE SET ${sql.join(set.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`;
-    await sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+    return sql`INSERT INTO ${this.ref(table)} (${sql.join(columns.map((c) => sql.id(c)))})
       SELECT * FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))}
-      ON CONFLICT (${sql.join(pk.map((c) => sql.id(c)))}) ${action}`.execute(trx);
+      ON CONFLICT (${sql.join(pk.map((c) => sql.id(c)))}) ${action}`;
   }
 }
 
-/** Rows per write statement (see `SqlBatchIO.flush`). */
+/** Rows per write statement (see `SqlBatchIO.statements`). */
 export const WRITE_CHUNK = 5000;
 
-/** Calls `write` on consecutive slices of at most `WRITE_CHUNK` items, one after the other. */
-async function inChunks<T>(items: readonly T[], write: (chunk: T[]) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += WRITE_CHUNK) await write(items.slice(i, i + WRITE_CHUNK));
+/** Calls `write` on consecutive slices of at most `WRITE_CHUNK` items, in order. */
+function inChunks<T>(items: readonly T[], write: (chunk: T[]) => void): void {
+  for (let i = 0; i < items.length; i += WRITE_CHUNK) write(items.slice(i, i + WRITE_CHUNK));
 }
 
 /**
@@ -267,7 +271,7 @@ export function arrayLiteral(rows: readonly (readonly (string | null)[])[], i: n
  * generated text): their literal is one `join`, with no string allocated per element. The
  * others quote element by element.
  */
-function literalOf(texts: readonly (string | null)[]): string {
+export function literalOf(texts: readonly (string | null)[]): string {
   let plain = true;
   for (let r = 0; r < texts.length && plain; r++) {
     const text = texts[r] ?? null;

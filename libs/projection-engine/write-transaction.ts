@@ -1,49 +1,80 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 /** Per database handle: whether it takes several statements in one simple query (pg: yes; PGlite: no). */
 const multiStatement = new WeakMap<Kysely<unknown>, boolean>();
 
 /**
- * Runs `work` in one transaction committed asynchronously (`synchronous_commit` off for this
- * transaction only): the write transaction of a batch of derived rows. A server crash can lose
- * the last batches' rows AND their checkpoint together (one transaction), and the runner
- * applies them again from the durable log — never half, never twice.
+ * Runs `statements` in order in one transaction committed asynchronously (`synchronous_commit`
+ * off for this transaction only): the write transaction of a batch of derived rows. A server
+ * crash can lose the last batches' rows AND their checkpoint together (one transaction), and
+ * the runner applies them again from the durable log — never half, never twice. If any
+ * statement fails, nothing is written and its error is thrown.
  *
- * On the PostgreSQL server `BEGIN` and `SET LOCAL` go in one round trip (one simple query):
- * while catching up, every round trip of a batch's transaction waits for the event loop,
- * which is busy folding the other projections' batches, so each statement saved shortens the
- * slowest projection's chain. PGlite's driver takes one statement per query: there, two.
+ * On the PostgreSQL server the whole transaction — BEGIN, SET LOCAL, every statement, COMMIT —
+ * goes as ONE script (one simple query, parameters inlined as dollar-quoted literals): one round
+ * trip per batch. While catching up, every round trip of a batch waits for the event loop, which
+ * is busy folding the other projections' batches, so the statements of a batch's transaction
+ * were the slowest projection's critical path. A statement that fails ends the script there
+ * (the transaction is aborted: no later statement runs, COMMIT included), and a ROLLBACK ends
+ * it. PGlite's driver takes one statement per query: there, one round trip per statement.
  */
-export async function inAsyncCommitTransaction<T>(
-  db: Kysely<unknown>,
-  work: (trx: Kysely<unknown>) => Promise<T>,
-): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await begin(db, conn);
-    let result: T;
+export async function commitAsync(db: Kysely<unknown>, statements: readonly RawBuilder<unknown>[]): Promise<void> {
+  await db.connection().execute(async (conn) => {
     try {
-      result = await work(conn);
+      if (multiStatement.get(db) !== false && (await asOneScript(db, conn, statements))) return;
+      await sql`BEGIN`.execute(conn);
+      await sql`SET LOCAL synchronous_commit TO OFF`.execute(conn);
+      for (const statement of statements) await statement.execute(conn);
+      await sql`COMMIT`.execute(conn);
     } catch (error) {
       await sql`ROLLBACK`.execute(conn).catch(() => undefined);
       throw error;
     }
-    await sql`COMMIT`.execute(conn);
-    return result;
   });
 }
 
-async function begin(db: Kysely<unknown>, conn: Kysely<unknown>): Promise<void> {
-  if (multiStatement.get(db) !== false) {
-    try {
-      await sql.raw('BEGIN; SET LOCAL synchronous_commit TO OFF').execute(conn);
-      multiStatement.set(db, true);
-      return;
-    } catch (error) {
-      // 42601: "cannot insert multiple commands into a prepared statement" (extended protocol)
-      if (multiStatement.get(db) === true || (error as { code?: unknown }).code !== '42601') throw error;
-      multiStatement.set(db, false);
-    }
+/** Sends the transaction as one script; false when the driver takes one statement per query (learnt once per handle). */
+async function asOneScript(
+  db: Kysely<unknown>,
+  conn: Kysely<unknown>,
+  statements: readonly RawBuilder<unknown>[],
+): Promise<boolean> {
+  const script = ['BEGIN', 'SET LOCAL synchronous_commit TO OFF'];
+  for (const statement of statements) script.push(inlined(statement, conn));
+  script.push('COMMIT');
+  try {
+    await sql.raw(script.join(';\n')).execute(conn);
+    multiStatement.set(db, true);
+    return true;
+  } catch (error) {
+    // 42601: "cannot insert multiple commands into a prepared statement" (extended protocol)
+    if (multiStatement.get(db) === true || (error as { code?: unknown }).code !== '42601') throw error;
+    multiStatement.set(db, false);
+    return false;
   }
-  await sql`BEGIN`.execute(conn);
-  await sql`SET LOCAL synchronous_commit TO OFF`.execute(conn);
+}
+
+/** A statement's SQL with each `$n` replaced by its parameter as a literal. */
+export function inlined(statement: RawBuilder<unknown>, db: Kysely<unknown>): string {
+  const { sql: text, parameters } = statement.compile(db);
+  if (parameters.length === 0) return text;
+  return text.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
+}
+
+/**
+ * A parameter as an SQL literal: text dollar-quoted (no escaping at all, whatever
+ * `standard_conforming_strings` says; the tag is one that cannot close it early), numbers as
+ * they are. Any other kind of value is a programming error: the write path binds only these.
+ */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') {
+    let tag = '$w$';
+    // the tag closes the literal at its first occurrence, also one that starts inside the text
+    for (let i = 0; value.includes(tag) || value.endsWith(tag.slice(0, -1)); i++) tag = `$w${i}$`;
+    return `${tag}${value}${tag}`;
+  }
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  throw new TypeError(`cannot inline a parameter of type ${typeof value} in a write script`);
 }

@@ -1,7 +1,7 @@
 import type { Position } from '../../event-store/index.js';
 import { isConnectionError } from '../../read-store/connection-errors.js';
 import { applyBatch, applyBatchTogether, type ApplyOptions } from '../apply-batch.js';
-import { advanceCheckpoint, advanceCheckpoints, markFaulted } from '../checkpoints.js';
+import { advanceCheckpointsStatement, asLostTurn, markFaulted, type CheckpointMove } from '../checkpoints.js';
 import { LIVE_SCHEMA } from '../engine-schema.js';
 import { LostTurn } from '../errors.js';
 import { describeFault } from '../fault.js';
@@ -89,20 +89,17 @@ export class BatchWriter {
     const touched = parts.filter((p) => p.events.length > 0);
     if (touched.length < 2) return false;
     const started = performance.now();
+    const moves: CheckpointMove[] = touched.map(({ projection, events }) => ({
+      name: projection.name,
+      fence: active.get(projection.name)!,
+      previous: positions.get(projection.name) ?? null,
+      next: events[events.length - 1]!.position,
+    }));
     try {
       await applyBatchTogether(
         this.options.db,
         touched.map(({ projection, events }) => ({ events, options: this.applyOptions(projection) })),
-        (trx) =>
-          advanceCheckpoints(
-            trx,
-            touched.map(({ projection, events }) => ({
-              name: projection.name,
-              fence: active.get(projection.name)!,
-              previous: positions.get(projection.name) ?? null,
-              next: events[events.length - 1]!.position,
-            })),
-          ),
+        advanceCheckpointsStatement(moves),
       );
     } catch (error) {
       if (isConnectionError(error)) throw error;
@@ -125,18 +122,19 @@ export class BatchWriter {
     events: OpenedEvent[],
   ): Promise<void> {
     const started = performance.now();
-    await this.stats.timeBatch(projection.name, events.length, () =>
-      applyBatch(events, {
-        ...this.applyOptions(projection),
-        inTransaction: (trx) =>
-          advanceCheckpoint(trx, projection.name, fence, previous, events[events.length - 1]!.position),
-      }),
-    );
+    const move: CheckpointMove = { name: projection.name, fence, previous, next: events[events.length - 1]!.position };
+    try {
+      await this.stats.timeBatch(projection.name, events.length, () =>
+        applyBatch(events, { ...this.applyOptions(projection), checkpoint: advanceCheckpointsStatement([move]) }),
+      );
+    } catch (error) {
+      throw asLostTurn(error, [move]);
+    }
     // Only after the commit: a rolled-back batch (lost turn, fault) applied nothing.
     this.options.metrics?.batchApplied(projection.name, events.length, (performance.now() - started) / 1000);
   }
 
-  private applyOptions(projection: Projection): Omit<ApplyOptions, 'inTransaction'> {
+  private applyOptions(projection: Projection): Omit<ApplyOptions, 'checkpoint'> {
     return {
       db: this.options.db,
       schema: LIVE_SCHEMA,

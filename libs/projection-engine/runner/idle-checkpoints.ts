@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Position } from '../../event-store/index.js';
-import { advanceCheckpoint } from '../checkpoints.js';
+import { advanceCheckpoints } from '../checkpoints.js';
 import { LostTurn } from '../errors.js';
 
 /**
@@ -29,7 +29,7 @@ export class IdleCheckpoints {
     if (now - (this.lastWrites.get(name) ?? 0) < this.intervalMs) return { kind: 'throttled' };
     this.lastWrites.set(name, now);
     try {
-      await this.db.transaction().execute((trx) => advanceCheckpoint(trx, name, fence, previous, next));
+      await advanceCheckpoints(this.db, [{ name, fence, previous, next }]);
       return { kind: 'advanced' };
     } catch (error) {
       if (error instanceof LostTurn) return { kind: 'lost-lease' };
