@@ -61,11 +61,11 @@ export class SqlBatchIO implements ProjectionIO {
     const list = [...new Set(values)];
     if (list.length === 0) return [];
     const type = table.columns[column]!.typeText;
-    const { rows } = await sql<{ row: R }>`SELECT to_jsonb(t.*) AS row FROM ${this.ref(table)} t
+    const { rows } = await sql<R>`SELECT ${selectList(table)} FROM ${this.ref(table)} t
       WHERE t.${sql.id(column)} = ANY(CAST(${list} AS text[])::${sql.raw(type)}[])`.execute(this.db);
     // they exist: a put of one of them is an update (a complete cache would otherwise take it for new)
-    for (const { row } of rows) this.cache.set(table.name, rowKey(table, row), row);
-    return rows.map((r) => r.row);
+    for (const row of rows) this.cache.set(table.name, rowKey(table, row), row);
+    return rows;
   }
 
   put<R extends object>(table: Table<R>, rows: Iterable<R>): void {
@@ -179,13 +179,13 @@ export class SqlBatchIO implements ProjectionIO {
 
   private async selectByKeys(table: TableShape, keys: string[][]): Promise<object[]> {
     const pk = table.primaryKey;
-    const { rows } = await sql<{ row: object }>`SELECT to_jsonb(t.*) AS row FROM ${this.ref(table)} t
+    const { rows } = await sql<object>`SELECT ${selectList(table)} FROM ${this.ref(table)} t
       WHERE (${sql.join(pk.map((c) => sql`t.${sql.id(c)}`))}) IN (SELECT * FROM ${unnestOf(
         table,
         pk,
         pk.map((_, i) => arrayLiteral(keys, i)),
       )})`.execute(this.db);
-    return rows.map((r) => r.row);
+    return rows;
   }
 
   private deleteRows(table: TableShape, keys: string[][]): RawBuilder<unknown> {
@@ -236,6 +236,32 @@ export class SqlBatchIO implements ProjectionIO {
       SELECT * FROM ${unnestOf(table, columns, columnLiterals(table, columns, rows))}
       ON CONFLICT (${sql.join(pk.map((c) => sql.id(c)))}) ${action}`;
   }
+}
+
+/**
+ * The columns of a loaded row, each as the JSON value `to_jsonb(t.*)` would give it (numbers,
+ * ISO-8601 texts for dates and times), which is what a projection's rows hold — but without
+ * building and parsing one JSON document per row: on the server that was three quarters of a
+ * load's time (`to_jsonb` of 3,000 patient_statistics rows ~30 ms, the plain columns ~8 ms).
+ * Both drivers parse `integer`, `double precision`, `boolean`, `json` and `jsonb` themselves;
+ * `numeric` comes as float8 (a JSON number, as before), dates and times through `to_json`
+ * (the drivers would make Date objects of them).
+ */
+function selectList(table: TableShape): RawBuilder<unknown> {
+  return sql.join(
+    table.columnNames.map((name) => {
+      const column = sql`t.${sql.id(name)}`;
+      switch (columnOf(table, name).sqlType) {
+        case 'numeric':
+          return sql`${column}::float8 AS ${sql.id(name)}`;
+        case 'date':
+        case 'timestamptz':
+          return sql`to_json(${column}) AS ${sql.id(name)}`;
+        default:
+          return column;
+      }
+    }),
+  );
 }
 
 /** Rows per write statement (see `SqlBatchIO.statements`). */
