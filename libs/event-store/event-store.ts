@@ -166,6 +166,14 @@ export interface EventStore {
   /** Throws `StreamNotFound` when the stream holds no event, `StreamDeleted` when it was tombstoned. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
+   * Optional (PostgreSQL): every event of each of `streams`, in revision order, from one
+   * statement (one consistent view); a stream that holds no event is absent from the map. A
+   * bulk reader (the import's rerun) reads a page of streams at once instead of one by one.
+   *
+   * @example const byStream = await store.readStreams?.(['tracker-p1', 'patient-p1']); byStream?.get('tracker-p1') ?? []
+   */
+  readStreams?(streams: readonly string[]): Promise<Map<string, StoredEvent[]>>;
+  /**
    * The read before a decision: the stream's events after `afterRevision`, its current
    * revision and which `factStreams` exist, from one consistent view where the store has one
    * (PostgreSQL: one statement); EventStoreDB reads each in turn. Never throws `StreamNotFound`.

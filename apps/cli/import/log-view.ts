@@ -34,11 +34,15 @@ function makeAggregates() {
   };
 }
 
+/** Streams read by one `readStreams` statement. */
+const STREAMS_PER_READ = 500;
+
 /**
  * What the log holds, and will hold once the planned appends land, for every stream the import
  * touches: revision, event ids, decider state. A stream is read from the store once, the first
- * time a row needs it (all the chunk's streams at once, `concurrency` reads in flight); when the
- * log was empty at the start nothing is read at all.
+ * time a row needs it (all the chunk's streams at once: `STREAMS_PER_READ` a statement where the
+ * store has `readStreams` (PostgreSQL), else one by one with `concurrency` reads in flight); when
+ * the log was empty at the start nothing is read at all.
  */
 export class LogView {
   readonly aggregates = makeAggregates();
@@ -56,6 +60,14 @@ export class LogView {
     const store = this.store;
     if (store === null) {
       for (const id of missing) this.streams.set(id, { revision: null, ids: new Set() });
+      return;
+    }
+    if (store.readStreams) {
+      for (let i = 0; i < missing.length; i += STREAMS_PER_READ) {
+        const page = missing.slice(i, i + STREAMS_PER_READ);
+        const byStream = await store.readStreams(page);
+        for (const id of page) this.seed(id, byStream.get(id) ?? []);
+      }
       return;
     }
     let next = 0;

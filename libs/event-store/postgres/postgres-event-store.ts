@@ -3,7 +3,14 @@ import type { EventStore } from '../event-store.js';
 import { classifyBatchFailure, commitBatch, prepareAppend, unwrapOutcome, type AppendHooks } from './append.js';
 import { translateConnectionErrors } from './connection-errors.js';
 import { GroupCommit, type BatchReport, type GroupCommitLimits } from './group-commit.js';
-import { countEventsAfter, readAllEvents, readDecisionState, readHeadPosition, readStreamEvents } from './read.js';
+import {
+  countEventsAfter,
+  readAllEvents,
+  readDecisionState,
+  readHeadPosition,
+  readStreamEvents,
+  readStreamsEvents,
+} from './read.js';
 import { migrateEventStore } from './schema.js';
 import type { SqlConnection } from './sql-connection.js';
 import { subscribeByPaging, subscribeWithCheckpoints, type SubscriptionDeps } from './subscribe.js';
@@ -71,6 +78,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       return async () => (prepared.length === 0 ? [] : group.submit(prepared));
     },
     readStream: (stream, read) => translateConnectionErrors(() => readStreamEvents(db, schema, stream, read)),
+    readStreams: (streams) => translateConnectionErrors(() => readStreamsEvents(db, schema, streams)),
     readForDecision: (stream, read) => translateConnectionErrors(() => readDecisionState(db, schema, stream, read)),
     readAll: (read) => translateConnectionErrors(() => readAllEvents(db, schema, read)),
     countEvents: (count) => translateConnectionErrors(() => countEventsAfter(db, schema, count)),

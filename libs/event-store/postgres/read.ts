@@ -116,3 +116,22 @@ export async function countEventsAfter(
     WHERE true ${bound} ${types} LIMIT ${options.limit ?? 1_000_000}) s`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** Every event of each of `streams`, in revision order, from one statement; streams without events are absent. */
+export async function readStreamsEvents(
+  db: Kysely<unknown>,
+  schema: string,
+  streams: readonly string[],
+): Promise<Map<string, StoredEvent[]>> {
+  const byStream = new Map<string, StoredEvent[]>();
+  if (streams.length === 0) return byStream;
+  const { rows } = await sql<EventRow>`SELECT ${eventColumns} FROM ${sql.id(schema, 'events')}
+    WHERE stream_id = ANY(${[...new Set(streams)]}::text[]) ORDER BY stream_id, revision`.execute(db);
+  for (const row of rows) {
+    const event = toStoredEvent(row);
+    const list = byStream.get(event.streamId);
+    if (list) list.push(event);
+    else byStream.set(event.streamId, [event]);
+  }
+  return byStream;
+}
