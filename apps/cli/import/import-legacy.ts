@@ -10,7 +10,7 @@ import { assignmentsImporter, doctorsImporter, patientsImporter } from './rows/p
 import { consultationsImporter, predictionsImporter, reportsImporter, scansImporter } from './rows/care.js';
 import { KPI, sessionsImporter, symptomLogsImporter } from './rows/activity.js';
 import type { TableImporter } from './rows/row-plan.js';
-import { sealWave, type SealingKeys } from './seal-imported.js';
+import { SerialSealer, type SealingKeys } from './seal-imported.js';
 
 /**
  * The legacy tables in import order: who a row refers to is always imported before it
@@ -204,12 +204,16 @@ class WaveAppender {
   /** waves sent so far (one `appendToStreams` call each) */
   waves = 0;
 
+  private readonly sealer: SerialSealer;
+
   constructor(
     private readonly store: EventStore,
-    private readonly keys: SealingKeys,
+    keys: SealingKeys,
     private readonly maxEvents: number,
     private readonly keepsOrder: boolean,
-  ) {}
+  ) {
+    this.sealer = new SerialSealer(keys);
+  }
 
   async add(outcome: RowOutcome): Promise<void> {
     const owner = this.keepsOrder ? undefined : this.owners.get(outcome.entity);
@@ -228,7 +232,7 @@ class WaveAppender {
   }
 
   /**
-   * Starts sealing this wave at once (its keys, AES-GCM) and appends it as soon as the wave in
+   * Starts sealing this wave once the previous wave is sealed (its keys, AES-GCM) and appends it as soon as the wave in
    * flight has landed: one wave appending, the next sealed and waiting, the one after planned
    * meanwhile. A wave whose predecessor failed is never appended.
    */
@@ -241,7 +245,8 @@ class WaveAppender {
     this.appends += wave.length;
     this.waves++;
     const previous = this.inflight;
-    const sealing = sealWave(wave, this.keys);
+    // one wave's sealing at a time (SerialSealer: concurrent key inserts can deadlock)
+    const sealing = this.sealer.seal(wave);
     sealing.catch(() => undefined); // awaited below
     const appending = (async () => {
       // Sealed and encoded for the log while the previous wave commits; sent once it has landed.

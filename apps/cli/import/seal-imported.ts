@@ -67,3 +67,27 @@ export async function sealWave(wave: readonly ImportedAppend[], keys: SealingKey
   }
   return sealed;
 }
+
+/**
+ * Seals waves one after another, in the order they are handed over, whatever is in flight: two
+ * sealings creating the same new patients' data keys at once insert them in different orders,
+ * and PostgreSQL ends one of them as a deadlock (seen on the benchmark's imports). A wave's
+ * sealing starts once the previous one has settled (succeeded or failed: a failed wave is never
+ * appended, and the appender stops at it).
+ *
+ * @example const sealer = new SerialSealer(keys); const sealed = await sealer.seal(wave);
+ */
+export class SerialSealer {
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly keys: SealingKeys) {}
+
+  seal(wave: readonly ImportedAppend[]): Promise<ImportedAppend[]> {
+    const sealing = this.last.then(
+      () => sealWave(wave, this.keys),
+      () => sealWave(wave, this.keys),
+    );
+    this.last = sealing.catch(() => undefined);
+    return sealing;
+  }
+}
