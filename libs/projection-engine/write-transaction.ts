@@ -39,11 +39,16 @@ async function asOneScript(
   conn: Kysely<unknown>,
   statements: readonly RawBuilder<unknown>[],
 ): Promise<boolean> {
-  const script = ['BEGIN', 'SET LOCAL synchronous_commit TO OFF'];
-  for (const statement of statements) script.push(inlined(statement, conn));
-  script.push('COMMIT');
+  // Built as parts joined once: the literals (megabytes for a large batch) are copied into the
+  // script once, not first into each statement's text and then again into the script.
+  const parts = ['BEGIN;\nSET LOCAL synchronous_commit TO OFF'];
+  for (const statement of statements) {
+    parts.push(';\n');
+    inlineInto(parts, statement, conn);
+  }
+  parts.push(';\nCOMMIT');
   try {
-    await sql.raw(script.join(';\n')).execute(conn);
+    await sql.raw(parts.join('')).execute(conn);
     multiStatement.set(db, true);
     return true;
   } catch (error) {
@@ -54,11 +59,16 @@ async function asOneScript(
   }
 }
 
-/** A statement's SQL with each `$n` replaced by its parameter as a literal. */
-export function inlined(statement: RawBuilder<unknown>, db: Kysely<unknown>): string {
+/** Appends to `parts` a statement's SQL with each `$n` replaced by its parameter as a literal. */
+function inlineInto(parts: string[], statement: RawBuilder<unknown>, db: Kysely<unknown>): void {
   const { sql: text, parameters } = statement.compile(db);
-  if (parameters.length === 0) return text;
-  return text.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
+  const placeholder = /\$(\d+)/g;
+  let from = 0;
+  for (let match = placeholder.exec(text); match !== null; match = placeholder.exec(text)) {
+    parts.push(text.slice(from, match.index), literal(parameters[Number(match[1]) - 1]));
+    from = match.index + match[0].length;
+  }
+  parts.push(text.slice(from));
 }
 
 /**
