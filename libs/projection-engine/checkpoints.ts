@@ -71,12 +71,11 @@ export type CheckpointMove = { name: string; fence: bigint; previous: Position |
  * them together); being a statement, not a round trip, it can go in a one-script transaction.
  */
 export function advanceCheckpointsStatement(moves: readonly CheckpointMove[]): RawBuilder<unknown> {
-  const texts = literalOf;
   return sql`SELECT ${sql.id(ENGINE_SCHEMA, 'advance_checkpoints')}(
-    CAST(${texts(moves.map((m) => m.name))} AS text[]),
-    CAST(${texts(moves.map((m) => m.fence.toString()))} AS bigint[]),
-    CAST(${texts(moves.map((m) => (m.previous === null ? null : m.previous.toString())))} AS numeric[]),
-    CAST(${texts(moves.map((m) => m.next.toString()))} AS numeric[]))`;
+    CAST(${literalOf(moves.map((m) => m.name))} AS text[]),
+    CAST(${literalOf(moves.map((m) => m.fence.toString()))} AS bigint[]),
+    CAST(${literalOf(moves.map((m) => (m.previous === null ? null : m.previous.toString())))} AS numeric[]),
+    CAST(${literalOf(moves.map((m) => m.next.toString()))} AS numeric[]))`;
 }
 
 /** `error` as `LostTurn` when it is `advance_checkpoints`' lost-turn failure; otherwise `error` itself. */
