@@ -74,6 +74,18 @@ async function projected(db: Kysely<unknown>): Promise<Record<string, string[]>>
   return result;
 }
 
+/** `node dist/apps/cli/main.js …` to its end: exit code and standard output. */
+function runProcess(args: string[], databaseUrl: string): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['dist/apps/cli/main.js', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_KEY: IMPORT_DATA_KEY, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out })));
+}
+
 describe('caretrack import legacy, killed midway and run again [PostgreSQL server, real process]', () => {
   let legacy: LegacyDatabase;
   let single: Target;
@@ -139,7 +151,8 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(expected.length); // killed midway, not after the end
 
-    const again = await cli(['import', 'legacy', '--from', legacy.url, '--json'], { DATABASE_URL: resumed.db.url });
+    // The rerun is a real process too: its report and exit code come from the import thread.
+    const again = await runProcess(['import', 'legacy', '--from', legacy.url, '--json'], resumed.db.url);
     expect(again.code).toBe(1);
     const report = JSON.parse(again.out) as { events: number; tables: { alreadyThere: number }[] };
     expect(report.events).toBe(expected.length - atKill);
