@@ -10,6 +10,7 @@ import { assignmentsImporter, doctorsImporter, patientsImporter } from './rows/p
 import { consultationsImporter, predictionsImporter, reportsImporter, scansImporter } from './rows/care.js';
 import { KPI, sessionsImporter, symptomLogsImporter } from './rows/activity.js';
 import type { TableImporter } from './rows/row-plan.js';
+import type { LegacyRow } from './rows/row-values.js';
 import { SerialSealer, type SealingKeys } from './seal-imported.js';
 
 /**
@@ -125,25 +126,22 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   };
 
   try {
-    for (const read of sourceReads()) {
-      const importer = importers.find((i) => i.table === read.table)!;
-      for await (const chunk of readAhead(source.rows(read, options.chunkRows ?? 2000))) {
-        const plans = chunk.map((row) => importer.plan(row, map));
-        const streams = plans.flatMap((p) => p.streams);
-        await view.load(streams);
-        if (keys) await noteErasures(keys, streams, erasedKeys);
-        for (const [i, row] of chunk.entries()) {
-          // Deciding is synchronous CPU work: without a turn of the event loop now and then, the
-          // append that a flush started is not even sent (its connection comes in a later tick)
-          // nor its answer read until the whole chunk is decided, and the log waits for nothing.
-          if (i % YIELD_ROWS === YIELD_ROWS - 1) await setImmediate();
-          const outcome = decideRow(importer, row, plans[i]!, context);
-          tally.add(outcome);
-          options.onOutcome?.(outcome);
-          if (outcome.status === 'imported') await waves?.add(outcome);
-        }
-        progress(importer.table);
+    for await (const { importer, chunk } of readAhead(legacyChunks(source, options.chunkRows ?? 2000))) {
+      const plans = chunk.map((row) => importer.plan(row, map));
+      const streams = plans.flatMap((p) => p.streams);
+      await view.load(streams);
+      if (keys) await noteErasures(keys, streams, erasedKeys);
+      for (const [i, row] of chunk.entries()) {
+        // Deciding is synchronous CPU work: without a turn of the event loop now and then, the
+        // append that a flush started is not even sent (its connection comes in a later tick)
+        // nor its answer read until the whole chunk is decided, and the log waits for nothing.
+        if (i % YIELD_ROWS === YIELD_ROWS - 1) await setImmediate();
+        const outcome = decideRow(importer, row, plans[i]!, context);
+        tally.add(outcome);
+        options.onOutcome?.(outcome);
+        if (outcome.status === 'imported') await waves?.add(outcome);
       }
+      progress(importer.table);
     }
     await waves?.finish();
   } finally {
@@ -164,6 +162,21 @@ async function noteErasures(keys: SealingKeys, streams: readonly string[], erase
   if (patients.size === 0) return;
   for (const [patient, state] of await keys.keysForRead([...patients]))
     if (state.state === 'erased') erased.add(patient);
+}
+
+/**
+ * Every table's rows in import order, `chunkRows` at a time, with the table's importer: one
+ * sequence over all tables, so that `readAhead` fetches the next table's first chunk (its sort
+ * runs in the legacy database) while the current table's last chunk is decided.
+ */
+async function* legacyChunks(
+  source: LegacySource,
+  chunkRows: number,
+): AsyncGenerator<{ importer: TableImporter; chunk: LegacyRow[] }> {
+  for (const read of sourceReads()) {
+    const importer = importers.find((i) => i.table === read.table)!;
+    for await (const chunk of source.rows(read, chunkRows)) yield { importer, chunk };
+  }
 }
 
 /** The next chunk is fetched while this one is decided (the legacy connection is otherwise idle). */
