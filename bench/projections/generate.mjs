@@ -193,7 +193,7 @@ function domainExecutor(domain, rng) {
       for (const r of def.requires?.(command) ?? []) facts[r.fact] = states.has(r.streamId);
       const now = new Date(nowMs);
       const context = { now, generatedId: rng.uuid(), isKnownSymptom, ...facts };
-      const state = states.get(streamId) ?? (name === 'LogSymptom' ? { logIds: {} } : def.decider.initialState());
+      const state = states.get(streamId) ?? def.decider.initialState();
       let decided;
       try {
         decided = def.decider.decide({ type: name, data: command }, state, context);
@@ -203,16 +203,7 @@ function domainExecutor(domain, rng) {
           { cause: error },
         );
       }
-      if (name === 'LogSymptom') {
-        // The tracker's state is the set of its log ids, and its evolve copies that set for
-        // every event (quadratic over a stream): keep one set and add to it instead.
-        for (const e of decided)
-          /** @type {{ logIds: Record<string, boolean> }} */ (state).logIds[/** @type {string} */ (e.data.logId)] =
-            true;
-        states.set(streamId, state);
-      } else {
-        states.set(streamId, decided.reduce(def.decider.evolve, state));
-      }
+      states.set(streamId, decided.reduce(def.decider.evolve, state));
       const commandId = rng.uuid();
       return {
         streamId,

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { requireFact, unreachable, type Command } from '../shared/command.js';
 import type { LogSymptom } from './tracker.commands.js';
 import type { TrackerEvent } from './tracker.events.js';
-import { hasLogId, withLogId, type LogIds } from './log-ids.js';
+import { hasLogId, noLogIds, withLogId, type LogIds } from './log-ids.js';
 
 /** How far ahead of the server clock a `loggedAt` may be (clock skew of devices). */
 export const MAX_LOGGED_AT_AHEAD_MS = 5 * 60 * 1000;
@@ -22,7 +22,7 @@ export type TrackerContext = DecideContext & {
 
 /** The tracker aggregate, stream `tracker-{patientId}`. */
 export const trackerDecider: Decider<TrackerCommand, TrackerEvent, TrackerState, TrackerContext> = {
-  initialState: () => ({ logIds: {} }),
+  initialState: () => ({ logIds: noLogIds() }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'SymptomLogged':
