@@ -1,7 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { EVENT_SCHEMA_VERSION } from '../../api/commands/command-executor.js';
 import { IMPORT_SCHEMA_VERSION } from './decide-row.js';
-import { IMPORT_NAMESPACE, importedEventId, importedRowId } from './event-ids.js';
+import { IMPORT_NAMESPACE, importedEventId, importedIdsOf, importedRowId } from './event-ids.js';
 
 describe('imported event ids', () => {
   it('are UUID v5 of table, key and index in the import namespace, the same on every run', () => {
@@ -20,6 +20,19 @@ describe('imported event ids', () => {
       expect(importedRowId('sessions', [key, 'k2'])).toBe(
         uuidv5(JSON.stringify(['sessions', key, 'k2']), IMPORT_NAMESPACE),
       );
+    }
+  });
+
+  it('come the same from importedIdsOf, which renders table and key once', () => {
+    for (const [table, key] of [
+      ['consultations', ['c1']],
+      ['doctor_patient_assignments', ['d1', 'p1']],
+      ['symptom_log_export', ['u"1', '2026-01-01T00:00:00Z', 'Zoë/Ørsted 🏉']],
+      ['sessions', ['x'.repeat(300)]],
+    ] as const) {
+      const ids = importedIdsOf(table, key);
+      expect(ids.rowId).toBe(importedRowId(table, key));
+      for (const index of [0, 1, 12]) expect(ids.eventId(index)).toBe(importedEventId(table, key, index));
     }
   });
 
