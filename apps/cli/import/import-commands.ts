@@ -12,7 +12,6 @@ import { formatReport } from './import-report.js';
 import { defaultLegacyMap, LegacyMapError, parseLegacyMap, type LegacyMap } from './legacy-map.js';
 import { LegacySchemaError, LegacySource } from './legacy-source.js';
 import { openCliStores } from './open-stores.js';
-import { reconcileLegacy } from './reconcile/reconcile-command.js';
 
 /** Exit codes of `caretrack import …` (as the rest of the CLI). */
 export const IMPORT_EXIT = { ok: 0, problem: 1, usage: 2, unavailable: 3 } as const;
@@ -118,6 +117,8 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
       personalData: parsed.action === 'legacy' && !parsed.dryRun,
     });
     if (parsed.action === 'reconcile') {
+      // Loaded only for reconcile: the projections it compares with are not the import's to load.
+      const { reconcileLegacy } = await import('./reconcile/reconcile-command.js');
       return await reconcileLegacy({
         source,
         map,
