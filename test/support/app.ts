@@ -7,6 +7,7 @@ import { loadConfig, type AppConfig } from '../../apps/api/config/app-config.js'
 import type { AppendHooks } from '../../libs/event-store/postgres/append.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from './databases.js';
 import { startEsdbBackend } from './esdb-double/backends.js';
+import { seedPgliteDataDir } from './pglite-template.js';
 
 /**
  * `embedded`: PGlite for events and read tables. `server`: the PostgreSQL server for both.
@@ -52,6 +53,8 @@ export async function startTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-test-'));
+  // The embedded store starts from a copy of PGlite's initdb, not a run of it (see seedPgliteDataDir).
+  if (topology === 'embedded' && !env['DATABASE_URL'] && !env['DATA_DIR']) await seedPgliteDataDir(join(dataDir, 'pg'));
   let dbName: string | null = null;
   let databaseUrl: string | undefined = options.besides?.config.databaseUrl;
   const esdb = topology === 'esdb' && !env['EVENTSTORE_URL'] ? await startEsdbBackend() : null;
