@@ -16,6 +16,7 @@ import {
   WrongMasterKeyError,
 } from '../../libs/personal-data/index.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
+import { seedPgliteDataDir } from '../support/pglite-template.js';
 
 function capture() {
   let text = '';
@@ -58,6 +59,7 @@ describe('caretrack keys [embedded PGlite, the generated key]', () => {
   let log: Awaited<ReturnType<typeof seed>>['log'];
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'caretrack-keys-'));
+    await seedPgliteDataDir(join(dataDir, 'pg')); // PGlite's initdb, copied rather than run again
     const master = await loadMasterKey({ dataDir });
     const connection = await openDatabase({ kind: 'embedded', dataDir: join(dataDir, 'pg') });
     ({ log } = await seed(connection, master));

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createApp } from '../../apps/api/bootstrap/create-app.js';
 import { loadConfig } from '../../apps/api/config/app-config.js';
 import { apiKeysEnv, TEST_KEYS } from '../support/commands.js';
+import { seedPgliteDataDir } from '../support/pglite-template.js';
 
 type Got = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
@@ -31,6 +32,7 @@ function send(port: number, agent: Agent, path: string, headers: Record<string, 
 describe('graceful stop over real sockets [embedded store]', () => {
   it('defect 8: requests arriving while it drains get 503 problem+json with Retry-After; running ones finish; then it stops listening', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-drain-'));
+    await seedPgliteDataDir(join(dataDir, 'pg')); // PGlite's initdb, copied rather than run again
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', ...apiKeysEnv });
     const running = await createApp(config, pino({ level: 'silent' }));
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });

@@ -13,6 +13,7 @@ import { createEsdbEventStore } from '../../libs/event-store/esdb/esdb-event-sto
 import { startEsdbBackend, type EsdbBackend } from '../support/esdb-double/backends.js';
 import { expectedRejections, fixtureRows } from '../fixtures/legacy/fixture.js';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
+import { seedPgliteDataDir } from '../support/pglite-template.js';
 import { cli } from './support.js';
 
 type Report = {
@@ -58,6 +59,7 @@ describe('caretrack import legacy on the other stores', () => {
     it('imports the fixture and, run again, appends nothing', async () => {
       // the data keys live in the read database (here the embedded one under DATA_DIR)
       const dataDir = await mkdtemp(join(tmpdir(), 'caretrack-import-esdb-keys-'));
+      await seedPgliteDataDir(join(dataDir, 'pg')); // PGlite's initdb, copied rather than run again
       try {
         await twice({ EVENTSTORE_URL: backend.connectionString, DATA_DIR: dataDir });
       } finally {
@@ -88,7 +90,10 @@ describe('caretrack import legacy on the other stores', () => {
 
   describe('embedded PGlite (the default, under DATA_DIR)', () => {
     let dataDir: string;
-    beforeAll(async () => void (dataDir = await mkdtemp(join(tmpdir(), 'caretrack-import-embedded-'))));
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'caretrack-import-embedded-'));
+      await seedPgliteDataDir(join(dataDir, 'pg')); // PGlite's initdb, copied rather than run again
+    });
     afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
     it('imports the fixture and, run again, appends nothing', async () => {

@@ -7,6 +7,7 @@ import { createApp } from '../../apps/api/bootstrap/create-app.js';
 import { loadConfig } from '../../apps/api/config/app-config.js';
 import { GENERATED_MASTER_KEY_FILE, MasterKey, WrongMasterKeyError } from '../../libs/personal-data/index.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
+import { seedPgliteDataDir } from '../support/pglite-template.js';
 
 const apiKeys = `service:${'s'.repeat(32)}`;
 
@@ -29,7 +30,11 @@ const failure = (env: Record<string, string>) =>
 
 describe('the master key at start [embedded PGlite]', () => {
   let dataDir: string;
-  beforeAll(async () => (dataDir = await mkdtemp(join(tmpdir(), 'caretrack-start-'))));
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'caretrack-start-'));
+    // PGlite's initdb, copied rather than run again: no master key, no schema of ours in it
+    await seedPgliteDataDir(join(dataDir, 'pg'));
+  });
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('is generated under DATA_DIR (mode 0600) on the first start, which says so once', async () => {
