@@ -1,13 +1,13 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TEST_DATA_KEY } from '../support/app.js';
+import { buildOnce, recordBuild } from '../support/build.js';
 import { apiKeysEnv, TEST_KEYS } from '../support/commands.js';
-import { root, startApi, type ApiProcess } from './support/api-process.js';
+import { startApi, type ApiProcess } from './support/api-process.js';
 import { startLoad, request, type Outcome } from './support/load.js';
 import { freePort, startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
 
@@ -61,7 +61,7 @@ describe('faults [own PostgreSQL, real API processes]', () => {
 
   async function ensureBuilt(): Promise<void> {
     if (built) return;
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: root });
+    await buildOnce();
     built = true;
   }
 
@@ -194,7 +194,8 @@ describe('faults [own PostgreSQL, real API processes]', () => {
         { file: 'npm', args: ['start'] },
       );
       started.push(p);
-      built = true; // the prestart built dist/ for the rest of the suite
+      built = true; // the prestart built dist/ for the rest of the suite (and for the other suites that run dist/)
+      await recordBuild();
       const children = execFileSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean)

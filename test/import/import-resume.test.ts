@@ -2,8 +2,7 @@
  * The import killed midway (a real process, SIGKILL) and run again gives what one uninterrupted
  * run gives: the same events at the same revisions and positions, the same projected rows.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
@@ -14,6 +13,7 @@ import { allProjections } from '../../projections/index.js';
 import { generateLegacyRows } from '../fixtures/legacy/generate.mjs';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
 import { decryptEvents, type KeyStore } from '../../libs/personal-data/index.js';
+import { buildOnce } from '../support/build.js';
 import { allEvents, cli, createTargetDatabase, IMPORT_DATA_KEY, openKeys, project } from './support.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -92,7 +92,7 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
   let resumed: Target;
 
   beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: root });
+    await buildOnce();
     legacy = await createLegacyDatabase();
     await insertLegacyRows(legacy, generateLegacyRows({ rows: 10_000, seed: 7 }));
     single = await openTarget();

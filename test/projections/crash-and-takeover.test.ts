@@ -1,8 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import { pino } from 'pino';
@@ -12,6 +11,7 @@ import { allPassed, ENGINE_SCHEMA, ProjectionRunner } from '../../libs/projectio
 import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
 import { allProjections } from '../../projections/index.js';
+import { buildOnce } from '../support/build.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { appendSimulatedHistory } from '../support/simulated-history.js';
 import { readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ describe('projections survive a killed process [PostgreSQL server, real processe
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: root });
+    await buildOnce();
     dbName = uniqueName('caretrack_crash');
     await adminQuery(`CREATE DATABASE ${dbName}`);
     const u = new URL(testDatabaseUrl);
