@@ -34,18 +34,18 @@ function v5(name: string): string {
  * @example importedEventId('consultations', ['c1'], 1) // the ConsultationStatusChanged of c1
  */
 export function importedEventId(table: string, key: readonly string[], index: number): string {
-  return v5(JSON.stringify([table, ...key, index]));
+  return importedIdsOf(table, key).eventId(index);
 }
 
 /** The id the import gives the row itself (`causationId` of its events, `logId` when a log has none). */
 export function importedRowId(table: string, key: readonly string[]): string {
-  return v5(JSON.stringify([table, ...key]));
+  return importedIdsOf(table, key).rowId;
 }
 
 /**
- * A row's id and its events' ids from one rendering of table and key: equal to
- * `importedRowId(table, key)` and `importedEventId(table, key, index)`, without rendering the
- * key again for every id (the import asks for two or three per row).
+ * A row's id (UUID v5 of `[table, ...key]` as JSON) and its events' ids (of
+ * `[table, ...key, index]`), from one rendering of table and key: the import asks for two or
+ * three per row. The one place the names are made (`importedRowId`, `importedEventId` use it).
  *
  * @example const ids = importedIdsOf('consultations', ['c1']); ids.eventId(1) === importedEventId('consultations', ['c1'], 1)
  */

@@ -4,10 +4,10 @@ import { Worker } from 'node:worker_threads';
 import type { ImportIo } from './import-commands.js';
 
 /**
- * The young generation of the thread that imports: V8's default (two 16 MiB semi-spaces) is
- * collected ~every 2 ms of an import, and each scavenge copies the planned waves still waiting
- * for their append. 192 MiB (64 MiB semi-spaces) took ~0.5 s of CPU off a 100,000-row import
- * of ~5 s, for ~80 MiB more peak RSS (bench/README, "bench/import").
+ * The young generation of the thread that imports: with V8's default (16 MiB semi-spaces)
+ * garbage collection was a quarter of a 100,000-row import's CPU. 192 MiB (64 MiB semi-spaces)
+ * took ~0.5 s of CPU off that import of ~5 s, for ~80 MiB more peak RSS; 384 and 768 MiB gained
+ * nothing more (bench/README, "bench/import").
  */
 export const IMPORT_YOUNG_GENERATION_MB = 192;
 
