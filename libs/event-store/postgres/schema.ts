@@ -54,6 +54,13 @@ function migrations(schema: string): Record<string, Migration> {
         await sql.raw(appendLinesFunctionSql(schema)).execute(db);
       },
     },
+    '0005_append_batch_by_index': {
+      async up(db: Kysely<unknown>) {
+        // append_batch reads the written events' columns from its inputs by index instead of
+        // copying them into arrays of its own: half the server CPU per event (append-function.ts).
+        await sql.raw(appendFunctionSql(schema)).execute(db);
+      },
+    },
   };
 }
 
