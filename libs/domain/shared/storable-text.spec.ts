@@ -19,6 +19,20 @@ describe('unstorableStrings', () => {
     ]);
   });
 
+  it('finds each kind alone, wherever it is (the quick check before the walk must not let one pass)', () => {
+    const cases: [unknown, string][] = [
+      [{ a: 'x\u0000' }, 'a'],
+      [{ a: 'x\ud800' }, 'a'],
+      [{ a: '\udc00x' }, 'a'],
+      [{ a: '\ud83d\ude00\ud800' }, 'a'],
+      [{ a: [{ b: [1, 'ok', '\u0000'] }] }, 'a.0.b.2'],
+      [{ a: { 'k\u0000': 1 } }, 'a.k\u0000'],
+      [['\udfff'], '0'],
+      ['\u0000', ''],
+    ];
+    for (const [body, path] of cases) expect(unstorableStrings(body).map((e) => e.path)).toEqual([path]);
+  });
+
   it('accepts paired surrogates (emoji) and ordinary text', () => {
     expect(unstorableStrings({ name: 'Zoë 😀', n: 3, ok: true, none: null })).toEqual([]);
   });

@@ -24,6 +24,8 @@ type Step = { kind: 'value'; value: unknown; path: Path } | { kind: 'key'; path:
  * @example unstorableStrings({ name: 'a\u0000' }) // [{ path: 'name', message: … }]
  */
 export function unstorableStrings(value: unknown): FieldError[] {
+  // Nearly every body is storable: prove it without building paths, then walk again to name them.
+  if (allStorable(value)) return [];
   const found: FieldError[] = [];
   const stack: Step[] = [{ kind: 'value', value, path: null }];
   while (stack.length > 0) {
@@ -52,4 +54,35 @@ export function unstorableStrings(value: unknown): FieldError[] {
     }
   }
   return found;
+}
+
+/** True when no string of a JSON body (value or object key) holds NUL or an unpaired surrogate. */
+function allStorable(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!storable(v)) return false;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (!storable(key)) return false;
+      stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
+  return true;
+}
+
+/** The regular expression only for a string that holds NUL or a surrogate at all (a scan costs less). */
+function storable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || (c & 0xf800) === 0xd800) return !unstorable.test(text);
+  }
+  return true;
 }
