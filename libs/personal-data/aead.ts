@@ -10,7 +10,7 @@ const TAG_BYTES = 16;
  * only future IVs, which are public anyway once used.
  */
 const IV_POOL_BYTES = IV_BYTES * 4096;
-let ivPool = Buffer.alloc(0);
+let ivPool: Buffer = Buffer.alloc(0);
 let ivOffset = 0;
 
 function nextIv(): Buffer {

@@ -73,11 +73,21 @@ export async function commitBatch(
       ${appends.map((a) => a.ids.length)}::integer[],
       ${callOf}::integer[]`;
   // The events' columns as newline-separated text (append_lines), unless a name holds a newline.
-  const lines = (pick: (a: PreparedAppend) => string[]) => appends.map((a) => pick(a).join('\n')).join('\n');
+  // One array and one join per column: joining each append's lines first copied every text twice.
+  const lines = (pick: (a: PreparedAppend) => readonly string[]) => {
+    const all: string[] = [];
+    for (const a of appends) for (const line of pick(a)) all.push(line);
+    return all.join('\n');
+  };
+  const streamLines = () => {
+    const all: string[] = [];
+    for (const a of appends) for (let i = 0; i < a.ids.length; i++) all.push(a.stream);
+    return all.join('\n');
+  };
   const query = appends.every(splitsByLines)
     ? sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
     FROM ${sql.id(schema, 'append_lines')}(${head},
-      ${lines((a) => a.ids.map(() => a.stream))}::text, ${lines((a) => a.ids)}::text, ${lines((a) => a.types)}::text,
+      ${streamLines()}::text, ${lines((a) => a.ids)}::text, ${lines((a) => a.types)}::text,
       ${lines((a) => a.data)}::text, ${lines((a) => a.metadata)}::text)`
     : sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
     FROM ${sql.id(schema, 'append_batch')}(${head},
