@@ -43,7 +43,9 @@ export function sealPersonalFields(event: EventFields, spec: PersonalFieldSpec, 
   const personal = Object.fromEntries(present.map((field) => [field, event.data[field]]));
   const sealed = seal(key, Buffer.from(JSON.stringify(personal), 'utf8'), aadOf(event.id));
   const clear = Object.fromEntries(Object.entries(event.data).filter(([field]) => !present.includes(field)));
-  return { ...clear, [ENCRYPTED_FIELD]: `${VERSION_PREFIX}${sealed.toString('base64url')}` };
+  // `$encrypted` first: it sorts before every field name, so data whose keys were in order stays in
+  // order and the log's canonical JSON writes it with one JSON.stringify.
+  return { [ENCRYPTED_FIELD]: `${VERSION_PREFIX}${sealed.toString('base64url')}`, ...clear };
 }
 
 /** How a subject's data can be read: with its key, or not at all because it was erased. */
