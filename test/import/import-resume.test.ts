@@ -108,6 +108,13 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
     await legacy?.drop();
   });
 
+  it('the build bundles the import thread, and the compiled command line runs that bundle', async () => {
+    const thread = (await import(`${root}dist/apps/cli/import/import-thread.js`)) as {
+      importThreadEntry: () => URL | null;
+    };
+    expect(thread.importThreadEntry()?.pathname).toBe(`${root}dist/apps/cli/import/bundle/import-thread-entry.js`);
+  });
+
   it('kill -9 in the middle of an import, run it again: the log and the projections equal a single run', async () => {
     const once = await cli(['import', 'legacy', '--from', legacy.url, '--json'], { DATABASE_URL: single.db.url });
     expect(once.code).toBe(1); // the generated data holds a few rows that break a rule

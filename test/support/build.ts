@@ -13,6 +13,7 @@ const SOURCES = [
   'apps',
   'libs',
   'projections',
+  'scripts',
   'tsconfig.json',
   'tsconfig.build.json',
   'package.json',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ImportIo } from './import-commands.js';
@@ -20,10 +20,34 @@ export type ImportThreadMessage = { out: string } | { err: string } | { code: nu
 /**
  * The compiled entry of the import thread, or null where there is none (the sources run by the
  * test runner: a worker thread cannot load TypeScript, and the import then runs in-process).
+ * The bundle `npm run build` makes of it (`scripts/bundle-import-thread.mjs`) is preferred while
+ * every file it was made from is as it was then: it loads in ~0.2 s where the ~600 modules of the
+ * unbundled entry take ~0.47 s, before the first legacy row is read.
  */
 export function importThreadEntry(): URL | null {
+  const bundled = new URL('./bundle/import-thread-entry.js', import.meta.url);
+  if (bundled.protocol === 'file:' && bundleIsCurrent(bundled)) return bundled;
   const entry = new URL('./import-thread-entry.js', import.meta.url);
   return entry.protocol === 'file:' && existsSync(fileURLToPath(entry)) ? entry : null;
+}
+
+/**
+ * True when the bundle exists and each file it was made from still has the size and
+ * modification time `inputs.json` recorded: a build by tsc alone, or another install of a
+ * package, leaves a bundle that is not used (~600 stat calls, ~2 ms).
+ */
+export function bundleIsCurrent(bundled: URL): boolean {
+  let inputs: Record<string, [number, number]>;
+  try {
+    if (!existsSync(fileURLToPath(bundled))) return false;
+    inputs = JSON.parse(readFileSync(new URL('./inputs.json', bundled), 'utf8')) as Record<string, [number, number]>;
+  } catch {
+    return false;
+  }
+  return Object.entries(inputs).every(([file, [size, mtimeMs]]) => {
+    const info = statSync(new URL(file, bundled), { throwIfNoEntry: false });
+    return info !== undefined && info.size === size && info.mtimeMs === mtimeMs;
+  });
 }
 
 /**
