@@ -37,6 +37,14 @@ export function sourceReads(): SourceRead[] {
 /** Rows decided between two turns of the event loop (about a millisecond of work). */
 const YIELD_ROWS = 64;
 
+/**
+ * Legacy rows per fetch. A chunk, its plans and the chunk read ahead stay alive until the chunk
+ * is decided, so every young-generation collection meanwhile copies them: 500 rather than 2,000
+ * took a 100,000-row dry run's scavenges from 485–499 to 405 ms and its peak RSS down 20–50 MiB
+ * (alternating runs); the read-ahead still hides the extra round trips.
+ */
+const CHUNK_ROWS = 500;
+
 /** Where the import stands, for a progress line. */
 export type ImportProgress = {
   table: string;
@@ -72,7 +80,7 @@ export type ImportLegacyOptions = {
    * (PostgreSQL); otherwise (EventStoreDB) a wave holds at most one stream per patient
    */
   appendsKeepOrder?: boolean;
-  /** legacy rows read per round trip (default 2,000) */
+  /** legacy rows read per round trip (default `CHUNK_ROWS`) */
   chunkRows?: number;
 };
 
@@ -126,7 +134,7 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
   };
 
   try {
-    for await (const { importer, chunk } of readAhead(legacyChunks(source, options.chunkRows ?? 2000))) {
+    for await (const { importer, chunk } of readAhead(legacyChunks(source, options.chunkRows ?? CHUNK_ROWS))) {
       const plans = chunk.map((row) => importer.plan(row, map));
       const streams = plans.flatMap((p) => p.streams);
       await view.load(streams);
