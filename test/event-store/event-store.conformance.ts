@@ -88,6 +88,29 @@ export function eventStoreConformance(target: ConformanceTarget): void {
         expect(read!.metadata).toEqual({});
       });
 
+      it('keeps multi-byte text in stream names, data and metadata of a batch of appends exactly', async () => {
+        // on the server the batch's columns go as UTF-8 bytes written line by line (joinLines)
+        const tag = uid();
+        const appends = ['Zoë', '脳震盪', 'ok 😀', 'plain'].map((name, i) => ({
+          stream: `unicode-${tag}-${name}`,
+          events: [
+            {
+              id: randomUUID(),
+              type: 'Noted',
+              data: { text: `${name} — ünïcödé 😀 ${i}`, empty: '', quote: '"\\' },
+              metadata: { by: `Zoë ${i}` },
+            },
+          ],
+        }));
+        await store.appendToStreams(appends);
+        for (const append of appends) {
+          const [read] = await store.readStream(append.stream);
+          expect(read!.streamId).toBe(append.stream);
+          expect(read!.data).toEqual(append.events[0]!.data);
+          expect(read!.metadata).toEqual(append.events[0]!.metadata);
+        }
+      });
+
       it('reads backwards from the end and from a revision, and honours maxCount', async () => {
         const stream = `back-${uid()}`;
         await store.appendToStream(

@@ -59,7 +59,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   };
 
   const group = new GroupCommit(
-    (calls) => commitBatch(db, schema, calls, options.appendHooks),
+    (calls) => commitBatch(db, schema, calls, options.appendHooks, connection.kind === 'server' ? 'bytes' : 'string'),
     classifyBatchFailure,
     { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit },
     options.onBatch,
