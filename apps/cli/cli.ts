@@ -40,6 +40,11 @@ export type CliIo = { out: Output; err: Output; env: Record<string, string | und
  * @example await runCli(['projections', 'list'], { out: process.stdout, err: process.stderr, env: process.env })
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Asked for: the usage on stdout, exit 0 (a mistake still gets it on stderr with exit 2).
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    (argv.length === 0 ? io.err : io.out).write(usage);
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
   if (argv[0] === 'keys') return runKeysCommand(argv.slice(1), io);
   // `import` works on the stores directly (configured like the API), not through the HTTP API.
   if (argv[0] === 'import') return runImportCli(argv.slice(1), io);

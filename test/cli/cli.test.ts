@@ -62,6 +62,18 @@ describe.each(['embedded', 'server'] as const)('caretrack CLI against a running 
     expect(rollback.out).toMatch(/rolled back/);
   });
 
+  it('--help prints the usage on stdout and exits 0; no command prints it on stderr with exit 2', async () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['import', 'legacy', '--help'], ['import', 'reconcile', '-h']]) {
+      const { code, out, err } = await run(argv);
+      expect([argv, code, err]).toEqual([argv, EXIT.ok, '']);
+      expect(out).toMatch(/^usage: caretrack (import )?<command>/);
+      expect(out).toContain('import legacy --from <postgres-url>');
+    }
+    const none = await run([]);
+    expect([none.code, none.out]).toEqual([EXIT.usage, '']);
+    expect(none.err).toMatch(/^usage: caretrack <command>/);
+  });
+
   it('clear exit codes: usage 2, refused or unknown 3', async () => {
     expect((await run(['projections'])).code).toBe(EXIT.usage);
     expect((await run(['projections', 'list'], null)).code).toBe(EXIT.usage);

@@ -87,6 +87,10 @@ function parse(argv: readonly string[]): Parsed | string {
  * @example await runImportCli(['legacy', '--from', 'postgres://…/legacy'], { out: process.stdout, err: process.stderr, env: process.env })
  */
 export async function runImportCli(argv: readonly string[], io: ImportIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out.write(importUsage);
+    return IMPORT_EXIT.ok;
+  }
   const parsed = parse(argv);
   if (typeof parsed === 'string') {
     io.err.write(`${parsed}\n\n${importUsage}`);
