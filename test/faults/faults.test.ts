@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TEST_DATA_KEY } from '../support/app.js';
-import { buildOnce, recordBuild } from '../support/build.js';
+import { holdBuiltDist, recordBuild } from '../support/build.js';
 import { apiKeysEnv, TEST_KEYS } from '../support/commands.js';
 import { startApi, type ApiProcess } from './support/api-process.js';
 import { startLoad, request, type Outcome } from './support/load.js';
@@ -44,7 +44,8 @@ function alive(pid: number): boolean {
  */
 describe('faults [own PostgreSQL, real API processes]', () => {
   let pg: OwnPostgres;
-  let built = false;
+  /** set once the suite holds dist/ (its `npm start` builds it again: nobody else may use it meanwhile) */
+  let releaseDist: (() => Promise<void>) | undefined;
   const started: ApiProcess[] = [];
   /** every event id a 201 returned, across the suite: each must be in the log exactly once */
   const accepted: string[] = [];
@@ -55,14 +56,16 @@ describe('faults [own PostgreSQL, real API processes]', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of started) if (p.alive()) p.child.kill('SIGKILL');
-    await pg?.destroy();
+    try {
+      for (const p of started) if (p.alive()) p.child.kill('SIGKILL');
+      await pg?.destroy();
+    } finally {
+      await releaseDist?.();
+    }
   });
 
   async function ensureBuilt(): Promise<void> {
-    if (built) return;
-    await buildOnce();
-    built = true;
+    releaseDist ??= await holdBuiltDist();
   }
 
   /** An API on the suite's PostgreSQL; `leaseMs` is how long its projection leases live unrenewed. */
@@ -189,13 +192,13 @@ describe('faults [own PostgreSQL, real API processes]', () => {
     const port = await freePort();
     try {
       // The README's way: `npm start` (its prestart builds), the embedded store, no settings but keys.
+      await ensureBuilt(); // holds dist/ while the prestart builds it again
       const p = await startApi(
         { ...apiKeysEnv, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' },
         { file: 'npm', args: ['start'] },
       );
       started.push(p);
-      built = true; // the prestart built dist/ for the rest of the suite (and for the other suites that run dist/)
-      await recordBuild();
+      await recordBuild(); // the prestart built dist/ for the rest of the suite (and for the other suites that run dist/)
       const children = execFileSync('pgrep', ['-P', String(p.pid)], { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean)

@@ -13,7 +13,7 @@ import { allProjections } from '../../projections/index.js';
 import { generateLegacyRows } from '../fixtures/legacy/generate.mjs';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
 import { decryptEvents, type KeyStore } from '../../libs/personal-data/index.js';
-import { buildOnce } from '../support/build.js';
+import { holdBuiltDist } from '../support/build.js';
 import { allEvents, cli, createTargetDatabase, IMPORT_DATA_KEY, openKeys, project } from './support.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -87,12 +87,13 @@ function runProcess(args: string[], databaseUrl: string): Promise<{ code: number
 }
 
 describe('caretrack import legacy, killed midway and run again [PostgreSQL server, real process]', () => {
+  let releaseDist: (() => Promise<void>) | undefined;
   let legacy: LegacyDatabase;
   let single: Target;
   let resumed: Target;
 
   beforeAll(async () => {
-    await buildOnce();
+    releaseDist = await holdBuiltDist();
     legacy = await createLegacyDatabase();
     await insertLegacyRows(legacy, generateLegacyRows({ rows: 10_000, seed: 7 }));
     single = await openTarget();
@@ -100,12 +101,16 @@ describe('caretrack import legacy, killed midway and run again [PostgreSQL serve
   }, 300_000);
 
   afterAll(async () => {
-    for (const t of [single, resumed]) {
-      if (t) await (await t.keys()).close();
-      await t?.connection.close();
-      await t?.db.drop();
+    try {
+      for (const t of [single, resumed]) {
+        if (t) await (await t.keys()).close();
+        await t?.connection.close();
+        await t?.db.drop();
+      }
+      await legacy?.drop();
+    } finally {
+      await releaseDist?.();
     }
-    await legacy?.drop();
   });
 
   it('the build bundles the import thread, and the compiled command line runs that bundle', async () => {

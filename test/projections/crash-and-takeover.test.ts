@@ -11,7 +11,7 @@ import { allPassed, ENGINE_SCHEMA, ProjectionRunner } from '../../libs/projectio
 import { defaultProjectionContext } from '../../libs/projection-engine/testing/projection-harness.js';
 import { openDatabase, type DatabaseConnection } from '../../libs/read-store/connection.js';
 import { allProjections } from '../../projections/index.js';
-import { buildOnce } from '../support/build.js';
+import { holdBuiltDist } from '../support/build.js';
 import { adminQuery, testDatabaseUrl, uniqueName } from '../support/databases.js';
 import { appendSimulatedHistory } from '../support/simulated-history.js';
 import { readFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ const dataKey = Buffer.alloc(32, 0x3a).toString('base64');
  * checkout. Each scenario's tables are compared with an uninterrupted run over the same log.
  */
 describe('projections survive a killed process [PostgreSQL server, real processes]', () => {
+  let releaseDist: (() => Promise<void>) | undefined;
   let dbName: string;
   let url: string;
   let connection: DatabaseConnection;
@@ -37,7 +38,7 @@ describe('projections survive a killed process [PostgreSQL server, real processe
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    await buildOnce();
+    releaseDist = await holdBuiltDist();
     dbName = uniqueName('caretrack_crash');
     await adminQuery(`CREATE DATABASE ${dbName}`);
     const u = new URL(testDatabaseUrl);
@@ -51,9 +52,13 @@ describe('projections survive a killed process [PostgreSQL server, real processe
   }, 180_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await connection?.close();
-    if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    try {
+      for (const child of children) child.kill('SIGKILL');
+      await connection?.close();
+      if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    } finally {
+      await releaseDist?.();
+    }
   });
 
   /** Every projection table's rows, as sorted JSON text. */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,4 +81,54 @@ export async function buildOnce(): Promise<void> {
   if (dist !== null && last.sources === sources && last.dist === dist) return;
   await promisify(execFile)('npm', ['run', 'build'], { cwd: root });
   await recordBuild();
+}
+
+/** The lock of this checkout's dist/ (a directory: creating it is atomic), beside the stamp. */
+const lockDir = `${stampFile}.lock`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Holds this checkout's dist/ for a whole suite: builds it if needed ({@link buildOnce}) and
+ * keeps every other jest worker from building it again (`npm start`'s prestart does) or from
+ * using it half-written until the returned release is called (in `afterAll`). Jest runs two
+ * files at a time; the suites that run the built service take turns, the others go on beside
+ * them. A lock left by a process that died is taken over.
+ */
+export async function holdBuiltDist(): Promise<() => Promise<void>> {
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      await writeFile(`${lockDir}/pid`, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(`${lockDir}/pid`, 'utf8').catch(() => ''));
+      // no pid yet: its holder is between mkdir and writeFile, unless it died there (10 s ago)
+      const since = await stat(lockDir).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
+      if ((holder > 0 && !alive(holder)) || (!(holder > 0) && since > 10_000))
+        await rm(lockDir, { recursive: true, force: true });
+      else if (Date.now() > deadline)
+        throw new Error(`dist/ stayed locked for 20 minutes by process ${holder} (${lockDir})`, { cause: error });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    await buildOnce();
+  } catch (error) {
+    await rm(lockDir, { recursive: true, force: true });
+    throw error;
+  }
+  return () => rm(lockDir, { recursive: true, force: true });
 }
