@@ -180,7 +180,7 @@ function sortedCopy(data: object, depth = 0): Record<string, unknown> {
   return copy;
 }
 
-/** Below 32 levels the value is kept as it is (the store sorts it): no deep recursion here. */
+/** Deeper than 32 levels a value is kept as it is (the store sorts it): no deep recursion here. */
 function sortedValue(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null || depth > 32) return value;
   if (Array.isArray(value)) return value.map((item) => sortedValue(item, depth + 1));
