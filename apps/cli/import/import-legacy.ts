@@ -139,12 +139,12 @@ export async function importLegacy(options: ImportLegacyOptions): Promise<Import
       const streams = plans.flatMap((p) => p.streams);
       await view.load(streams);
       if (keys) await noteErasures(keys, streams, erasedKeys);
-      for (const [i, row] of chunk.entries()) {
+      for (let i = 0; i < chunk.length; i++) {
         // Deciding is synchronous CPU work: without a turn of the event loop now and then, the
         // append that a flush started is not even sent (its connection comes in a later tick)
         // nor its answer read until the whole chunk is decided, and the log waits for nothing.
         if (i % YIELD_ROWS === YIELD_ROWS - 1) await setImmediate();
-        const outcome = decideRow(importer, row, plans[i]!, context);
+        const outcome = decideRow(importer, chunk[i]!, plans[i]!, context);
         tally.add(outcome);
         options.onOutcome?.(outcome);
         if (outcome.status === 'imported') await waves?.add(outcome);
