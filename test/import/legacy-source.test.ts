@@ -1,7 +1,7 @@
 /**
  * `LegacySource.rows()` reads exactly the row objects of the straightforward query — one
  * `json_build_object` per row of the table (and its joined table), sorted — although it builds
- * the objects after sorting the narrow rows: the same keys in the same order, the same JSON
+ * the objects with `row_to_json`, after sorting the narrow rows: the same keys in the same order, the same JSON
  * values, the same order, for every table of the import, through a map that renames tables and
  * columns or leaves columns out, and for a read wider than one `json_build_object` (50 columns).
  */
@@ -64,7 +64,12 @@ async function expectSameRows(legacy: LegacyDatabase, schema: string, map: Legac
     const expected = await referenceRows(legacy, schema, map, read);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toEqual(expected);
-    expect(rows.map((r) => Object.keys(r))).toEqual(expected.map((r) => Object.keys(r)));
+    // The keys in the read's order. (Wider than 50 columns the reference merges jsonb objects,
+    // whose keys jsonb orders by length: there the values alone are compared.)
+    const fields = (r: TableRead, prefix = '') => [...r.required, ...r.optional].map((c) => prefix + c);
+    const keys = [...fields(read.read), ...(read.joined ? fields(read.joined.read, read.joined.prefix) : [])];
+    expect(rows.map((r) => Object.keys(r))).toEqual(rows.map(() => keys));
+    if (keys.length <= 50) expect(rows.map((r) => Object.keys(r))).toEqual(expected.map((r) => Object.keys(r)));
   } finally {
     await source.close();
   }
@@ -126,7 +131,7 @@ describe('LegacySource.rows(): the row objects of the plain query, built after t
     },
   );
 
-  it('a read wider than 50 columns (objects merged), with a column the map leaves out', async () => {
+  it('a read wider than 50 columns (the reference merges objects), with a column the map leaves out', async () => {
     const columns = Array.from({ length: 60 }, (_, i) => `x${i}`);
     await legacy.query(
       `CREATE TABLE wide (doctor_id text PRIMARY KEY, ${columns.map((c, i) => `${c} ${i % 2 ? 'integer' : 'timestamptz'}`).join(', ')})`,
@@ -152,7 +157,8 @@ describe('LegacySource.rows(): the row objects of the plain query, built after t
         const plan = (await source.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${source.rowsQuery(read)}`)).map(
           (line) => line['QUERY PLAN'],
         );
-        expect(plan[0]).toMatch(/^Subquery Scan on s /);
+        // the objects (x) built over the one sort of the narrow rows
+        expect(plan[0]).toMatch(/^Subquery Scan on x /);
         expect(plan.filter((line) => /^\s*(->\s+)?Sort\s+\(/.test(line))).toHaveLength(1);
       }
     } finally {
