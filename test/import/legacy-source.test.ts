@@ -150,6 +150,29 @@ describe('LegacySource.rows(): the row objects of the plain query, built after t
     await expectSameRows(legacy, 'public', map, read);
   });
 
+  it('every read sees the one snapshot, on both of its connections, whatever is written meanwhile', async () => {
+    const source = await LegacySource.open(legacy.url, 'public', defaultLegacyMap);
+    const added = 'd-after-open';
+    try {
+      expect(source.concurrentReads).toBe(true);
+      const reads = sourceReads();
+      const doctors = reads.find((r) => r.table === 'doctors')!;
+      const before = await source.counts(['doctors']);
+      // written and committed by the old system after the snapshot was taken
+      await legacy.query(`INSERT INTO doctors (doctor_id, name, registered_at) VALUES ($1, 'Dr New', now())`, [added]);
+      // two reads in a row run on the two connections: each sees the snapshot, not the new row
+      for (const read of [doctors, doctors]) {
+        const rows = await readAll(source, read, 5);
+        expect(rows).toHaveLength(before[0]!);
+        expect(rows.some((r) => r['doctor_id'] === added)).toBe(false);
+      }
+      expect(await source.counts(['doctors'])).toEqual(before);
+    } finally {
+      await source.close();
+      await legacy.query('DELETE FROM doctors WHERE doctor_id = $1', [added]);
+    }
+  });
+
   it('the objects are built after one sort of the narrow rows (a subquery PostgreSQL does not flatten)', async () => {
     const source = await LegacySource.open(legacy.url, 'public', defaultLegacyMap);
     try {
