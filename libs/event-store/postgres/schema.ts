@@ -61,6 +61,12 @@ function migrations(schema: string): Record<string, Migration> {
         await sql.raw(appendFunctionSql(schema)).execute(db);
       },
     },
+    '0006_append_batch_probes_existing_streams': {
+      async up(db: Kysely<unknown>) {
+        // append_batch looks up already-stored ids only in streams that exist (append-function.ts).
+        await sql.raw(appendFunctionSql(schema)).execute(db);
+      },
+    },
   };
 }
 
