@@ -6,13 +6,14 @@
  * columns or leaves columns out, and for a read wider than one `json_build_object` (50 columns).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { sourceReads } from '../../apps/cli/import/import-legacy.js';
+import { importLegacy, sourceReads } from '../../apps/cli/import/import-legacy.js';
 import { defaultLegacyMap, parseLegacyMap, type LegacyMap } from '../../apps/cli/import/legacy-map.js';
 import { quoteIdent, type LegacyTableName } from '../../apps/cli/import/legacy-schema.js';
 import { LegacySource, type SourceRead } from '../../apps/cli/import/legacy-source.js';
 import type { TableRead } from '../../apps/cli/import/rows/row-plan.js';
 import type { LegacyRow } from '../../apps/cli/import/rows/row-values.js';
 import { createLegacyDatabase, insertLegacyRows, type LegacyDatabase } from '../fixtures/legacy/legacy-database.js';
+import { adminQuery, uniqueName } from '../support/databases.js';
 import { fixtureRows } from '../fixtures/legacy/fixture.js';
 
 /** The rows as the import read them before: the object built in the scan, then the rows sorted. */
@@ -54,6 +55,24 @@ async function readAll(source: LegacySource, read: SourceRead, chunk: number): P
   const rows: LegacyRow[] = [];
   for await (const part of source.rows(read, chunk)) rows.push(...part);
   return rows;
+}
+
+/** What a dry run decides for every row, in order: table, key, outcome, event types. */
+async function plannedRows(source: LegacySource): Promise<string[]> {
+  const planned: string[] = [];
+  await importLegacy({
+    source,
+    map: defaultLegacyMap,
+    store: null,
+    dryRun: true,
+    keys: null,
+    runId: '00000000-0000-4000-8000-000000000000',
+    isKnownSymptom: () => true,
+    chunkRows: 7,
+    onOutcome: (o) =>
+      planned.push(`${o.table} ${JSON.stringify(o.key)} ${o.status} ${o.events.map((e) => e.type).join(',')}`),
+  });
+  return planned;
 }
 
 /** Same objects, same keys in the same order, same rows in the same order. */
@@ -170,6 +189,40 @@ describe('LegacySource.rows(): the row objects of the plain query, built after t
     } finally {
       await source.close();
       await legacy.query('DELETE FROM doctors WHERE doctor_id = $1', [added]);
+    }
+  });
+
+  it('where a second connection cannot be had, one connection reads every table: the same rows', async () => {
+    // A role allowed one connection: the snapshot's second connection is refused.
+    const role = uniqueName('legacy_reader');
+    await adminQuery(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 1`);
+    try {
+      await legacy.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+      const url = new URL(legacy.url);
+      url.username = role;
+      const source = await LegacySource.open(url.toString(), 'public', defaultLegacyMap);
+      try {
+        expect(source.concurrentReads).toBe(false);
+        for (const read of sourceReads().slice(0, 3)) {
+          const rows = await readAll(source, read, 7);
+          expect(rows).toEqual(await referenceRows(legacy, 'public', defaultLegacyMap, read));
+        }
+        // and a whole (dry) import decides the same rows as one on two connections
+        const two = await LegacySource.open(legacy.url, 'public', defaultLegacyMap);
+        try {
+          expect(two.concurrentReads).toBe(true);
+          const one = await plannedRows(source);
+          expect(one.length).toBeGreaterThan(100);
+          expect(one).toEqual(await plannedRows(two));
+        } finally {
+          await two.close();
+        }
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await legacy.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
+      await adminQuery(`DROP ROLE ${role}`);
     }
   });
 
