@@ -27,8 +27,9 @@ export class LegacySchemaError extends Error {
  *
  * Two connections share the snapshot (`pg_export_snapshot`): the tables' cursors alternate
  * between them, so the next table's first FETCH (its sort, ~0.1 s for 74,000 symptom logs) runs
- * while this table's rows are still fetched and decided, instead of after them. Where the
- * server cannot export a snapshot (a standby before PostgreSQL 17 … ) one connection reads all.
+ * while this table's rows are still fetched and decided, instead of after them. Where no second
+ * connection in the snapshot can be had (the server refuses the export, or the second
+ * connection), one connection reads everything.
  */
 export class LegacySource {
   private cursors = 0;
