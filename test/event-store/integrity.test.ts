@@ -51,7 +51,7 @@ describe.each(['embedded', 'server'] as const)('tamper evidence of the PostgreSQ
   });
 
   it('reports an event whose data was altered in SQL, with its stream and revision', async () => {
-    await sql`UPDATE ${events} SET data = jsonb_set(data, '{note}', '"rewritten"') WHERE stream_id = 'alpha' AND revision = 3`.execute(
+    await sql`UPDATE ${events} SET data = jsonb_set(data::jsonb, '{note}', '"rewritten"') WHERE stream_id = 'alpha' AND revision = 3`.execute(
       db,
     );
     const report = await check();

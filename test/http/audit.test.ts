@@ -229,7 +229,7 @@ describe.each<Topology>(['embedded', 'server'])('audit [%s store]', (topology) =
       clean: true,
       problems: [],
     });
-    await sql`UPDATE caretrack_events.events SET data = jsonb_set(data, '{lastName}', '"Forged"') WHERE stream_id = 'patient-p2'`.execute(
+    await sql`UPDATE caretrack_events.events SET data = jsonb_set(data::jsonb, '{lastName}', '"Forged"') WHERE stream_id = 'patient-p2'`.execute(
       app.infrastructure.database.db,
     );
     const report = (await app.app.inject({ method: 'GET', url: '/audit/integrity', headers: auditor })).json() as {

@@ -29,7 +29,7 @@ describe('a ciphertext moved to another event [PGlite]', () => {
     moved = ((await client.ok('UpdatePatientProfile', { patientId, firstName: 'Isa' })) as Accepted).events[0]!.id;
     // the runner has applied them; stop it, then move the second update's ciphertext onto the third
     await app.runner.stop();
-    await sql`UPDATE caretrack_events.events SET data = jsonb_set(data, '{$encrypted}', (SELECT data->'$encrypted' FROM caretrack_events.events WHERE event_id = ${intact}::uuid))
+    await sql`UPDATE caretrack_events.events SET data = jsonb_set(data::jsonb, '{$encrypted}', (SELECT data::jsonb->'$encrypted' FROM caretrack_events.events WHERE event_id = ${intact}::uuid))
       WHERE event_id = ${moved}::uuid`.execute(app.infrastructure.database.db);
   }, 60_000);
   afterAll(async () => app?.close());

@@ -1,6 +1,15 @@
 /** Advisory-lock class of the append lock ("care"); the object id is the schema's hash. */
 export const APPEND_LOCK_CLASS = 0x63617265;
 
+/**
+ * The type of the log's `data` and `metadata` columns. `json` (every log created since migration
+ * 0007) stores the canonical text as it came, the text its hash was taken over; `jsonb` (a log
+ * that held events before 0007 keeps it: changing it rewrites the table under an exclusive
+ * lock) parses it into its binary form on every append: ~0.3 s of the server's CPU per 100,000
+ * imported events (bench/README, "bench/import"). Readers see the same values from both.
+ */
+export type EventBodyType = 'json' | 'jsonb';
+
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
@@ -12,7 +21,8 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
  * Input: one entry per append (`a_*`: stream, expectation, event count, the call it came in
  * with) and one per event (`e_*`, the appends' events in order). The data and metadata come as
  * canonical JSON text (`canonicalJson`): the hash is taken over that text, exactly as
- * `eventHash` in JS, and the same text is stored as jsonb.
+ * `eventHash` in JS, and the same text is stored, in a column of type `body` (`EventBodyType`:
+ * `json` keeps the very text that was hashed; a log created before migration 0007 keeps `jsonb`).
  *
  * In order, under the append lock (held until commit, so positions follow commit order):
  * 1. reads the log's head, the heads of the streams the batch touches, and any event of those
@@ -39,7 +49,7 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
  * `p_serialize = false` is the negative control of the concurrency test only: no lock,
  * positions from a sequence (the naive design whose readers skip events).
  */
-export function appendFunctionSql(schema: string): string {
+export function appendFunctionSql(schema: string, body: EventBodyType): string {
   const s = ident(schema);
   const events = `${s}.events`;
   const streams = `${s}.streams`;
@@ -162,7 +172,7 @@ BEGIN
   IF o_n > 0 THEN
     -- The written events' columns come from the input arrays by index (o_src): see step 3 above.
     INSERT INTO ${events} (position, stream_id, revision, event_id, type, data, metadata, hash)
-      SELECT u.pos, e_stream[u.src], u.rev, e_id[u.src], e_type[u.src], e_data[u.src]::jsonb, e_metadata[u.src]::jsonb, u.hash
+      SELECT u.pos, e_stream[u.src], u.rev, e_id[u.src], e_type[u.src], e_data[u.src]::${body}, e_metadata[u.src]::${body}, u.hash
         FROM unnest(o_pos, o_rev, o_src, o_hash) AS u(pos, rev, src, hash);
     INSERT INTO ${streams} (stream_id, revision, hash)
       SELECT u.stream_id, u.revision, u.hash FROM unnest(h_stream, h_rev, h_hash, h_dirty) AS u(stream_id, revision, hash, dirty)

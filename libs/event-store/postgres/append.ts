@@ -93,18 +93,27 @@ export async function commitBatch(
     for (const a of appends) for (let i = 0; i < a.ids.length; i++) all.push(a.stream);
     return joinLines(all, encoding);
   };
-  const query = appends.every(splitsByLines)
-    ? sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
+  let query;
+  if (appends.every(splitsByLines)) {
+    const data = lines((a) => a.data);
+    const metadata = lines((a) => a.metadata);
+    // One search over the whole batch's text; the batch is then committed call by call, and
+    // only the call that carries the text fails.
+    if (holdsUnstorableEscape(data) || holdsUnstorableEscape(metadata)) throw new UnstorableText();
+    query = sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
     FROM ${sql.id(schema, 'append_lines')}(${head},
       ${streamLines()}::text, ${lines((a) => a.ids)}::text, ${lines((a) => a.types)}::text,
-      ${lines((a) => a.data)}::text, ${lines((a) => a.metadata)}::text)`
-    : sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
+      ${data}::text, ${metadata}::text)`;
+  } else {
+    if (appends.some((a) => [...a.data, ...a.metadata].some(holdsUnstorableEscape))) throw new UnstorableText();
+    query = sql<Row>`SELECT ordinal, outcome, revision::text AS revision, log_position::text AS log_position
     FROM ${sql.id(schema, 'append_batch')}(${head},
       ${perEvent((a) => a.ids.map(() => a.stream))}::text[],
       ${perEvent((a) => a.ids)}::uuid[],
       ${perEvent((a) => a.types)}::text[],
       ${perEvent((a) => a.data)}::text[],
       ${perEvent((a) => a.metadata)}::text[])`;
+  }
   const beforeCommit = hooks.beforeCommit;
   const { rows } = beforeCommit
     ? await db.transaction().execute(async (trx) => {
@@ -163,6 +172,42 @@ export function joinLines(lines: readonly string[], encoding: LineEncoding): str
     offset += bytes.write(lines[i]!, offset, 'utf8');
   }
   return bytes;
+}
+
+/**
+ * Event data PostgreSQL cannot keep as text: a string with NUL or an unpaired surrogate. The
+ * log's `json` columns would store it as it came (`jsonb` refused it itself), and then no
+ * projection could write it into a text column nor an older log read it back. SQLSTATE 22P05
+ * (as `jsonb`'s own refusal): bad data of the call that carries it (`classifyBatchFailure`).
+ */
+export class UnstorableText extends Error {
+  readonly code = '22P05';
+
+  constructor() {
+    super('event data holds a NUL character or an unpaired surrogate, which PostgreSQL cannot store as text');
+    this.name = 'UnstorableText';
+  }
+}
+
+const BACKSLASH = 0x5c;
+
+/**
+ * True when JSON text holds the escape of NUL (`\u0000`) or of a surrogate (`\ud800`–`\udfff`):
+ * `JSON.stringify` writes a paired surrogate as it is and escapes only an unpaired one. Nearly
+ * every text holds no `\u` at all: one native search each (over a whole batch's bytes).
+ */
+export function holdsUnstorableEscape(text: string | Buffer): boolean {
+  const at = (i: number) => (typeof text === 'string' ? text.charCodeAt(i) : text[i]!);
+  for (let p = text.indexOf('\\u'); p >= 0; p = text.indexOf('\\u', p + 1)) {
+    // the backslash starts an escape only after an even number of backslashes (`\\` is one)
+    let before = 0;
+    while (p - before - 1 >= 0 && at(p - before - 1) === BACKSLASH) before++;
+    if (before % 2 === 1) continue;
+    const hex = (i: number) => String.fromCharCode(at(p + 2 + i)).toLowerCase();
+    if (hex(0) === '0' && hex(1) === '0' && hex(2) === '0' && hex(3) === '0') return true;
+    if (hex(0) === 'd' && '89abcdef'.includes(hex(1))) return true;
+  }
+  return false;
 }
 
 /** True when no field of the append holds a newline (canonical JSON and UUIDs never do). */

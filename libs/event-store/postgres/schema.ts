@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { JsonObject } from '../event-store.js';
 import { eventHash } from '../integrity-hash.js';
-import { appendFunctionSql, appendLinesFunctionSql } from './append-function.js';
+import { appendFunctionSql, appendLinesFunctionSql, type EventBodyType } from './append-function.js';
 
 /** The event log's migrations, in order. Each runs once per schema; re-running is a no-op. */
 function migrations(schema: string): Record<string, Migration> {
@@ -45,7 +45,7 @@ function migrations(schema: string): Record<string, Migration> {
     '0003_append_batch': {
       async up(db: Kysely<unknown>) {
         // Group commit: a whole batch of appends in one server-side call (append-function.ts).
-        await sql.raw(appendFunctionSql(schema)).execute(db);
+        await sql.raw(appendFunctionSql(schema, 'jsonb')).execute(db);
       },
     },
     '0004_append_lines': {
@@ -58,17 +58,51 @@ function migrations(schema: string): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         // append_batch reads the written events' columns from its inputs by index instead of
         // copying them into arrays of its own: half the server CPU per event (append-function.ts).
-        await sql.raw(appendFunctionSql(schema)).execute(db);
+        await sql.raw(appendFunctionSql(schema, 'jsonb')).execute(db);
       },
     },
     '0006_append_batch_probes_existing_streams': {
       async up(db: Kysely<unknown>) {
         // append_batch looks up already-stored ids only in streams that exist (append-function.ts).
-        await sql.raw(appendFunctionSql(schema)).execute(db);
+        await sql.raw(appendFunctionSql(schema, 'jsonb')).execute(db);
+      },
+    },
+    '0007_events_json': {
+      async up(db: Kysely<unknown>) {
+        // An empty log stores data and metadata as json, the hashed text as it came (`EventBodyType`).
+        // A log with events keeps jsonb: the change would rewrite it under an exclusive lock. (An
+        // event appended between the check and the ALTER is converted with it: still correct.)
+        if (await isEmpty(db, schema))
+          await sql`ALTER TABLE ${events}
+            ALTER COLUMN data TYPE json USING data::json,
+            ALTER COLUMN metadata TYPE json USING metadata::json`.execute(db);
+        await sql.raw(appendFunctionSql(schema, await eventBodyType(db, schema))).execute(db);
       },
     },
   };
 }
+
+async function isEmpty(db: Kysely<unknown>, schema: string): Promise<boolean> {
+  const { rows } = await sql<{
+    empty: boolean;
+  }>`SELECT NOT EXISTS (SELECT 1 FROM ${sql.id(schema, 'events')}) AS empty`.execute(db);
+  return rows[0]!.empty;
+}
+
+/**
+ * The type of the log's `data` column: what a migration that creates `append_batch` again casts
+ * the appended text to.
+ */
+export async function eventBodyType(db: Kysely<unknown>, schema: string): Promise<EventBodyType> {
+  const { rows } = await sql<{ type: string }>`
+    SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
+    WHERE a.attrelid = ${`${ident(schema)}.events`}::regclass AND a.attname = 'data'`.execute(db);
+  const type = rows[0]?.type;
+  if (type !== 'json' && type !== 'jsonb') throw new Error(`${schema}.events.data is of type ${type ?? 'none'}`);
+  return type;
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Chains the hashes of events stored before the hash column existed, stream by stream. */
 async function backfillHashes(db: Kysely<unknown>, schema: string): Promise<void> {
@@ -97,9 +131,10 @@ async function backfillHashes(db: Kysely<unknown>, schema: string): Promise<void
 
 /**
  * Creates or upgrades the event log's tables in `schema`. Safe to run twice and from
- * several processes at once (kysely's Migrator takes a lock).
+ * several processes at once (kysely's Migrator takes a lock). `upTo` stops after that migration
+ * (tests only: a log as an earlier version left it).
  */
-export async function migrateEventStore(db: Kysely<unknown>, schema: string): Promise<void> {
+export async function migrateEventStore(db: Kysely<unknown>, schema: string, upTo?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(schema) };
   await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({
@@ -109,7 +144,7 @@ export async function migrateEventStore(db: Kysely<unknown>, schema: string): Pr
     migrationTableName: 'migrations',
     migrationLockTableName: 'migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`event store migration ${failed} failed in schema ${schema}`, { cause: error });
