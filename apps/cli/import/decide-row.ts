@@ -3,6 +3,7 @@ import type { EventToAppend, ExpectedRevision } from '../../../libs/event-store/
 import { PatientErasedError } from '../../../libs/personal-data/index.js';
 import { erasedSubjectOf } from './seal-imported.js';
 import { importedIdsOf } from './event-ids.js';
+import { isoInstant } from './iso-instant.js';
 import type { LegacyMap } from './legacy-map.js';
 import { isLegacyTableName, type LegacyTableName } from './legacy-schema.js';
 import type { LogView } from './log-view.js';
@@ -120,7 +121,7 @@ export function decideRow(importer: TableImporter, row: LegacyRow, plan: RowPlan
         commandName: command.name,
         correlationId: ctx.runId,
         imported: { key, table: importer.table },
-        occurredAt: event.occurredAt.toISOString(),
+        occurredAt: isoInstant(event.occurredAt),
         schemaVersion: IMPORT_SCHEMA_VERSION,
       },
     });
