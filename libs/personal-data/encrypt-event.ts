@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { DataKeys } from './data-keys.js';
 import { UncataloguedEventError, UndecryptableEventError } from './errors.js';
 import {
@@ -24,14 +25,30 @@ import { personalFieldsOf, type PersonalFieldSpec } from './personal-fields.js';
  * @throws {UncataloguedEventError} an event type the catalogue does not classify
  */
 export async function encryptEvent<E extends EventFields>(event: E, keys: DataKeys): Promise<E> {
+  const subject = sealingSubjectOf(event);
+  return subject === null ? event : encryptEventWithKey(event, await keys.keyForWrite(subject));
+}
+
+/**
+ * Whose data key `encryptEvent` seals the event with, or `null` when it carries no personal
+ * field (it is stored as it is). A batch writer (the import) gathers these, fetches the keys in
+ * one `keysForWrite`, then seals each event with `encryptEventWithKey`: the same result.
+ *
+ * @throws {UncataloguedEventError} an event type the catalogue does not classify
+ */
+export function sealingSubjectOf(event: EventFields): string | null {
   const spec = specOf(event.type);
   if (ENCRYPTED_FIELD in event.data) throw new Error(`event ${event.id} is already encrypted`);
-  if (presentPersonalFields(spec, event.data).length === 0) return event;
+  if (presentPersonalFields(spec, event.data).length === 0) return null;
   const subject = spec.subject === null ? undefined : event.data[spec.subject];
   if (typeof subject !== 'string' || subject === '')
     throw new Error(`event ${event.id} (${event.type}) names no ${spec.subject ?? 'subject'}`);
-  const key = await keys.keyForWrite(subject);
-  return { ...event, data: sealPersonalFields(event, spec, key) };
+  return subject;
+}
+
+/** `encryptEvent` with the data key of the event's `sealingSubjectOf` at hand: synchronous. */
+export function encryptEventWithKey<E extends EventFields>(event: E, key: KeyObject): E {
+  return { ...event, data: sealPersonalFields(event, specOf(event.type), key) };
 }
 
 /**

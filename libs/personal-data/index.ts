@@ -23,6 +23,8 @@ export {
   decryptEvent,
   decryptEvents,
   encryptEvent,
+  encryptEventWithKey,
+  sealingSubjectOf,
   subjectOfEvent,
   withPersonalFieldsErased,
 } from './encrypt-event.js';

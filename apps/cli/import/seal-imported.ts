@@ -1,6 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { EventToAppend } from '../../../libs/event-store/index.js';
-import { encryptEvent, personalFieldsOf, subjectOfEvent, type DataKeys } from '../../../libs/personal-data/index.js';
+import {
+  encryptEventWithKey,
+  personalFieldsOf,
+  sealingSubjectOf,
+  subjectOfEvent,
+  type DataKeys,
+} from '../../../libs/personal-data/index.js';
 import type { ImportedAppend } from './append-imported.js';
 
 /** The data keys the import seals with: `KeyStore`, which also creates many keys in one transaction. */
@@ -38,7 +44,8 @@ export function erasedSubjectOf(
  * use), exactly as the command path stores them (`encryptEvent`, the event id as associated
  * data). The keys a wave needs are fetched first, the missing ones created together in one
  * transaction (`keysForWrite`; one per new patient cost ~2 s of a 100,000-row import); then
- * each event is sealed with its key from the cache.
+ * every event is sealed synchronously with its key (`encryptEventWithKey`): no await per event,
+ * and a small loop the engine compiles again cheaply when a table brings new event shapes.
  * Ciphertext differs on every run (a fresh IV), so a rerun recognises its events by id only.
  *
  * @throws {PatientErasedError} a patient erased while the import ran (the rows were decided before)
@@ -47,25 +54,33 @@ export async function sealWave(wave: readonly ImportedAppend[], keys: SealingKey
   const subjects = new Set<string>();
   for (const append of wave)
     for (const event of append.events) {
-      if (!carriesPersonalData(event)) continue;
-      const subject = subjectOfEvent({ id: event.id ?? '', type: event.type, data: event.data });
+      const subject = personalSubjectOf(event);
       if (subject !== null) subjects.add(subject);
     }
-  if (subjects.size > 0) await keys.keysForWrite([...subjects]);
-  const sealed: ImportedAppend[] = [];
-  for (const append of wave) {
-    const events: EventToAppend[] = [];
-    for (const event of append.events) {
-      if (!carriesPersonalData(event)) events.push(event);
-      else
-        events.push({
-          ...event,
-          data: (await encryptEvent({ id: event.id!, type: event.type, data: event.data }, keys)).data,
-        });
-    }
-    sealed.push({ ...append, events });
+  if (subjects.size === 0) return [...wave];
+  const keyOf = new Map(await keys.keysForWrite([...subjects]));
+  for (const subject of subjects) if (!keyOf.has(subject)) keyOf.set(subject, await keys.keyForWrite(subject));
+  return wave.map((append) => sealAppend(append, keyOf));
+}
+
+/** The subject whose key seals the event, or null when it carries no personal field (nor a catalogued type). */
+function personalSubjectOf(event: EventToAppend): string | null {
+  return carriesPersonalData(event)
+    ? sealingSubjectOf({ id: event.id ?? '', type: event.type, data: event.data })
+    : null;
+}
+
+function sealAppend(append: ImportedAppend, keyOf: ReadonlyMap<string, KeyObject>): ImportedAppend {
+  let events: EventToAppend[] | null = null;
+  for (let i = 0; i < append.events.length; i++) {
+    const event = append.events[i]!;
+    const subject = personalSubjectOf(event);
+    if (subject === null) continue;
+    events ??= [...append.events];
+    const sealed = encryptEventWithKey({ id: event.id!, type: event.type, data: event.data }, keyOf.get(subject)!);
+    events[i] = { ...event, data: sealed.data };
   }
-  return sealed;
+  return events === null ? append : { ...append, events };
 }
 
 /**
