@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { EventStoreUnavailable } from '../../../libs/event-store/index.js';
 import { MasterKeyConfigError, PatientErasedError, WrongMasterKeyError } from '../../../libs/personal-data/index.js';
-import { ConfigError, loadConfig, type AppConfig } from '../../api/config/app-config.js';
-import { loadTrackerRules, type TrackerRules } from '../../api/bootstrap/tracker-rules.js';
+import { ConfigError, loadConfig } from '../../api/config/app-config.js';
+import { loadTrackerRules } from '../../api/bootstrap/tracker-rules.js';
 import { progressWriter, type Output } from '../progress-bar.js';
 import { ImportConflict } from './append-imported.js';
 import { importLegacy, type ImportProgress } from './import-legacy.js';
 import { formatReport } from './import-report.js';
 import { defaultLegacyMap, LegacyMapError, parseLegacyMap, type LegacyMap } from './legacy-map.js';
 import { LegacySchemaError, LegacySource } from './legacy-source.js';
-import { openCliStores, type CliStores } from './open-stores.js';
+import { openCliStores } from './open-stores.js';
 
 /** Exit codes of `caretrack import …` (as the rest of the CLI). */
 export const IMPORT_EXIT = { ok: 0, problem: 1, usage: 2, unavailable: 3 } as const;
@@ -108,13 +108,18 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
     }
     throw error;
   }
+  const rules = await loadTrackerRules(config);
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
   let source: LegacySource | undefined;
-  let stores: CliStores | undefined;
+  let stores;
   try {
-    const opened = await openAll(config, logger, parsed, map);
-    ({ source, stores } = opened);
-    const { rules } = opened;
+    source = await LegacySource.open(parsed.from, parsed.schema, map);
+    stores = await openCliStores(config, logger, {
+      readOnly: parsed.dryRun || parsed.action === 'reconcile',
+      bulkAppends: true,
+      readTables: parsed.action === 'reconcile',
+      personalData: parsed.action === 'legacy' && !parsed.dryRun,
+    });
     if (parsed.action === 'reconcile') {
       // Loaded only for reconcile: the projections it compares with are not the import's to load.
       const { reconcileLegacy } = await import('./reconcile/reconcile-command.js');
@@ -179,34 +184,6 @@ export async function runImportCli(argv: readonly string[], io: ImportIo): Promi
     await source?.close().catch(() => undefined);
     await stores?.close().catch(() => undefined);
   }
-}
-
-/**
- * The triage map, the legacy snapshot and the stores (with their migrations), opened at once:
- * ~40 ms of a run's start when one after another. If one fails, what did open is closed and the
- * first failure is thrown.
- */
-async function openAll(
-  config: AppConfig,
-  logger: Logger,
-  parsed: Parsed,
-  map: LegacyMap,
-): Promise<{ rules: TrackerRules; source: LegacySource; stores: CliStores }> {
-  const [rules, source, stores] = await Promise.allSettled([
-    loadTrackerRules(config),
-    LegacySource.open(parsed.from, parsed.schema, map),
-    openCliStores(config, logger, {
-      readOnly: parsed.dryRun || parsed.action === 'reconcile',
-      bulkAppends: true,
-      readTables: parsed.action === 'reconcile',
-      personalData: parsed.action === 'legacy' && !parsed.dryRun,
-    }),
-  ]);
-  if (rules.status === 'fulfilled' && source.status === 'fulfilled' && stores.status === 'fulfilled')
-    return { rules: rules.value, source: source.value, stores: stores.value };
-  if (source.status === 'fulfilled') await source.value.close().catch(() => undefined);
-  if (stores.status === 'fulfilled') await stores.value.close().catch(() => undefined);
-  throw [rules, source, stores].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
 }
 
 function progressLine(p: ImportProgress): string {

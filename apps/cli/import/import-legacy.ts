@@ -92,18 +92,16 @@ export type ImportLegacyOptions = {
 export async function importLegacy(options: ImportLegacyOptions): Promise<ImportReport> {
   const { source, map } = options;
   const started = performance.now();
+  await source.check(sourceReads());
   const tables = importers.flatMap((i) => (i.joined ? [i.table, i.joined.table] : [i.table]));
-  const store = options.store;
-  // The legacy side and the log answer side by side.
-  const [rows, head] = await Promise.all([
-    source.check(sourceReads()).then(() => source.counts(tables)),
-    store ? store.headPosition() : null,
-  ]);
+  const rows = await source.counts(tables);
   const counts = tables.map((table, i) => ({ table, rows: rows[i]! }));
   const tally = new ImportTally(counts);
   const total = importers.reduce((n, i) => n + counts.find((c) => c.table === i.table)!.rows, 0);
 
   // Nothing to read back from an empty log (the usual first run): every stream starts empty.
+  const store = options.store;
+  const head = store ? await store.headPosition() : null;
   const view = new LogView(head === null ? null : store);
   const keys = options.keys;
   if (!options.dryRun && store && !keys)
