@@ -1,5 +1,5 @@
 import type { ApiClient } from './api-client.js';
-import { progressWriter, renderProgress, type Output } from './progress-bar.js';
+import { groupedInteger, progressWriter, renderProgress, type Output } from './progress-bar.js';
 
 type Status = {
   name: string;
@@ -59,7 +59,7 @@ export async function rebuildProjection(api: ApiClient, name: string, out: Outpu
       bar.done();
       if (p.state === 'swapped') {
         out.write(
-          `rebuilt ${name}: ${p.processed.toLocaleString('en')} events, verified, swapped in at position ${p.position ?? '-'}\n`,
+          `rebuilt ${name}: ${groupedInteger(p.processed)} events, verified, swapped in at position ${p.position ?? '-'}\n`,
         );
         return 0;
       }

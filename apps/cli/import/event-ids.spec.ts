@@ -13,6 +13,7 @@ describe('imported event ids', () => {
       ['l1', 0],
       ['Zoë/Ørsted 🏉', 3],
       ['x'.repeat(300), 12],
+      ['u"1\\ \n\u0001', 2],
     ] as const) {
       expect(importedEventId('symptom_log_export', [key], index)).toBe(
         uuidv5(JSON.stringify(['symptom_log_export', key, index]), IMPORT_NAMESPACE),

@@ -5,7 +5,7 @@ import { EventStoreUnavailable } from '../../../libs/event-store/index.js';
 import { MasterKeyConfigError, PatientErasedError, WrongMasterKeyError } from '../../../libs/personal-data/index.js';
 import { ConfigError, loadConfig } from '../../api/config/app-config.js';
 import { loadTrackerRules } from '../../api/bootstrap/tracker-rules.js';
-import { progressWriter, type Output } from '../progress-bar.js';
+import { groupedInteger, progressWriter, type Output } from '../progress-bar.js';
 import { ImportConflict } from './append-imported.js';
 import { importLegacy, type ImportProgress } from './import-legacy.js';
 import { formatReport } from './import-report.js';
@@ -191,7 +191,7 @@ function progressLine(p: ImportProgress): string {
   const ratio = p.total > 0 ? Math.min(1, p.processed / p.total) : 1;
   const filled = Math.round(ratio * width);
   const eta = p.etaSeconds === null ? '–' : `${Math.ceil(p.etaSeconds)}s`;
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${p.processed.toLocaleString('en')}/${p.total.toLocaleString('en')} rows  ${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s  ETA ${eta}  ${p.table}`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${groupedInteger(p.processed)}/${groupedInteger(p.total)} rows  ${groupedInteger(p.rowsPerSecond)} rows/s  ETA ${eta}  ${p.table}`;
 }
 
 function isFileError(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import type { LegacyTableName } from './legacy-schema.js';
 import type { RowOutcome } from './decide-row.js';
+import { groupedInteger } from '../progress-bar.js';
 
 /** A legacy row the import did not take, and why. */
 export type RejectedRow = {
@@ -113,4 +114,4 @@ export function formatReport(report: ImportReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const fmt = (n: number) => n.toLocaleString('en');
+const fmt = groupedInteger;

@@ -5,7 +5,7 @@ import { doctorPatientAssignmentsProjection } from '../../../../projections/doct
 import { patientStatisticsProjection } from '../../../../projections/patient-statistics/patient-statistics.projection.js';
 import { patientTimelineProjection } from '../../../../projections/patient-timeline/patient-timeline.projection.js';
 import type { TrackerRules } from '../../../api/bootstrap/tracker-rules.js';
-import type { Output } from '../../progress-bar.js';
+import { groupedInteger, type Output } from '../../progress-bar.js';
 import { importLegacy } from '../import-legacy.js';
 import type { LegacyMap } from '../legacy-map.js';
 import { legacyColumns } from '../legacy-schema.js';
@@ -170,12 +170,12 @@ export async function reconcile(
 export function formatReconcile(report: ReconcileReport, maxLines = 0): string {
   const lines: string[] = [];
   const rows = Object.entries(report.rows).map(
-    ([t, n]) => `${t} ${n.legacy.toLocaleString('en')} legacy / ${n.projection.toLocaleString('en')} projected`,
+    ([t, n]) => `${t} ${groupedInteger(n.legacy)} legacy / ${groupedInteger(n.projection)} projected`,
   );
   lines.push(`compared at log position ${report.position ?? '-'}: ${rows.join('; ')}`);
   if (report.notImportedYet > 0)
     lines.push(
-      `warning: ${report.notImportedYet.toLocaleString('en')} legacy rows are not in the log yet: run \`caretrack import legacy\` first`,
+      `warning: ${groupedInteger(report.notImportedYet)} legacy rows are not in the log yet: run \`caretrack import legacy\` first`,
     );
   for (const c of report.byCategory) {
     lines.push('', `${c.explained ? 'explained' : 'UNEXPLAINED'} · ${c.category} (${c.count}): ${c.text}`);
