@@ -12,6 +12,12 @@ export type AggregateShape<E extends DomainEvent, S> = {
   isEvent: (event: DomainEvent) => event is E;
 };
 
+/**
+ * What a command is decided with, before its facts: the row's business time, the row's id for
+ * fields generated when absent, and the symptom rule. The facts come from the log (`factOf`).
+ */
+export type ImportContext = Pick<CommandContext, 'now' | 'generatedId' | 'isKnownSymptom'>;
+
 /** What the import does with any aggregate's streams without knowing its types. */
 export type StreamStates = {
   seed(streamId: string, events: readonly DomainEvent[]): void;
@@ -50,13 +56,19 @@ export class AggregateStates<E extends DomainEvent, S> implements StreamStates {
     def: CommandDefinition<Name, C, E, S>,
     streamId: string,
     body: unknown,
-    context: CommandContext,
+    context: ImportContext,
     factOf: (streamId: string) => boolean,
   ): DecidedEvent[] {
     const command = validateCommand(def.schema, body);
     // The context with the facts the command requires, built in place: this runs for every
-    // imported row, and spreads or `Object.fromEntries` allocate twice what they keep.
-    const full: CommandContext = { ...context };
+    // imported row. One literal of the caller's three fields: `{ ...context }` took the
+    // engine's generic object-spread path, ~0.5 µs a command (the hottest line of this method
+    // in a cpu profile), and spreads or `Object.fromEntries` allocate twice what they keep.
+    const full: CommandContext = {
+      now: context.now,
+      generatedId: context.generatedId,
+      isKnownSymptom: context.isKnownSymptom,
+    };
     const requires = def.requires?.(command);
     if (requires) for (const r of requires) full[r.fact] = factOf(r.streamId);
     const state = this.states.get(streamId) ?? this.shape.decider.initialState();

@@ -1,6 +1,6 @@
-import type { CommandContext, CommandDefinition, CommandName, DecidedEvent } from '../../../../libs/domain/commands.js';
+import type { CommandDefinition, CommandName, DecidedEvent } from '../../../../libs/domain/commands.js';
 import type { DomainEvent } from '../../../../libs/domain/shared/decider.js';
-import type { AggregateStates } from '../aggregate-states.js';
+import type { AggregateStates, ImportContext } from '../aggregate-states.js';
 import type { LegacyMap } from '../legacy-map.js';
 import type { LegacyTableName } from '../legacy-schema.js';
 import type { ImportAggregates, LogView } from '../log-view.js';
@@ -15,7 +15,7 @@ export type RowCommand = {
   at: Date | null;
   /** which time column `at` came from, for the message when it is empty */
   atColumn: string;
-  decide: (view: LogView, context: CommandContext) => DecidedEvent[];
+  decide: (view: LogView, context: ImportContext) => DecidedEvent[];
 };
 
 /** What the import does with one legacy row: every command goes to one stream. */
