@@ -9,6 +9,13 @@ const { StartSession, CompleteSession, FailSession, LogSymptom } = commandRegist
 /** Prefix of the joined `session_kpis` columns in a sessions row. */
 export const KPI = 'kpis.';
 
+/**
+ * Each KPI column with its field in a sessions row, the prefixed name made once: a key built per
+ * row (`KPI + column`) is a new string the engine must look up afresh for every property read.
+ */
+const KPI_FIELDS: readonly (readonly [string, string])[] = legacyKpiColumns.map((c) => [c, KPI + c]);
+const KPI_SESSION_ID = `${KPI}session_id`;
+
 const FAILED_REASON = 'failed in the legacy system (its row gives no reason)';
 
 /** The end of a completed session: `end_time`, else start + `duration_seconds`, else `updated_at`. */
@@ -91,11 +98,12 @@ export const sessionsImporter: TableImporter = {
     ];
     const problems = [];
     if (status === 'completed') {
-      const kpis = Object.fromEntries(
-        legacyKpiColumns
-          .filter((c) => row[KPI + c] !== null && row[KPI + c] !== undefined)
-          .map((c) => [c, c === 'speed_zones' ? jsonValue(row[KPI + c]) : numeric(row[KPI + c])]),
-      );
+      const kpis: Record<string, unknown> = {};
+      for (const [column, field] of KPI_FIELDS) {
+        const value = row[field];
+        if (value !== null && value !== undefined)
+          kpis[column] = column === 'speed_zones' ? jsonValue(value) : numeric(value);
+      }
       const end = endTime(row, startTime);
       commands.push(
         command(
@@ -118,7 +126,7 @@ export const sessionsImporter: TableImporter = {
         message: `not a session status (pending, processing, completed, failed): ${JSON.stringify(row['status'])}`,
       });
     }
-    const hasKpis = row[`${KPI}session_id`] !== null && row[`${KPI}session_id`] !== undefined;
+    const hasKpis = row[KPI_SESSION_ID] !== null && row[KPI_SESSION_ID] !== undefined;
     const kpiKey = { session_id: String(row['id']) };
     return {
       streamId,
