@@ -53,6 +53,24 @@ describe('sealPersonalFields', () => {
     expect(text).not.toContain('Quixotic');
   });
 
+  it('keeps the clear fields in their order after the ciphertext, a field named __proto__ as data', () => {
+    const e = event();
+    const data = JSON.parse(`{"__proto__":"x",${JSON.stringify(e.data).slice(1)}`) as Record<string, unknown>;
+    const sealed = sealPersonalFields({ ...e, data }, consultation, key);
+    expect(Object.keys(sealed)).toEqual([
+      '$encrypted',
+      '__proto__',
+      'consultationId',
+      'patientId',
+      'doctorId',
+      'consultationType',
+      'consultationDate',
+      'durationMinutes',
+    ]);
+    expect(Object.getPrototypeOf(sealed)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(sealed, '__proto__')?.value).toBe('x');
+  });
+
   it('uses a fresh IV each time: the same fields never give the same ciphertext', () => {
     const e = event();
     expect(sealPersonalFields(e, consultation, key)[ENCRYPTED_FIELD]).not.toBe(

@@ -40,12 +40,26 @@ export function presentPersonalFields(spec: PersonalFieldSpec, data: JsonObject)
 export function sealPersonalFields(event: EventFields, spec: PersonalFieldSpec, key: KeyObject): JsonObject {
   const present = presentPersonalFields(spec, event.data);
   if (present.length === 0) return event.data;
-  const personal = Object.fromEntries(present.map((field) => [field, event.data[field]]));
+  const personal: JsonObject = {};
+  for (const field of present) personal[field] = event.data[field];
   const sealed = seal(key, Buffer.from(JSON.stringify(personal), 'utf8'), aadOf(event.id));
-  const clear = Object.fromEntries(Object.entries(event.data).filter(([field]) => !present.includes(field)));
   // `$encrypted` first: it sorts before every field name, so data whose keys were in order stays in
-  // order and the log's canonical JSON writes it with one JSON.stringify.
-  return { [ENCRYPTED_FIELD]: `${VERSION_PREFIX}${sealed.toString('base64url')}`, ...clear };
+  // order and the log's canonical JSON writes it with one JSON.stringify. Loops, not
+  // entries/filter/fromEntries and a spread: every event with personal data comes through here.
+  const result: JsonObject = { [ENCRYPTED_FIELD]: `${VERSION_PREFIX}${sealed.toString('base64url')}` };
+  for (const field in event.data)
+    if (Object.hasOwn(event.data, field) && !present.includes(field)) {
+      // as the spread did: a field named __proto__ is data, not the prototype
+      if (field === '__proto__')
+        Object.defineProperty(result, field, {
+          value: event.data[field],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else result[field] = event.data[field];
+    }
+  return result;
 }
 
 /** How a subject's data can be read: with its key, or not at all because it was erased. */

@@ -14,7 +14,8 @@ export type AggregateShape<E extends DomainEvent, S> = {
 
 /**
  * What a command is decided with, before its facts: the row's business time, the row's id for
- * fields generated when absent, and the symptom rule. The facts come from the log (`factOf`).
+ * fields generated when absent, and the symptom rule. The facts come from the log
+ * (`facts.exists`: the `LogView`).
  */
 export type ImportContext = Pick<CommandContext, 'now' | 'generatedId' | 'isKnownSymptom'>;
 
@@ -57,7 +58,7 @@ export class AggregateStates<E extends DomainEvent, S> implements StreamStates {
     streamId: string,
     body: unknown,
     context: ImportContext,
-    factOf: (streamId: string) => boolean,
+    facts: { exists(streamId: string): boolean },
   ): DecidedEvent[] {
     const command = validateCommand(def.schema, body);
     // The context with the facts the command requires, built in place: this runs for every
@@ -70,7 +71,7 @@ export class AggregateStates<E extends DomainEvent, S> implements StreamStates {
       isKnownSymptom: context.isKnownSymptom,
     };
     const requires = def.requires?.(command);
-    if (requires) for (const r of requires) full[r.fact] = factOf(r.streamId);
+    if (requires) for (const r of requires) full[r.fact] = facts.exists(r.streamId);
     const state = this.states.get(streamId) ?? this.shape.decider.initialState();
     const events = def.decider.decide({ type: def.name, data: command }, state, full);
     let next = state;

@@ -73,6 +73,6 @@ export function command<Name extends CommandName, C extends object, E extends Do
     name: def.name,
     at,
     atColumn,
-    decide: (view, context) => aggregate(view.aggregates).decide(def, streamId, body, context, (id) => view.exists(id)),
+    decide: (view, context) => aggregate(view.aggregates).decide(def, streamId, body, context, view),
   };
 }
