@@ -40,36 +40,38 @@ export function isoInstant(date: Date): string {
   return String.fromCharCode(
     ZERO + Math.floor(year / 1000),
     ZERO + (Math.floor(year / 100) % 10),
-    ZERO + (Math.floor(year / 10) % 10),
-    ZERO + (year % 10),
+    tens(year % 100),
+    ones(year),
     DASH,
-    ZERO + Math.floor(month / 10),
-    ZERO + (month % 10),
+    tens(month),
+    ones(month),
     DASH,
-    ZERO + Math.floor(day / 10),
-    ZERO + (day % 10),
+    tens(day),
+    ones(day),
     T,
-    ZERO + Math.floor(hours / 10),
-    ZERO + (hours % 10),
+    tens(hours),
+    ones(hours),
     COLON,
-    ZERO + Math.floor(minutes / 10),
-    ZERO + (minutes % 10),
+    tens(minutes),
+    ones(minutes),
     COLON,
-    ZERO + Math.floor(seconds / 10),
-    ZERO + (seconds % 10),
+    tens(seconds),
+    ones(seconds),
     DOT,
     ZERO + Math.floor(millis / 100),
-    ZERO + (Math.floor(millis / 10) % 10),
-    ZERO + (millis % 10),
+    tens(millis % 100),
+    ones(millis),
     Z,
   );
 }
 
-const [ZERO, DASH, T, COLON, DOT, Z] = ['0', '-', 'T', ':', '.', 'Z'].map((c) => c.charCodeAt(0)) as [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+/** The character codes of the tens and the units digit of a non-negative integer. */
+const tens = (n: number) => ZERO + (Math.floor(n / 10) % 10);
+const ones = (n: number) => ZERO + (n % 10);
+
+const ZERO = 0x30;
+const DASH = 0x2d;
+const T = 0x54;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const Z = 0x5a;

@@ -96,13 +96,12 @@ async function isEmpty(db: Kysely<unknown>, schema: string): Promise<boolean> {
 export async function eventBodyType(db: Kysely<unknown>, schema: string): Promise<EventBodyType> {
   const { rows } = await sql<{ type: string }>`
     SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
-    WHERE a.attrelid = ${`${ident(schema)}.events`}::regclass AND a.attname = 'data'`.execute(db);
+    JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${schema} AND c.relname = 'events' AND a.attname = 'data'`.execute(db);
   const type = rows[0]?.type;
   if (type !== 'json' && type !== 'jsonb') throw new Error(`${schema}.events.data is of type ${type ?? 'none'}`);
   return type;
 }
-
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Chains the hashes of events stored before the hash column existed, stream by stream. */
 async function backfillHashes(db: Kysely<unknown>, schema: string): Promise<void> {
